@@ -1,0 +1,27 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, docbits.infor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+from ansible_collections.docbits.infor.plugins.module_utils.arguments import CONNECTION_MUTUALLY_EXCLUSIVE, IONAPI_SPEC
+from ansible_collections.docbits.infor.plugins.module_utils.runner import run_ionapi
+from ansible_collections.docbits.infor.plugins.plugin_utils.action import DocBitsAction
+
+
+class ActionModule(DocBitsAction):
+
+    MODULE = "docbits.infor.ionapi"
+    ARGUMENT_SPEC = IONAPI_SPEC
+    MUTUALLY_EXCLUSIVE = [("src", "content")] + CONNECTION_MUTUALLY_EXCLUSIVE
+    REQUIRED_IF = [("state", "present", ("src", "content"), True)]
+
+    def run_local(self, params, data, source, read_warnings, task_vars):
+        return run_ionapi(
+            params,
+            check_mode=bool(self._task.check_mode),
+            data=data,
+            source=source,
+            read_warnings=read_warnings,
+            environment=task_vars.get("inventory_hostname"),
+        )

@@ -1,0 +1,20 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, docbits.infor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+from ansible_collections.docbits.infor.plugins.module_utils.arguments import SOURCE_SPEC
+from ansible_collections.docbits.infor.plugins.module_utils.runner import run_validate
+from ansible_collections.docbits.infor.plugins.plugin_utils.action import DocBitsAction
+
+
+class ActionModule(DocBitsAction):
+
+    MODULE = "docbits.infor.ionapi_validate"
+    ARGUMENT_SPEC = SOURCE_SPEC
+    MUTUALLY_EXCLUSIVE = [("src", "content")]
+    REQUIRED_ONE_OF = [("src", "content")]
+
+    def run_local(self, params, data, source, read_warnings, task_vars):
+        return run_validate(params, data, source, read_warnings)

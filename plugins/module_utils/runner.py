@@ -1,0 +1,106 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, docbits.infor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One entry point per module, shared by the module (on a target) and its action plugin
+(in-process on the controller): options in, result dict out, DocBitsInforError on failure."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import stat
+
+from ansible_collections.docbits.infor.plugins.module_utils.arguments import client_from_params
+from ansible_collections.docbits.infor.plugins.module_utils.errors import OptionError
+from ansible_collections.docbits.infor.plugins.module_utils.ionapi import MAX_BYTES, parse_ionapi
+from ansible_collections.docbits.infor.plugins.module_utils.reconcile import Desired, Reconciler
+
+
+def read_source(path, label=None, warn_permissions=True):
+    """Bytes of an .ionapi file and warnings about it; errors name the file and the rule."""
+    label = label or path
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        if not os.path.lexists(path):
+            raise OptionError("src '%s': no such file" % label)
+        raise OptionError("src '%s': cannot be read (%s)" % (label, exc.strerror))
+    if stat.S_ISDIR(info.st_mode):
+        raise OptionError("src '%s': is a directory, not an .ionapi file" % label)
+    if not stat.S_ISREG(info.st_mode):
+        raise OptionError("src '%s': is not a regular file" % label)
+    if info.st_size > MAX_BYTES:
+        raise OptionError(
+            "src '%s': has %d bytes, over the %d-byte limit (a real .ionapi file is under 2 KiB)" % (label, info.st_size, MAX_BYTES))
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except (IOError, OSError) as exc:
+        raise OptionError("src '%s': cannot be read (%s)" % (label, exc.strerror))
+    warnings = []
+    if warn_permissions and info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        warnings.append(
+            "src '%s': is accessible by group or others (mode %04o); it holds credentials, chmod 600 it or keep it in Ansible Vault"
+            % (label, stat.S_IMODE(info.st_mode)))
+    return data, warnings
+
+
+def load_ionapi(params, data=None, source=None, read_warnings=()):
+    """Validate the task's file: `data` when the caller already read it, else src or content."""
+    if data is None:
+        if params.get("content") is not None:
+            data, source = params["content"], "content"
+        elif params.get("src"):
+            data, read_warnings = read_source(params["src"])
+            source = params["src"]
+        else:
+            raise OptionError("one of src or content is required")
+    ionapi = parse_ionapi(data, source=source, expected_tenant=params.get("expected_tenant"))
+    ionapi.warnings = list(read_warnings) + ionapi.warnings
+    return ionapi
+
+
+def run_validate(params, data=None, source=None, read_warnings=()):
+    ionapi = load_ionapi(params, data, source, read_warnings)
+    result = ionapi.summary()
+    result["changed"] = False
+    return result
+
+
+def run_ionapi(params, check_mode=False, data=None, source=None, read_warnings=(), environment=None):
+    warnings = []
+    desired = None
+    if params["state"] == "present":
+        # Validation comes before any network call: a bad file never reaches DocBits.
+        desired_file = load_ionapi(params, data, source, read_warnings)
+        warnings = desired_file.warnings
+        desired = Desired(
+            desired_file,
+            doc_type=params["doc_type"],
+            export_method=params["export_method"],
+            sub_org_id=params.get("sub_org_id"),
+            title=params.get("title"),
+            config_id=params.get("config_id"),
+        )
+    client = client_from_params(params, environment)
+    try:
+        reconciler = Reconciler(client)
+        if desired is not None:
+            result = reconciler.ensure_present(desired, check_mode=check_mode)
+        else:
+            result = reconciler.ensure_absent(
+                params["doc_type"], params.get("sub_org_id"), params.get("config_id"), check_mode=check_mode)
+    finally:
+        client.close()
+    result["warnings"] = warnings
+    return result
+
+
+def run_info(params, environment=None):
+    client = client_from_params(params, environment)
+    try:
+        configurations = Reconciler(client).describe(params.get("doc_type"), params.get("sub_org_id"))
+    finally:
+        client.close()
+    return {"changed": False, "configurations": configurations}

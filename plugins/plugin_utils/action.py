@@ -1,0 +1,102 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, docbits.infor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Controller side shared by the collection's action plugins.
+
+The .ionapi file is read on the controller (Vault-decrypted through the loader, as
+ansible.builtin.copy does) and validated there, so neither a bad file nor any file at all
+has to reach a managed host. With a local connection the module's logic then runs
+in-process; otherwise the module is shipped with the file's content.
+"""
+
+from __future__ import annotations
+
+import os
+
+from ansible.errors import AnsibleError
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, OptionError
+from ansible_collections.docbits.infor.plugins.module_utils.runner import load_ionapi, read_source
+
+
+class DocBitsAction(ActionBase):
+    """Subclasses set the spec and module name, and implement run_local()."""
+
+    TRANSFERS_FILES = False
+    _requires_connection = False
+
+    MODULE = ""
+    ARGUMENT_SPEC: dict = {}
+    MUTUALLY_EXCLUSIVE: list = []
+    REQUIRED_ONE_OF: list = []
+    REQUIRED_IF: list = []
+
+    def run_local(self, params, data, source, read_warnings, task_vars):
+        """The module's work, in-process on the controller: a result dict or DocBitsInforError."""
+        raise NotImplementedError
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        del tmp
+        params = self.validate_argument_spec(
+            self.ARGUMENT_SPEC,
+            mutually_exclusive=self.MUTUALLY_EXCLUSIVE,
+            required_one_of=self.REQUIRED_ONE_OF,
+            required_if=self.REQUIRED_IF,
+        )[1]
+        try:
+            data, source, read_warnings = self._read_controller_source(params.get("src"))
+            if self._connection.transport == "local":
+                outcome = self.run_local(params, data, source, read_warnings, task_vars or {})
+            else:
+                outcome = self._run_on_target(params, data, source, read_warnings, task_vars)
+        except DocBitsInforError as exc:
+            result.update(failed=True, msg=str(exc))
+            return result
+        warnings = outcome.pop("warnings", None) or []
+        if warnings:
+            result.setdefault("warnings", []).extend(warnings)
+            outcome["warnings"] = warnings
+        if not self._task.diff:
+            outcome.pop("diff", None)
+        result.update(outcome)
+        return result
+
+    def _read_controller_source(self, src):
+        """(bytes, label, warnings) of the controller file named by src, or Nones without src."""
+        if not src:
+            return None, None, ()
+        try:
+            path = self._find_needle("files", src)
+        except AnsibleError:
+            raise OptionError("src '%s': no such file on the controller" % src)
+        if os.path.isdir(path):
+            raise OptionError("src '%s': is a directory, not an .ionapi file" % src)
+        try:
+            real_path = self._loader.get_real_file(path, decrypt=True)
+        except AnsibleError as exc:
+            raise OptionError("src '%s': cannot be read or decrypted (%s)" % (src, type(exc).__name__))
+        try:
+            # A Vault-encrypted file is safe at any mode; only plaintext earns the warning.
+            data, warnings = read_source(real_path, label=src, warn_permissions=real_path == path)
+        finally:
+            self._loader.cleanup_tmp_file(real_path)
+        return data, src, warnings
+
+    def _run_on_target(self, params, data, source, read_warnings, task_vars):
+        module_args = dict((name, value) for name, value in params.items() if value is not None)
+        if data is not None:
+            # Validate here, so an invalid file never leaves the controller.
+            load_ionapi(params, data, source, read_warnings)
+            module_args.pop("src")
+            module_args["content"] = data.decode("utf-8-sig")
+        outcome = self._execute_module(module_name=self.MODULE, module_args=module_args, task_vars=task_vars)
+        if outcome.get("failed"):
+            raise _ModuleFailure(outcome.get("msg", "the module failed on the target"))
+        outcome.pop("invocation", None)
+        return outcome
+
+
+class _ModuleFailure(DocBitsInforError):
+    """The shipped module failed; its message is already secret-free."""
