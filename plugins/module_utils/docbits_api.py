@@ -161,6 +161,22 @@ def _retry_policy(retries):
         return CappedRetry(**policy)
 
 
+def transport_reason(exc):
+    """The innermost cause of a transport failure, e.g. 'Connection refused', not urllib3's wrapping."""
+    reason = exc
+    for _depth in range(5):
+        inner = getattr(reason, "reason", None)
+        if inner is None and reason.args and isinstance(reason.args[0], BaseException):
+            inner = reason.args[0]
+        if not isinstance(inner, BaseException) or inner is reason:
+            break
+        reason = inner
+    text = str(reason)
+    if "object at 0x" in text:
+        text = text.split(">: ", 1)[-1]
+    return "%s: %s" % (type(reason).__name__, text)
+
+
 def redact(text, secrets):
     for secret in secrets:
         if secret:
@@ -219,14 +235,14 @@ class DocBitsClient:
         except requests.exceptions.SSLError as exc:
             raise DocBitsError(
                 "TLS failure%s at %s: %s (set ca_path to the CA bundle, or fix the URL)"
-                % (self._where(), endpoint, self._excerpt(str(exc))), endpoint=endpoint)
+                % (self._where(), endpoint, self._excerpt(transport_reason(exc))), endpoint=endpoint)
         except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
             raise DocBitsTransientError(
                 "DocBits did not answer%s at %s after %d retries: %s"
-                % (self._where(), endpoint, self.retries if retry else 0, self._excerpt(str(exc))), endpoint=endpoint)
+                % (self._where(), endpoint, self.retries if retry else 0, self._excerpt(transport_reason(exc))), endpoint=endpoint)
         except requests.exceptions.RequestException as exc:
             raise DocBitsError(
-                "request failed%s at %s: %s" % (self._where(), endpoint, self._excerpt(str(exc))), endpoint=endpoint)
+                "request failed%s at %s: %s" % (self._where(), endpoint, self._excerpt(transport_reason(exc))), endpoint=endpoint)
 
     def _excerpt(self, text):
         text = re.sub(r"<[^>]*>", " ", text)
