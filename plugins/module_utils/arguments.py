@@ -61,12 +61,13 @@ IONAPI_INFO_SPEC["doc_type"] = dict(type="str")
 
 def check_url(url):
     parts = urlsplit(url or "")
+    # The URL itself is never echoed: it may carry a password.
+    if "@" in parts.netloc or "@" in (url or "").split("/")[0]:
+        raise OptionError("docbits_url must not carry credentials; use api_key")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise OptionError(
             "docbits_url must be an absolute http(s) URL such as https://api.docbits.com (got %s)"
-            % ("an empty value" if not url else "'%s'" % url))
-    if parts.username or parts.password:
-        raise OptionError("docbits_url must not carry credentials; use api_key")
+            % ("an empty value" if not url else "scheme '%s'" % parts.scheme if parts.scheme else "no scheme"))
     if parts.query or parts.fragment:
         raise OptionError("docbits_url must be a base URL without query or fragment")
 

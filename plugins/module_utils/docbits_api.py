@@ -14,6 +14,11 @@ __metaclass__ = type
 import re
 import traceback
 
+try:
+    from urllib.parse import quote, quote_plus
+except ImportError:  # pragma: no cover
+    from urllib import quote, quote_plus  # type: ignore
+
 from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError
 
 try:
@@ -177,10 +182,19 @@ def transport_reason(exc):
     return "%s: %s" % (type(reason).__name__, text)
 
 
+def _secret_forms(secret):
+    """A secret as it may come back in an answer: as is, or URL- or form-encoded."""
+    return set((secret, quote(secret, safe=""), quote_plus(secret)))
+
+
 def redact(text, secrets):
+    # Longest first, so an encoded form is not left half-replaced by a shorter one.
+    forms = set()
     for secret in secrets:
         if secret:
-            text = text.replace(secret, "<redacted>")
+            forms.update(_secret_forms(secret))
+    for form in sorted(forms, key=len, reverse=True):
+        text = text.replace(form, "<redacted>")
     return text
 
 

@@ -159,8 +159,9 @@ def strip_bom(data):
 
 
 def _looks_like_csv(text):
+    # Hand-edited JSON (a lost brace, a comment) must stay a syntax error with its line and column.
     first_line = text.strip().splitlines()[0] if text.strip() else ""
-    return not first_line.startswith(("{", "[")) and first_line.count(",") >= 1
+    return "," in first_line and not first_line.startswith(("{", "[", '"', "/", "#")) and '":' not in text
 
 
 def _load_json(text, source):
@@ -238,6 +239,8 @@ def _json_type(value):
         return "an array"
     if isinstance(value, dict):
         return "an object"
+    if isinstance(value, str):
+        return "a string"
     return type(value).__name__
 
 

@@ -1,0 +1,89 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, docbits.infor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Fake .ionapi files shaped like a real Backend Service download (with a service account).
+
+Every value is derived from a seed with SHA-256: deterministic, and no real secret anywhere.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import hashlib
+import json
+import os
+import sys
+
+SECRET_KEYS = ("cs", "saak", "sask")
+
+# An override with this value removes the key from the generated file.
+DELETE = object()
+
+SIMULATOR_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "simulator")
+
+TOKEN_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+def token(seed, length):
+    """`length` characters of [A-Za-z0-9_-], the same for the same seed."""
+    chars = []
+    counter = 0
+    while len(chars) < length:
+        digest = hashlib.sha256(("%s/%d" % (seed, counter)).encode("utf-8")).digest()
+        chars.extend(TOKEN_ALPHABET[byte % len(TOKEN_ALPHABET)] for byte in digest)
+        counter += 1
+    return "".join(chars[:length])
+
+
+def make_ionapi(tenant="ACME_TST", seed=None, **overrides):
+    """A dict of a Backend Service download for `tenant`; overrides replace (or, with DELETE, drop) keys."""
+    seed = tenant if seed is None else seed
+    env = tenant.rsplit("_", 1)[-1] if "_" in tenant else tenant
+    credentials = {
+        "ti": tenant,
+        "cn": "DocBits_%s" % env,
+        "dt": "12",
+        "ci": "%s~%s" % (tenant, token(seed + ":ci", 43)),
+        "cs": token(seed + ":cs", 86),
+        "iu": "https://mingle-ionapi.eu1.inforcloudsuite.com",
+        "pu": "https://mingle-sso.eu1.inforcloudsuite.com:443/%s/as/" % tenant,
+        "oa": "authorization.oauth2",
+        "ot": "token.oauth2",
+        "or": "revoke_token.oauth2",
+        "ev": "U147858101",
+        "v": "1.0",
+        "saak": "%s#%s" % (tenant, token(seed + ":saak", 86)),
+        "sask": token(seed + ":sask", 86),
+    }
+    for key, value in overrides.items():
+        if value is DELETE:
+            credentials.pop(key, None)
+        else:
+            credentials[key] = value
+    return credentials
+
+
+def only(credentials, *keys):
+    """The credentials restricted to `keys` (in that order), e.g. to fake another kind of download."""
+    return dict((key, credentials[key]) for key in keys)
+
+
+def secret_values(credentials):
+    return [credentials[key] for key in SECRET_KEYS if isinstance(credentials.get(key), str) and credentials[key]]
+
+
+def dump(obj, indent=2):
+    """The bytes of a file holding `obj` as JSON, as Infor's download (pretty-printed, UTF-8)."""
+    return json.dumps(obj, indent=indent).encode("utf-8")
+
+
+def start_simulator(**kwargs):
+    """A started DocBitsSimulator (tests/simulator) on 127.0.0.1 and a free port; the caller stops it."""
+    if SIMULATOR_DIR not in sys.path:
+        sys.path.insert(0, SIMULATOR_DIR)
+    from docbits_simulator import DocBitsSimulator  # pylint: disable=import-outside-toplevel
+
+    simulator = DocBitsSimulator(**kwargs)
+    simulator.start(host="127.0.0.1", port=0)
+    return simulator

@@ -1,0 +1,408 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, docbits.infor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""DocBitsClient against the DocBits simulator over real HTTP on 127.0.0.1."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+import pytest
+
+from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import (
+    PATH_CONFIGURE,
+    PATH_LIST,
+    PATH_REMOVE,
+    RETRY_AFTER_CAP,
+    CappedRetry,
+    DocBitsAuthError,
+    DocBitsClient,
+    DocBitsError,
+    DocBitsTransientError,
+)
+from ansible_collections.docbits.infor.tests.unit.fixtures import dump, make_ionapi, secret_values, start_simulator
+
+KEY = "sim-key-0123456789abcdef"
+OTHER_KEY = "sim-key-other-organisation"
+ORG = "acme"
+ION = make_ionapi()
+ION_BYTES = dump(ION)
+
+
+@pytest.fixture
+def sim():
+    simulator = start_simulator(api_keys={KEY: ORG, OTHER_KEY: "globex"})
+    yield simulator
+    simulator.stop()
+
+
+def make_client(simulator, **kwargs):
+    kwargs.setdefault("api_key", KEY)
+    kwargs.setdefault("timeout", 5)
+    kwargs.setdefault("retries", 3)
+    kwargs.setdefault("environment", "acme_tst")
+    return DocBitsClient(simulator.base_url, **kwargs)
+
+
+@pytest.fixture
+def client(sim):
+    docbits = make_client(sim)
+    yield docbits
+    docbits.close()
+
+
+def calls(simulator, path, method="POST"):
+    return [request for request in simulator.requests if request["path"] == path and request["method"] == method]
+
+
+def seed_infor(simulator, **config):
+    config.setdefault("title", "DocBits_TST")
+    config.setdefault("doc_type", "INVOICE")
+    config.setdefault("export_method", "infor-idm-cloud")
+    config.setdefault("files", {"ION_API": ION_BYTES})
+    return simulator.seed(ORG, config)
+
+
+# --- operations ----------------------------------------------------------------------------------
+
+def test_list_empty(sim, client):
+    assert client.list_configurations() == []
+    assert [(request["auth"], request["org"]) for request in sim.requests] == [("api_key", ORG)]
+
+
+def test_list_reads_the_contract_fields_and_ignores_the_rest(sim, client):
+    infor_id = seed_infor(sim, sub_org_id=7, is_active=False, export_url="https://hooks.example.com")
+    other_id = sim.seed(ORG, {"title": "Mail", "doc_type": "INVOICE", "export_method": "email"})
+    sim.seed("globex", {"title": "Not ours", "export_method": "infor-ion-cloud"})
+    configs = client.list_configurations()
+    assert [config.id for config in configs] == [infor_id, other_id]
+    infor = configs[0]
+    assert infor.as_dict() == {"id": infor_id, "title": "DocBits_TST", "doc_type": "INVOICE", "export_method": "infor-idm-cloud",
+                               "sub_org_id": "7", "is_active": False}
+    assert infor.has_ion_api is True and infor.is_infor_export is True
+    assert configs[1].is_infor_export is False and configs[1].has_ion_api is False
+    assert [config.id for config in client.list_infor_exports()] == [infor_id]
+
+
+def test_download(sim, client):
+    with_file = seed_infor(sim)
+    without_file = seed_infor(sim, doc_type="ORDER", files={})
+    assert client.download_ionapi(with_file) == ION_BYTES
+    assert client.download_ionapi(str(with_file)) == ION_BYTES
+    assert client.download_ionapi(without_file) is None
+    assert client.download_ionapi(9999) is None
+    download = calls(sim, "/configurations/download/%d" % with_file, "GET")[0]
+    assert download["query"] == ["type"] and download["status"] == 200
+
+
+def test_configure_create(sim, client):
+    body = client.configure_infor_export("infor-idm-cloud", "DocBits_TST", "INVOICE", ionapi_bytes=ION_BYTES)
+    assert body["success"] is True
+    [config] = sim.configs(ORG)
+    assert (config["title"], config["doc_type"], config["export_method"], config["sub_org_id"]) == ("DocBits_TST", "INVOICE", "infor-idm-cloud", None)
+    assert (config["on_permise"], config["zugferd"]) == (False, False)
+    assert json.loads(config["files"]["ION_API"]) == ION
+    [request] = calls(sim, PATH_CONFIGURE)
+    assert request["files"] == ["ion_api"]
+    assert request["fields"] == ["doc_type", "export_method", "ion_api", "on_permise", "title", "zugferd"]
+    assert sim.writes == 1
+
+
+def test_configure_create_on_premises_in_a_sub_org(sim, client):
+    client.configure_infor_export("infor-ion-onpremise", "On prem", "ORDER", sub_org_id="12", ionapi_bytes=ION_BYTES)
+    [config] = sim.configs(ORG)
+    assert config["on_permise"] is True
+    assert str(config["sub_org_id"]) == "12"
+    assert client.list_infor_exports()[0].sub_org_id == "12"
+
+
+def test_configure_update_without_file_keeps_the_stored_file(sim, client):
+    config_id = seed_infor(sim)
+    client.configure_infor_export("infor-ion-cloud", "Renamed", "INVOICE", config_id=config_id)
+    config = sim.get_config(config_id)
+    assert (config["title"], config["export_method"]) == ("Renamed", "infor-ion-cloud")
+    assert config["files"]["ION_API"] == ION_BYTES
+    [request] = calls(sim, PATH_CONFIGURE)
+    assert request["files"] == [] and "config_id" in request["fields"]
+    assert len(sim.configs(ORG)) == 1
+
+
+def test_configure_update_with_file(sim, client):
+    config_id = seed_infor(sim)
+    rotated = make_ionapi(seed="rotated")
+    client.configure_infor_export("infor-idm-cloud", "DocBits_TST", "INVOICE", config_id=config_id, ionapi_bytes=dump(rotated))
+    assert json.loads(sim.get_config(config_id)["files"]["ION_API"]) == rotated
+    assert calls(sim, PATH_CONFIGURE)[0]["files"] == ["ion_api"]
+
+
+def test_org_id_is_sent_on_every_call_when_set(sim):
+    docbits = make_client(sim, org_id=ORG)
+    try:
+        docbits.configure_infor_export("infor-idm-cloud", "T", "INVOICE", ionapi_bytes=ION_BYTES)
+        [config] = docbits.list_configurations()
+        assert docbits.download_ionapi(config.id) is not None
+        assert docbits.test_connection(config.id)[0] is True
+        docbits.remove_configuration(config.id)
+    finally:
+        docbits.close()
+    assert len(sim.requests) == 5
+    for request in sim.requests:
+        assert "org_id" in (request["query"] if request["method"] == "GET" else request["fields"]), request
+
+
+def test_org_id_is_not_sent_when_unset(sim, client):
+    client.list_configurations()
+    assert "org_id" not in sim.requests[0]["fields"]
+
+
+def test_remove(sim, client):
+    config_id = seed_infor(sim)
+    assert client.remove_configuration(config_id)["success"] is True
+    assert sim.configs(ORG) == []
+    with pytest.raises(DocBitsError) as info:
+        client.remove_configuration(config_id)
+    assert "Configuration not found" in str(info.value)
+    assert [request["path"] for request in sim.requests] == [PATH_REMOVE, PATH_REMOVE]
+
+
+def test_test_connection(sim, client):
+    good = seed_infor(sim)
+    dead = seed_infor(sim, doc_type="ORDER", connection_ok=False)
+    ok, message = client.test_connection(good)
+    assert ok is True and message == "Connection OK"
+    ok, message = client.test_connection(dead)
+    assert ok is False and "rejected" in message
+    ok, message = client.test_connection(9999)
+    assert ok is False and "not found" in message
+
+
+def test_bearer_token(sim):
+    sim.add_bearer_token("bearer-t0ken", ORG)
+    docbits = make_client(sim, api_key=None, bearer_token="bearer-t0ken")
+    try:
+        assert docbits.list_configurations() == []
+    finally:
+        docbits.close()
+    assert sim.requests[0]["auth"] == "bearer" and sim.requests[0]["org"] == ORG
+
+
+# --- refusals ------------------------------------------------------------------------------------
+
+def test_bad_key_is_an_auth_error_without_the_key(sim):
+    docbits = make_client(sim, api_key="wrong-key-5ecret-value")
+    try:
+        with pytest.raises(DocBitsAuthError) as info:
+            docbits.list_configurations()
+    finally:
+        docbits.close()
+    message = str(info.value)
+    assert info.value.status == 401
+    assert "wrong-key-5ecret-value" not in message and "5ecret" not in message
+    assert "acme_tst" in message and "api_key" in message
+    assert len(sim.requests) == 1
+
+
+def test_key_of_another_organisation_is_forbidden(sim):
+    docbits = make_client(sim, org_id=ORG, api_key=OTHER_KEY)
+    try:
+        with pytest.raises(DocBitsAuthError) as info:
+            docbits.list_configurations()
+    finally:
+        docbits.close()
+    assert info.value.status == 403
+    assert "org_id" in str(info.value) and OTHER_KEY not in str(info.value)
+    assert len(sim.requests) == 1
+
+
+def test_422_names_the_field(sim, client):
+    with pytest.raises(DocBitsError) as info:
+        client.configure_infor_export("infor-nonsense", "T", "INVOICE", config_id=1, ionapi_bytes=ION_BYTES)
+    assert info.value.status == 422
+    assert "export_method" in str(info.value)
+    assert "body." not in str(info.value)
+    assert not isinstance(info.value, DocBitsTransientError)
+    assert len(sim.requests) == 1
+
+
+def test_422_from_the_wire_lists_every_field(sim, client):
+    sim.add_fault(path=PATH_LIST, status=422, body={"detail": [
+        {"loc": ["body", "org_id"], "msg": "bad org", "type": "value_error"},
+        {"loc": ["query", "type"], "msg": "bad type", "type": "value_error"},
+    ]})
+    with pytest.raises(DocBitsError) as info:
+        client.list_configurations()
+    assert "org_id: bad org" in str(info.value) and "query.type: bad type" in str(info.value)
+
+
+def test_success_false_carries_the_detail(sim, client):
+    seed_infor(sim)
+    with pytest.raises(DocBitsError) as info:
+        client.configure_infor_export("infor-idm-cloud", "Second", "INVOICE", ionapi_bytes=ION_BYTES)
+    assert "An active Infor export configuration already exists" in str(info.value)
+    assert info.value.status == 200
+    assert len(sim.configs(ORG)) == 1
+
+
+@pytest.mark.parametrize("body", [{"success": False, "message": "told by message"}, {"success": False, "detail": "told by detail"}],
+                         ids=["message", "detail"])
+def test_success_false_with_other_reason_keys(sim, client, body):
+    sim.add_fault(path=PATH_LIST, status=200, body=body)
+    with pytest.raises(DocBitsError) as info:
+        client.list_configurations()
+    assert "told by" in str(info.value)
+
+
+def test_html_answer_is_not_the_json_expected(sim, client):
+    sim.add_fault(path=PATH_LIST, status=200, content_type="text/html",
+                  body="<html><head><title>Welcome</title></head><body><h1>Welcome to nginx!</h1></body></html>")
+    with pytest.raises(DocBitsError) as info:
+        client.list_configurations()
+    message = str(info.value)
+    assert "not the JSON expected" in message
+    assert "Welcome to nginx!" in message and "<h1>" not in message
+
+
+@pytest.mark.parametrize("body", ["[]", '{"success": true}', '{"success": true, "data": {"id": 1}}'], ids=["array", "no-data", "data-object"])
+def test_list_answer_without_a_data_list_is_refused(sim, client, body):
+    sim.add_fault(path=PATH_LIST, status=200, body=body)
+    with pytest.raises(DocBitsError):
+        client.list_configurations()
+
+
+def test_error_excerpts_are_short_and_redacted(sim):
+    docbits = make_client(sim, retries=0)
+    docbits.add_secrets(secret_values(ION))
+    sim.add_fault(path=PATH_LIST, status=500, times=None,
+                  body="proxy echo: X-API-KEY=%s cs=%s %s" % (KEY, ION["cs"], "x" * 500))
+    try:
+        with pytest.raises(DocBitsTransientError) as info:
+            docbits.list_configurations()
+    finally:
+        docbits.close()
+    message = str(info.value)
+    assert KEY not in message and ION["cs"] not in message
+    assert "<redacted>" in message
+    assert len(message) < 400
+
+
+# --- retries ---------------------------------------------------------------------------------------
+
+def test_503_twice_then_ok_is_retried(sim, client):
+    sim.add_fault(path=PATH_LIST, status=503, times=2)
+    assert client.list_configurations() == []
+    assert [request["status"] for request in calls(sim, PATH_LIST)] == [503, 503, 200]
+
+
+def test_429_with_retry_after_is_retried(sim, client):
+    sim.add_fault(path=PATH_LIST, status=429, headers={"Retry-After": "0"})
+    assert client.list_configurations() == []
+    assert [request["status"] for request in calls(sim, PATH_LIST)] == [429, 200]
+
+
+def test_retry_after_is_capped():
+    from urllib3 import HTTPResponse  # pylint: disable=import-outside-toplevel
+
+    retry = CappedRetry(total=3)
+    assert retry.get_retry_after(HTTPResponse(headers={"Retry-After": "86400"}, status=503)) == RETRY_AFTER_CAP
+    assert retry.get_retry_after(HTTPResponse(headers={"Retry-After": "2"}, status=503)) == 2
+    assert retry.get_retry_after(HTTPResponse(status=503)) is None
+
+
+def test_persistent_500_is_a_transient_error(sim):
+    docbits = make_client(sim, retries=2)
+    sim.add_fault(path=PATH_LIST, status=500, times=None)
+    try:
+        with pytest.raises(DocBitsTransientError) as info:
+            docbits.list_configurations()
+    finally:
+        docbits.close()
+    assert info.value.status == 500 and "HTTP 500" in str(info.value)
+    assert len(calls(sim, PATH_LIST)) == 3
+
+
+@pytest.mark.parametrize("status", [400, 404, 405, 409])
+def test_final_4xx_is_not_retried(sim, client, status):
+    sim.add_fault(path=PATH_LIST, status=status, times=None, body={"detail": "refused here"})
+    with pytest.raises(DocBitsError) as info:
+        client.list_configurations()
+    assert not isinstance(info.value, DocBitsTransientError)
+    assert info.value.status == status
+    assert len(sim.requests) == 1
+
+
+def test_create_is_not_retried_on_503(sim, client):
+    sim.add_fault(path=PATH_CONFIGURE, status=503, times=None)
+    with pytest.raises(DocBitsTransientError):
+        client.configure_infor_export("infor-idm-cloud", "T", "INVOICE", ionapi_bytes=ION_BYTES)
+    assert len(calls(sim, PATH_CONFIGURE)) == 1
+    assert sim.configs(ORG) == [] and sim.writes == 0
+
+
+def test_create_is_not_retried_on_a_dropped_connection(sim, client):
+    sim.add_fault(path=PATH_CONFIGURE, drop="reset", times=None)
+    with pytest.raises(DocBitsTransientError):
+        client.configure_infor_export("infor-idm-cloud", "T", "INVOICE", ionapi_bytes=ION_BYTES)
+    assert len(calls(sim, PATH_CONFIGURE)) == 1
+
+
+def test_update_is_retried_on_503(sim, client):
+    config_id = seed_infor(sim)
+    sim.add_fault(path=PATH_CONFIGURE, status=503, times=1)
+    client.configure_infor_export("infor-idm-cloud", "Renamed", "INVOICE", config_id=config_id)
+    assert [request["status"] for request in calls(sim, PATH_CONFIGURE)] == [503, 200]
+    assert sim.get_config(config_id)["title"] == "Renamed"
+
+
+def test_dropped_connection_is_retried(sim, client):
+    sim.add_fault(path=PATH_LIST, drop="reset", times=1)
+    assert client.list_configurations() == []
+    assert len(calls(sim, PATH_LIST)) == 2
+
+
+def test_dropped_connection_without_retries_is_transient(sim):
+    docbits = make_client(sim, retries=0)
+    sim.add_fault(path=PATH_LIST, drop=True, times=None)
+    try:
+        with pytest.raises(DocBitsTransientError) as info:
+            docbits.list_configurations()
+    finally:
+        docbits.close()
+    assert "did not answer" in str(info.value) and "acme_tst" in str(info.value)
+
+
+def test_timeout_is_transient(sim):
+    docbits = make_client(sim, retries=0, timeout=0.3)
+    sim.add_fault(path=PATH_LIST, delay=5, times=1)
+    try:
+        with pytest.raises(DocBitsTransientError):
+            docbits.list_configurations()
+    finally:
+        docbits.close()
+
+
+def test_nothing_listening_is_transient(sim):
+    base_url = sim.base_url
+    sim.stop()
+    docbits = DocBitsClient(base_url, api_key=KEY, retries=0, timeout=2)
+    try:
+        with pytest.raises(DocBitsTransientError) as info:
+            docbits.list_configurations()
+    finally:
+        docbits.close()
+    assert KEY not in str(info.value)
+
+
+def test_test_connection_failure_message_hides_the_file_secrets(sim, client):
+    """DocBits may echo its token request (form-encoded: '#' in saak becomes %23) in the failure message."""
+    from urllib.parse import urlencode  # pylint: disable=import-outside-toplevel
+
+    config_id = seed_infor(sim)
+    client.add_secrets(secret_values(ION))
+    echoed = urlencode({"grant_type": "password", "username": ION["saak"], "password": ION["sask"]})
+    sim.add_fault(path="/configurations/test_infor_connection", status=200, body={"success": False, "message": "token request failed: " + echoed})
+    ok, message = client.test_connection(config_id)
+    assert ok is False and "token request failed" in message
+    assert ION["sask"] not in message
+    assert ION["saak"].split("#", 1)[1] not in message
