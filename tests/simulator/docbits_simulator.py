@@ -1,0 +1,1395 @@
+# -*- coding: utf-8 -*-
+# Copyright: docbits.infor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A DocBits-compatible HTTP simulator for testing the docbits.infor collection.
+
+It speaks the contract of ``docs/docbits-api.md`` (the ``/configurations/`` endpoints that hold
+an Infor export configuration and its ION API file), keeps its state in memory (optionally in
+a JSON state file), counts writes, and can inject faults: error statuses, broken bodies,
+dropped connections, slow answers and "lost answers" (the write happens, the answer does not).
+
+Python use::
+
+    with DocBitsSimulator(api_keys={"k1": "acme"}) as sim:
+        requests.post(sim.base_url + "/configurations/get_configurations", headers={"X-API-KEY": "k1"})
+
+Command line use: ``python docbits_simulator.py --port 0 --port-file PORT --api-key k1=acme``.
+
+Fault rules (``add_faults`` or ``POST /_sim/faults``) form a FIFO list; each request takes the
+first rule that matches it, and a rule is removed once used ``times`` times::
+
+    {"path": "*",            # "*", an exact path, or a prefix ending in "/" or "*"
+     "method": "*",          # or GET, POST, ...
+     "times": 1,             # null: unlimited
+     "status": 503,          # the answer replacing the real one (default 503 when any of
+     "headers": {},          #   status/headers/body/content_type is given)
+     "body": None,           # text, or a JSON object/list; default {"detail": "<reason>"}
+     "content_type": None,   # default: JSON for objects and text starting with { or [, else text/plain
+     "delay": 0,             # seconds to wait before answering (a slow server)
+     "drop": False,          # true: close without answering; "reset": abort with RST
+     "after_apply": False}   # true: perform the real request (writes included) first, then
+                             #   delay, then answer with the fault: a lost answer
+
+A rule with only ``delay`` (and/or ``after_apply``) delays the real answer.
+
+Admin endpoints (no authentication, never subject to faults nor recorded): GET /_sim/stats,
+POST /_sim/reset_stats, GET|POST|DELETE /_sim/faults, GET /_sim/state, POST /_sim/seed,
+POST /_sim/reset, POST|DELETE /_sim/dead.
+
+Standard library only, so it runs with any Python 3.11+.
+"""
+
+import argparse
+import base64
+import copy
+import datetime
+import email.utils
+import http
+import json
+import os
+import signal
+import socket
+import ssl
+import struct
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from email.message import Message
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+__all__ = ["DocBitsSimulator", "INFOR_EXPORT_METHODS", "FILE_TYPES", "FILE_PARTS", "main"]
+
+INFOR_EXPORT_METHODS = (
+    "infor-idm-cloud",
+    "infor-ion-cloud",
+    "infor-bod-cloud",
+    "infor-ln-cloud",
+    "infor-m3-cloud",
+    "infor-m3-toml-cloud",
+    "infor-idm-onpremise",
+    "infor-ion-onpremise",
+    "infor-bod-onpremise",
+)
+
+# Values accepted by GET /configurations/download/{id}?type=...
+FILE_TYPES = ("ION_API", "IDM_MAPPING", "BOD_MAPPING", "FLOW_MAPPING", "LN_MAPPING", "M3_MAPPING", "M3_TOML_MAPPING")
+
+# Multipart part name of configure_infor_export -> stored file type.
+FILE_PARTS = {
+    "ion_api": "ION_API",
+    "idm_mapping": "IDM_MAPPING",
+    "bod_mapping": "BOD_MAPPING",
+    "flow_mapping": "FLOW_MAPPING",
+    "ln_mapping": "LN_MAPPING",
+    "m3_mapping": "M3_MAPPING",
+    "m3_toml_mapping": "M3_TOML_MAPPING",
+}
+
+# The same words pydantic (FastAPI) accepts for a boolean form field.
+_TRUE_WORDS = frozenset(("1", "on", "t", "true", "y", "yes"))
+_FALSE_WORDS = frozenset(("0", "off", "f", "false", "n", "no"))
+
+_MAX_BODY = 10 * 1024 * 1024
+_MAX_RECORDED_REQUESTS = 10000
+_FAULT_KEYS = frozenset(("path", "method", "times", "status", "headers", "body", "content_type", "delay", "drop", "after_apply"))
+
+_P_LIST = "/configurations/get_configurations"
+_P_CONFIGURE = "/configurations/configure_infor_export"
+_P_REMOVE = "/configurations/remove_configuration"
+_P_TEST = "/configurations/test_infor_connection"
+_P_DOWNLOAD = "/configurations/download/"
+_P_OPENAPI = "/openapi.json"
+_ADMIN_PREFIX = "/_sim/"
+
+
+class ApiError(Exception):
+    """An answer other than success, raised anywhere below a request and sent as is."""
+
+    def __init__(self, status, body, headers=None):
+        super().__init__(status)
+        self.status = status
+        self.body = body
+        self.headers = headers or {}
+
+
+class _Response:
+    """What the handler sends: status, body bytes, content type and extra headers."""
+
+    def __init__(self, status, body=b"", content_type="application/json", headers=None):
+        self.status = status
+        self.body = body
+        self.content_type = content_type
+        self.headers = headers or {}
+
+
+def _json_response(status, obj, headers=None):
+    return _Response(status, json.dumps(obj).encode("utf-8"), "application/json", headers)
+
+
+def _validation_error(errors):
+    """FastAPI's 422 body; ``errors`` is a list of (loc, msg, type). Input values are never echoed."""
+    return ApiError(422, {"detail": [{"loc": list(loc), "msg": msg, "type": typ} for loc, msg, typ in errors]})
+
+
+def _app_failure(detail):
+    """The application refusing a request: 200 with success false."""
+    return _json_response(200, {"success": False, "exception": {"detail": detail}})
+
+
+def _now():
+    return datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _phrase(status):
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+# ---------------------------------------------------------------------------- body parsing
+
+class _BodyError(Exception):
+    """The request body cannot be read or parsed (-> 400 or 413)."""
+
+    def __init__(self, status, detail):
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+
+
+class _FilePart:
+    """One uploaded file of a multipart body."""
+
+    def __init__(self, filename, content, content_type):
+        self.filename = filename
+        self.content = content
+        self.content_type = content_type
+
+
+def _content_type(value):
+    """(media type in lower case, Message holding the header for its parameters)."""
+    msg = Message()
+    msg["content-type"] = value or ""
+    params = msg.get_params() or []
+    return (params[0][0].lower() if params else ""), msg
+
+
+def parse_multipart(body, content_type):
+    """Parse a multipart/form-data body into ({field: str}, {field: _FilePart}).
+
+    A part with a filename is a file, any other part a text field; a later part of the same
+    name replaces an earlier one, as Starlette does. Raises ``_BodyError`` on malformed input.
+    """
+    _main, msg = _content_type(content_type)
+    boundary = msg.get_param("boundary")
+    if not boundary or not isinstance(boundary, str):
+        raise _BodyError(400, "There was an error parsing the body")
+    delimiter = b"\r\n--" + boundary.encode("latin-1")
+    # A leading CRLF lets the first delimiter match like every other one.
+    chunks = (b"\r\n" + body).split(delimiter)
+    if len(chunks) < 2 or not chunks[-1].startswith(b"--"):
+        raise _BodyError(400, "There was an error parsing the body")
+    fields, files = {}, {}
+    for chunk in chunks[1:-1]:
+        # Each part starts right after the delimiter line (optional transport padding, CRLF).
+        line_end = chunk.find(b"\r\n")
+        if line_end < 0 or chunk[:line_end].strip(b" \t"):
+            raise _BodyError(400, "There was an error parsing the body")
+        part = chunk[line_end + 2:]
+        head, sep, content = part.partition(b"\r\n\r\n")
+        if not sep:
+            if part.startswith(b"\r\n"):
+                head, content = b"", part[2:]
+            else:
+                raise _BodyError(400, "There was an error parsing the body")
+        name, filename, part_type = _part_headers(head)
+        if name is None:
+            raise _BodyError(400, "There was an error parsing the body")
+        if filename is not None:
+            # Browsers send an empty, nameless file part for an unused file input.
+            if filename == "" and not content:
+                continue
+            files[name] = _FilePart(filename, content, part_type)
+            fields.pop(name, None)
+        else:
+            fields[name] = content.decode("utf-8", errors="replace")
+            files.pop(name, None)
+    return fields, files
+
+
+def _part_headers(head):
+    """(name, filename or None, content type) from the header block of one multipart part."""
+    disposition, part_type = "", "text/plain"
+    for raw in head.split(b"\r\n"):
+        if not raw.strip():
+            continue
+        key, sep, value = raw.decode("utf-8", errors="replace").partition(":")
+        if not sep:
+            raise _BodyError(400, "There was an error parsing the body")
+        key = key.strip().lower()
+        if key == "content-disposition":
+            disposition = value.strip()
+        elif key == "content-type":
+            part_type = value.strip()
+    if not disposition:
+        return None, None, part_type
+    msg = Message()
+    msg["content-disposition"] = disposition
+    name = msg.get_param("name", header="content-disposition")
+    if isinstance(name, tuple):
+        # RFC 2231 form (name*=utf-8''...): decode it.
+        name = email.utils.collapse_rfc2231_value(name)
+    filename = msg.get_filename()
+    if filename is None and msg.get_param("filename", header="content-disposition") is not None:
+        filename = ""
+    return name, filename, part_type
+
+
+def parse_form(body, content_type):
+    """({field: str}, {field: _FilePart}) of a multipart or urlencoded body; other types carry no form."""
+    media_type, _msg = _content_type(content_type)
+    if media_type == "multipart/form-data":
+        return parse_multipart(body, content_type)
+    if media_type == "application/x-www-form-urlencoded":
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _BodyError(400, "There was an error parsing the body") from exc
+        return dict(urllib.parse.parse_qsl(text, keep_blank_values=True)), {}
+    return {}, {}
+
+
+# ---------------------------------------------------------------------------- faults
+
+def _normalise_fault(rule):
+    """Check one fault rule and fill in its defaults; raises ValueError naming the problem."""
+    if not isinstance(rule, dict):
+        raise ValueError("a fault rule must be an object")
+    unknown = sorted(set(rule) - _FAULT_KEYS)
+    if unknown:
+        raise ValueError("unknown fault rule keys: %s" % ", ".join(unknown))
+    path = rule.get("path", "*")
+    method = rule.get("method", "*")
+    if not isinstance(path, str) or not path:
+        raise ValueError("fault 'path' must be a non-empty string")
+    if not isinstance(method, str) or not method:
+        raise ValueError("fault 'method' must be a non-empty string")
+    times = rule.get("times", 1)
+    if times is not None and (isinstance(times, bool) or not isinstance(times, int) or times < 1):
+        raise ValueError("fault 'times' must be a positive integer or null (unlimited)")
+    status = rule.get("status")
+    if status is not None and (isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599):
+        raise ValueError("fault 'status' must be an HTTP status code")
+    headers = rule.get("headers")
+    headers = {} if headers is None else headers
+    if not isinstance(headers, dict) or not all(isinstance(k, str) and isinstance(v, (str, int, float)) for k, v in headers.items()):
+        raise ValueError("fault 'headers' must map names to strings")
+    body = rule.get("body")
+    if body is not None and not isinstance(body, (str, bytes, dict, list)):
+        raise ValueError("fault 'body' must be a string, an object or a list")
+    content_type = rule.get("content_type")
+    if content_type is not None and not isinstance(content_type, str):
+        raise ValueError("fault 'content_type' must be a string")
+    delay = rule.get("delay", 0) or 0
+    if isinstance(delay, bool) or not isinstance(delay, (int, float)) or delay < 0:
+        raise ValueError("fault 'delay' must be a non-negative number of seconds")
+    drop = rule.get("drop", False)
+    if drop not in (True, False, "reset"):
+        raise ValueError("fault 'drop' must be true, false or \"reset\"")
+    after_apply = rule.get("after_apply", False)
+    if not isinstance(after_apply, bool):
+        raise ValueError("fault 'after_apply' must be a boolean")
+    return {
+        "path": path,
+        "method": method.upper(),
+        "times": times,
+        "status": status,
+        "headers": {k: str(v) for k, v in headers.items()},
+        "body": body,
+        "content_type": content_type,
+        "delay": float(delay),
+        "drop": drop,
+        "after_apply": after_apply,
+    }
+
+
+def _fault_matches(rule, method, path):
+    if rule["method"] not in ("*", method):
+        return False
+    pattern = rule["path"]
+    if pattern in ("*", path):
+        return True
+    # "/configurations/*" or "/configurations/" is a prefix; anything else must match exactly.
+    if pattern.endswith("*"):
+        return path.startswith(pattern[:-1])
+    return pattern.endswith("/") and path.startswith(pattern)
+
+
+def _fault_answers(rule):
+    """Whether the rule replaces the answer (otherwise it only delays or follows a real write)."""
+    return bool(rule["drop"]) or rule["status"] is not None or rule["body"] is not None or rule["content_type"] is not None or bool(rule["headers"])
+
+
+def _fault_response(rule):
+    status = rule["status"] if rule["status"] is not None else 503
+    body = rule["body"]
+    if body is None:
+        data, ctype = json.dumps({"detail": _phrase(status)}).encode("utf-8"), "application/json"
+    elif isinstance(body, (dict, list)):
+        data, ctype = json.dumps(body).encode("utf-8"), "application/json"
+    elif isinstance(body, bytes):
+        data, ctype = body, "application/octet-stream"
+    else:
+        data = body.encode("utf-8")
+        ctype = "application/json" if body.lstrip()[:1] in ("{", "[") else "text/plain; charset=utf-8"
+    return _Response(status, data, rule["content_type"] or ctype, dict(rule["headers"]))
+
+
+# ---------------------------------------------------------------------------- values
+
+def _file_bytes(value):
+    """Bytes of a seeded file given as bytes, text, a JSON value or {"base64": "..."}."""
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    if isinstance(value, dict) and set(value) == {"base64"}:
+        return base64.b64decode(value["base64"])
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, indent=2).encode("utf-8")
+    raise ValueError("a file must be bytes, text, a JSON object or {\"base64\": ...}")
+
+
+def _norm_sub_org(value):
+    """A sub_org_id as the server keeps it: None, an int when it looks like one, else the text."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value.strip())
+    return value
+
+
+def _same_sub_org(left, right):
+    if left is None or right is None:
+        return left is None and right is None
+    return str(left) == str(right)
+
+
+def _parse_bool(value):
+    word = value.strip().lower()
+    if word in _TRUE_WORDS:
+        return True
+    if word in _FALSE_WORDS:
+        return False
+    raise ValueError(word)
+
+
+def _parse_int(value):
+    text = value.strip()
+    if not text.lstrip("-").isdigit():
+        raise ValueError(text)
+    return int(text)
+
+
+def _parse_ion_api(content):
+    """The ION API file as a JSON object, or None when it is not one."""
+    try:
+        obj = json.loads(content)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return obj if isinstance(obj, dict) else None
+
+
+# ---------------------------------------------------------------------------- request
+
+class _Request:
+    """One API request as the application sees it."""
+
+    def __init__(self, method, path, query, headers, body):
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.form = {}
+        self.files = {}
+        self.parse_error = None
+        self.org = None
+        self.auth = None
+        if method in ("POST", "PUT", "PATCH", "DELETE") and body:
+            try:
+                self.form, self.files = parse_form(body, headers.get("Content-Type", ""))
+            except _BodyError as exc:
+                self.parse_error = exc
+
+    def field_names(self):
+        return sorted(set(self.form) | set(self.files))
+
+
+# ---------------------------------------------------------------------------- the simulator
+
+class DocBitsSimulator:
+    """An in-process DocBits API: state, faults, accounting and an HTTP(S) server.
+
+    ``api_keys`` and ``bearer_tokens`` map a credential to the organisation it belongs to.
+    ``state_file``, when given, is loaded now (if it exists) and rewritten after every write.
+    ``reserialise`` stores an uploaded ION API file as ``json.dumps(obj, indent=2)`` rather
+    than the bytes received, as a server that re-serialises would.
+    ``require_legacy_booleans`` makes ``on_permise`` and ``zugferd`` required (2022 spec).
+    ``log`` is a callable taking one line per request (method, path, status only).
+    """
+
+    def __init__(self, api_keys=None, state_file=None, reserialise=True, bearer_tokens=None, log=None, require_legacy_booleans=False):
+        self._lock = threading.RLock()
+        self._api_keys = dict(api_keys or {})
+        self._bearer_tokens = dict(bearer_tokens or {})
+        self.state_file = state_file
+        self.reserialise = reserialise
+        self.require_legacy_booleans = require_legacy_booleans
+        self._log = log
+        self._orgs = {}
+        self._next_id = 1
+        self._faults = []
+        self._dead_ids = set()
+        self._dead_ion_apis = []
+        self.writes = 0
+        self.requests = []
+        self._server = None
+        self._thread = None
+        self._stop_event = threading.Event()
+        self.base_url = None
+        self.port = None
+        self._ensure_key_orgs()
+        if state_file and os.path.exists(state_file):
+            self._load_state()
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def start(self, host="127.0.0.1", port=0, tls=None):
+        """Serve in a background thread; returns the base URL. ``tls`` is (certfile, keyfile) or an SSLContext."""
+        if self._server is not None:
+            raise RuntimeError("simulator already started")
+        context = None
+        if isinstance(tls, ssl.SSLContext):
+            context = tls
+        elif tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(tls[0], tls[1])
+        self._stop_event.clear()
+        server = _Server((host, port), _Handler, self, context)
+        self._server = server
+        self.port = server.server_address[1]
+        shown = "[%s]" % host if ":" in host else host
+        self.base_url = "%s://%s:%d" % ("https" if context else "http", shown, self.port)
+        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="docbits-simulator", daemon=True)
+        self._thread.start()
+        return self.base_url
+
+    def stop(self):
+        """Stop serving, cut open connections and end pending delays. Safe to call twice."""
+        server, self._server = self._server, None
+        self._stop_event.set()
+        if server is None:
+            return
+        server.shutdown()
+        server.close_connections()
+        server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self):
+        if self._server is None:
+            self.start()
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        self.stop()
+
+    # ------------------------------------------------------------------ state helpers (Python API)
+
+    def seed(self, org, config):
+        """Create a configuration in ``org`` directly (no rules, not counted as a write); returns its id.
+
+        ``config`` may hold id, title, doc_type, export_method (default infor-ion-cloud),
+        sub_org_id, is_active (default True), on_permise, zugferd, created_at, files
+        ({"ION_API": bytes | str | JSON object, ...}), connection_ok (False marks it dead) and
+        any other key, which the listing shows as is (e.g. a webhook's export_url).
+        """
+        if not isinstance(config, dict):
+            raise ValueError("a seeded configuration must be an object")
+        config = dict(config)
+        connection_ok = config.pop("connection_ok", True)
+        files = {}
+        for ftype, value in (config.pop("files", None) or {}).items():
+            if ftype not in FILE_TYPES:
+                raise ValueError("unknown file type %r" % ftype)
+            files[ftype] = _file_bytes(value)
+        with self._lock:
+            wanted = config.pop("id", None)
+            if wanted is not None:
+                if isinstance(wanted, bool) or not isinstance(wanted, int) or wanted < 1:
+                    raise ValueError("a seeded id must be a positive integer")
+                if self._find(wanted)[1] is not None:
+                    raise ValueError("configuration id %d already exists" % wanted)
+                config_id = wanted
+            else:
+                config_id = self._next_id
+            self._next_id = max(self._next_id, config_id + 1)
+            record = {
+                "id": config_id,
+                "title": config.pop("title", ""),
+                "doc_type": config.pop("doc_type", "INVOICE"),
+                "export_method": config.pop("export_method", "infor-ion-cloud"),
+                "sub_org_id": _norm_sub_org(config.pop("sub_org_id", None)),
+                "is_active": bool(config.pop("is_active", True)),
+                "files": files,
+                "on_permise": bool(config.pop("on_permise", False)),
+                "zugferd": bool(config.pop("zugferd", False)),
+                "created_at": config.pop("created_at", _now()),
+                "extra": config,
+            }
+            self._orgs.setdefault(org, {})[config_id] = record
+            if not connection_ok:
+                self._dead_ids.add(config_id)
+            self._save_state()
+        return config_id
+
+    def snapshot(self):
+        """A deep copy of the state: {"next_id": n, "orgs": {org: {"configurations": {id: config}}}}."""
+        with self._lock:
+            return {
+                "next_id": self._next_id,
+                "orgs": {org: {"configurations": copy.deepcopy(configs)} for org, configs in self._orgs.items()},
+            }
+
+    def configs(self, org=None):
+        """Copies of the configurations of one organisation (or all), sorted by id."""
+        with self._lock:
+            found = [c for name, configs in self._orgs.items() if org in (None, name) for c in configs.values()]
+            return [copy.deepcopy(c) for c in sorted(found, key=lambda c: c["id"])]
+
+    def get_config(self, config_id):
+        """A copy of one configuration, or None."""
+        with self._lock:
+            found = self._find(config_id)[1]
+            return copy.deepcopy(found) if found is not None else None
+
+    def reset_stats(self):
+        with self._lock:
+            self.writes = 0
+            self.requests = []
+
+    def reset(self):
+        """Forget every configuration, fault, dead mark and statistic (keys are kept)."""
+        with self._lock:
+            self._orgs = {}
+            self._next_id = 1
+            self._faults = []
+            self._dead_ids = set()
+            self._dead_ion_apis = []
+            self.reset_stats()
+            self._ensure_key_orgs()
+            self._save_state()
+
+    def add_api_key(self, key, org):
+        with self._lock:
+            self._api_keys[key] = org
+            self._orgs.setdefault(org, {})
+
+    def add_bearer_token(self, token, org):
+        with self._lock:
+            self._bearer_tokens[token] = org
+            self._orgs.setdefault(org, {})
+
+    def add_faults(self, rules):
+        """Append fault rules (a dict or a list of dicts, schema in the module docstring); returns how many are pending."""
+        if isinstance(rules, dict):
+            rules = [rules]
+        if not isinstance(rules, list):
+            raise ValueError("faults must be a rule object or a list of them")
+        normalised = [_normalise_fault(rule) for rule in rules]
+        with self._lock:
+            self._faults.extend(normalised)
+            return len(self._faults)
+
+    def add_fault(self, **rule):
+        return self.add_faults([rule])
+
+    def clear_faults(self):
+        with self._lock:
+            self._faults = []
+
+    def pending_faults(self):
+        with self._lock:
+            return copy.deepcopy(self._faults)
+
+    def mark_dead(self, config_id=None, ion_api=None):
+        """Make test_infor_connection fail for a configuration id, or for any configuration storing this ION API content."""
+        with self._lock:
+            if config_id is not None:
+                self._dead_ids.add(int(config_id))
+            if ion_api is not None:
+                obj = ion_api if isinstance(ion_api, dict) else _parse_ion_api(_file_bytes(ion_api))
+                if obj is None:
+                    raise ValueError("ion_api must be a JSON object")
+                self._dead_ion_apis.append(obj)
+
+    def clear_dead(self):
+        with self._lock:
+            self._dead_ids = set()
+            self._dead_ion_apis = []
+
+    # ------------------------------------------------------------------ internals: state
+
+    def _ensure_key_orgs(self):
+        for org in list(self._api_keys.values()) + list(self._bearer_tokens.values()):
+            self._orgs.setdefault(org, {})
+
+    def _find(self, config_id, org=None):
+        """(org, config) of an id, limited to ``org`` when given; (None, None) when absent."""
+        for name, configs in self._orgs.items():
+            if org not in (None, name):
+                continue
+            if config_id in configs:
+                return name, configs[config_id]
+        return None, None
+
+    def _state_document(self, files_as):
+        """The state as JSON-ready data; files as {"base64": ...} (state file) or text (admin view)."""
+        orgs = {}
+        for org, configs in self._orgs.items():
+            rows = []
+            for config in sorted(configs.values(), key=lambda c: c["id"]):
+                row = {k: v for k, v in config.items() if k != "files"}
+                if files_as == "base64":
+                    row["files"] = {k: {"base64": base64.b64encode(v).decode("ascii")} for k, v in config["files"].items()}
+                else:
+                    row["files"] = {k: v.decode("utf-8", errors="replace") for k, v in config["files"].items()}
+                rows.append(row)
+            orgs[org] = {"configurations": rows}
+        return {"version": 1, "next_id": self._next_id, "orgs": orgs}
+
+    def _save_state(self):
+        if not self.state_file:
+            return
+        data = json.dumps(self._state_document("base64"), indent=1).encode("utf-8")
+        directory = os.path.dirname(os.path.abspath(self.state_file))
+        handle, tmp = tempfile.mkstemp(prefix=".docbits-sim-", dir=directory)
+        try:
+            # The file holds credentials: owner-only, and replaced atomically.
+            os.fchmod(handle, 0o600)
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+            os.replace(tmp, self.state_file)
+        except OSError:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+
+    def _load_state(self):
+        with open(self.state_file, "rb") as stream:
+            document = json.load(stream)
+        orgs = {}
+        for org, entry in (document.get("orgs") or {}).items():
+            configs = {}
+            for row in entry.get("configurations", []):
+                config = dict(row)
+                config["files"] = {k: _file_bytes(v) for k, v in (row.get("files") or {}).items()}
+                config.setdefault("extra", {})
+                configs[int(config["id"])] = config
+            orgs[org] = configs
+        with self._lock:
+            self._orgs = orgs
+            ids = [cid for configs in orgs.values() for cid in configs]
+            self._next_id = max([int(document.get("next_id", 1))] + [cid + 1 for cid in ids])
+            self._ensure_key_orgs()
+
+    def _take_fault(self, method, path):
+        """The first pending rule matching this request, counting one use of it."""
+        with self._lock:
+            for index, rule in enumerate(self._faults):
+                if _fault_matches(rule, method, path):
+                    if rule["times"] is not None:
+                        rule["times"] -= 1
+                        if rule["times"] <= 0:
+                            del self._faults[index]
+                    return copy.deepcopy(rule)
+        return None
+
+    def _record(self, req, status, fault, dropped=False):
+        entry = {
+            "method": req.method,
+            "path": req.path,
+            "status": status,
+            "fields": req.field_names(),
+            "files": sorted(req.files),
+            "query": sorted(req.query),
+            "org": req.org,
+            "auth": req.auth,
+            "fault": fault,
+            "dropped": dropped,
+            "time": time.time(),
+        }
+        with self._lock:
+            self.requests.append(entry)
+            if len(self.requests) > _MAX_RECORDED_REQUESTS:
+                del self.requests[:-_MAX_RECORDED_REQUESTS]
+        if self._log is not None:
+            shown = "dropped" if dropped else str(status)
+            self._log("%s %s %s%s" % (req.method, req.path, shown, " (fault)" if fault else ""))
+
+    def _wrote(self):
+        """Count one successful state change and persist it; call with the lock held."""
+        self.writes += 1
+        self._save_state()
+
+    def _sleep(self, seconds):
+        """A delay that ends early when the simulator stops."""
+        if seconds > 0:
+            self._stop_event.wait(seconds)
+
+    # ------------------------------------------------------------------ internals: API
+
+    def _identify(self, req):
+        """Set req.org / req.auth from the credentials, without failing (for accounting)."""
+        key = req.headers.get("X-API-KEY")
+        if key is not None:
+            req.auth = "api_key"
+            req.org = self._api_keys.get(key)
+            return
+        authorization = req.headers.get("Authorization") or ""
+        scheme, _sep, token = authorization.strip().partition(" ")
+        if scheme.lower() == "bearer" and token.strip():
+            req.auth = "bearer"
+            req.org = self._bearer_tokens.get(token.strip())
+
+    def _authorise(self, req):
+        """401 without a known credential, 403 when an org_id names another organisation."""
+        if req.org is None:
+            raise ApiError(401, {"detail": "Invalid key"})
+        for sent in (req.form.get("org_id"), req.query.get("org_id")):
+            if sent not in (None, "") and sent != req.org:
+                raise ApiError(403, {"detail": "Not allowed for this organisation"})
+
+    def dispatch(self, req):
+        """The real answer to an API request (state changes included)."""
+        try:
+            return self._route(req)
+        except ApiError as exc:
+            return _json_response(exc.status, exc.body, exc.headers)
+
+    def _route(self, req):
+        path, method = req.path, req.method
+        routes = {
+            _P_LIST: ("POST", self._api_list),
+            _P_CONFIGURE: ("POST", self._api_configure),
+            _P_REMOVE: ("POST", self._api_remove),
+            _P_TEST: ("POST", self._api_test_connection),
+            _P_OPENAPI: ("GET", None),
+        }
+        if path in routes:
+            allowed, handler = routes[path]
+            args = ()
+        elif path.startswith(_P_DOWNLOAD) and "/" not in path[len(_P_DOWNLOAD):] and path != _P_DOWNLOAD:
+            allowed, handler = "GET", self._api_download
+            args = (urllib.parse.unquote(path[len(_P_DOWNLOAD):]),)
+        else:
+            raise ApiError(404, {"detail": "Not Found"})
+        if method != allowed:
+            raise ApiError(405, {"detail": "Method Not Allowed"}, {"Allow": allowed})
+        if handler is None:
+            return _json_response(200, openapi_document())
+        if req.parse_error is not None:
+            raise ApiError(req.parse_error.status, {"detail": req.parse_error.detail})
+        self._authorise(req)
+        return handler(req, *args)
+
+    def _listing_row(self, config):
+        files = config["files"]
+        row = {
+            "id": config["id"],
+            "title": config["title"],
+            "doc_type": config["doc_type"],
+            "export_method": config["export_method"],
+            "sub_org_id": config["sub_org_id"],
+            "is_active": config["is_active"],
+            "on_permise": config["on_permise"],
+            "zugferd": config["zugferd"],
+            "infor_ion_api": "ION_API" in files,
+            "infor_idm_mapping": "IDM_MAPPING" in files,
+            "infor_bod_mapping": "BOD_MAPPING" in files,
+            "infor_ln_mapping": "LN_MAPPING" in files,
+            "infor_m3_mapping": "M3_MAPPING" in files or "M3_TOML_MAPPING" in files,
+            # Not in the contract: present so that clients prove they ignore unknown keys.
+            "created_at": config.get("created_at"),
+        }
+        for key, value in (config.get("extra") or {}).items():
+            row.setdefault(key, value)
+        return row
+
+    def _api_list(self, req):
+        with self._lock:
+            configs = sorted(self._orgs.get(req.org, {}).values(), key=lambda c: c["id"])
+            data = [self._listing_row(c) for c in configs]
+        return _json_response(200, {"success": True, "data": data})
+
+    def _validate_configure(self, req):
+        """Field-level checks (422) of configure_infor_export; returns the parsed values."""
+        form, errors, values = req.form, [], {}
+
+        def given(name):
+            # FastAPI treats an empty form value as not sent.
+            return form.get(name) not in (None, "")
+
+        if given("config_id"):
+            try:
+                values["config_id"] = _parse_int(form["config_id"])
+            except ValueError:
+                errors.append((("body", "config_id"), "value is not a valid integer", "type_error.integer"))
+        creating = not given("config_id")
+        if given("export_method"):
+            if form["export_method"] in INFOR_EXPORT_METHODS:
+                values["export_method"] = form["export_method"]
+            else:
+                errors.append((("body", "export_method"),
+                               "value is not a valid enumeration member; permitted: %s" % ", ".join("'%s'" % m for m in INFOR_EXPORT_METHODS),
+                               "type_error.enum"))
+        elif creating:
+            errors.append((("body", "export_method"), "field required", "value_error.missing"))
+        if given("doc_type"):
+            values["doc_type"] = form["doc_type"]
+        elif creating:
+            errors.append((("body", "doc_type"), "field required", "value_error.missing"))
+        if "title" in form:
+            values["title"] = form["title"]
+        if given("sub_org_id"):
+            values["sub_org_id"] = _norm_sub_org(form["sub_org_id"])
+        for name in ("on_permise", "zugferd"):
+            if given(name):
+                try:
+                    values[name] = _parse_bool(form[name])
+                except ValueError:
+                    errors.append((("body", name), "value could not be parsed to a boolean", "type_error.bool"))
+            elif self.require_legacy_booleans:
+                errors.append((("body", name), "field required", "value_error.missing"))
+        for name in FILE_PARTS:
+            if name in form:
+                # A text field where a file is expected: FastAPI refuses it.
+                errors.append((("body", name), "Expected UploadFile, received: <class 'str'>", "value_error"))
+        if errors:
+            raise _validation_error(errors)
+        return values
+
+    def _conflict(self, org, doc_type, sub_org_id, exclude_id):
+        for config in self._orgs.get(org, {}).values():
+            if (config["id"] != exclude_id and config["is_active"] and config["export_method"] in INFOR_EXPORT_METHODS
+                    and config["doc_type"] == doc_type and _same_sub_org(config["sub_org_id"], sub_org_id)):
+                return config["id"]
+        return None
+
+    def _api_configure(self, req):
+        values = self._validate_configure(req)
+        files = {}
+        for name, part in req.files.items():
+            if name in FILE_PARTS:
+                files[FILE_PARTS[name]] = part.content
+        if "ION_API" in files:
+            obj = _parse_ion_api(files["ION_API"])
+            if obj is None:
+                return _app_failure("Invalid ION API file")
+            if self.reserialise:
+                files["ION_API"] = json.dumps(obj, indent=2).encode("utf-8")
+        with self._lock:
+            org_configs = self._orgs.setdefault(req.org, {})
+            if "config_id" in values:
+                config = org_configs.get(values["config_id"])
+                if config is None:
+                    return _app_failure("Configuration not found")
+                doc_type = values.get("doc_type", config["doc_type"])
+                sub_org_id = values.get("sub_org_id", config["sub_org_id"])
+                if config["is_active"]:
+                    other = self._conflict(req.org, doc_type, sub_org_id, config["id"])
+                    if other is not None:
+                        return _app_failure(self._conflict_text(doc_type, other))
+                for key in ("title", "doc_type", "export_method", "sub_org_id", "on_permise", "zugferd"):
+                    if key in values:
+                        config[key] = values[key]
+                config["files"].update(files)
+            else:
+                if "ION_API" not in files:
+                    return _app_failure("ION API file is required")
+                other = self._conflict(req.org, values["doc_type"], values.get("sub_org_id"), None)
+                if other is not None:
+                    return _app_failure(self._conflict_text(values["doc_type"], other))
+                config_id = self._next_id
+                self._next_id += 1
+                org_configs[config_id] = {
+                    "id": config_id,
+                    "title": values.get("title", ""),
+                    "doc_type": values["doc_type"],
+                    "export_method": values["export_method"],
+                    "sub_org_id": values.get("sub_org_id"),
+                    "is_active": True,
+                    "files": files,
+                    "on_permise": values.get("on_permise", values["export_method"].endswith("-onpremise")),
+                    "zugferd": values.get("zugferd", False),
+                    "created_at": _now(),
+                    "extra": {},
+                }
+            self._wrote()
+        return _json_response(200, {"success": True, "message": "Configuration saved"})
+
+    @staticmethod
+    def _conflict_text(doc_type, other_id):
+        return ("An active Infor export configuration already exists for doc_type %s in this organisation/sub-organisation (id %d); "
+                "only one active Infor export per document type is allowed" % (doc_type, other_id))
+
+    def _required_int(self, req, name):
+        value = req.form.get(name)
+        if value in (None, ""):
+            raise _validation_error([(("body", name), "field required", "value_error.missing")])
+        try:
+            return _parse_int(value)
+        except ValueError:
+            raise _validation_error([(("body", name), "value is not a valid integer", "type_error.integer")]) from None
+
+    def _api_remove(self, req):
+        config_id = self._required_int(req, "id")
+        with self._lock:
+            configs = self._orgs.get(req.org, {})
+            if config_id not in configs:
+                return _app_failure("Configuration not found")
+            del configs[config_id]
+            self._dead_ids.discard(config_id)
+            self._wrote()
+        return _json_response(200, {"success": True})
+
+    def _api_test_connection(self, req):
+        config_id = self._required_int(req, "config_id")
+        with self._lock:
+            config = self._orgs.get(req.org, {}).get(config_id)
+            if config is None:
+                return _json_response(200, {"success": False, "message": "Configuration not found"})
+            stored = config["files"].get("ION_API")
+            if stored is None:
+                return _json_response(200, {"success": False, "message": "No ION API file is stored for this configuration"})
+            dead = config_id in self._dead_ids or _parse_ion_api(stored) in self._dead_ion_apis
+        if dead:
+            return _json_response(200, {"success": False, "message": "Connection failed: the ION API credentials were rejected"})
+        return _json_response(200, {"success": True, "message": "Connection OK"})
+
+    def _api_download(self, req, raw_id):
+        errors = []
+        try:
+            config_id = _parse_int(raw_id)
+        except ValueError:
+            config_id = None
+            errors.append((("path", "id"), "value is not a valid integer", "type_error.integer"))
+        ftype = req.query.get("type")
+        if ftype in (None, ""):
+            errors.append((("query", "type"), "field required", "value_error.missing"))
+        elif ftype not in FILE_TYPES:
+            errors.append((("query", "type"), "value is not a valid enumeration member; permitted: %s" % ", ".join("'%s'" % t for t in FILE_TYPES),
+                           "type_error.enum"))
+        if errors:
+            raise _validation_error(errors)
+        with self._lock:
+            config = self._orgs.get(req.org, {}).get(config_id)
+            content = config["files"].get(ftype) if config is not None else None
+        if content is None:
+            raise ApiError(404, {"detail": "Not found"})
+        filename = "%s.%s" % (ftype.lower(), "ionapi" if ftype == "ION_API" else "json")
+        return _Response(200, content, "application/octet-stream", {"Content-Disposition": 'attachment; filename="%s"' % filename})
+
+    # ------------------------------------------------------------------ internals: admin
+
+    def admin(self, method, path, body):
+        """The /_sim/ endpoints (no authentication; for tests driving another process)."""
+        try:
+            return self._admin(method, path, body)
+        except (ValueError, TypeError, KeyError) as exc:
+            return _json_response(400, {"detail": str(exc)})
+
+    def _admin(self, method, path, body):
+        name = path[len(_ADMIN_PREFIX):].strip("/")
+        payload = None
+        if method in ("POST", "PUT") and body.strip():
+            try:
+                payload = json.loads(body)
+            except ValueError:
+                raise ValueError("the body must be JSON") from None
+        routes = {
+            ("GET", "stats"): self._admin_stats,
+            ("POST", "reset_stats"): lambda p: (self.reset_stats(), {"ok": True})[1],
+            ("GET", "faults"): lambda p: {"faults": self.pending_faults()},
+            ("POST", "faults"): lambda p: {"ok": True, "pending": self.add_faults(p if p is not None else [])},
+            ("DELETE", "faults"): lambda p: (self.clear_faults(), {"ok": True})[1],
+            ("GET", "state"): self._admin_state,
+            ("POST", "seed"): self._admin_seed,
+            ("POST", "reset"): lambda p: (self.reset(), {"ok": True})[1],
+            ("POST", "dead"): self._admin_dead,
+            ("DELETE", "dead"): lambda p: (self.clear_dead(), {"ok": True})[1],
+        }
+        handler = routes.get((method, name))
+        if handler is None:
+            if any(key[1] == name for key in routes):
+                return _json_response(405, {"detail": "Method Not Allowed"})
+            return _json_response(404, {"detail": "Not Found"})
+        return _json_response(200, handler(payload))
+
+    def _admin_stats(self, _payload):
+        with self._lock:
+            return {"writes": self.writes, "requests": copy.deepcopy(self.requests)}
+
+    def _admin_state(self, _payload):
+        with self._lock:
+            return self._state_document("text")
+
+    def _admin_seed(self, payload):
+        return {"ok": True, "ids": self.seed_entries(payload)}
+
+    def seed_entries(self, payload):
+        """Seed from JSON data: {"org": o, "config": {...}}, {"org": o, "configs": [...]} or a list of those; returns the ids."""
+        items = payload if isinstance(payload, list) else [payload]
+        ids = []
+        for item in items:
+            if not isinstance(item, dict) or not isinstance(item.get("org"), str):
+                raise ValueError("seed entries need an 'org' and a 'config' or 'configs'")
+            configs = item.get("configs") if "configs" in item else [item.get("config")]
+            for config in configs:
+                ids.append(self.seed(item["org"], config))
+        return ids
+
+    def _admin_dead(self, payload):
+        if not isinstance(payload, dict) or not ({"config_id", "ion_api"} & set(payload)):
+            raise ValueError("give 'config_id' and/or 'ion_api'")
+        self.mark_dead(config_id=payload.get("config_id"), ion_api=payload.get("ion_api"))
+        return {"ok": True}
+
+
+def openapi_document():
+    """A small OpenAPI document naming the simulated paths (FastAPI serves one at /openapi.json)."""
+    def form_op(summary, fields, required=()):
+        props = {name: ({"type": "string", "format": "binary"} if name in FILE_PARTS else {"type": kind}) for name, kind in fields}
+        return {"post": {
+            "summary": summary,
+            "requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object", "properties": props, "required": list(required)}}}},
+            "responses": {"200": {"description": "Successful Response"}, "422": {"description": "Validation Error"}},
+            "security": [{"APIKeyHeader": []}],
+        }}
+
+    configure_fields = [("export_method", "string"), ("title", "string"), ("doc_type", "string"), ("sub_org_id", "string"), ("org_id", "string"),
+                        ("config_id", "integer"), ("on_permise", "boolean"), ("zugferd", "boolean")] + [(name, "string") for name in FILE_PARTS]
+    return {
+        "openapi": "3.0.2",
+        "info": {"title": "DocBits simulator", "version": "1.0"},
+        "components": {"securitySchemes": {"APIKeyHeader": {"type": "apiKey", "in": "header", "name": "X-API-KEY"}}},
+        "security": [{"APIKeyHeader": []}],
+        "paths": {
+            _P_LIST: form_op("Get Export Configurations", [("org_id", "string")]),
+            _P_CONFIGURE: form_op("Infor Export Configurations", configure_fields),
+            _P_REMOVE: form_op("Remove Configuration", [("id", "integer"), ("org_id", "string")], ["id"]),
+            _P_TEST: form_op("Test Infor Connection", [("config_id", "integer"), ("org_id", "string")], ["config_id"]),
+            _P_DOWNLOAD + "{id}": {"get": {
+                "summary": "Download File",
+                "parameters": [
+                    {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                    {"name": "type", "in": "query", "required": True, "schema": {"enum": list(FILE_TYPES)}},
+                    {"name": "org_id", "in": "query", "required": False, "schema": {"type": "string"}},
+                ],
+                "responses": {"200": {"description": "Successful Response"}, "404": {"description": "Not found"}, "422": {"description": "Validation Error"}},
+                "security": [{"APIKeyHeader": []}],
+            }},
+        },
+    }
+
+
+# ---------------------------------------------------------------------------- HTTP layer
+
+class _Server(ThreadingHTTPServer):
+    """Threaded server that wraps connections in TLS in the handler thread and can cut them all."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address, handler, sim, ssl_context):
+        self.sim = sim
+        self.ssl_context = ssl_context
+        self._connections = set()
+        self._connections_lock = threading.Lock()
+        super().__init__(address, handler)
+
+    def get_request(self):
+        sock, addr = super().get_request()
+        if self.ssl_context is not None:
+            # The handshake runs in the handler thread, so a slow client cannot block accept().
+            sock = self.ssl_context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
+        return sock, addr
+
+    def process_request(self, request, client_address):
+        with self._connections_lock:
+            self._connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request):
+        with self._connections_lock:
+            self._connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self):
+        with self._connections_lock:
+            connections = list(self._connections)
+        for sock in connections:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def handle_error(self, request, client_address):
+        # A client that hangs up or fails the TLS handshake is routine here; no traceback.
+        if self.sim._log is not None:  # pylint: disable=protected-access
+            self.sim._log("connection error: %s" % type(sys.exc_info()[1]).__name__)  # pylint: disable=protected-access
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Reads one request, applies faults, asks the simulator for the answer and sends it."""
+
+    protocol_version = "HTTP/1.1"
+    server_version = "docbits-simulator"
+    sys_version = ""
+    timeout = 60
+
+    def version_string(self):
+        return self.server_version
+
+    def setup(self):
+        super().setup()
+        if isinstance(self.request, ssl.SSLSocket):
+            self.request.do_handshake()
+
+    # Request lines and errors are logged by the simulator itself, without headers or bodies.
+    def log_message(self, format, *args):  # pylint: disable=redefined-builtin
+        pass
+
+    def log_error(self, format, *args):  # pylint: disable=redefined-builtin
+        pass
+
+    def send_error(self, code, message=None, explain=None):
+        # The stock message quotes the request line; answer with the bare status instead.
+        super().send_error(code)
+
+    def do_GET(self):  # pylint: disable=invalid-name
+        self._handle()
+
+    def do_POST(self):  # pylint: disable=invalid-name
+        self._handle()
+
+    def do_PUT(self):  # pylint: disable=invalid-name
+        self._handle()
+
+    def do_PATCH(self):  # pylint: disable=invalid-name
+        self._handle()
+
+    def do_DELETE(self):  # pylint: disable=invalid-name
+        self._handle()
+
+    def _read_body(self):
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            return self._read_chunked()
+        length = self.headers.get("Content-Length")
+        if not length:
+            return b""
+        try:
+            size = int(length)
+        except ValueError:
+            raise _BodyError(400, "Invalid Content-Length") from None
+        if size < 0:
+            raise _BodyError(400, "Invalid Content-Length")
+        if size > _MAX_BODY:
+            raise _BodyError(413, "Request Entity Too Large")
+        return self.rfile.read(size)
+
+    def _read_chunked(self):
+        parts, total = [], 0
+        while True:
+            line = self.rfile.readline(1024)
+            try:
+                size = int(line.split(b";", 1)[0].strip(), 16)
+            except ValueError:
+                raise _BodyError(400, "Invalid chunked body") from None
+            if size == 0:
+                break
+            total += size
+            if total > _MAX_BODY:
+                raise _BodyError(413, "Request Entity Too Large")
+            parts.append(self.rfile.read(size))
+            self.rfile.readline(8)
+        while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
+            pass
+        return b"".join(parts)
+
+    def _send(self, response):
+        try:
+            self.send_response(response.status)
+            self.send_header("Content-Type", response.content_type)
+            self.send_header("Content-Length", str(len(response.body)))
+            for key, value in response.headers.items():
+                self.send_header(key, value)
+            if self.close_connection:
+                self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(response.body)
+            self.wfile.flush()
+        except OSError:
+            # The client gave up (e.g. timed out during a delay): nothing left to tell it.
+            self.close_connection = True
+
+    def _drop(self, how):
+        """Answer nothing: close the connection (FIN), or with "reset" abort it (RST)."""
+        self.close_connection = True
+        if how == "reset":
+            try:
+                # Linger 0 and an immediate close() send RST: "connection reset by peer".
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.connection.close()
+            except OSError:
+                pass
+
+    def _handle(self):
+        sim = self.server.sim
+        split = urllib.parse.urlsplit(self.path)
+        path = split.path or "/"
+        try:
+            body = self._read_body()
+        except _BodyError as exc:
+            self.close_connection = True
+            self._send(_json_response(exc.status, {"detail": exc.detail}))
+            return
+        if path.startswith(_ADMIN_PREFIX):
+            self._send(sim.admin(self.command, path, body))
+            return
+        query = dict(urllib.parse.parse_qsl(split.query, keep_blank_values=True))
+        req = _Request(self.command, path, query, self.headers, body)
+        sim._identify(req)  # pylint: disable=protected-access
+        rule = sim._take_fault(self.command, path)  # pylint: disable=protected-access
+        try:
+            self._answer(sim, req, rule)
+        except Exception:  # pylint: disable=broad-exception-caught
+            # Never a traceback with request data; a plain 500 like any server bug.
+            sim._record(req, 500, False)  # pylint: disable=protected-access
+            self._send(_json_response(500, {"detail": "Internal Server Error"}))
+
+    def _answer(self, sim, req, rule):
+        # Each request is recorded before its answer goes out, so a client that has its
+        # answer can rely on seeing it in sim.requests.
+        # pylint: disable=protected-access
+        if rule is None:
+            response = sim.dispatch(req)
+            sim._record(req, response.status, False)
+            self._send(response)
+            return
+        real = None
+        if rule["after_apply"]:
+            real = sim.dispatch(req)
+        sim._sleep(rule["delay"])
+        if rule["drop"]:
+            sim._record(req, None, True, dropped=True)
+            self._drop(rule["drop"])
+            return
+        if _fault_answers(rule):
+            response = _fault_response(rule)
+        else:
+            response = real if real is not None else sim.dispatch(req)
+        sim._record(req, response.status, True)
+        self._send(response)
+
+
+# ---------------------------------------------------------------------------- CLI
+
+def _pairs(values, what):
+    result = {}
+    for value in values or []:
+        key, sep, org = value.partition("=")
+        if not sep or not key or not org:
+            raise SystemExit("%s must look like VALUE=ORG" % what)
+        result[key] = org
+    return result
+
+
+def _write_port_file(path, port):
+    directory = os.path.dirname(os.path.abspath(path))
+    handle, tmp = tempfile.mkstemp(prefix=".docbits-sim-port-", dir=directory)
+    with os.fdopen(handle, "w") as stream:
+        stream.write("%d\n" % port)
+    # Atomic, so a reader polling for the file never sees it half written.
+    os.replace(tmp, path)
+
+
+def _remove_port_file(path):
+    if path and os.path.exists(path):
+        os.unlink(path)
+
+
+def _stderr_log(line):
+    sys.stderr.write("%s docbits-sim %s\n" % (time.strftime("%H:%M:%S"), line))
+    sys.stderr.flush()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="DocBits-compatible HTTP simulator (for tests).")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--port-file", help="write the port here once listening")
+    parser.add_argument("--state-file", help="load state from / save state to this JSON file")
+    parser.add_argument("--api-key", action="append", metavar="KEY=ORG", help="an API key and its organisation (repeatable)")
+    parser.add_argument("--api-key-file", help="a file of KEY=ORG lines (keeps keys off the command line)")
+    parser.add_argument("--bearer-token", action="append", metavar="TOKEN=ORG", help="a bearer token and its organisation (repeatable)")
+    parser.add_argument("--seed-file", help="a JSON list of {\"org\": ..., \"config\": {...}} to create at start")
+    parser.add_argument("--tls-cert")
+    parser.add_argument("--tls-key")
+    parser.add_argument("--no-reserialise", action="store_true", help="store uploaded ION API files byte for byte")
+    parser.add_argument("--require-legacy-booleans", action="store_true", help="on_permise and zugferd are required (2022 spec)")
+    parser.add_argument("--quiet", action="store_true", help="do not log requests")
+    args = parser.parse_args(argv)
+    if bool(args.tls_cert) != bool(args.tls_key):
+        parser.error("--tls-cert and --tls-key go together")
+
+    api_keys = _pairs(args.api_key, "--api-key")
+    if args.api_key_file:
+        with open(args.api_key_file, encoding="utf-8") as stream:
+            api_keys.update(_pairs([line.strip() for line in stream if line.strip() and not line.startswith("#")], "--api-key-file lines"))
+    sim = DocBitsSimulator(api_keys=api_keys, bearer_tokens=_pairs(args.bearer_token, "--bearer-token"), state_file=args.state_file,
+                           reserialise=not args.no_reserialise, log=None if args.quiet else _stderr_log,
+                           require_legacy_booleans=args.require_legacy_booleans)
+    if args.seed_file:
+        with open(args.seed_file, encoding="utf-8") as stream:
+            sim.seed_entries(json.load(stream))
+
+    stop = threading.Event()
+
+    def on_signal(_signum, _frame):
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    # A port file left by an earlier run must not be mistaken for this one's.
+    _remove_port_file(args.port_file)
+    base_url = sim.start(host=args.host, port=args.port, tls=(args.tls_cert, args.tls_key) if args.tls_cert else None)
+    if args.port_file:
+        _write_port_file(args.port_file, sim.port)
+    _stderr_log("listening on %s" % base_url)
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        sim.stop()
+        _remove_port_file(args.port_file)
+        _stderr_log("stopped")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
