@@ -23,5 +23,4 @@ class ActionModule(DocBitsAction):
             data=data,
             source=source,
             read_warnings=read_warnings,
-            environment=task_vars.get("inventory_hostname"),
         )

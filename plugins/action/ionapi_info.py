@@ -16,4 +16,4 @@ class ActionModule(DocBitsAction):
     MUTUALLY_EXCLUSIVE = CONNECTION_MUTUALLY_EXCLUSIVE
 
     def run_local(self, params, data, source, read_warnings, task_vars):
-        return run_info(params, environment=task_vars.get("inventory_hostname"))
+        return run_info(params)

@@ -53,6 +53,11 @@ options:
       - A PEM file of certificate authorities to trust instead of the system ones (for example behind a TLS-inspecting proxy).
       - The E(HTTPS_PROXY) and E(NO_PROXY) environment variables of the controller are honoured.
     type: path
+  environment_name:
+    description:
+      - Name of the environment in error messages, for example V(acme-tst).
+      - Defaults to the inventory host name of the task.
+    type: str
 """
 
     EXPORT = r"""

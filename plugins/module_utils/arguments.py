@@ -38,6 +38,7 @@ CONNECTION_SPEC = dict(
     retries=dict(type="int", default=3),
     validate_certs=dict(type="bool", default=True),
     ca_path=dict(type="path"),
+    environment_name=dict(type="str"),
 )
 
 CONNECTION_MUTUALLY_EXCLUSIVE = [("api_key", "bearer_token")]
@@ -72,7 +73,7 @@ def check_url(url):
         raise OptionError("docbits_url must be a base URL without query or fragment")
 
 
-def client_from_params(params, environment=None):
+def client_from_params(params):
     """A DocBitsClient for validated task options; bad options fail before any request."""
     check_url(params["docbits_url"])
     api_key, bearer_token = params.get("api_key"), params.get("bearer_token")
@@ -94,5 +95,5 @@ def client_from_params(params, environment=None):
         retries=params["retries"],
         validate_certs=params["validate_certs"],
         ca_path=params.get("ca_path"),
-        environment=environment,
+        environment=params.get("environment_name"),
     )

@@ -11,7 +11,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import random
 import re
+import time
 import traceback
 
 try:
@@ -86,6 +88,10 @@ class DocBitsNotFound(DocBitsError):
 
 class DocBitsTransientError(DocBitsError):
     """Retries exhausted on a transient fault; the request may or may not have been applied."""
+
+    def __init__(self, message, endpoint=None, status=None, retry_after=None):
+        self.retry_after = retry_after
+        super(DocBitsTransientError, self).__init__(message, endpoint=endpoint, status=status)
 
 
 class ExportConfig:
@@ -217,6 +223,12 @@ class DocBitsClient:
             self._headers["Authorization"] = "Bearer " + bearer_token
         self._sessions = {}
 
+    def wait_before_retry(self, attempt, error):
+        """Pause like the transport's own retries (Retry-After first, else backoff with jitter),
+        for the calls that are retried by the caller instead (creates)."""
+        delay = error.retry_after if getattr(error, "retry_after", None) is not None else min(8.0, 0.5 * (2 ** attempt))
+        time.sleep(min(delay, RETRY_AFTER_CAP) + random.uniform(0, 0.25))
+
     def add_secrets(self, values):
         """Values that must never appear in an error excerpt (e.g. the file's secrets)."""
         self._secrets.update(value for value in values if value)
@@ -282,10 +294,11 @@ class DocBitsClient:
             raise DocBitsError(
                 "DocBits refused field(s) %s%s (HTTP 422 at %s)" % (self._field_errors(response), self._where(), endpoint),
                 endpoint=endpoint, status=status)
-        error = DocBitsTransientError if status in TRANSIENT_STATUSES else DocBitsError
-        raise error(
-            "DocBits answered HTTP %d%s at %s: %s" % (status, self._where(), endpoint, self._excerpt(body)),
-            endpoint=endpoint, status=status)
+        message = "DocBits answered HTTP %d%s at %s: %s" % (status, self._where(), endpoint, self._excerpt(body))
+        if status in TRANSIENT_STATUSES:
+            raise DocBitsTransientError(message, endpoint=endpoint, status=status,
+                                        retry_after=_retry_policy(0).get_retry_after(response.raw))
+        raise DocBitsError(message, endpoint=endpoint, status=status)
 
     def _field_errors(self, response):
         # FastAPI may echo the refused input back; only field names and messages are kept.

@@ -199,12 +199,13 @@ class Reconciler:
             try:
                 self._write(desired, None)
                 return None
-            except DocBitsTransientError:
+            except DocBitsTransientError as exc:
                 current = self._find(desired, self.client.list_infor_exports())
                 if current is not None:
                     return current
                 if attempt == attempts - 1:
                     raise
+                self.client.wait_before_retry(attempt, exc)
         return None
 
     def _read_back(self, desired, config_id):

@@ -68,7 +68,7 @@ def run_validate(params, data=None, source=None, read_warnings=()):
     return result
 
 
-def run_ionapi(params, check_mode=False, data=None, source=None, read_warnings=(), environment=None):
+def run_ionapi(params, check_mode=False, data=None, source=None, read_warnings=()):
     warnings = []
     desired = None
     if params["state"] == "present":
@@ -83,7 +83,7 @@ def run_ionapi(params, check_mode=False, data=None, source=None, read_warnings=(
             title=params.get("title"),
             config_id=params.get("config_id"),
         )
-    client = client_from_params(params, environment)
+    client = client_from_params(params)
     try:
         reconciler = Reconciler(client)
         if desired is not None:
@@ -97,8 +97,8 @@ def run_ionapi(params, check_mode=False, data=None, source=None, read_warnings=(
     return result
 
 
-def run_info(params, environment=None):
-    client = client_from_params(params, environment)
+def run_info(params):
+    client = client_from_params(params)
     try:
         configurations = Reconciler(client).describe(params.get("doc_type"), params.get("sub_org_id"))
     finally:

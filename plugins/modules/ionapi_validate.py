@@ -97,6 +97,8 @@ def main():
         result = run_validate(module.params)
     except DocBitsInforError as exc:
         module.fail_json(msg=str(exc))
+    for warning in result.pop("warnings"):
+        module.warn(warning)
     module.exit_json(**result)
 
 

@@ -45,6 +45,8 @@ class DocBitsAction(ActionBase):
             required_one_of=self.REQUIRED_ONE_OF,
             required_if=self.REQUIRED_IF,
         )[1]
+        if "environment_name" in self.ARGUMENT_SPEC and not params.get("environment_name"):
+            params["environment_name"] = (task_vars or {}).get("inventory_hostname")
         try:
             data, source, read_warnings = self._read_controller_source(params.get("src"))
             if self._connection.transport == "local":
@@ -55,9 +57,7 @@ class DocBitsAction(ActionBase):
             result.update(failed=True, msg=str(exc))
             return result
         warnings = outcome.pop("warnings", None) or []
-        if warnings:
-            result.setdefault("warnings", []).extend(warnings)
-            outcome["warnings"] = warnings
+        result.setdefault("warnings", []).extend(warnings)
         if not self._task.diff:
             outcome.pop("diff", None)
         result.update(outcome)
@@ -76,7 +76,8 @@ class DocBitsAction(ActionBase):
         try:
             real_path = self._loader.get_real_file(path, decrypt=True)
         except AnsibleError as exc:
-            raise OptionError("src '%s': cannot be read or decrypted (%s)" % (src, type(exc).__name__))
+            hint = "is Vault-encrypted and could not be decrypted: give the right vault password" if "vault" in str(exc).lower() else "cannot be read"
+            raise OptionError("src '%s': %s (%s)" % (src, hint, type(exc).__name__))
         try:
             # A Vault-encrypted file is safe at any mode; only plaintext earns the warning.
             data, warnings = read_source(real_path, label=src, warn_permissions=real_path == path)

@@ -208,7 +208,7 @@ def refuse_option(option, secret=None, **kwargs):
 
 
 def test_client_from_valid_params():
-    client = client_from_params(connection_params(docbits_url="https://sandbox.api.docbits.com/", org_id=12), environment="tst")
+    client = client_from_params(connection_params(docbits_url="https://sandbox.api.docbits.com/", org_id=12, environment_name="tst"))
     try:
         assert isinstance(client, DocBitsClient)
         assert client.base_url == "https://sandbox.api.docbits.com"
@@ -297,7 +297,7 @@ def ionapi_params(simulator_url, **kwargs):
 
 def test_run_ionapi_present_then_unchanged_then_absent(sim, ionapi_file):
     params = ionapi_params(sim.base_url, src=ionapi_file, expected_tenant="ACME_TST")
-    first = run_ionapi(params, environment="acme_tst")
+    first = run_ionapi(dict(params, environment_name="acme_tst"))
     assert (first["changed"], first["action"], first["warnings"]) == (True, "create", [])
     second = run_ionapi(params)
     assert (second["changed"], second["action"], second["config_id"]) == (False, "none", first["config_id"])

@@ -1,0 +1,41 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, docbits.infor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Fixtures of the integration tests; the lab itself is in docbits_lab.py."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+from docbits_lab import Lab  # noqa: E402  pylint: disable=wrong-import-position
+
+
+@pytest.fixture
+def lab_factory(tmp_path):
+    """Make labs: lab_factory({"tst": "ACME_TST", ...}, connection="local"); stopped after the test."""
+    labs = []
+
+    def make(tenants=None, connection="local"):
+        tenants = tenants or {"tst": "ACME_TST", "prd": "ACME_PRD"}
+        directory = tmp_path / ("lab%d" % len(labs))
+        directory.mkdir()
+        made = Lab(directory, tenants, connection=connection)
+        labs.append(made)
+        return made
+
+    yield make
+    for made in labs:
+        made.stop()
+
+
+@pytest.fixture
+def lab(lab_factory):  # pylint: disable=redefined-outer-name
+    """Two environments, tst (ACME_TST) and prd (ACME_PRD), each its own DocBits organisation."""
+    return lab_factory()

@@ -1,0 +1,85 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, docbits.infor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""playbooks/validate_ionapi.yml (offline) and playbooks/info_ionapi.yml (read-only) against the simulator."""
+
+from __future__ import annotations
+
+from docbits_lab import fingerprint
+
+VALIDATE = "validate_ionapi.yml"
+INFO = "info_ionapi.yml"
+
+
+def test_validate_is_offline_and_fails_only_the_bad_environment(lab):
+    run = lab.run(VALIDATE)
+
+    assert run.rc == 0, run
+    run.assert_recap(tst={"ok": 1, "changed": 0, "failed": 0}, prd={"ok": 1, "changed": 0, "failed": 0})
+    for env in lab.envs.values():
+        result = run.result("ionapi_validate", env.name)["result"]
+        assert result["fingerprint"] == fingerprint(env.credentials)
+        assert result["tenant"] == env.tenant and result["kind"] == "backend_service_account"
+        assert not result.get("warnings")
+    credentials = lab["prd"].credentials
+    lab["prd"].write(dict(credentials, pu=credentials["pu"].rstrip("/")))
+
+    bad = lab.run(VALIDATE)
+
+    assert bad.rc == 2, bad
+    bad.assert_recap(tst={"failed": 0}, prd={"failed": 1})
+    message = bad.result("ionapi_validate", "prd")["result"]["msg"]
+    assert message.startswith("%s: key 'pu': must end with '/'" % lab["prd"].ionapi_file), message
+    assert message in bad.stdout.replace("\\'", "'")
+    assert lab.sim.requests == [], "validation must not send anything"
+
+
+def test_validate_strict_mode_fails_on_warnings(lab):
+    lab["tst"].ionapi_file.chmod(0o644)
+
+    lenient = lab.run(VALIDATE)
+
+    assert lenient.rc == 0, lenient
+    warnings = lenient.result("ionapi_validate", "tst")["result"]["warnings"]
+    assert len(warnings) == 1 and "mode 0644" in warnings[0], warnings
+    assert "[WARNING]" in lenient.output
+
+    strict = lab.run(VALIDATE, "-e", "docbits_ionapi_strict=true")
+
+    assert strict.rc == 2, strict
+    strict.assert_recap(tst={"failed": 1}, prd={"failed": 0})
+    assert "mode 0644" in strict.result("fail", "tst")["result"]["msg"]
+    assert lab.sim.requests == []
+
+
+def test_info_reports_the_fingerprint_of_the_uploaded_file(lab):
+    upload = lab.run("provision_ionapi.yml")
+    assert upload.rc == 0, upload
+    lab.sim.reset_stats()
+
+    run = lab.run(INFO)
+
+    assert run.rc == 0, run
+    run.assert_recap(tst={"changed": 0, "failed": 0}, prd={"changed": 0, "failed": 0})
+    assert lab.sim.writes == 0
+    for env in lab.envs.values():
+        expected = fingerprint(env.credentials)
+        validated = run.result("ionapi_validate", env.name)["result"]["fingerprint"]
+        assert validated == expected == upload.result("ionapi", env.name)["result"]["fingerprint"]
+        configurations = run.result("ionapi_info", env.name)["result"]["configurations"]
+        assert len(configurations) == 1
+        listed = configurations[0]
+        assert listed["id"] == env.stored_configs()[0]["id"]
+        assert listed["title"] == env.vars["docbits_export_title"]
+        assert listed["ionapi"] == {"fingerprint": expected, "tenant": env.tenant, "app_name": env.credentials["cn"], "parsed": True}
+        shown = run.result("debug", env.name)["result"]["msg"]
+        assert shown["ionapi_file_fingerprint"] == expected
+        assert shown["ionapi_file_carried"] is True
+        assert expected in run.stdout
+    lab["tst"].rotate()
+
+    stale = lab.run(INFO)
+
+    assert stale.result("debug", "tst")["result"]["msg"]["ionapi_file_carried"] is False
+    assert stale.result("debug", "prd")["result"]["msg"]["ionapi_file_carried"] is True
+    assert lab.sim.writes == 0
