@@ -22,7 +22,7 @@ description:
   - Runs on the controller when the task's connection is C(local) (the usual case, and the fastest); otherwise the
     module runs on the target host with the file content, so DocBits is reached from there.
 author:
-  - docbits.infor contributors
+  - docbits.infor maintainers (@docbits-infor)
 extends_documentation_fragment:
   - docbits.infor.source
   - docbits.infor.connection

@@ -16,7 +16,7 @@ description:
     fingerprint of its stored ION API file. Secret values are never returned.
   - Read-only.
 author:
-  - docbits.infor contributors
+  - docbits.infor maintainers (@docbits-infor)
 extends_documentation_fragment:
   - docbits.infor.connection
   - ansible.builtin.action_common_attributes

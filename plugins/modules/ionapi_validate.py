@@ -16,7 +16,7 @@ description:
     well formed, and for the expected Infor tenant. Nothing is sent anywhere.
   - Runs on the controller, so the file never has to exist on a managed host.
 author:
-  - docbits.infor contributors
+  - docbits.infor maintainers (@docbits-infor)
 extends_documentation_fragment:
   - docbits.infor.source
   - ansible.builtin.action_common_attributes

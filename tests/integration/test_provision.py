@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from docbits_lab import fingerprint, make_ionapi
 
 PROVISION = "provision_ionapi.yml"
