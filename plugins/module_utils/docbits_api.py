@@ -343,8 +343,7 @@ class DocBitsClient:
     def list_configurations(self):
         body, content_type = encode_multipart_formdata(self._org_form())
         body = self._json_call("POST", PATH_LIST, data=body, headers={"Content-Type": content_type})
-        # An organisation without configurations may be answered with "data": null.
-        items = body.get("data") if body.get("data") is not None else []
+        items = body.get("data")
         if not isinstance(items, list):
             raise DocBitsError(
                 "DocBits answered%s at POST %s without a 'data' list" % (self._where(), PATH_LIST), endpoint="POST " + PATH_LIST)
