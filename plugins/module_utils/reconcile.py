@@ -14,6 +14,8 @@ __metaclass__ = type
 import json
 
 from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import (
+    DocBitsAuthError,
+    DocBitsError,
     DocBitsTransientError,
     normalise_id,
 )
@@ -170,7 +172,10 @@ class Reconciler:
 
         if action == ACTION_CREATE:
             current = self._create(desired)
-        else:
+            if current is not None:
+                # Another run (or our own lost create) made the configuration meanwhile: make it ours.
+                changes = plan(desired, current, self._stored(current)[1])[1]
+        if changes and current is not None:
             self._write(desired, current, send_file="ion_api" in changes)
         result["config_id"] = self._read_back(desired, current.id if current is not None else None)
         result["diff"]["after"]["id"] = result["config_id"]
@@ -193,17 +198,20 @@ class Reconciler:
         )
 
     def _create(self, desired):
-        """Create; after a lost answer, list again before creating again, so no duplicate appears."""
+        """Create, or return the configuration that appeared meanwhile. After a lost answer or a
+        refusal (a concurrent run created it first) list again before creating again: no duplicate."""
         attempts = self.client.retries + 1
         for attempt in range(attempts):
             try:
                 self._write(desired, None)
                 return None
-            except DocBitsTransientError as exc:
+            except DocBitsAuthError:
+                raise
+            except DocBitsError as exc:
                 current = self._find(desired, self.client.list_infor_exports())
                 if current is not None:
                     return current
-                if attempt == attempts - 1:
+                if not isinstance(exc, DocBitsTransientError) or attempt == attempts - 1:
                     raise
                 self.client.wait_before_retry(attempt, exc)
         return None

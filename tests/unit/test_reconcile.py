@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import threading
 
 import pytest
 
@@ -474,3 +475,37 @@ def test_another_sub_org_gets_its_own_configuration(sim, reconciler):
     assert result["action"] == ACTION_CREATE and result["config_id"] != main
     assert stored_object(sim, main) == TST.credentials
     assert stored_object(sim, result["config_id"]) == ROTATED.credentials
+
+
+def test_create_refused_because_a_concurrent_run_created_first_converges(sim, reconciler):
+    rival = parse_ionapi(dump(make_ionapi("ACME_TST", seed="rival")), "rival.ionapi")
+    seeded = seed_current(sim, ionapi=rival)
+    # The first listing misses the rival's configuration, as if it was created right after it.
+    sim.add_fault(path=PATH_LIST, status=200, body={"success": True, "data": []}, times=1)
+    result = reconciler.ensure_present(desired())
+    infor = [config for config in sim.configs(ORG) if config["export_method"].startswith("infor-")]
+    assert [config["id"] for config in infor] == [seeded]
+    assert result["config_id"] == seeded
+    assert stored_object(sim, seeded) == TST.credentials
+
+
+def test_two_runs_at_once_end_with_one_configuration_carrying_the_file(sim):
+    outcomes = []
+
+    def run():
+        docbits = DocBitsClient(sim.base_url, api_key=KEY, timeout=5, retries=2)
+        try:
+            outcomes.append(Reconciler(docbits).ensure_present(desired()))
+        finally:
+            docbits.close()
+
+    threads = [threading.Thread(target=run) for _index in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    infor = [config for config in sim.configs(ORG) if config["export_method"].startswith("infor-")]
+    assert len(outcomes) == 2
+    assert len(infor) == 1
+    assert {outcome["config_id"] for outcome in outcomes} == {infor[0]["id"]}
+    assert stored_object(sim, infor[0]["id"]) == TST.credentials
