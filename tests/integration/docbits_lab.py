@@ -301,10 +301,11 @@ class Lab:
             env["DOCBITS_TEST_RESULTS"] = str(record_file)
         return env
 
-    def run(self, playbook, *args, vault=True):
+    def run(self, playbook, *args, vault=True, env=None):
         """Run a playbook (a name under playbooks/ or a path) against the inventory; check no secret leaked.
 
-        `vault=False` leaves out the Vault password file even when the lab has one."""
+        `vault=False` leaves out the Vault password file even when the lab has one; `env` adds
+        environment variables for this run."""
         self.write_inventory()
         path = PLAYBOOKS / playbook if isinstance(playbook, str) else playbook
         assert path.is_file(), "playbook %s is missing" % path
@@ -314,7 +315,7 @@ class Lab:
         if vault and self.vault_password_file is not None:
             argv += ["--vault-password-file", str(self.vault_password_file)]
         completed = subprocess.run(
-            argv, cwd=str(self.directory), env=self.environment(record_file), capture_output=True, text=True,
+            argv, cwd=str(self.directory), env=dict(self.environment(record_file), **(env or {})), capture_output=True, text=True,
             timeout=RUN_TIMEOUT, check=False, stdin=subprocess.DEVNULL,
         )
         run = PlaybookRun(argv[1:], completed, record_file)

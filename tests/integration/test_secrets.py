@@ -78,8 +78,10 @@ def test_diff_shows_fingerprints_and_no_secret(lab):
     assert lab.sim.writes == 3
 
 
-def test_no_secret_at_vvvv_in_success_and_failure(lab):
-    success = lab.run(PROVISION, "-vvvv", "--diff")
+@pytest.mark.parametrize("result_format", ["yaml", "json"])
+def test_no_secret_at_vvvv_in_success_and_failure(lab, result_format):
+    callback = {"ANSIBLE_CALLBACK_RESULT_FORMAT": result_format}
+    success = lab.run(PROVISION, "-vvvv", "--diff", env=callback)
 
     assert success.rc == 0, success
     success.assert_recap(tst={"changed": 1}, prd={"changed": 1})
@@ -95,7 +97,7 @@ def test_no_secret_at_vvvv_in_success_and_failure(lab):
     lab["tst"].vars["docbits_api_key"] = wrong_key
     lab["prd"].write(make_ionapi("ACME_TST"))
 
-    failure = lab.run(PROVISION, "-vvvv", "--diff")
+    failure = lab.run(PROVISION, "-vvvv", "--diff", env=callback)
 
     assert failure.rc == 2, failure
     failure.assert_recap(tst={"failed": 1}, prd={"failed": 1})
