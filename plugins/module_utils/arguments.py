@@ -7,6 +7,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+
 from ansible.module_utils.basic import env_fallback
 
 try:
@@ -86,6 +88,8 @@ def client_from_params(params):
         raise OptionError("timeout must be a positive number of seconds")
     if params["retries"] < 0:
         raise OptionError("retries must be 0 or more")
+    if params.get("ca_path") and not os.path.isfile(params["ca_path"]):
+        raise OptionError("ca_path '%s': no such file (a PEM bundle of certificate authorities)" % params["ca_path"])
     return DocBitsClient(
         params["docbits_url"],
         api_key=api_key,

@@ -243,7 +243,6 @@ class DocBitsClient:
         if key not in self._sessions:
             session = requests.Session()
             session.headers.update(self._headers)
-            session.verify = self._verify
             adapter = HTTPAdapter(max_retries=_retry_policy(self.retries if retry else 0))
             session.mount("http://", adapter)
             session.mount("https://", adapter)
@@ -257,7 +256,8 @@ class DocBitsClient:
         url = self.base_url + path
         endpoint = "%s %s" % (method, path)
         try:
-            return self._session(retry).request(method, url, timeout=self.timeout, **kwargs)
+            # verify per request: a session-level value loses to REQUESTS_CA_BUNDLE from the environment.
+            return self._session(retry).request(method, url, timeout=self.timeout, verify=self._verify, **kwargs)
         except requests.exceptions.SSLError as exc:
             raise DocBitsError(
                 "TLS failure%s at %s: %s (set ca_path to the CA bundle, or fix the URL)"

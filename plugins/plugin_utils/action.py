@@ -73,6 +73,8 @@ class DocBitsAction(ActionBase):
             raise OptionError("src '%s': no such file on the controller" % src)
         if os.path.isdir(path):
             raise OptionError("src '%s': is a directory, not an .ionapi file" % src)
+        if not os.path.isfile(path):
+            raise OptionError("src '%s': is not a regular file" % src)
         try:
             real_path = self._loader.get_real_file(path, decrypt=True)
         except AnsibleError as exc:
