@@ -451,7 +451,6 @@ def provision_all(directory):
             "secrets_watched": len(lab.secret_values),
             "leaks": find_leaks(run.output, lab.secret_values) + find_leaks(run.record_text, lab.secret_values),
             "main_sim_writes": lab.sim.writes,
-            "stdout_tail": run.stdout[-3000:],
         }
     finally:
         for sim in own_sims.values():
