@@ -34,6 +34,7 @@ if str(SIMULATOR_DIR) not in sys.path:
     sys.path.insert(0, str(SIMULATOR_DIR))
 
 from docbits_simulator import DocBitsSimulator  # noqa: E402  pylint: disable=wrong-import-position
+from ansible_collections.docbits.infor.tests.unit.fixtures import make_ionapi as make_seeded_ionapi  # noqa: E402  pylint: disable=wrong-import-position
 
 TOKEN_ALPHABET = string.ascii_letters + string.digits + "-_"
 SECRET_KEYS = ("cs", "saak", "sask")
@@ -57,24 +58,7 @@ def token(length):
 
 def make_ionapi(tenant, **overrides):
     """A Backend Service download with a service account for `tenant`, with fresh random secrets."""
-    credentials = {
-        "ti": tenant,
-        "cn": "DocBits_%s" % tenant.rsplit("_", 1)[-1],
-        "dt": "12",
-        "ci": "%s~%s" % (tenant, token(43)),
-        "cs": token(86),
-        "iu": "https://mingle-ionapi.eu1.inforcloudsuite.com",
-        "pu": "https://mingle-sso.eu1.inforcloudsuite.com:443/%s/as/" % tenant,
-        "oa": "authorization.oauth2",
-        "ot": "token.oauth2",
-        "or": "revoke_token.oauth2",
-        "ev": "U147858101",
-        "v": "1.0",
-        "saak": "%s#%s" % (tenant, token(86)),
-        "sask": token(86),
-    }
-    credentials.update(overrides)
-    return credentials
+    return make_seeded_ionapi(tenant, seed=secrets.token_hex(16), **overrides)
 
 
 def fingerprint(credentials):
