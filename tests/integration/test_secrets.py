@@ -102,7 +102,7 @@ def test_no_secret_at_vvvv_in_success_and_failure(lab, result_format):
     assert failure.rc == 2, failure
     failure.assert_recap(tst={"failed": 1}, prd={"failed": 1})
     assert "HTTP 401" in failure.result("ionapi", "tst")["result"]["msg"]
-    assert "key 'ti'" in failure.result("ionapi_validate", "prd")["result"]["msg"]
+    assert "key 'ti'" in failure.result("ionapi", "prd")["result"]["msg"]
     assert_no_leak(lab, failure)
 
 

@@ -1,0 +1,165 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, docbits.infor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: ionapi_report
+short_description: Write a JSON and Markdown report of a run over many DocBits environments
+version_added: 0.2.0
+description:
+  - Gathers the result that M(docbits.infor.ionapi) registered for every environment (inventory host)
+    of the play and writes one report, with per environment the Infor tenant, the export configuration id,
+    the fingerprints of the stored file before and after, the status and, for a failed environment, its
+    error.
+  - Environments whose task never ran (a later batch under C(serial), or a host that failed earlier) are
+    listed as V(not run), so the report always covers every environment.
+  - Runs on the controller only (action plugin); it writes local files and never contacts DocBits.
+  - The report holds no secret, since the results it reads hold none (files are named by fingerprint).
+author:
+  - docbits.infor contributors
+options:
+  json_path:
+    description:
+      - Where to write the report as JSON (parent directories are created).
+      - Without O(json_path) and O(markdown_path) nothing is written; the report is only returned.
+    type: path
+  markdown_path:
+    description:
+      - Where to write the report as a Markdown table (parent directories are created).
+    type: path
+  kind:
+    description:
+      - V(provision) reports what the task did (V(changed), V(unchanged), V(failed), V(not run)).
+      - V(audit) reports a check-mode run as drift (V(in sync), V(differs), V(no configuration),
+        V(failed), V(not run)).
+    type: str
+    choices: [provision, audit]
+    default: provision
+  hosts:
+    description:
+      - The environments to report on, in this order.
+      - Default is every host of the play (C(ansible_play_hosts_all)), failed ones included.
+    type: list
+    elements: str
+  result_var:
+    description:
+      - Name of the variable in which each environment registered its M(docbits.infor.ionapi) result.
+    type: str
+    default: docbits_ionapi_result
+attributes:
+  check_mode:
+    support: full
+    details: Says whether a file would change and writes nothing; set C(check_mode=false) on the task to write the report of a check-mode run.
+  diff_mode:
+    support: none
+  platform:
+    platforms: posix
+    details: Runs on the controller.
+seealso:
+  - module: docbits.infor.ionapi
+notes:
+  - Put it in the C(always) section of the block that registers the results, with C(run_once), so that it
+    runs once and also when environments failed (see playbooks/provision_ionapi.yml).
+"""
+
+EXAMPLES = r"""
+- name: Provision, then report on every environment, failed ones included
+  hosts: docbits_environments
+  gather_facts: false
+  tasks:
+    - name: Provision and report
+      block:
+        - name: Make DocBits carry the .ionapi file
+          docbits.infor.ionapi:
+            src: "{{ ionapi_file }}"
+            expected_tenant: "{{ infor_tenant }}"
+          delegate_to: localhost
+          register: docbits_ionapi_result
+      always:
+        - name: Write the run summary
+          docbits.infor.ionapi_report:
+            json_path: reports/ionapi-summary.json
+            markdown_path: reports/ionapi-summary.md
+          run_once: true
+          delegate_to: localhost
+          check_mode: false
+          changed_when: false
+"""
+
+RETURN = r"""
+totals:
+  description: Number of environments per status.
+  returned: always
+  type: dict
+  sample: {"changed": 2, "unchanged": 197, "failed": 1, "not run": 0}
+by_status:
+  description: The environments of each status that has any.
+  returned: always
+  type: dict
+  sample: {"unchanged": ["acme-dev", "acme-tst"], "failed": ["acme-prd"]}
+environments:
+  description: Number of environments reported.
+  returned: always
+  type: int
+  sample: 200
+rows:
+  description: One entry per environment, as written to the JSON report.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    environment:
+      description: The inventory host.
+      type: str
+      sample: acme-tst
+    tenant:
+      description: The Infor tenant of the environment.
+      type: str
+      sample: ACME_TST
+    config_id:
+      description: Id of the Infor export configuration.
+      type: int
+      sample: 117
+    fingerprint_before:
+      description: Fingerprint of the file DocBits stored before the run (null when none).
+      type: str
+      sample: sha256:0b3e4c1f6a0f4d7e8a1c2b3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6071
+    fingerprint_after:
+      description: Fingerprint of the file DocBits stores after the run (null when failed, removed or not run).
+      type: str
+      sample: sha256:5d41402abc4b2a76b9719d911017c592ae2f5e0f9a3c1c5b6e5c2f0d8b7d1e3a
+    desired_fingerprint:
+      description: Fingerprint of the environment's own .ionapi file.
+      type: str
+      sample: sha256:5d41402abc4b2a76b9719d911017c592ae2f5e0f9a3c1c5b6e5c2f0d8b7d1e3a
+    status:
+      description: The environment's status (see O(kind)).
+      type: str
+      sample: unchanged
+    action:
+      description: What the task did or would do (V(none), V(create), V(update), V(delete)).
+      type: str
+      sample: none
+    changes:
+      description: What differed.
+      type: list
+      elements: str
+      sample: [ion_api]
+    error:
+      description: The error of a failed environment.
+      type: str
+      sample: "DocBits refused the API key for environment 'acme-tst' (HTTP 401 ...)"
+json_path:
+  description: The JSON report's path, as given.
+  returned: when O(json_path) is set
+  type: str
+markdown_path:
+  description: The Markdown report's path, as given.
+  returned: when O(markdown_path) is set
+  type: str
+"""
