@@ -8,6 +8,7 @@
 #   make lint         ansible-lint --profile production (offline, see .ansible-lint)
 #   make test         unit + integration + sanity + lint; fails if any of them fails
 #   make demo         hack/demo.sh
+#   make bench        benchmarks/run.py: the collection vs a plain uri playbook vs the no-op floor (BENCH_ARGS)
 #   make clean        remove build / test output (keeps .venv); distclean also drops .venv
 
 SHELL := /usr/bin/env bash
@@ -30,6 +31,8 @@ SANITY_PYTHON ?= 3.11
 PYTEST_ARGS  ?=
 SANITY_ARGS  ?=
 LINT_ARGS    ?=
+# e.g. BENCH_ARGS='--sizes 200 --repeat 1' or '--quick'; see python benchmarks/run.py --help
+BENCH_ARGS   ?=
 
 # unit: the collection is imported in-process, as ansible_collections.docbits.infor.
 UNIT_ENV := PATH="$(VENV_BIN):$$PATH" \
@@ -47,7 +50,7 @@ INTEGRATION_ENV := PATH="$(VENV_BIN):$$PATH" \
 # tree has .ps1/.psm1/.psd1 files (none) and then skips it with a warning, so no skip here.
 SANITY_SKIP :=
 
-.PHONY: all venv stage stage-sanity get-pip unit integration sanity lint test demo clean distclean
+.PHONY: all venv stage stage-sanity get-pip unit integration sanity lint test demo bench clean distclean
 
 all: test
 
@@ -118,6 +121,10 @@ test: venv
 # hack/demo.sh is maintained separately; it gets the integration tests' environment.
 demo: venv stage
 	$(INTEGRATION_ENV) bash hack/demo.sh
+
+# Not part of `make test`: it takes 20-40 minutes, and timing belongs in a benchmark, not in a test.
+bench: venv stage
+	$(INTEGRATION_ENV) "$(VENV_BIN)/python" benchmarks/run.py $(BENCH_ARGS)
 
 # ---------------------------------------------------------------------------- clean
 
