@@ -112,9 +112,9 @@ def to_markdown(document):
         "",
         "%d environment(s): %s." % (document["environments"], counts or "none"),
         "",
-        "| %s |" % " | ".join(heading for heading, _ in columns),
-        "|%s|" % "|".join("---" for _ in columns),
+        "| %s |" % " | ".join(heading for heading, _key in columns),
+        "|%s|" % "|".join("---" for _column in columns),
     ]
     for line in document["rows"]:
-        lines.append("| %s |" % " | ".join(_cell(line[key]) for _, key in columns))
+        lines.append("| %s |" % " | ".join(_cell(line[key]) for _heading, key in columns))
     return "\n".join(lines) + "\n"

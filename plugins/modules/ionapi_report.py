@@ -21,7 +21,7 @@ description:
   - Runs on the controller only (action plugin); it writes local files and never contacts DocBits.
   - The report holds no secret, since the results it reads hold none (files are named by fingerprint).
 author:
-  - docbits.infor contributors
+  - docbits.infor maintainers (@docbits-infor)
 options:
   json_path:
     description:
@@ -51,7 +51,16 @@ options:
       - Name of the variable in which each environment registered its M(docbits.infor.ionapi) result.
     type: str
     default: docbits_ionapi_result
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
 attributes:
+  action:
+    support: full
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
   check_mode:
     support: full
     details: Says whether a file would change and writes nothing; set C(check_mode=false) on the task to write the report of a check-mode run.

@@ -45,8 +45,8 @@ class Case:
     """One bad input: how to spoil a host, which task must fail, and what its message must say.
 
     kind: "file" (the task fails before any request, naming the file), "option" (it fails naming
-    `names`) or "server" (it fails against the host's own simulator, naming the environment). `calls`: the exact (method, path, status) requests DocBits must see; None
-    means no request at all."""
+    `names`) or "server" (it fails against the host's own simulator, naming the environment).
+    `calls`: the exact (method, path, status) requests DocBits must see; None means no request at all."""
 
     def __init__(self, name, kind, prepare, expect, names=None, calls=None):
         self.name = name
