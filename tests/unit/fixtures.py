@@ -15,6 +15,8 @@ import json
 import os
 import sys
 
+import trustme
+
 SECRET_KEYS = ("cs", "saak", "sask")
 
 # An override with this value removes the key from the generated file.
@@ -76,6 +78,41 @@ def secret_values(credentials):
 def dump(obj, indent=2):
     """The bytes of a file holding `obj` as JSON, as Infor's download (pretty-printed, UTF-8)."""
     return json.dumps(obj, indent=indent).encode("utf-8")
+
+
+class Pki:
+    """A CA and a server certificate for 127.0.0.1 and localhost, and what must not be trusted."""
+
+    def __init__(self, directory):
+        self.directory = directory
+        ca, other_ca = trustme.CA(), trustme.CA()
+        self.ca = self._write("ca.pem", ca.cert_pem.bytes())
+        self.other_ca = self._write("other-ca.pem", other_ca.cert_pem.bytes())
+        self.server = self._pair("server", ca.issue_cert(u"127.0.0.1", u"localhost"))
+        self.wrong_name = self._pair("wrong-name", ca.issue_cert(u"docbits.example.com"))
+
+    def _write(self, name, data):
+        path = os.path.join(self.directory, name)
+        with open(path, "wb") as handle:
+            handle.write(data)
+        return path
+
+    def _pair(self, name, cert):
+        chain = b"".join(blob.bytes() for blob in cert.cert_chain_pems)
+        return self._write(name + "-cert.pem", chain), self._write(name + "-key.pem", cert.private_key_pem.bytes())
+
+
+def start_auth_simulator(pki, *registered, **register_options):
+    """A started InforAuthSimulator (tests/simulator) over HTTPS on 127.0.0.1, accepting these .ionapi dicts."""
+    if SIMULATOR_DIR not in sys.path:
+        sys.path.insert(0, SIMULATOR_DIR)
+    from infor_auth_simulator import InforAuthSimulator  # pylint: disable=import-outside-toplevel
+
+    simulator = InforAuthSimulator()
+    for credentials in registered:
+        simulator.register(credentials, **register_options)
+    simulator.start(host="127.0.0.1", port=0, tls=pki.server)
+    return simulator
 
 
 def start_simulator(**kwargs):

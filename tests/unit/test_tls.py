@@ -20,13 +20,12 @@ import time
 
 import pytest
 import requests
-import trustme
 
 from ansible_collections.docbits.infor.plugins.module_utils.arguments import IONAPI_SPEC
 from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import DocBitsClient, DocBitsError, DocBitsTransientError
 from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError
 from ansible_collections.docbits.infor.plugins.module_utils.runner import run_ionapi
-from ansible_collections.docbits.infor.tests.unit.fixtures import SIMULATOR_DIR, dump, make_ionapi
+from ansible_collections.docbits.infor.tests.unit.fixtures import SIMULATOR_DIR, Pki, dump, make_ionapi
 
 if SIMULATOR_DIR not in sys.path:
     sys.path.insert(0, SIMULATOR_DIR)
@@ -40,28 +39,6 @@ ENV_NAME = "acme_tst"
 # Variables through which requests replaces the verification setting of a request.
 CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
 PROXY_VARIABLES = ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")
-
-
-class Pki:
-    """A CA and a server certificate for 127.0.0.1 and localhost, and what must not be trusted."""
-
-    def __init__(self, directory):
-        self.directory = directory
-        ca, other_ca = trustme.CA(), trustme.CA()
-        self.ca = self._write("ca.pem", ca.cert_pem.bytes())
-        self.other_ca = self._write("other-ca.pem", other_ca.cert_pem.bytes())
-        self.server = self._pair("server", ca.issue_cert(u"127.0.0.1", u"localhost"))
-        self.wrong_name = self._pair("wrong-name", ca.issue_cert(u"docbits.example.com"))
-
-    def _write(self, name, data):
-        path = os.path.join(self.directory, name)
-        with open(path, "wb") as handle:
-            handle.write(data)
-        return path
-
-    def _pair(self, name, cert):
-        chain = b"".join(blob.bytes() for blob in cert.cert_chain_pems)
-        return self._write(name + "-cert.pem", chain), self._write(name + "-key.pem", cert.private_key_pem.bytes())
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,195 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, docbits.infor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Prove an .ionapi file works: get a token with it from Infor, as DocBits will, then revoke it.
+
+Password grant to pu + ot (docs/ionapi-format.md, "Token flow"). The token and the file's
+secrets never leave this module: results and errors carry the endpoint, statuses and claims only.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import base64
+import json
+
+from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import HAS_REQUESTS, redact, transport_reason
+from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError
+
+if HAS_REQUESTS:
+    import requests
+
+EXCERPT_CHARS = 120
+CLIENT_AUTH_BODY = "body"
+CLIENT_AUTH_BASIC = "basic"
+
+REDOWNLOAD = ("download the credentials again in Infor ION API (Authorized Apps, the DocBits app, Download Credentials) "
+              "and check that the app is enabled")
+SERVICE_ACCOUNT = ("the service account was deleted or disabled, or its keys regenerated: re-enable it, or create a "
+                   "service account and download the credentials again")
+
+
+class TokenCheckError(DocBitsInforError):
+    """The file did not get a token; the message says why and what to do, never a secret."""
+
+
+def token_claims(token):
+    """The payload of a JWT access token, or {} for an opaque one (no signature check: we are not its audience)."""
+    parts = token.split(".") if isinstance(token, str) else []
+    if len(parts) != 3:
+        return {}
+    try:
+        payload = base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4))
+        claims = json.loads(payload.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return claims if isinstance(claims, dict) else {}
+
+
+class TokenCheck:
+    """One check of one file: token request, answer checks, revocation."""
+
+    def __init__(self, ionapi, source, validate_certs=True, ca_path=None, timeout=30):
+        self.ionapi = ionapi
+        self.source = source or "the .ionapi file"
+        self.timeout = timeout
+        self.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
+        credentials = ionapi.credentials
+        self.token_url = credentials["pu"] + credentials["ot"]
+        self.revoke_url = credentials["pu"] + credentials["or"] if credentials.get("or") else None
+        self.client = (credentials["ci"], credentials["cs"])
+        self.grant = {"grant_type": "password", "username": credentials["saak"], "password": credentials["sask"]}
+        self.secrets = list(ionapi.secret_values())
+        self.warnings = []
+
+    def run(self):
+        with requests.Session() as session:
+            response, client_auth = self._request_token(session)
+            answer = self._token_answer(response)
+            tenant_claim = self._check_tenant(answer["access_token"])
+            self.secrets.extend(value for value in (answer["access_token"], answer.get("refresh_token")) if value)
+            revoked = self._revoke(session, answer, client_auth)
+        return {
+            "token_endpoint": self.token_url,
+            "client_auth": client_auth,
+            "token_type": answer["token_type"],
+            "expires_in": answer["expires_in"],
+            "refresh_token_issued": bool(answer.get("refresh_token")),
+            "tenant_claim": tenant_claim,
+            "revoked": revoked,
+            "warnings": self.warnings,
+        }
+
+    def _error(self, reason, advice):
+        return TokenCheckError("%s: no token from %s: %s; %s" % (self.source, self.token_url, reason, advice))
+
+    def _post(self, session, url, data, basic):
+        try:
+            # verify per request: a session-level value loses to REQUESTS_CA_BUNDLE from the environment.
+            return session.post(url, data=data, auth=self.client if basic else None, timeout=self.timeout, verify=self.verify,
+                                headers={"Accept": "application/json"}, allow_redirects=False)
+        except requests.exceptions.SSLError as exc:
+            raise self._error("TLS failure (%s)" % self._excerpt(transport_reason(exc)),
+                       "set ca_path to the CA bundle that signs the server's certificate (a TLS-inspecting proxy has its own), "
+                       "and check the system clock")
+        except requests.exceptions.Timeout:
+            raise self._error("no answer within %d s" % self.timeout, "check the network path and the proxy settings (HTTPS_PROXY, NO_PROXY)")
+        except requests.exceptions.RequestException as exc:
+            raise self._error("cannot connect (%s)" % self._excerpt(transport_reason(exc)),
+                       "check pu in the file, the network path and the proxy settings (HTTPS_PROXY, NO_PROXY)")
+
+    def _request_token(self, session):
+        """Client credentials in the body first; an unknown server may accept only HTTP Basic, so one retry with it."""
+        body = dict(self.grant, client_id=self.client[0], client_secret=self.client[1])
+        response = self._post(session, self.token_url, body, basic=False)
+        if self._oauth_error(response) == "invalid_client" or response.status_code == 401:
+            response = self._post(session, self.token_url, self.grant, basic=True)
+            return response, CLIENT_AUTH_BASIC
+        return response, CLIENT_AUTH_BODY
+
+    @staticmethod
+    def _json(response):
+        try:
+            body = response.json()
+        except ValueError:
+            return None
+        return body if isinstance(body, dict) else None
+
+    def _oauth_error(self, response):
+        body = self._json(response)
+        return str(body.get("error")) if body and body.get("error") else None
+
+    def _token_answer(self, response):
+        status, error = response.status_code, self._oauth_error(response)
+        if error == "invalid_client":
+            raise self._error("the client id and secret were refused (invalid_client, HTTP %d)" % status,
+                       "the app's secret was changed, or the app deleted or disabled: " + REDOWNLOAD)
+        if error == "invalid_grant":
+            raise self._error("the service account was refused (invalid_grant, HTTP %d)" % status, SERVICE_ACCOUNT)
+        if status >= 500:
+            raise self._error("the token endpoint failed (HTTP %d)" % status,
+                       "retry later; Infor's gateway also answers 500 for refused credentials, so if it lasts, " + REDOWNLOAD)
+        if status == 401 or status == 403:
+            raise self._error("refused (HTTP %d%s)" % (status, ", %s" % error if error else ""), REDOWNLOAD)
+        if status >= 300 or error:
+            raise self._error("HTTP %d%s: %s" % (status, " (%s)" % error if error else "", self._excerpt(response.text)),
+                       "check pu and ot in the file; " + REDOWNLOAD)
+        body = self._json(response)
+        if body is None:
+            raise self._error("the answer is not a token but %s: %s" % (response.headers.get("Content-Type") or "untyped", self._excerpt(response.text)),
+                       "a proxy or a login page answered: check pu in the file and the proxy settings")
+        missing = [key for key in ("access_token", "token_type", "expires_in") if not body.get(key)]
+        if missing:
+            raise self._error("the answer lacks %s" % ", ".join(missing), "check pu and ot in the file: they must name Infor's token endpoint")
+        try:
+            expires_in = int(body["expires_in"])
+        except (TypeError, ValueError):
+            expires_in = 0
+        if expires_in <= 0:
+            raise self._error("the token's expires_in is not a positive number of seconds", "check the system clock, pu and ot")
+        return dict(body, expires_in=expires_in)
+
+    def _check_tenant(self, access_token):
+        claimed = token_claims(access_token).get("Tenant")
+        if claimed is None:
+            return "absent"
+        if claimed != self.ionapi.tenant:
+            # The token is revoked by its expiry only: revoking needs a call that proves nothing more.
+            raise TokenCheckError(
+                "%s: the token from %s is for tenant '%s', but the file says ti '%s': the file was edited or mixes two "
+                "downloads; download the credentials again for this tenant" % (self.source, self.token_url, claimed, self.ionapi.tenant))
+        return "matched"
+
+    def _revoke(self, session, answer, client_auth):
+        if not self.revoke_url:
+            self.warnings.append("%s: no revoke path (or) in the file: the test token expires by itself in %d s" % (self.source, answer["expires_in"]))
+            return False
+        revoked = True
+        for token, hint in ((answer.get("refresh_token"), "refresh_token"), (answer["access_token"], "access_token")):
+            if not token:
+                continue
+            form = {"token": token, "token_type_hint": hint}
+            basic = client_auth == CLIENT_AUTH_BASIC
+            if not basic:
+                form.update(client_id=self.client[0], client_secret=self.client[1])
+            try:
+                # The client authenticates as it did for the token: a server may accept only that way.
+                response = session.post(self.revoke_url, data=form, auth=self.client if basic else None,
+                                        timeout=self.timeout, verify=self.verify, allow_redirects=False)
+                status = response.status_code
+            except requests.exceptions.RequestException as exc:
+                status = self._excerpt(transport_reason(exc))
+            if status != 200:
+                revoked = False
+                self.warnings.append("%s: the test %s was not revoked at %s (%s); it expires by itself" % (self.source, hint, self.revoke_url, status))
+        return revoked
+
+    def _excerpt(self, text):
+        text = " ".join(redact(text or "", self.secrets).split())
+        return text[:EXCERPT_CHARS] + ("..." if len(text) > EXCERPT_CHARS else "")
+
+
+def check_token(ionapi, source=None, validate_certs=True, ca_path=None, timeout=30):
+    """A secret-free account of a token obtained and revoked with `ionapi`, or TokenCheckError."""
+    return TokenCheck(ionapi, source, validate_certs=validate_certs, ca_path=ca_path, timeout=timeout).run()

@@ -1,0 +1,151 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, docbits.infor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The token check against the Infor authorization-server simulator over HTTPS (a CA made here)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.docbits.infor.plugins.module_utils.infor_token import TokenCheckError, check_token, token_claims
+from ansible_collections.docbits.infor.plugins.module_utils.ionapi import parse_ionapi
+from ansible_collections.docbits.infor.tests.unit.fixtures import Pki, dump, make_ionapi, start_auth_simulator
+
+SOURCE = "files/acme_tst.ionapi"
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory):
+    return Pki(str(tmp_path_factory.mktemp("pki")))
+
+
+@pytest.fixture(autouse=True)
+def no_proxy_no_bundle(monkeypatch):
+    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+
+
+class Setup:
+    """A started auth simulator and a good file pointing at it."""
+
+    def __init__(self, pki, client_auth="both", tenant="ACME_TST"):
+        self.pki = pki
+        self.auth = start_auth_simulator(pki)
+        self.credentials = make_ionapi(tenant, pu=self.auth.pu(tenant))
+        self.auth.register(self.credentials, client_auth=client_auth)
+
+    def check(self, credentials=None, **options):
+        options.setdefault("ca_path", self.pki.ca)
+        ionapi = parse_ionapi(dump(credentials or self.credentials), source=SOURCE)
+        return check_token(ionapi, source=SOURCE, **options)
+
+    def failure(self, credentials=None, **options):
+        with pytest.raises(TokenCheckError) as caught:
+            self.check(credentials, **options)
+        message = str(caught.value)
+        secrets = [self.credentials[key] for key in ("cs", "saak", "sask")] + self.auth.issued
+        assert not [secret for secret in secrets if secret in message], message
+        assert message.startswith(SOURCE + ": ")
+        return message
+
+
+@pytest.fixture
+def setup(pki):
+    made = Setup(pki)
+    yield made
+    made.auth.stop()
+
+
+@pytest.mark.parametrize("client_auth", ["body", "basic", "both"])
+def test_a_working_file_gets_a_token_that_is_then_revoked(pki, client_auth):
+    made = Setup(pki, client_auth=client_auth)
+    try:
+        result = made.check()
+    finally:
+        made.auth.stop()
+    assert result["client_auth"] == ("basic" if client_auth == "basic" else "body")
+    assert result["token_type"] == "Bearer" and result["expires_in"] == 7200
+    assert result["tenant_claim"] == "matched" and result["refresh_token_issued"] is True
+    assert result["revoked"] is True and result["warnings"] == []
+    assert result["token_endpoint"] == made.credentials["pu"] + "token.oauth2"
+    assert sorted(made.auth.revoked) == sorted(made.auth.issued)
+    assert not [token for token in made.auth.issued if token in repr(result)]
+
+
+def test_a_rotated_secret_is_invalid_client(setup):
+    message = setup.failure(dict(setup.credentials, cs="x" * 86))
+    assert "invalid_client" in message and "download the credentials again" in message
+    # Body first, then once with HTTP Basic: a server may accept only one of the two.
+    assert [entry["basic"] for entry in setup.auth.requests] == [False, True]
+    assert setup.auth.issued == []
+
+
+def test_a_disabled_app_is_invalid_client(setup):
+    setup.auth.disable_app(setup.credentials["ci"])
+    assert "the app's secret was changed, or the app deleted or disabled" in setup.failure()
+
+
+def test_a_deleted_service_account_is_invalid_grant(setup):
+    setup.auth.delete_service_account(setup.credentials["saak"])
+    message = setup.failure()
+    assert "service account was refused (invalid_grant" in message and "re-enable it" in message
+
+
+def test_a_token_for_another_tenant_is_refused(setup):
+    setup.auth.claim_tenant("ACME_TST", "ACME_PRD")
+    message = setup.failure()
+    assert "is for tenant 'ACME_PRD', but the file says ti 'ACME_TST'" in message
+
+
+def test_an_opaque_token_passes_without_a_tenant_claim():
+    assert token_claims("opaque-token") == {}
+    assert token_claims("a.%%%.c") == {}
+
+
+@pytest.mark.parametrize("status, expected", [(500, "HTTP 500"), (503, "HTTP 503"), (401, "invalid_client")])
+def test_server_errors_say_what_to_do(setup, status, expected):
+    setup.auth.add_fault(status=status, body='{"error": "server_error"}' if status >= 500 else '{"error": "invalid_client"}', times=2)
+    message = setup.failure()
+    assert expected in message and "download the credentials again" in message
+
+
+def test_a_timeout_names_the_proxy(setup):
+    setup.auth.add_fault(delay=2.0, status=200, body="{}")
+    message = setup.failure(timeout=1)
+    assert "no answer within 1 s" in message and "HTTPS_PROXY" in message
+
+
+def test_an_untrusted_certificate_is_a_tls_failure(setup, pki):
+    message = setup.failure(ca_path=pki.other_ca)
+    assert "TLS failure" in message and "ca_path" in message and "clock" in message
+
+
+def test_without_ca_path_the_test_ca_is_not_trusted(setup):
+    assert "TLS failure" in setup.failure(ca_path=None)
+
+
+def test_a_login_page_is_not_a_token(setup):
+    setup.auth.add_fault(status=200, body="<html><body>Sign in</body></html>", content_type="text/html")
+    message = setup.failure()
+    assert "not a token but text/html" in message and "proxy" in message
+
+
+def test_an_answer_without_expiry_is_refused(setup):
+    setup.auth.add_fault(status=200, body='{"access_token": "abc", "token_type": "Bearer"}')
+    assert "lacks expires_in" in setup.failure()
+
+
+def test_a_failed_revoke_is_only_a_warning(setup):
+    setup.auth.add_fault(endpoint="revoke", status=500, times=2)
+    result = setup.check()
+    assert result["revoked"] is False
+    assert len(result["warnings"]) == 2 and all("not revoked" in warning for warning in result["warnings"])
+
+
+def test_a_secret_echoed_by_the_server_is_redacted(setup):
+    echoed = '{"error": "bad_request", "echo": "%s"}' % setup.credentials["sask"]
+    setup.auth.add_fault(status=400, body=echoed)
+    assert "<redacted>" in setup.failure()
