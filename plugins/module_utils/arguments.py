@@ -45,6 +45,15 @@ CONNECTION_SPEC = dict(
 
 CONNECTION_MUTUALLY_EXCLUSIVE = [("api_key", "bearer_token")]
 
+# ionapi_validate reaches Infor only for check_token; ionapi shares these with its DocBits connection.
+TOKEN_CHECK_SPEC = dict(
+    check_token=dict(type="bool", default=False),
+    timeout=CONNECTION_SPEC["timeout"],
+    validate_certs=CONNECTION_SPEC["validate_certs"],
+    ca_path=CONNECTION_SPEC["ca_path"],
+)
+VALIDATE_SPEC = dict(SOURCE_SPEC, **TOKEN_CHECK_SPEC)
+
 EXPORT_SPEC = dict(
     doc_type=dict(type="str", default=DEFAULT_DOC_TYPE),
     sub_org_id=dict(type="str"),
@@ -55,7 +64,7 @@ IONAPI_SPEC = dict(
     title=dict(type="str"),
     export_method=dict(type="str", default=DEFAULT_EXPORT_METHOD, choices=list(INFOR_EXPORT_METHODS)),
     config_id=dict(type="int"),
-    **dict(SOURCE_SPEC, **dict(CONNECTION_SPEC, **EXPORT_SPEC))
+    **dict(SOURCE_SPEC, **dict(CONNECTION_SPEC, **dict(EXPORT_SPEC, **TOKEN_CHECK_SPEC)))
 )
 
 IONAPI_INFO_SPEC = dict(CONNECTION_SPEC, **EXPORT_SPEC)
@@ -75,6 +84,14 @@ def check_url(url):
         raise OptionError("docbits_url must be a base URL without query or fragment")
 
 
+def check_transport(params):
+    """The options of any HTTPS call; refused before a request."""
+    if params["timeout"] <= 0:
+        raise OptionError("timeout must be a positive number of seconds")
+    if params.get("ca_path") and not os.path.isfile(params["ca_path"]):
+        raise OptionError("ca_path '%s': no such file (a PEM bundle of certificate authorities)" % params["ca_path"])
+
+
 def client_from_params(params):
     """A DocBitsClient for validated task options; bad options fail before any request."""
     check_url(params["docbits_url"])
@@ -84,12 +101,9 @@ def client_from_params(params):
             raise OptionError("%s is empty; set it (or DOCBITS_API_KEY) to the DocBits API key" % name)
     if not (api_key or bearer_token):
         raise OptionError("no DocBits credential: set api_key (or the DOCBITS_API_KEY environment variable)")
-    if params["timeout"] <= 0:
-        raise OptionError("timeout must be a positive number of seconds")
+    check_transport(params)
     if params["retries"] < 0:
         raise OptionError("retries must be 0 or more")
-    if params.get("ca_path") and not os.path.isfile(params["ca_path"]):
-        raise OptionError("ca_path '%s': no such file (a PEM bundle of certificate authorities)" % params["ca_path"])
     return DocBitsClient(
         params["docbits_url"],
         api_key=api_key,

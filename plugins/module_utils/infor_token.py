@@ -67,9 +67,10 @@ class TokenCheck:
         with requests.Session() as session:
             response, client_auth = self._request_token(session)
             answer = self._token_answer(response)
-            tenant_claim = self._check_tenant(answer["access_token"])
             self.secrets.extend(value for value in (answer["access_token"], answer.get("refresh_token")) if value)
+            # Revoked first: a token of the wrong tenant is still a live token.
             revoked = self._revoke(session, answer, client_auth)
+            tenant_claim = self._check_tenant(answer["access_token"])
         return {
             "token_endpoint": self.token_url,
             "client_auth": client_auth,
@@ -155,7 +156,6 @@ class TokenCheck:
         if claimed is None:
             return "absent"
         if claimed != self.ionapi.tenant:
-            # The token is revoked by its expiry only: revoking needs a call that proves nothing more.
             raise TokenCheckError(
                 "%s: the token from %s is for tenant '%s', but the file says ti '%s': the file was edited or mixes two "
                 "downloads; download the credentials again for this tenant" % (self.source, self.token_url, claimed, self.ionapi.tenant))

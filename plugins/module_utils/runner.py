@@ -11,8 +11,9 @@ __metaclass__ = type
 import os
 import stat
 
-from ansible_collections.docbits.infor.plugins.module_utils.arguments import client_from_params
+from ansible_collections.docbits.infor.plugins.module_utils.arguments import check_transport, client_from_params
 from ansible_collections.docbits.infor.plugins.module_utils.errors import OptionError
+from ansible_collections.docbits.infor.plugins.module_utils.infor_token import check_token
 from ansible_collections.docbits.infor.plugins.module_utils.ionapi import MAX_BYTES, parse_ionapi
 from ansible_collections.docbits.infor.plugins.module_utils.reconcile import Desired, Reconciler
 
@@ -61,16 +62,30 @@ def load_ionapi(params, data=None, source=None, read_warnings=()):
     return ionapi
 
 
+def prove_token(params, ionapi):
+    """With check_token: a token obtained and revoked with the file (its account, secret-free), else None."""
+    if not params.get("check_token"):
+        return None
+    check_transport(params)
+    outcome = check_token(ionapi, source=ionapi.source, validate_certs=params["validate_certs"], ca_path=params.get("ca_path"),
+                          timeout=params["timeout"])
+    ionapi.warnings.extend(outcome.pop("warnings"))
+    return outcome
+
+
 def run_validate(params, data=None, source=None, read_warnings=()):
     ionapi = load_ionapi(params, data, source, read_warnings)
+    token_check = prove_token(params, ionapi)
     result = ionapi.summary()
     result["changed"] = False
+    if token_check is not None:
+        result["token_check"] = token_check
     return result
 
 
 def run_ionapi(params, check_mode=False, data=None, source=None, read_warnings=()):
     warnings = []
-    desired = None
+    desired = desired_file = None
     if params["state"] == "present":
         # Validation comes before any network call: a bad file never reaches DocBits.
         desired_file = load_ionapi(params, data, source, read_warnings)
@@ -85,6 +100,8 @@ def run_ionapi(params, check_mode=False, data=None, source=None, read_warnings=(
         )
     client = client_from_params(params)
     try:
+        # Before any DocBits call: a file that gets no token is never uploaded.
+        token_check = prove_token(params, desired_file) if desired_file is not None else None
         reconciler = Reconciler(client)
         if desired is not None:
             result = reconciler.ensure_present(desired, check_mode=check_mode)
@@ -93,6 +110,8 @@ def run_ionapi(params, check_mode=False, data=None, source=None, read_warnings=(
                 params["doc_type"], params.get("sub_org_id"), params.get("config_id"), check_mode=check_mode)
     finally:
         client.close()
+    if token_check is not None:
+        result["token_check"] = token_check
     result["warnings"] = warnings
     return result
 

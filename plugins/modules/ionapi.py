@@ -27,6 +27,7 @@ extends_documentation_fragment:
   - docbits.infor.source
   - docbits.infor.connection
   - docbits.infor.connection.export
+  - docbits.infor.token
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
   - ansible.builtin.action_common_attributes.actiongroups
@@ -146,6 +147,12 @@ action:
   type: str
   choices: [none, create, update, delete]
   sample: update
+token_check:
+  description: With O(check_token), how the file got its token; never the token.
+  returned: when O(check_token=true)
+  type: dict
+  sample: {"token_endpoint": "https://mingle-sso.eu1.inforcloudsuite.com:443/ACME_TST/as/token.oauth2", "client_auth": "body",
+           "token_type": "Bearer", "expires_in": 7200, "refresh_token_issued": true, "tenant_claim": "matched", "revoked": true}
 changes:
   description: What differed, among V(configuration), V(ion_api), V(title), V(export_method), V(doc_type), V(sub_org_id).
   returned: always

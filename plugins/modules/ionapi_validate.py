@@ -13,12 +13,14 @@ short_description: Validate an Infor ION API credentials file (.ionapi) offline
 version_added: 0.1.0
 description:
   - Checks that an C(.ionapi) file is the download DocBits needs (a Backend Service authorized app with a service account),
-    well formed, and for the expected Infor tenant. Nothing is sent anywhere.
+    well formed, and for the expected Infor tenant. Nothing is sent anywhere, unless O(check_token) asks Infor for a token.
   - Runs on the controller, so the file never has to exist on a managed host.
 author:
   - docbits.infor maintainers (@docbits-infor)
 extends_documentation_fragment:
   - docbits.infor.source
+  - docbits.infor.token
+  - docbits.infor.token.transport
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
 attributes:
@@ -43,6 +45,12 @@ EXAMPLES = r"""
   docbits.infor.ionapi_validate:
     src: files/ACME_TST.ionapi
     expected_tenant: ACME_TST
+
+- name: Prove the rotated PRD credentials get a token before anything else
+  docbits.infor.ionapi_validate:
+    src: files/ACME_PRD.ionapi
+    expected_tenant: ACME_PRD
+    check_token: true
 
 - name: Validate a file kept in a secret store
   docbits.infor.ionapi_validate:
@@ -77,22 +85,31 @@ warnings:
   type: list
   elements: str
   sample: ["key 'cn' is missing (expected in a Backend Service download)"]
+token_check:
+  description: With O(check_token), how the file got its token; never the token.
+  returned: when O(check_token=true)
+  type: dict
+  sample: {"token_endpoint": "https://mingle-sso.eu1.inforcloudsuite.com:443/ACME_TST/as/token.oauth2", "client_auth": "body",
+           "token_type": "Bearer", "expires_in": 7200, "refresh_token_issued": true, "tenant_claim": "matched", "revoked": true}
 """
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.docbits.infor.plugins.module_utils.arguments import SOURCE_SPEC
+from ansible_collections.docbits.infor.plugins.module_utils.arguments import VALIDATE_SPEC
+from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError
 from ansible_collections.docbits.infor.plugins.module_utils.runner import run_validate
 
 
 def main():
     module = AnsibleModule(
-        argument_spec=SOURCE_SPEC,
+        argument_spec=VALIDATE_SPEC,
         mutually_exclusive=[("src", "content")],
         required_one_of=[("src", "content")],
         supports_check_mode=True,
     )
+    if module.params["check_token"] and not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
     try:
         result = run_validate(module.params)
     except DocBitsInforError as exc:

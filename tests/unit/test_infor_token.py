@@ -98,6 +98,7 @@ def test_a_token_for_another_tenant_is_refused(setup):
     setup.auth.claim_tenant("ACME_TST", "ACME_PRD")
     message = setup.failure()
     assert "is for tenant 'ACME_PRD', but the file says ti 'ACME_TST'" in message
+    assert sorted(setup.auth.revoked) == sorted(setup.auth.issued)
 
 
 def test_an_opaque_token_passes_without_a_tenant_claim():

@@ -1,0 +1,119 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, docbits.infor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""check_token through ansible-playbook: the Infor auth simulator over HTTPS (a CA made here) and DocBits."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ansible_collections.docbits.infor.tests.unit.fixtures import Pki, start_auth_simulator
+from docbits_lab import find_leaks, make_ionapi, token
+
+PROVISION = "provision_ionapi.yml"
+VALIDATE = "validate_ionapi.yml"
+CASES = {
+    "good": "GOOD_TST",
+    "wrongsecret": "WRONGSECRET_TST",
+    "noaccount": "NOACCOUNT_TST",
+    "othertenant": "OTHERTENANT_TST",
+    "untrusted": "UNTRUSTED_TST",
+}
+EXPECTED = {
+    "wrongsecret": ["invalid_client", "download the credentials again"],
+    "noaccount": ["invalid_grant", "re-enable it"],
+    "othertenant": ["is for tenant 'SOMEONE_ELSE'", "ti 'OTHERTENANT_TST'"],
+    "untrusted": ["TLS failure", "set ca_path"],
+}
+# Whatever the caller's environment: no proxy, no CA bundle variable replacing ca_path.
+RUN_ENV = dict((name, "") for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"))
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory):
+    return Pki(str(tmp_path_factory.mktemp("pki")))
+
+
+@pytest.fixture
+def token_lab(lab_factory, pki):
+    """Environments whose files point at the auth simulator; each spoiled as its name says."""
+    lab = lab_factory(CASES)
+    auth = start_auth_simulator(pki)
+    for env in lab.envs.values():
+        env.write(make_ionapi(env.tenant, pu=auth.pu(env.tenant)))
+        auth.register(env.credentials)
+        env.vars.update(docbits_check_token=True, docbits_ca_path=pki.ca, docbits_timeout=10)
+    wrong = token(86)
+    lab.remember_secret("wrong cs", wrong)
+    lab["wrongsecret"].write(dict(lab["wrongsecret"].credentials, cs=wrong))
+    auth.delete_service_account(lab["noaccount"].credentials["saak"])
+    auth.claim_tenant("OTHERTENANT_TST", "SOMEONE_ELSE")
+    lab["untrusted"].vars["docbits_ca_path"] = pki.other_ca
+    yield lab, auth
+    auth.stop()
+
+
+def assert_no_token_printed(run, auth):
+    tokens = dict(("token %d" % index, value) for index, value in enumerate(auth.issued))
+    assert tokens, "the simulator issued no token"
+    assert find_leaks(run.output + run.record_text, tokens) == []
+
+
+def test_only_files_that_get_a_token_are_uploaded(token_lab):
+    lab, auth = token_lab
+
+    run = lab.run(PROVISION, "-vvv", env=RUN_ENV)
+
+    assert run.rc == 2, run
+    run.assert_recap(good={"changed": 1, "failed": 0}, **dict((name, {"changed": 0, "failed": 1}) for name in EXPECTED))
+    result = run.result("ionapi", "good")["result"]
+    assert result["token_check"]["tenant_claim"] == "matched" and result["token_check"]["revoked"] is True
+    assert json.loads(lab["good"].stored_configs()[0]["files"]["ION_API"]) == lab["good"].credentials
+    for name, parts in EXPECTED.items():
+        message = run.result("ionapi", name)["result"]["msg"]
+        for part in [lab[name].vars["ionapi_file"]] + parts:
+            assert part in message, "%s: %r not in %r" % (name, part, message)
+        assert lab[name].requests() == [], "%s reached DocBits" % name
+        assert lab[name].stored_configs() == []
+    assert lab.sim.writes == 1
+    # Every token issued (only the good file's) was revoked, and none was printed.
+    assert sorted(auth.revoked) == sorted(auth.issued)
+    assert_no_token_printed(run, auth)
+
+
+def test_check_mode_proves_the_token_and_writes_nothing(token_lab):
+    lab, auth = token_lab
+
+    run = lab.run(PROVISION, "--check", "--limit", "good,wrongsecret", env=RUN_ENV)
+
+    run.assert_recap(good={"changed": 1, "failed": 0}, wrongsecret={"failed": 1})
+    assert lab.sim.writes == 0
+    assert len(auth.issued) == 2 and sorted(auth.revoked) == sorted(auth.issued)
+
+
+def test_a_server_error_fails_and_uploads_nothing(token_lab):
+    lab, auth = token_lab
+    auth.add_fault(status=500, times=2)
+
+    run = lab.run(PROVISION, "--limit", "good", env=RUN_ENV)
+
+    run.assert_recap(good={"changed": 0, "failed": 1})
+    message = run.result("ionapi", "good")["result"]["msg"]
+    assert "the token endpoint failed (HTTP 500)" in message and "retry later" in message
+    assert lab["good"].requests() == [] and lab.sim.writes == 0
+
+
+def test_validate_playbook_proves_tokens_without_docbits(token_lab):
+    lab, auth = token_lab
+
+    run = lab.run(VALIDATE, env=RUN_ENV)
+
+    run.assert_recap(good={"failed": 0}, **dict((name, {"failed": 1}) for name in EXPECTED))
+    assert run.result("ionapi_validate", "good")["result"]["token_check"]["token_type"] == "Bearer"
+    for name, parts in EXPECTED.items():
+        message = run.result("ionapi_validate", name)["result"]["msg"]
+        assert all(part in message for part in parts), message
+    assert lab.sim.requests == []
+    assert_no_token_printed(run, auth)
