@@ -64,6 +64,7 @@ IONAPI_SPEC = dict(
     title=dict(type="str"),
     export_method=dict(type="str", default=DEFAULT_EXPORT_METHOD, choices=list(INFOR_EXPORT_METHODS)),
     config_id=dict(type="int"),
+    verify_connection=dict(type="bool", default=False),
     **dict(SOURCE_SPEC, **dict(CONNECTION_SPEC, **dict(EXPORT_SPEC, **TOKEN_CHECK_SPEC)))
 )
 

@@ -145,7 +145,7 @@ class Reconciler:
         stored = self.client.download_ionapi(config.id) if config is not None else None
         return stored, (describe_stored(stored)["fingerprint"] if stored is not None else None)
 
-    def ensure_present(self, desired, check_mode=False):
+    def ensure_present(self, desired, check_mode=False, verify_connection=False):
         self.client.add_secrets(desired.ionapi.secret_values())
         current = self._find(desired, self.client.list_infor_exports())
         stored, previous_fingerprint = self._stored(current)
@@ -170,6 +170,7 @@ class Reconciler:
         if action == ACTION_NONE or check_mode:
             return result
 
+        previous = current
         if action == ACTION_CREATE:
             current = self._create(desired)
             if current is not None:
@@ -179,7 +180,43 @@ class Reconciler:
             self._write(desired, current, send_file="ion_api" in changes)
         result["config_id"] = self._read_back(desired, current.id if current is not None else None)
         result["diff"]["after"]["id"] = result["config_id"]
+        if verify_connection:
+            result["verification"] = self._verify(desired, result["config_id"], previous, stored, previous_fingerprint)
         return result
+
+    def _verify(self, desired, config_id, previous, stored, previous_fingerprint):
+        """DocBits tries the new file; when it cannot connect, the tenant gets its previous state back."""
+        connected, message = self.client.test_connection(config_id)
+        if connected:
+            return {"connected": True, "message": message}
+        failure = "DocBits could not connect to Infor with the new file %s (configuration %s: %s)" % (
+            desired.ionapi.fingerprint, config_id, message)
+        try:
+            restored = self._roll_back(config_id, previous, stored, previous_fingerprint)
+        except DocBitsInforError as exc:
+            raise ReconcileError("%s, and the rollback failed (%s): configuration %s may now carry the unverified file %s instead of %s"
+                                 % (failure, exc, config_id, desired.ionapi.fingerprint, previous_fingerprint or "none"))
+        raise ReconcileError("%s; the tenant was rolled back: %s" % (failure, restored))
+
+    def _roll_back(self, config_id, previous, stored, previous_fingerprint):
+        """Put back what was there before the write (downloaded before it) and read it back; say what."""
+        if previous is None:
+            self.client.remove_configuration(config_id)
+            if any(config.id == config_id for config in self.client.list_infor_exports()):
+                raise ReconcileError("configuration %s is still listed after its removal" % config_id)
+            return "the configuration created for it (%s) was removed" % config_id
+        self.client.configure_infor_export(
+            export_method=previous.export_method,
+            title=previous.title,
+            doc_type=previous.doc_type,
+            sub_org_id=previous.sub_org_id,
+            config_id=config_id,
+            ionapi_bytes=stored,
+        )
+        restored = self._stored(next((config for config in self.client.list_infor_exports() if config.id == config_id), None))[1]
+        if restored != previous_fingerprint:
+            raise ReconcileError("configuration %s stores %s after the rollback" % (config_id, restored or "no ION API file"))
+        return "configuration %s carries its previous file %s again" % (config_id, previous_fingerprint)
 
     def _find(self, desired, configs):
         current = find_owned_config(configs, desired.doc_type, desired.sub_org_id, desired.config_id)

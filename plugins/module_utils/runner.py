@@ -104,7 +104,7 @@ def run_ionapi(params, check_mode=False, data=None, source=None, read_warnings=(
         token_check = prove_token(params, desired_file) if desired_file is not None else None
         reconciler = Reconciler(client)
         if desired is not None:
-            result = reconciler.ensure_present(desired, check_mode=check_mode)
+            result = reconciler.ensure_present(desired, check_mode=check_mode, verify_connection=params["verify_connection"])
         else:
             result = reconciler.ensure_absent(
                 params["doc_type"], params.get("sub_org_id"), params.get("config_id"), check_mode=check_mode)

@@ -81,6 +81,17 @@ options:
     description:
       - Id of the configuration to manage, when finding it by O(doc_type) and O(sub_org_id) is not wanted or ambiguous.
     type: int
+  verify_connection:
+    description:
+      - After an upload, ask DocBits to test its connection to Infor with the stored file (C(test_infor_connection)).
+      - When DocBits cannot connect, the tenant is rolled back, and the task fails saying so. An updated configuration
+        gets back the file it stored before the upload (downloaded before the write) and its previous title and export
+        method, then is read back; a configuration created by this task is removed. So a rotation never leaves a tenant
+        with a dead file.
+      - Nothing is tested when nothing was uploaded (an unchanged tenant still costs two requests), nor in check mode.
+      - Use it with O(check_token), which proves the file before the upload; this proves it as DocBits sees it.
+    type: bool
+    default: false
 notes:
   - O(src) or O(content) is required with O(state=present).
   - When several Infor export configurations match O(doc_type) and O(sub_org_id), the only active one is used;
@@ -153,6 +164,11 @@ token_check:
   type: dict
   sample: {"token_endpoint": "https://mingle-sso.eu1.inforcloudsuite.com:443/ACME_TST/as/token.oauth2", "client_auth": "body",
            "token_type": "Bearer", "expires_in": 7200, "refresh_token_issued": true, "tenant_claim": "matched", "revoked": true}
+verification:
+  description: With O(verify_connection), what DocBits said when it tested the uploaded file.
+  returned: when O(verify_connection=true) and the file was uploaded
+  type: dict
+  sample: {"connected": true, "message": "Connection OK"}
 changes:
   description: What differed, among V(configuration), V(ion_api), V(title), V(export_method), V(doc_type), V(sub_org_id).
   returned: always

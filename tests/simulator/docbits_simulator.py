@@ -55,7 +55,9 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.parse
+import urllib.request
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -136,6 +138,33 @@ def _validation_error(errors):
 def _app_failure(detail):
     """The application refusing a request: 200 with success false."""
     return _json_response(200, {"success": False, "exception": {"detail": detail}})
+
+
+def _infor_token_refusal(credentials, ca_path, timeout=10):
+    """None when the stored file gets a token (password grant, client in the body, then Basic), else why not."""
+    try:
+        url = credentials["pu"] + credentials["ot"]
+        grant = {"grant_type": "password", "username": credentials["saak"], "password": credentials["sask"]}
+        client = (credentials["ci"], credentials["cs"])
+    except (KeyError, TypeError):
+        return "the ION API file lacks pu, ot, ci, cs, saak or sask"
+    context = ssl.create_default_context(cafile=ca_path)
+    status = None
+    for basic in (False, True):
+        form = dict(grant) if basic else dict(grant, client_id=client[0], client_secret=client[1])
+        request = urllib.request.Request(url, data=urllib.parse.urlencode(form).encode("ascii"), method="POST")
+        if basic:
+            request.add_header("Authorization", "Basic " + base64.b64encode(("%s:%s" % client).encode("utf-8")).decode("ascii"))
+        try:
+            with urllib.request.urlopen(request, timeout=timeout, context=context) as answer:
+                if "access_token" in json.loads(answer.read().decode("utf-8")):
+                    return None
+                status = "no access_token in the answer"
+        except urllib.error.HTTPError as exc:
+            status = "HTTP %d from the token endpoint" % exc.code
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            return "token endpoint unreachable (%s)" % type(exc).__name__
+    return status
 
 
 def _now():
@@ -441,7 +470,8 @@ class DocBitsSimulator:
     ``log`` is a callable taking one line per request (method, path, status only).
     """
 
-    def __init__(self, api_keys=None, state_file=None, reserialise=True, bearer_tokens=None, log=None, require_legacy_booleans=False):
+    def __init__(self, api_keys=None, state_file=None, reserialise=True, bearer_tokens=None, log=None, require_legacy_booleans=False,
+                 infor_ca_path=None):
         self._lock = threading.RLock()
         self._api_keys = dict(api_keys or {})
         self._bearer_tokens = dict(bearer_tokens or {})
@@ -454,6 +484,8 @@ class DocBitsSimulator:
         self._faults = []
         self._dead_ids = set()
         self._dead_ion_apis = []
+        # With a CA bundle, test_infor_connection asks Infor for a token with the stored file, as DocBits does.
+        self.infor_ca_path = infor_ca_path
         self.writes = 0
         self.requests = []
         self._server = None
@@ -979,6 +1011,10 @@ class DocBitsSimulator:
             dead = config_id in self._dead_ids or _parse_ion_api(stored) in self._dead_ion_apis
         if dead:
             return _json_response(200, {"success": False, "message": "Connection failed: the ION API credentials were rejected"})
+        if self.infor_ca_path:
+            refusal = _infor_token_refusal(_parse_ion_api(stored), self.infor_ca_path)
+            if refusal:
+                return _json_response(200, {"success": False, "message": "Connection failed: %s" % refusal})
         return _json_response(200, {"success": True, "message": "Connection OK"})
 
     def _api_download(self, req, raw_id):
@@ -1353,6 +1389,7 @@ def main(argv=None):
     parser.add_argument("--no-reserialise", action="store_true", help="store uploaded ION API files byte for byte")
     parser.add_argument("--require-legacy-booleans", action="store_true", help="on_permise and zugferd are required (2022 spec)")
     parser.add_argument("--quiet", action="store_true", help="do not log requests")
+    parser.add_argument("--infor-ca", help="CA bundle of Infor's token endpoint: test_infor_connection then asks it for a token")
     args = parser.parse_args(argv)
     if bool(args.tls_cert) != bool(args.tls_key):
         parser.error("--tls-cert and --tls-key go together")
@@ -1363,7 +1400,7 @@ def main(argv=None):
             api_keys.update(_pairs([line.strip() for line in stream if line.strip() and not line.startswith("#")], "--api-key-file lines"))
     sim = DocBitsSimulator(api_keys=api_keys, bearer_tokens=_pairs(args.bearer_token, "--bearer-token"), state_file=args.state_file,
                            reserialise=not args.no_reserialise, log=None if args.quiet else _stderr_log,
-                           require_legacy_booleans=args.require_legacy_booleans)
+                           require_legacy_booleans=args.require_legacy_booleans, infor_ca_path=args.infor_ca)
     if args.seed_file:
         with open(args.seed_file, encoding="utf-8") as stream:
             sim.seed_entries(json.load(stream))

@@ -16,6 +16,7 @@ from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import (
     PATH_CONFIGURE,
     PATH_LIST,
     DocBitsClient,
+    DocBitsError,
     DocBitsTransientError,
     ExportConfig,
 )
@@ -509,3 +510,73 @@ def test_two_runs_at_once_end_with_one_configuration_carrying_the_file(sim):
     assert len(infor) == 1
     assert {outcome["config_id"] for outcome in outcomes} == {infor[0]["id"]}
     assert stored_object(sim, infor[0]["id"]) == TST.credentials
+
+
+# --- verify_connection: DocBits tests the new file; when it cannot connect, the tenant is rolled back ---
+
+def test_verified_upload_reports_the_connection(sim, reconciler):
+    seed_current(sim)
+    result = reconciler.ensure_present(desired(ROTATED), verify_connection=True)
+    assert result["verification"] == {"connected": True, "message": "Connection OK"}
+    assert [request["path"] for request in sim.requests].count("/configurations/test_infor_connection") == 1
+
+
+def test_dead_file_is_rolled_back_to_the_previous_file_and_title(sim, reconciler):
+    config_id = seed_current(sim, title="Kept title")
+    before = sim.get_config(config_id)["files"]["ION_API"]
+    sim.mark_dead(ion_api=ROTATED.credentials)
+    with pytest.raises(ReconcileError) as caught:
+        reconciler.ensure_present(desired(ROTATED, title="New title"), verify_connection=True)
+    message = str(caught.value)
+    assert "DocBits could not connect to Infor with the new file %s" % ROTATED.fingerprint in message
+    assert "rolled back: configuration %d carries its previous file %s again" % (config_id, TST.fingerprint) in message
+    config = sim.get_config(config_id)
+    assert config["files"]["ION_API"] == before and config["title"] == "Kept title"
+    assert_secret_free({"msg": message}, TST, ROTATED)
+
+
+def test_dead_file_of_a_new_configuration_leaves_none(sim, reconciler):
+    sim.mark_dead(ion_api=TST.credentials)
+    with pytest.raises(ReconcileError) as caught:
+        reconciler.ensure_present(desired(), verify_connection=True)
+    assert "the configuration created for it" in str(caught.value) and "was removed" in str(caught.value)
+    assert sim.configs(ORG) == []
+
+
+class RollbackRefusingClient(DocBitsClient):
+    """The real client, except that DocBits refuses every write after the first (the upload)."""
+
+    writes = 0
+
+    def configure_infor_export(self, *args, **kwargs):
+        self.writes += 1
+        if self.writes > 1:
+            raise DocBitsError("DocBits answered HTTP 400 at POST %s: refused" % PATH_CONFIGURE)
+        return super().configure_infor_export(*args, **kwargs)
+
+
+def test_failed_rollback_says_what_the_tenant_may_carry(sim):
+    config_id = seed_current(sim)
+    sim.mark_dead(ion_api=ROTATED.credentials)
+    refusing = RollbackRefusingClient(sim.base_url, api_key=KEY, timeout=5, retries=0)
+    with pytest.raises(ReconcileError) as caught:
+        Reconciler(refusing).ensure_present(desired(ROTATED), verify_connection=True)
+    message = str(caught.value)
+    assert "the rollback failed (DocBits answered HTTP 400" in message
+    assert "configuration %d may now carry the unverified file %s instead of %s" % (config_id, ROTATED.fingerprint, TST.fingerprint) in message
+    assert stored_object(sim, config_id) == ROTATED.credentials
+
+
+def test_unchanged_tenant_is_not_tested(sim, reconciler):
+    seed_current(sim)
+    sim.reset_stats()
+    result = reconciler.ensure_present(desired(), verify_connection=True)
+    assert result["action"] == ACTION_NONE and "verification" not in result
+    assert len(sim.requests) == 2
+
+
+def test_check_mode_tests_nothing(sim, reconciler):
+    seed_current(sim)
+    sim.mark_dead(ion_api=ROTATED.credentials)
+    result = reconciler.ensure_present(desired(ROTATED), check_mode=True, verify_connection=True)
+    assert result["action"] == ACTION_UPDATE and "verification" not in result and sim.writes == 0

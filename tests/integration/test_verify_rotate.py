@@ -1,0 +1,118 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, docbits.infor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""verify_connection and rotate_ionapi.yml: DocBits tests the stored file against the Infor auth
+simulator (HTTPS, a CA made here); a file it cannot connect with is rolled back."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ansible_collections.docbits.infor.tests.unit.fixtures import Pki, start_auth_simulator
+from docbits_lab import find_leaks, fingerprint, make_ionapi, token
+
+PROVISION = "provision_ionapi.yml"
+ROTATE = "rotate_ionapi.yml"
+RUN_ENV = dict((name, "") for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"))
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory):
+    return Pki(str(tmp_path_factory.mktemp("pki")))
+
+
+@pytest.fixture
+def infor(lab_factory, pki):
+    """dev, tst and prd, provisioned with files that work; DocBits tests connections against the auth simulator."""
+    lab = lab_factory({"dev": "ACME_DEV", "tst": "ACME_TST", "prd": "ACME_PRD"})
+    auth = start_auth_simulator(pki)
+    lab.sim.infor_ca_path = pki.ca
+    for env in lab.envs.values():
+        env.write(make_ionapi(env.tenant, pu=auth.pu(env.tenant)))
+        auth.register(env.credentials)
+        env.vars.update(docbits_ca_path=pki.ca, docbits_timeout=10)
+    first = lab.run(PROVISION, env=RUN_ENV)
+    assert first.rc == 0, first
+    yield lab, auth
+    auth.stop()
+
+
+def stored_bytes(env):
+    return env.stored_configs()[0]["files"]["ION_API"]
+
+
+def dead_rotation(lab, env):
+    """A new download whose secret Infor does not know (rotated again since, or mistyped)."""
+    secret = token(86)
+    lab.remember_secret("%s dead cs" % env.name, secret)
+    env.write(dict(make_ionapi(env.tenant, pu=env.credentials["pu"]), cs=secret))
+
+
+def test_rotation_uploads_proven_files_and_rolls_back_what_docbits_cannot_use(infor, tmp_path):
+    lab, auth = infor
+    before = dict((name, stored_bytes(env)) for name, env in lab.envs.items())
+    old_fingerprints = dict((name, fingerprint(env.credentials)) for name, env in lab.envs.items())
+    # dev: a good new file. tst: a dead one (no token). prd: gets a token, but DocBits cannot connect with it.
+    lab["dev"].write(make_ionapi("ACME_DEV", pu=lab["dev"].credentials["pu"]))
+    auth.register(lab["dev"].credentials)
+    dead_rotation(lab, lab["tst"])
+    lab["prd"].write(make_ionapi("ACME_PRD", pu=lab["prd"].credentials["pu"]))
+    auth.register(lab["prd"].credentials)
+    lab.sim.mark_dead(ion_api=lab["prd"].credentials)
+    lab.sim.reset_stats()
+    reports = tmp_path / "rotation"
+
+    run = lab.run(ROTATE, "-e", "docbits_summary_dir=%s" % reports, env=RUN_ENV)
+
+    assert run.rc == 2, run
+    run.assert_recap(dev={"changed": 1, "failed": 0}, tst={"changed": 0, "failed": 1}, prd={"changed": 0, "failed": 1})
+    dev = run.result("ionapi", "dev")["result"]
+    assert dev["token_check"]["revoked"] is True and dev["verification"]["connected"] is True
+    assert json.loads(stored_bytes(lab["dev"])) == lab["dev"].credentials
+    tst = run.result("ionapi", "tst")["result"]["msg"]
+    assert "invalid_client" in tst and lab["tst"].requests() == []
+    assert stored_bytes(lab["tst"]) == before["tst"]
+    prd = run.result("ionapi", "prd")["result"]["msg"]
+    assert "DocBits could not connect to Infor with the new file %s" % fingerprint(lab["prd"].credentials) in prd
+    assert "rolled back: configuration" in prd and old_fingerprints["prd"] in prd
+    assert stored_bytes(lab["prd"]) == before["prd"], "the previous file must be stored byte for byte"
+    rows = dict((row["environment"], row) for row in json.loads((reports / "ionapi-rotation.json").read_text(encoding="utf-8"))["rows"])
+    assert [rows[name]["status"] for name in ("dev", "tst", "prd")] == ["changed", "failed", "failed"]
+    assert "rolled back" in rows["prd"]["error"]
+    report_text = (reports / "ionapi-rotation.md").read_text(encoding="utf-8") + (reports / "ionapi-rotation.json").read_text(encoding="utf-8")
+    assert find_leaks(report_text, lab.secret_values) == []
+    tokens = dict(("token %d" % index, value) for index, value in enumerate(auth.issued))
+    assert find_leaks(run.output + run.record_text + report_text, tokens) == []
+
+
+def test_verification_alone_rolls_back_a_dead_file(infor):
+    lab, _auth = infor
+    before = stored_bytes(lab["tst"])
+    dead_rotation(lab, lab["tst"])
+
+    run = lab.run(PROVISION, "--limit", "tst", "-e", "docbits_verify_connection=true", env=RUN_ENV)
+
+    run.assert_recap(tst={"changed": 0, "failed": 1})
+    message = run.result("ionapi", "tst")["result"]["msg"]
+    # DocBits (the simulator) asked Infor for a token with the uploaded file and was refused.
+    assert "Connection failed: HTTP 401 from the token endpoint" in message and "rolled back" in message
+    assert stored_bytes(lab["tst"]) == before
+
+
+def test_a_dead_first_file_leaves_no_configuration(lab_factory, pki):
+    lab = lab_factory({"new": "ACME_NEW"})
+    auth = start_auth_simulator(pki)
+    try:
+        lab.sim.infor_ca_path = pki.ca
+        lab["new"].write(make_ionapi("ACME_NEW", pu=auth.pu("ACME_NEW")))
+        lab["new"].vars.update(docbits_ca_path=pki.ca, docbits_verify_connection=True)
+
+        run = lab.run(PROVISION, env=RUN_ENV)
+    finally:
+        auth.stop()
+
+    run.assert_recap(new={"changed": 0, "failed": 1})
+    assert "was removed" in run.result("ionapi", "new")["result"]["msg"]
+    assert lab["new"].stored_configs() == []
