@@ -92,13 +92,13 @@ class TokenCheck:
                                 headers={"Accept": "application/json"}, allow_redirects=False)
         except requests.exceptions.SSLError as exc:
             raise self._error("TLS failure (%s)" % self._excerpt(transport_reason(exc)),
-                       "set ca_path to the CA bundle that signs the server's certificate (a TLS-inspecting proxy has its own), "
-                       "and check the system clock")
+                              "set ca_path to the CA bundle that signs the server's certificate (a TLS-inspecting proxy has its own), "
+                              "and check the system clock")
         except requests.exceptions.Timeout:
             raise self._error("no answer within %d s" % self.timeout, "check the network path and the proxy settings (HTTPS_PROXY, NO_PROXY)")
         except requests.exceptions.RequestException as exc:
             raise self._error("cannot connect (%s)" % self._excerpt(transport_reason(exc)),
-                       "check pu in the file, the network path and the proxy settings (HTTPS_PROXY, NO_PROXY)")
+                              "check pu in the file, the network path and the proxy settings (HTTPS_PROXY, NO_PROXY)")
 
     def _request_token(self, session):
         """Client credentials in the body first; an unknown server may accept only HTTP Basic, so one retry with it."""
@@ -125,21 +125,21 @@ class TokenCheck:
         status, error = response.status_code, self._oauth_error(response)
         if error == "invalid_client":
             raise self._error("the client id and secret were refused (invalid_client, HTTP %d)" % status,
-                       "the app's secret was changed, or the app deleted or disabled: " + REDOWNLOAD)
+                              "the app's secret was changed, or the app deleted or disabled: " + REDOWNLOAD)
         if error == "invalid_grant":
             raise self._error("the service account was refused (invalid_grant, HTTP %d)" % status, SERVICE_ACCOUNT)
         if status >= 500:
             raise self._error("the token endpoint failed (HTTP %d)" % status,
-                       "retry later; Infor's gateway also answers 500 for refused credentials, so if it lasts, " + REDOWNLOAD)
+                              "retry later; Infor's gateway also answers 500 for refused credentials, so if it lasts, " + REDOWNLOAD)
         if status == 401 or status == 403:
             raise self._error("refused (HTTP %d%s)" % (status, ", %s" % error if error else ""), REDOWNLOAD)
         if status >= 300 or error:
             raise self._error("HTTP %d%s: %s" % (status, " (%s)" % error if error else "", self._excerpt(response.text)),
-                       "check pu and ot in the file; " + REDOWNLOAD)
+                              "check pu and ot in the file; " + REDOWNLOAD)
         body = self._json(response)
         if body is None:
             raise self._error("the answer is not a token but %s: %s" % (response.headers.get("Content-Type") or "untyped", self._excerpt(response.text)),
-                       "a proxy or a login page answered: check pu in the file and the proxy settings")
+                              "a proxy or a login page answered: check pu in the file and the proxy settings")
         missing = [key for key in ("access_token", "token_type", "expires_in") if not body.get(key)]
         if missing:
             raise self._error("the answer lacks %s" % ", ".join(missing), "check pu and ot in the file: they must name Infor's token endpoint")
