@@ -6,7 +6,11 @@
 #   make integration  pytest tests/integration (ansible-playbook from .venv/bin)
 #   make sanity       ansible-test sanity --local --python 3.11 on a staged copy
 #   make lint         ansible-lint --profile production (offline, see .ansible-lint)
-#   make test         unit + integration + sanity + lint; fails if any of them fails
+#   make changelog-lint  antsibull-changelog lint (fragments of changelogs/fragments)
+#   make docs-lint    antsibull-docs lint-collection-docs --plugin-docs
+#   make installed    build the tarball, install it into an empty path, ansible-doc + smoke from there
+#   make unit-2.18, make sanity-2.18   the same suites on ansible-core 2.18 (.venv-2.18)
+#   make test         all of the above (2.19 and 2.18) + integration + lint; fails if any fails
 #   make demo         hack/demo.sh
 #   make bench        benchmarks/run.py: the collection vs a plain uri playbook vs the no-op floor (BENCH_ARGS)
 #   make clean        remove build / test output (keeps .venv); distclean also drops .venv
@@ -20,6 +24,9 @@ ROOT         := $(CURDIR)
 VENV         := $(ROOT)/.venv
 VENV_BIN     := $(VENV)/bin
 VENV_STAMP   := $(VENV)/.stamp-requirements
+# The ansible-core 2.18 leg of the matrix: unit and sanity only (integration runs on 2.19).
+VENV_218     := $(ROOT)/.venv-2.18
+VENV_218_STAMP := $(VENV_218)/.stamp-requirements
 BUILD        := $(ROOT)/.build
 # Symlink to the repo root, for PYTHONPATH / ANSIBLE_COLLECTIONS_PATH.
 COLLECTIONS  := $(BUILD)/collections
@@ -50,7 +57,8 @@ INTEGRATION_ENV := PATH="$(VENV_BIN):$$PATH" \
 # tree has .ps1/.psm1/.psd1 files (none) and then skips it with a warning, so no skip here.
 SANITY_SKIP :=
 
-.PHONY: all venv stage stage-sanity get-pip unit integration sanity lint test demo bench clean distclean
+.PHONY: all venv venv-2.18 stage stage-sanity get-pip unit integration sanity lint test demo bench clean distclean \
+	unit-2.18 sanity-2.18 changelog-lint docs-lint installed
 
 all: test
 
@@ -61,6 +69,13 @@ venv: $(VENV_STAMP)
 $(VENV_STAMP): requirements-dev.txt
 	@test -x "$(VENV_BIN)/python" || $(PYTHON) -m venv "$(VENV)"
 	"$(VENV_BIN)/python" -m pip install --disable-pip-version-check -r requirements-dev.txt
+	@touch "$@"
+
+venv-2.18: $(VENV_218_STAMP)
+
+$(VENV_218_STAMP): requirements-2.18.txt
+	@test -x "$(VENV_218)/bin/python" || $(PYTHON) -m venv "$(VENV_218)"
+	"$(VENV_218)/bin/python" -m pip install --disable-pip-version-check -r requirements-2.18.txt
 	@touch "$@"
 
 # ---------------------------------------------------------------------------- staging
@@ -97,6 +112,24 @@ sanity: venv get-pip stage-sanity
 		ansible-test sanity --local --python $(SANITY_PYTHON) --color no \
 		$(addprefix --skip-test ,$(SANITY_SKIP)) $(SANITY_ARGS)
 
+unit-2.18: venv-2.18 stage
+	@rc=0; PYTHONPATH="$(COLLECTIONS)" "$(VENV_218)/bin/python" -m pytest tests/unit $(PYTEST_ARGS) || rc=$$?; exit $$rc
+
+sanity-2.18: venv-2.18 stage-sanity
+	@hack/install_get_pip_standin.sh "$(VENV_218)/bin/python"
+	cd "$(SANITY_ROOT)" && PATH="$(VENV_218)/bin:$$PATH" \
+		ansible-test sanity --local --python $(SANITY_PYTHON) --color no $(SANITY_ARGS)
+
+changelog-lint: venv
+	"$(VENV_BIN)/antsibull-changelog" lint
+
+docs-lint: venv stage
+	cd "$(COLLECTION_LINK)" && PATH="$(VENV_BIN):$$PATH" ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)" \
+		antsibull-docs lint-collection-docs --plugin-docs .
+
+installed: venv
+	PATH="$(VENV_BIN):$$PATH" hack/check_installed.sh "$(BUILD)/installed"
+
 # ANSIBLE_COLLECTIONS_PATH: with `offline: true` (.ansible-lint) ansible-lint does not
 # install this collection into its cache, so syntax-check would not resolve
 # docbits.infor.* modules; the staged symlink provides it.
@@ -108,15 +141,16 @@ lint: venv stage
 		$(if $(wildcard $(DEMO_VAULT_PASSWORD)),ANSIBLE_VAULT_PASSWORD_FILE="$(ROOT)/$(DEMO_VAULT_PASSWORD)") \
 		ansible-lint --profile production --nocolor $(LINT_ARGS)
 
+TEST_SUITES := unit integration sanity lint changelog-lint docs-lint installed unit-2.18 sanity-2.18
 # Runs every suite even when an earlier one fails, then fails if any did.
 test: venv
 	@failed=(); \
-	for t in unit integration sanity lint; do \
+	for t in $(TEST_SUITES); do \
 		echo "=============================== make $$t"; \
 		$(MAKE) --no-print-directory $$t || failed+=("$$t"); \
 	done; \
 	if (( $${#failed[@]} )); then echo "FAILED: $${failed[*]}"; exit 1; fi; \
-	echo "ALL PASSED: unit integration sanity lint"
+	echo "ALL PASSED: $(TEST_SUITES)"
 
 # hack/demo.sh is maintained separately; it gets the integration tests' environment.
 demo: venv stage
@@ -133,4 +167,4 @@ clean:
 	find . -path ./.venv -prune -o -path ./.git -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf "$(VENV)"
+	rm -rf "$(VENV)" "$(VENV_218)"

@@ -25,6 +25,7 @@ options:
         E(NO_PROXY) environment variables of the controller are honoured.
     type: bool
     default: false
+    version_added: 0.2.0
 """
 
     TRANSPORT = r"""

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Build the collection tarball, install it into an empty path and use it from there only:
+# the tarball must not ship development files, ansible-doc must render every module with its
+# examples, and the installed provision_ionapi.yml must provision the demo inventory against the
+# DocBits simulator (twice: the second run changes nothing).
+#
+# Usage: hack/check_installed.sh <work dir>   (ansible-galaxy, ansible-doc, ansible-playbook on PATH)
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+work=${1:?usage: $0 <work dir>}
+die() { printf 'check_installed: %s\n' "$*" >&2; exit 1; }
+
+rm -rf "$work"
+mkdir -p "$work/dist" "$work/installed"
+ansible-galaxy collection build "$repo" --output-path "$work/dist" >/dev/null
+tarball=$(find "$work/dist" -name 'docbits-infor-*.tar.gz')
+[[ -f $tarball ]] || die "no tarball built"
+
+shipped=$(tar -tzf "$tarball" | grep -E '(^|/)(\.venv[^/]*|__pycache__|\.pytest_cache|\.build|\.cache|output|benchmarks|hack)(/|$)|\.ionapi$|vault-password|\.pyc$' || true)
+[[ -z $shipped ]] || die "the tarball ships development files: $shipped"
+echo "tarball: $(basename "$tarball"), $(tar -tzf "$tarball" | wc -l) entries, none of them development files"
+
+ansible-galaxy collection install -p "$work/installed" "$tarball" >/dev/null
+export ANSIBLE_COLLECTIONS_PATH=$work/installed
+unset PYTHONPATH
+installed=$work/installed/ansible_collections/docbits/infor
+[[ -d $installed ]] || die "not installed under $installed"
+
+modules=$(find "$installed/plugins/modules" -name '*.py' ! -name '__init__.py' -exec basename {} .py \; | sort)
+[[ -n $modules ]] || die "no module installed"
+for module in $modules; do
+    doc=$(ANSIBLE_NOCOLOR=1 ansible-doc "docbits.infor.$module") || die "ansible-doc docbits.infor.$module failed"
+    grep -q '^EXAMPLES:' <<<"$doc" || die "ansible-doc docbits.infor.$module shows no EXAMPLES"
+    grep -q "$installed" <<<"$doc" || die "ansible-doc docbits.infor.$module did not read the installed copy"
+    echo "ansible-doc docbits.infor.$module: rendered from the installed copy, with examples"
+done
+
+# Smoke: the installed playbook, the repository's demo inventory, the simulator on loopback.
+args=(--host 127.0.0.1 --port 0 --port-file "$work/port" --quiet)
+while IFS= read -r line || [[ -n $line ]]; do
+    line=${line%%#*}
+    line=${line//[[:space:]]/}
+    [[ -n $line ]] && args+=(--api-key "$line")
+done <"$repo/inventories/demo/simulator-keys.txt"
+python "$repo/tests/simulator/docbits_simulator.py" "${args[@]}" >"$work/simulator.log" 2>&1 &
+simulator=$!
+trap 'kill "$simulator" 2>/dev/null || true' EXIT
+for _ in $(seq 1 150); do
+    [[ -s $work/port ]] && break
+    sleep 0.1
+done
+[[ -s $work/port ]] || die "the simulator did not start"
+url=http://127.0.0.1:$(tr -d '[:space:]' <"$work/port")
+chmod 600 "$repo"/inventories/demo/files/*.ionapi
+for run in first second; do
+    ANSIBLE_STDOUT_CALLBACK=ansible.builtin.default NO_PROXY=127.0.0.1 ansible-playbook \
+        -i "$repo/inventories/demo/hosts.yml" --vault-password-file "$repo/inventories/demo/vault-password.txt" \
+        "$installed/playbooks/provision_ionapi.yml" -e "docbits_url=$url" >"$work/$run.log" 2>&1 \
+        || { tail -n 30 "$work/$run.log" >&2; die "the installed provision_ionapi.yml failed ($run run)"; }
+done
+grep -qE 'changed=[1-9]' "$work/first.log" || die "the first run changed nothing"
+! grep -qE 'changed=[1-9]' "$work/second.log" || die "the second run changed something"
+echo "smoke: the installed provision_ionapi.yml provisioned the demo inventory, then changed nothing"
