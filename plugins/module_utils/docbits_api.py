@@ -393,6 +393,8 @@ class DocBitsClient:
     def test_connection(self, config_id):
         """Ask DocBits to try the stored credentials: (ok, message)."""
         files = self._multipart(dict({"config_id": int(config_id)}, **self._org_form()))
+        # Retried like a read: DocBits only asks Infor for a token and stores nothing, so a repeat is harmless.
+        # Transient and auth errors raise (no answer is not a "no"); any refusal of the check is a "no".
         try:
             body = self._json_call("POST", PATH_TEST_CONNECTION, files=files)
         except (DocBitsAuthError, DocBitsTransientError):

@@ -186,7 +186,13 @@ class Reconciler:
 
     def _verify(self, desired, config_id, previous, stored, previous_fingerprint):
         """DocBits tries the new file; when it cannot connect, the tenant gets its previous state back."""
-        connected, message = self.client.test_connection(config_id)
+        try:
+            connected, message = self.client.test_connection(config_id)
+        except DocBitsError as exc:
+            # No answer is not a "no": the file may work, so it stays, and the user is told to check it.
+            raise ReconcileError("configuration %s now carries the new file %s (it had %s), but DocBits could not test the connection (%s): "
+                                 "test it in DocBits (Test connection), or upload the previous file again"
+                                 % (config_id, desired.ionapi.fingerprint, previous_fingerprint or "none", exc))
         if connected:
             return {"connected": True, "message": message}
         failure = "DocBits could not connect to Infor with the new file %s (configuration %s: %s)" % (
@@ -196,7 +202,7 @@ class Reconciler:
         except DocBitsInforError as exc:
             raise ReconcileError("%s, and the rollback failed (%s): configuration %s may now carry the unverified file %s instead of %s"
                                  % (failure, exc, config_id, desired.ionapi.fingerprint, previous_fingerprint or "none"))
-        raise ReconcileError("%s; the tenant was rolled back: %s" % (failure, restored))
+        raise ReconcileError("%s; the tenant was rolled back to %s" % (failure, restored))
 
     def _roll_back(self, config_id, previous, stored, previous_fingerprint):
         """Put back what was there before the write (downloaded before it) and read it back; say what."""
@@ -204,7 +210,9 @@ class Reconciler:
             self.client.remove_configuration(config_id)
             if any(config.id == config_id for config in self.client.list_infor_exports()):
                 raise ReconcileError("configuration %s is still listed after its removal" % config_id)
-            return "the configuration created for it (%s) was removed" % config_id
+            return "no configuration (the one created for it, %s, was removed)" % config_id
+        if stored is None:
+            raise ReconcileError("configuration %s had no ION API file before, and DocBits cannot store none" % config_id)
         self.client.configure_infor_export(
             export_method=previous.export_method,
             title=previous.title,
@@ -213,10 +221,14 @@ class Reconciler:
             config_id=config_id,
             ionapi_bytes=stored,
         )
-        restored = self._stored(next((config for config in self.client.list_infor_exports() if config.id == config_id), None))[1]
+        config = next((config for config in self.client.list_infor_exports() if config.id == config_id), None)
+        if config is None or _current_attrs(config) != _current_attrs(previous):
+            raise ReconcileError("configuration %s is %s after the rollback, not %s"
+                                 % (config_id, _current_attrs(config) if config is not None else "gone", _current_attrs(previous)))
+        restored = self._stored(config)[1]
         if restored != previous_fingerprint:
             raise ReconcileError("configuration %s stores %s after the rollback" % (config_id, restored or "no ION API file"))
-        return "configuration %s carries its previous file %s again" % (config_id, previous_fingerprint)
+        return "%s (configuration %s carries its previous file, title and export method again)" % (previous_fingerprint, config_id)
 
     def _find(self, desired, configs):
         current = find_owned_config(configs, desired.doc_type, desired.sub_org_id, desired.config_id)

@@ -87,11 +87,14 @@ options:
       - When DocBits cannot connect, the tenant is rolled back, and the task fails saying so. An updated configuration
         gets back the file it stored before the upload (downloaded before the write) and its previous title and export
         method, then is read back; a configuration created by this task is removed. So a rotation never leaves a tenant
-        with a dead file.
+        with a dead file. When the rollback itself fails, the task fails naming both fingerprints.
+      - When DocBits cannot answer the test (after O(retries)), nothing is rolled back; the task fails saying which
+        file the configuration now carries.
       - Nothing is tested when nothing was uploaded (an unchanged tenant still costs two requests), nor in check mode.
       - Use it with O(check_token), which proves the file before the upload; this proves it as DocBits sees it.
     type: bool
     default: false
+    version_added: 0.2.0
 notes:
   - O(src) or O(content) is required with O(state=present).
   - When several Infor export configurations match O(doc_type) and O(sub_org_id), the only active one is used;

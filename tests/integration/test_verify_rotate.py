@@ -76,7 +76,7 @@ def test_rotation_uploads_proven_files_and_rolls_back_what_docbits_cannot_use(in
     assert stored_bytes(lab["tst"]) == before["tst"]
     prd = run.result("ionapi", "prd")["result"]["msg"]
     assert "DocBits could not connect to Infor with the new file %s" % fingerprint(lab["prd"].credentials) in prd
-    assert "rolled back: configuration" in prd and old_fingerprints["prd"] in prd
+    assert "the tenant was rolled back to %s" % old_fingerprints["prd"] in prd
     assert stored_bytes(lab["prd"]) == before["prd"], "the previous file must be stored byte for byte"
     rows = dict((row["environment"], row) for row in json.loads((reports / "ionapi-rotation.json").read_text(encoding="utf-8"))["rows"])
     assert [rows[name]["status"] for name in ("dev", "tst", "prd")] == ["changed", "failed", "failed"]
@@ -97,7 +97,10 @@ def test_verification_alone_rolls_back_a_dead_file(infor):
     run.assert_recap(tst={"changed": 0, "failed": 1})
     message = run.result("ionapi", "tst")["result"]["msg"]
     # DocBits (the simulator) asked Infor for a token with the uploaded file and was refused.
-    assert "Connection failed: HTTP 401 from the token endpoint" in message and "rolled back" in message
+    assert "Connection failed: invalid_client (HTTP 401) from the token endpoint" in message and "rolled back" in message
+    # The dead file was uploaded, tested, then the previous one uploaded again.
+    writes = [entry["path"].rsplit("/", 1)[1] for entry in lab["tst"].writes()]
+    assert writes[-2:] == ["configure_infor_export", "configure_infor_export"]
     assert stored_bytes(lab["tst"]) == before
 
 
@@ -114,5 +117,6 @@ def test_a_dead_first_file_leaves_no_configuration(lab_factory, pki):
         auth.stop()
 
     run.assert_recap(new={"changed": 0, "failed": 1})
-    assert "was removed" in run.result("ionapi", "new")["result"]["msg"]
+    assert "rolled back to no configuration" in run.result("ionapi", "new")["result"]["msg"]
+    assert [entry["path"].rsplit("/", 1)[1] for entry in lab["new"].writes()] == ["configure_infor_export", "remove_configuration"]
     assert lab["new"].stored_configs() == []

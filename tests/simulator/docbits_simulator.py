@@ -32,6 +32,10 @@ first rule that matches it, and a rule is removed once used ``times`` times::
 
 A rule with only ``delay`` (and/or ``after_apply``) delays the real answer.
 
+``test_infor_connection`` answers as DocBits does: with ``infor_ca_path`` (``--infor-ca``), the CA
+bundle of the Infor token endpoint, it requests a token with the stored file and says no, with
+the reason, when none comes back; ``mark_dead`` (``/_sim/dead``) forces a no without asking Infor.
+
 Admin endpoints (no authentication, never subject to faults nor recorded): GET /_sim/stats,
 POST /_sim/reset_stats, GET|POST|DELETE /_sim/faults, GET /_sim/state, POST /_sim/seed,
 POST /_sim/reset, POST|DELETE /_sim/dead.
@@ -141,7 +145,8 @@ def _app_failure(detail):
 
 
 def _infor_token_refusal(credentials, ca_path, timeout=10):
-    """None when the stored file gets a token (password grant, client in the body, then Basic), else why not."""
+    """None when the stored file gets a token, else why not: the password grant to pu + ot, form-encoded,
+    the client in the body, then in HTTP Basic when the body way is refused as invalid_client."""
     try:
         url = credentials["pu"] + credentials["ot"]
         grant = {"grant_type": "password", "username": credentials["saak"], "password": credentials["sask"]}
@@ -149,22 +154,34 @@ def _infor_token_refusal(credentials, ca_path, timeout=10):
     except (KeyError, TypeError):
         return "the ION API file lacks pu, ot, ci, cs, saak or sask"
     context = ssl.create_default_context(cafile=ca_path)
-    status = None
+    refusal = None
     for basic in (False, True):
         form = dict(grant) if basic else dict(grant, client_id=client[0], client_secret=client[1])
-        request = urllib.request.Request(url, data=urllib.parse.urlencode(form).encode("ascii"), method="POST")
+        request = urllib.request.Request(url, data=urllib.parse.urlencode(form).encode("ascii"), method="POST",
+                                         headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"})
         if basic:
             request.add_header("Authorization", "Basic " + base64.b64encode(("%s:%s" % client).encode("utf-8")).decode("ascii"))
         try:
             with urllib.request.urlopen(request, timeout=timeout, context=context) as answer:
-                if "access_token" in json.loads(answer.read().decode("utf-8")):
-                    return None
-                status = "no access_token in the answer"
+                return None if "access_token" in json.loads(answer.read().decode("utf-8")) else "no access_token in the token answer"
         except urllib.error.HTTPError as exc:
-            status = "HTTP %d from the token endpoint" % exc.code
+            error = _oauth_error_code(exc)
+            refusal = "%s (HTTP %d) from the token endpoint" % (error or "an error", exc.code)
+            if error != "invalid_client":
+                return refusal
         except (urllib.error.URLError, OSError, ValueError) as exc:
             return "token endpoint unreachable (%s)" % type(exc).__name__
-    return status
+    return refusal
+
+
+def _oauth_error_code(http_error):
+    """The OAuth ``error`` code of a refusal (a fixed vocabulary, never a secret), or None."""
+    try:
+        body = json.loads(http_error.read().decode("utf-8"))
+    except (OSError, ValueError):
+        return None
+    error = body.get("error") if isinstance(body, dict) else None
+    return error if isinstance(error, str) and error.replace("_", "").isalnum() else None
 
 
 def _now():

@@ -529,17 +529,37 @@ def test_dead_file_is_rolled_back_to_the_previous_file_and_title(sim, reconciler
         reconciler.ensure_present(desired(ROTATED, title="New title"), verify_connection=True)
     message = str(caught.value)
     assert "DocBits could not connect to Infor with the new file %s" % ROTATED.fingerprint in message
-    assert "rolled back: configuration %d carries its previous file %s again" % (config_id, TST.fingerprint) in message
+    assert "the tenant was rolled back to %s (configuration %d carries its previous file, title" % (TST.fingerprint, config_id) in message
     config = sim.get_config(config_id)
     assert config["files"]["ION_API"] == before and config["title"] == "Kept title"
     assert_secret_free({"msg": message}, TST, ROTATED)
+
+
+def test_dead_file_is_rolled_back_to_the_previous_export_method(sim, reconciler):
+    config_id = seed_current(sim, export_method="infor-ion-cloud")
+    sim.mark_dead(ion_api=ROTATED.credentials)
+    with pytest.raises(ReconcileError):
+        reconciler.ensure_present(desired(ROTATED, export_method="infor-idm-cloud", config_id=config_id), verify_connection=True)
+    config = sim.get_config(config_id)
+    assert config["export_method"] == "infor-ion-cloud" and json.loads(config["files"]["ION_API"]) == TST.credentials
+
+
+def test_connection_that_cannot_be_tested_keeps_the_new_file_and_says_so(sim, reconciler):
+    config_id = seed_current(sim)
+    sim.add_fault(path="/configurations/test_infor_connection", status=503, times=None)
+    with pytest.raises(ReconcileError) as caught:
+        reconciler.ensure_present(desired(ROTATED), verify_connection=True)
+    message = str(caught.value)
+    assert "configuration %d now carries the new file %s (it had %s), but DocBits could not test the connection" % (
+        config_id, ROTATED.fingerprint, TST.fingerprint) in message
+    assert stored_object(sim, config_id) == ROTATED.credentials and sim.writes == 1
 
 
 def test_dead_file_of_a_new_configuration_leaves_none(sim, reconciler):
     sim.mark_dead(ion_api=TST.credentials)
     with pytest.raises(ReconcileError) as caught:
         reconciler.ensure_present(desired(), verify_connection=True)
-    assert "the configuration created for it" in str(caught.value) and "was removed" in str(caught.value)
+    assert "rolled back to no configuration (the one created for it, 1, was removed)" in str(caught.value)
     assert sim.configs(ORG) == []
 
 

@@ -22,6 +22,7 @@ if os.path.normpath(SIMULATOR_DIR) not in [os.path.normpath(p) for p in sys.path
 
 import docbits_simulator  # noqa: E402  pylint: disable=wrong-import-position,import-error
 from docbits_simulator import DocBitsSimulator, FILE_TYPES, INFOR_EXPORT_METHODS  # noqa: E402  pylint: disable=wrong-import-position,import-error
+from ansible_collections.docbits.infor.tests.unit.fixtures import Pki, make_ionapi, start_auth_simulator  # noqa: E402  pylint: disable=wrong-import-position
 
 SIMULATOR_SCRIPT = os.path.join(os.path.normpath(SIMULATOR_DIR), "docbits_simulator.py")
 
@@ -463,6 +464,88 @@ def test_connection_dead_over_admin(sim, api):
     assert api.test_connection(1).json()["success"] is False
     assert requests.delete(sim.base_url + "/_sim/dead", timeout=10).status_code == 200
     assert api.test_connection(1).json()["success"] is True
+
+
+# ------------------------------------------------ test_infor_connection: a real token request to Infor
+
+@pytest.fixture(name="pki", scope="module")
+def pki_fixture(tmp_path_factory):
+    return Pki(str(tmp_path_factory.mktemp("pki")))
+
+
+@pytest.fixture(name="infor")
+def infor_fixture(pki):
+    auth = start_auth_simulator(pki)
+    yield auth
+    auth.stop()
+
+
+def connect_with(sim, auth, credentials):
+    """Store `credentials` (pu pointing at the auth simulator) and have the simulator test them: the answer's JSON."""
+    api = Api(sim.base_url)
+    assert api.create(ion_api=dict(credentials, pu=auth.pu(credentials["ti"]))).json()["success"]
+    return api.test_connection(only(sim.configs("acme"))["id"]).json()
+
+
+def test_connection_asks_infor_for_a_token_with_the_stored_file(sim, pki, infor):
+    credentials = make_ionapi("ACME_TST")
+    infor.register(credentials)
+    sim.infor_ca_path = pki.ca
+    assert connect_with(sim, infor, credentials) == {"success": True, "message": "Connection OK"}
+    assert [(r["path"], r["status"], r["basic"]) for r in infor.requests] == [("/ACME_TST/as/token.oauth2", 200, False)]
+
+
+def test_connection_falls_back_to_basic_on_invalid_client(sim, pki, infor):
+    credentials = make_ionapi("ACME_TST")
+    infor.register(credentials, client_auth="basic")
+    sim.infor_ca_path = pki.ca
+    assert connect_with(sim, infor, credentials)["success"] is True
+    assert [(r["status"], r["basic"]) for r in infor.requests] == [(401, False), (200, True)]
+
+
+@pytest.mark.parametrize("dead, expected, attempts", [
+    ({"cs": "rotated-since-" + "x" * 40}, "Connection failed: invalid_client (HTTP 401) from the token endpoint", 2),
+    ({"sask": "deleted-account-" + "y" * 40}, "Connection failed: invalid_grant (HTTP 400) from the token endpoint", 1),
+], ids=["wrong-secret", "wrong-service-account"])
+def test_connection_refused_by_infor_says_why_without_secrets(sim, pki, infor, dead, expected, attempts):
+    credentials = make_ionapi("ACME_TST")
+    infor.register(credentials)
+    sim.infor_ca_path = pki.ca
+    answer = connect_with(sim, infor, dict(credentials, **dead))
+    assert answer == {"success": False, "message": expected}
+    assert len(infor.requests) == attempts and infor.issued == []
+
+
+def test_connection_with_an_untrusted_infor_certificate_fails(sim, pki, infor):
+    credentials = make_ionapi("ACME_TST")
+    infor.register(credentials)
+    sim.infor_ca_path = pki.other_ca
+    answer = connect_with(sim, infor, credentials)
+    assert answer["success"] is False and answer["message"].startswith("Connection failed: token endpoint unreachable")
+    assert infor.issued == []
+
+
+def test_connection_forced_dead_asks_nobody(sim, pki, infor):
+    credentials = make_ionapi("ACME_TST")
+    infor.register(credentials)
+    sim.infor_ca_path = pki.ca
+    sim.mark_dead(ion_api=dict(credentials, pu=infor.pu("ACME_TST")))
+    assert connect_with(sim, infor, credentials)["success"] is False
+    assert infor.requests == []
+
+
+def test_cli_infor_ca(tmp_path, pki, infor):
+    credentials = make_ionapi("ACME_TST")
+    infor.register(credentials)
+    process, port = _start_cli(tmp_path, "--infor-ca", pki.ca)
+    try:
+        api = Api("http://127.0.0.1:%d" % port)
+        assert api.create(ion_api=dict(credentials, pu=infor.pu("ACME_TST"))).json()["success"]
+        assert api.test_connection(1).json()["success"] is True
+    finally:
+        returncode, err = _stop_cli(process)
+    assert returncode == 0, err
+    assert [r["status"] for r in infor.requests] == [200]
 
 
 # ---------------------------------------------------------------------------- routing
