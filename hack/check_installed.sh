@@ -21,9 +21,10 @@ shipped=$(tar -tzf "$tarball" | grep -E '(^|/)(\.venv[^/]*|__pycache__|\.pytest_
 [[ -z $shipped ]] || die "the tarball ships development files: $shipped"
 echo "tarball: $(basename "$tarball"), $(tar -tzf "$tarball" | wc -l) entries, none of them development files"
 
-ansible-galaxy collection install -p "$work/installed" "$tarball" >/dev/null
+# From here on the installed copy is the only place the collection can come from.
 export ANSIBLE_COLLECTIONS_PATH=$work/installed
 unset PYTHONPATH
+ansible-galaxy collection install -p "$work/installed" "$tarball" >/dev/null
 installed=$work/installed/ansible_collections/docbits/infor
 [[ -d $installed ]] || die "not installed under $installed"
 

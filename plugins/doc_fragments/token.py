@@ -22,7 +22,8 @@ options:
         timeout, a TLS failure or an answer that is not a token fails the task with what to do; nothing is uploaded.
       - The token is never printed or returned. It runs in check mode too (it writes nothing to DocBits).
       - O(validate_certs), O(ca_path) and O(timeout) apply to the token endpoint as well; the E(HTTPS_PROXY) and
-        E(NO_PROXY) environment variables of the controller are honoured.
+        E(NO_PROXY) environment variables of the host the task runs on (the controller with a local connection) are
+        honoured.
     type: bool
     default: false
     version_added: 0.2.0

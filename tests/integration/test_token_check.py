@@ -37,22 +37,37 @@ def pki(tmp_path_factory):
 
 
 @pytest.fixture
-def token_lab(lab_factory, pki):
-    """Environments whose files point at the auth simulator; each spoiled as its name says."""
-    lab = lab_factory(CASES)
-    auth = start_auth_simulator(pki)
-    for env in lab.envs.values():
-        env.write(make_ionapi(env.tenant, pu=auth.pu(env.tenant)))
-        auth.register(env.credentials)
-        env.vars.update(docbits_check_token=True, docbits_ca_path=pki.ca, docbits_timeout=10)
-    wrong = token(86)
-    lab.remember_secret("wrong cs", wrong)
-    lab["wrongsecret"].write(dict(lab["wrongsecret"].credentials, cs=wrong))
-    auth.delete_service_account(lab["noaccount"].credentials["saak"])
-    auth.claim_tenant("OTHERTENANT_TST", "SOMEONE_ELSE")
-    lab["untrusted"].vars["docbits_ca_path"] = pki.other_ca
-    yield lab, auth
-    auth.stop()
+def token_lab_factory(lab_factory, pki):
+    """Make labs whose files point at an auth simulator, each environment spoiled as its name says."""
+    started = []
+
+    def make(names=tuple(CASES), connection="local"):
+        lab = lab_factory(dict((name, CASES[name]) for name in names), connection=connection)
+        auth = start_auth_simulator(pki)
+        started.append(auth)
+        for env in lab.envs.values():
+            env.write(make_ionapi(env.tenant, pu=auth.pu(env.tenant)))
+            auth.register(env.credentials)
+            env.vars.update(docbits_check_token=True, docbits_ca_path=pki.ca, docbits_timeout=10)
+        if "wrongsecret" in lab.envs:
+            wrong = token(86)
+            lab.remember_secret("wrong cs", wrong)
+            lab["wrongsecret"].write(dict(lab["wrongsecret"].credentials, cs=wrong))
+        if "noaccount" in lab.envs:
+            auth.delete_service_account(lab["noaccount"].credentials["saak"])
+        auth.claim_tenant("OTHERTENANT_TST", "SOMEONE_ELSE")
+        if "untrusted" in lab.envs:
+            lab["untrusted"].vars["docbits_ca_path"] = pki.other_ca
+        return lab, auth
+
+    yield make
+    for auth in started:
+        auth.stop()
+
+
+@pytest.fixture
+def token_lab(token_lab_factory):
+    return token_lab_factory()
 
 
 def assert_no_token_printed(run, auth):
@@ -64,7 +79,7 @@ def assert_no_token_printed(run, auth):
 def test_only_files_that_get_a_token_are_uploaded(token_lab):
     lab, auth = token_lab
 
-    run = lab.run(PROVISION, "-vvv", env=RUN_ENV)
+    run = lab.run(PROVISION, "-vvvv", env=RUN_ENV)
 
     assert run.rc == 2, run
     run.assert_recap(good={"changed": 1, "failed": 0}, **dict((name, {"changed": 0, "failed": 1}) for name in EXPECTED))
@@ -93,16 +108,40 @@ def test_check_mode_proves_the_token_and_writes_nothing(token_lab):
     assert len(auth.issued) == 2 and sorted(auth.revoked) == sorted(auth.issued)
 
 
-def test_a_server_error_fails_and_uploads_nothing(token_lab):
-    lab, auth = token_lab
-    auth.add_fault(status=500, times=2)
+@pytest.mark.parametrize("fault, expected", [
+    (dict(status=500, times=2), ["the token endpoint failed (HTTP 500)", "retry later"]),
+    (dict(status=401, body="", times=2), ["refused (HTTP 401)", "download the credentials again"]),
+    (dict(status=200, body="<html>Sign in</html>", content_type="text/html"), ["not a token but text/html", "proxy"]),
+    (dict(status=200, body="{}", delay=3), ["no answer within 1 s", "HTTPS_PROXY"]),
+], ids=["500", "401", "html", "timeout"])
+def test_a_failing_token_endpoint_fails_and_uploads_nothing(token_lab_factory, fault, expected):
+    lab, auth = token_lab_factory(["good"])
+    lab["good"].vars["docbits_timeout"] = 1
+    auth.add_fault(**fault)
 
-    run = lab.run(PROVISION, "--limit", "good", env=RUN_ENV)
+    run = lab.run(PROVISION, env=RUN_ENV)
 
     run.assert_recap(good={"changed": 0, "failed": 1})
     message = run.result("ionapi", "good")["result"]["msg"]
-    assert "the token endpoint failed (HTTP 500)" in message and "retry later" in message
+    assert all(part in message for part in [lab["good"].vars["ionapi_file"]] + expected), message
     assert lab["good"].requests() == [] and lab.sim.writes == 0
+    assert auth.issued == []
+
+
+def test_shipped_modules_check_the_token(token_lab_factory):
+    lab, auth = token_lab_factory(["good", "wrongsecret"], connection="loopback")
+
+    validate = lab.run(VALIDATE, "-vvvv", env=RUN_ENV)
+    provision = lab.run(PROVISION, "-vvvv", env=RUN_ENV)
+
+    for run, module in ((validate, "ionapi_validate"), (provision, "ionapi")):
+        assert "AnsiballZ_%s.py" % module in run.stdout, run
+        run.assert_recap(good={"failed": 0}, wrongsecret={"failed": 1})
+        assert run.result(module, "good")["result"]["token_check"]["revoked"] is True
+        assert "invalid_client" in run.result(module, "wrongsecret")["result"]["msg"]
+        assert_no_token_printed(run, auth)
+    assert lab.sim.writes == 1 and lab["wrongsecret"].requests() == []
+    assert len(auth.issued) == 4 and sorted(auth.revoked) == sorted(auth.issued)
 
 
 def test_validate_playbook_proves_tokens_without_docbits(token_lab):

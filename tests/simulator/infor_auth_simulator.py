@@ -132,6 +132,15 @@ class InforAuthSimulator:
         signature = _b64(hmac.new(self._key, ("%s.%s" % (header, payload)).encode(), hashlib.sha256).digest())
         return "%s.%s.%s" % (header, payload, signature)
 
+    def verify(self, token):
+        """The claims of an access token this simulator signed, else None (what a resource server checks)."""
+        signed, _sep, signature = token.rpartition(".")
+        expected = _b64(hmac.new(self._key, signed.encode(), hashlib.sha256).digest())
+        if signed.count(".") != 1 or not hmac.compare_digest(expected, signature):
+            return None
+        payload = signed.split(".")[1]
+        return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
     def _client(self, headers, form, tenant):
         """(client id, how it authenticated) when the app is known, enabled and of this tenant; else None."""
         authorization = headers.get("Authorization", "")
@@ -228,8 +237,11 @@ def main(argv=None):
     simulator = InforAuthSimulator()
     simulator.quiet = args.quiet
     for path in args.register:
-        with open(path, encoding="utf-8") as handle:
-            simulator.register(json.load(handle))
+        try:
+            with open(path, encoding="utf-8") as handle:
+                simulator.register(json.load(handle))
+        except (OSError, ValueError, KeyError) as exc:
+            parser.error("--register %s: not a readable, decrypted .ionapi file (%s)" % (path, type(exc).__name__))
     url = simulator.start(args.host, args.port, tls=(args.tls_cert, args.tls_key))
     if args.port_file:
         with open(args.port_file + ".tmp", "w", encoding="utf-8") as handle:

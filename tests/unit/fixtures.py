@@ -80,6 +80,11 @@ def dump(obj, indent=2):
     return json.dumps(obj, indent=indent).encode("utf-8")
 
 
+# Variables through which requests replaces the verification setting of a request, or its route.
+CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
+PROXY_VARIABLES = ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")
+
+
 class Pki:
     """A CA and a server certificate for 127.0.0.1 and localhost, and what must not be trusted."""
 

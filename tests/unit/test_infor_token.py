@@ -11,21 +11,12 @@ import pytest
 
 from ansible_collections.docbits.infor.plugins.module_utils.infor_token import TokenCheckError, check_token, token_claims
 from ansible_collections.docbits.infor.plugins.module_utils.ionapi import parse_ionapi
-from ansible_collections.docbits.infor.tests.unit.fixtures import Pki, dump, make_ionapi, start_auth_simulator
+from ansible_collections.docbits.infor.tests.unit.fixtures import dump, make_ionapi, start_auth_simulator
 
 SOURCE = "files/acme_tst.ionapi"
 
 
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory):
-    return Pki(str(tmp_path_factory.mktemp("pki")))
-
-
-@pytest.fixture(autouse=True)
-def no_proxy_no_bundle(monkeypatch):
-    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+pytestmark = pytest.mark.usefixtures("controlled_environment")
 
 
 class Setup:
@@ -101,14 +92,22 @@ def test_a_token_for_another_tenant_is_refused(setup):
     assert sorted(setup.auth.revoked) == sorted(setup.auth.issued)
 
 
-def test_an_opaque_token_passes_without_a_tenant_claim():
-    assert token_claims("opaque-token") == {}
+def test_an_opaque_token_passes_without_a_tenant_claim(setup):
+    setup.auth.add_fault(status=200, body='{"access_token": "opaque-token-1", "token_type": "Bearer", "expires_in": "3600"}')
+    result = setup.check()
+    assert result["tenant_claim"] == "absent" and result["expires_in"] == 3600 and result["refresh_token_issued"] is False
+    assert setup.auth.revoked == ["opaque-token-1"] and result["revoked"] is True
     assert token_claims("a.%%%.c") == {}
 
 
-@pytest.mark.parametrize("status, expected", [(500, "HTTP 500"), (503, "HTTP 503"), (401, "invalid_client")])
-def test_server_errors_say_what_to_do(setup, status, expected):
-    setup.auth.add_fault(status=status, body='{"error": "server_error"}' if status >= 500 else '{"error": "invalid_client"}', times=2)
+@pytest.mark.parametrize("status, body, expected", [
+    (500, '{"error": "server_error"}', "HTTP 500"),
+    (503, "", "HTTP 503"),
+    (401, '{"error": "invalid_client"}', "invalid_client"),
+    (401, "", "refused (HTTP 401)"),
+])
+def test_server_errors_say_what_to_do(setup, status, body, expected):
+    setup.auth.add_fault(status=status, body=body, times=2)
     message = setup.failure()
     assert expected in message and "download the credentials again" in message
 

@@ -25,7 +25,7 @@ from ansible_collections.docbits.infor.plugins.module_utils.arguments import ION
 from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import DocBitsClient, DocBitsError, DocBitsTransientError
 from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError
 from ansible_collections.docbits.infor.plugins.module_utils.runner import run_ionapi
-from ansible_collections.docbits.infor.tests.unit.fixtures import SIMULATOR_DIR, Pki, dump, make_ionapi
+from ansible_collections.docbits.infor.tests.unit.fixtures import CA_BUNDLE_VARIABLES, SIMULATOR_DIR, dump, make_ionapi
 
 if SIMULATOR_DIR not in sys.path:
     sys.path.insert(0, SIMULATOR_DIR)
@@ -36,23 +36,7 @@ KEY = "tls-key-0123456789abcdef"
 ORG = "acme"
 ION = make_ionapi()
 ENV_NAME = "acme_tst"
-# Variables through which requests replaces the verification setting of a request.
-CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
-PROXY_VARIABLES = ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")
-
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory):
-    return Pki(str(tmp_path_factory.mktemp("pki")))
-
-
-@pytest.fixture(autouse=True)
-def controlled_environment(monkeypatch):
-    """requests reads proxies and CA bundles from the environment at each request: none here."""
-    for name in CA_BUNDLE_VARIABLES + PROXY_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+pytestmark = pytest.mark.usefixtures("controlled_environment")
 
 
 def serve(pair):
