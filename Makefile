@@ -8,7 +8,8 @@
 #   make lint         ansible-lint --profile production (offline, see .ansible-lint)
 #   make changelog-lint  antsibull-changelog lint (fragments of changelogs/fragments)
 #   make docs-lint    antsibull-docs lint-collection-docs --plugin-docs
-#   make installed    build the tarball, install it into an empty path, ansible-doc + smoke from there
+#   make installed    build the tarball, install it into an empty path, ansible-doc + ansible-builder
+#                     introspect + smoke from there
 #   make unit-2.18, make sanity-2.18   the same suites on ansible-core 2.18 (.venv-2.18)
 #   make test         all of the above (2.19 and 2.18) + integration + lint; fails if any fails
 #   make demo         hack/demo.sh

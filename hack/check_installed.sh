@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Build the collection tarball, install it into an empty path and use it from there only:
 # the tarball must not ship development files, ansible-doc must render every module with its
-# examples, and the installed provision_ionapi.yml must provision the demo inventory against the
-# DocBits simulator (twice: the second run changes nothing).
+# examples, ansible-builder must find the collection's Python requirements in it, and the installed
+# provision_ionapi.yml must provision the demo inventory against the DocBits simulator (twice: the
+# second run changes nothing).
 #
-# Usage: hack/check_installed.sh <work dir>   (ansible-galaxy, ansible-doc, ansible-playbook on PATH)
+# Usage: hack/check_installed.sh <work dir>   (ansible-galaxy, ansible-doc, ansible-playbook and
+# ansible-builder on PATH)
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -36,6 +38,13 @@ for module in $modules; do
     grep -q "$installed" <<<"$doc" || die "ansible-doc docbits.infor.$module did not read the installed copy"
     echo "ansible-doc docbits.infor.$module: rendered from the installed copy, with examples"
 done
+
+# What an execution environment build would install for the collection (meta/execution-environment.yml).
+introspect=$(ansible-builder introspect --sanitize "$work/installed") || die "ansible-builder introspect failed"
+grep -qE "^- '?requests[^#]*# from collection docbits\.infor" <<<"$introspect" \
+    || die "ansible-builder finds no requests requirement in the installed collection: $introspect"
+grep -qx 'system: \[\]' <<<"$introspect" || die "ansible-builder finds system requirements: $introspect"
+echo "ansible-builder introspect: the installed collection requires requests, no system packages"
 
 # Smoke: the installed playbook, the repository's demo inventory, the simulator on loopback.
 args=(--host 127.0.0.1 --port 0 --port-file "$work/port" --quiet)
