@@ -15,6 +15,7 @@ if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
 from docbits_lab import Lab  # noqa: E402  pylint: disable=wrong-import-position
+from ansible_collections.docbits.infor.tests.unit.fixtures import Pki  # noqa: E402  pylint: disable=wrong-import-position
 
 
 @pytest.fixture
@@ -39,3 +40,9 @@ def lab_factory(tmp_path):
 def lab(lab_factory):  # pylint: disable=redefined-outer-name
     """Two environments, tst (ACME_TST) and prd (ACME_PRD), each its own DocBits organisation."""
     return lab_factory()
+
+
+@pytest.fixture(scope="session")
+def pki(tmp_path_factory):
+    """A CA made for this run and a certificate for 127.0.0.1 signed by it (and one that must not be trusted)."""
+    return Pki(str(tmp_path_factory.mktemp("pki")))

@@ -49,6 +49,9 @@ RECAP_LINE = re.compile(
 # Not inherited by ansible-playbook: the modules' fallbacks, and any Ansible setting (callback, result
 # format, Vault password file...) but the collections path, which is passed on as given.
 SCRUBBED_PREFIXES = ("DOCBITS_", "ANSIBLE_", "PYTHONPATH")
+# A run's environment whatever the caller's: no proxy, and no CA bundle variable replacing the tasks' TLS settings.
+NO_PROXY_NO_BUNDLE = dict((name, "") for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "HTTP_PROXY", "http_proxy", "HTTPS_PROXY",
+                                                  "https_proxy", "ALL_PROXY", "all_proxy"))
 
 
 def token(length):

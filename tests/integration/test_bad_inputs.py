@@ -25,7 +25,7 @@ import time
 import pytest
 from ansible.parsing.vault import VaultLib, VaultSecret
 
-from docbits_lab import Lab, find_leaks, make_ionapi, token
+from docbits_lab import NO_PROXY_NO_BUNDLE as RUN_ENV, Lab, find_leaks, make_ionapi, token
 from docbits_simulator import DocBitsSimulator
 
 PROVISION = "provision_ionapi.yml"
@@ -36,9 +36,6 @@ DOWNLOAD = "/configurations/download/"
 MAX_BYTES = 16 * 1024
 SERVER_RETRIES = 2
 SHARED_RESULT = "docbits-bad-inputs.json"
-# Whatever the caller's environment: no proxy, and no CA bundle variable replacing the tasks' TLS settings.
-RUN_ENV = dict((name, "") for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy",
-                                       "ALL_PROXY", "all_proxy"))
 
 
 class Case:

@@ -10,17 +10,11 @@ import json
 
 import pytest
 
-from ansible_collections.docbits.infor.tests.unit.fixtures import Pki, start_auth_simulator
-from docbits_lab import find_leaks, fingerprint, make_ionapi, token
+from ansible_collections.docbits.infor.tests.unit.fixtures import start_auth_simulator
+from docbits_lab import NO_PROXY_NO_BUNDLE as RUN_ENV, find_leaks, fingerprint, make_ionapi, token
 
 PROVISION = "provision_ionapi.yml"
 ROTATE = "rotate_ionapi.yml"
-RUN_ENV = dict((name, "") for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"))
-
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory):
-    return Pki(str(tmp_path_factory.mktemp("pki")))
 
 
 @pytest.fixture
