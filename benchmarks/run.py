@@ -31,7 +31,7 @@ Needs ansible-playbook on PATH and ANSIBLE_COLLECTIONS_PATH holding ansible_coll
 
 import argparse
 import datetime
-import hashlib
+import importlib.util
 import json
 import os
 import platform
@@ -51,6 +51,11 @@ import yaml
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 SIMULATOR = REPO / "tests" / "simulator" / "docbits_simulator.py"
+# The tests' generator of real-shaped, deterministic, fake .ionapi contents (loaded by path: the
+# harness runs from a checkout, not as part of the installed collection).
+_FIXTURES_SPEC = importlib.util.spec_from_file_location("docbits_bench_fixtures", REPO / "tests" / "unit" / "fixtures.py")
+fixtures = importlib.util.module_from_spec(_FIXTURES_SPEC)
+_FIXTURES_SPEC.loader.exec_module(fixtures)
 COLLECTION_PLAYBOOK = REPO / "playbooks" / "provision_ionapi.yml"
 COLLECTION_TASKS = REPO / "playbooks" / "tasks" / "ionapi.yml"
 PLAIN_PLAYBOOK = HERE / "plain_uri_playbook.yml"
@@ -65,7 +70,6 @@ SIM_MAX_RECORDED = 10000
 SCRUBBED_PREFIXES = ("ANSIBLE_", "DOCBITS_", "PYTHONPATH")
 RECAP_LINE = re.compile(r"^(?P<host>\S+)\s+:\s+ok=\d+\s+changed=(?P<changed>\d+)\s+unreachable=(?P<unreachable>\d+)\s+failed=(?P<failed>\d+)",
                         re.MULTILINE)
-TOKEN_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
 # scenario -> (playbook, whether the simulator state is reset first, hosts expected changed, writes per tenant)
 SCENARIOS = {
@@ -107,36 +111,6 @@ PROFILE_VARIANTS = {
 
 # ---------------------------------------------------------------------------- generated inputs
 
-def token(seed, length):
-    """`length` characters of [A-Za-z0-9_-] derived from `seed`: real-shaped, deterministic, never a real secret."""
-    chars, counter = [], 0
-    while len(chars) < length:
-        digest = hashlib.sha256(("%s/%d" % (seed, counter)).encode("utf-8")).digest()
-        chars.extend(TOKEN_ALPHABET[byte % len(TOKEN_ALPHABET)] for byte in digest)
-        counter += 1
-    return "".join(chars[:length])
-
-
-def make_ionapi(tenant):
-    """A Backend Service download with a service account, as Infor ION API gives it."""
-    return {
-        "ti": tenant,
-        "cn": "DocBits_%s" % tenant.rsplit("_", 1)[-1],
-        "dt": "12",
-        "ci": "%s~%s" % (tenant, token(tenant + ":ci", 43)),
-        "cs": token(tenant + ":cs", 86),
-        "iu": "https://mingle-ionapi.eu1.inforcloudsuite.com",
-        "pu": "https://mingle-sso.eu1.inforcloudsuite.com:443/%s/as/" % tenant,
-        "oa": "authorization.oauth2",
-        "ot": "token.oauth2",
-        "or": "revoke_token.oauth2",
-        "ev": "U147858101",
-        "v": "1.0",
-        "saak": "%s#%s" % (tenant, token(tenant + ":saak", 86)),
-        "sask": token(tenant + ":sask", 86),
-    }
-
-
 def write_environments(directory, size):
     """Write N .ionapi files and the simulator's key file; return the hosts' variables."""
     files = directory / "files"
@@ -146,9 +120,9 @@ def write_environments(directory, size):
         tenant = "BENCH%05d_TST" % index
         path = files / ("%s.ionapi" % tenant.lower())
         # Not the simulator's layout (indent=2): stored and local bytes differ, their JSON does not.
-        path.write_text(json.dumps(make_ionapi(tenant), indent=4), encoding="utf-8")
+        path.write_text(json.dumps(fixtures.make_ionapi(tenant), indent=4), encoding="utf-8")
         path.chmod(0o600)
-        api_key = "dbk_" + token(tenant + ":key", 40)
+        api_key = "dbk_" + fixtures.token(tenant + ":key", 40)
         org = "org-bench-%05d" % index
         key_lines.append("%s=%s" % (api_key, org))
         hosts["env%05d" % index] = {"ionapi_file": str(path), "infor_tenant": tenant, "docbits_api_key": api_key, "docbits_org_id": org}
