@@ -14,3 +14,14 @@ class DocBitsInforError(Exception):
 
 class OptionError(DocBitsInforError):
     """A task option is unusable; the message names the option."""
+
+
+def printable(text):
+    """`text` safe to show: control, bidi and other invisible format characters as \\uXXXX escapes.
+
+    A tenant id carrying U+202E would otherwise reorder the message it appears in.
+    """
+    text = text if isinstance(text, str) else str(text)
+    return "".join(
+        char if char.isprintable() or char == " " else ("\\u%04x" % ord(char) if ord(char) <= 0xFFFF else "\\U%08x" % ord(char))
+        for char in text)
