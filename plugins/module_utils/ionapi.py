@@ -168,8 +168,7 @@ def _load_json(text, source):
     if _looks_like_csv(text):
         raise IonApiError(
             source, "csv",
-            "this looks like a CSV file (the service-account key export?), not an ION API credentials file. "
-            + WHAT_TO_DOWNLOAD)
+            "this looks like a CSV file (the service-account key export?), not an ION API credentials file. " + WHAT_TO_DOWNLOAD)
     try:
         return json.loads(text, object_pairs_hook=_reject_duplicates(source), parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
@@ -200,8 +199,7 @@ def _check_kind(obj, source):
                 "this looks like a private-JWT key file, not an ION API credentials file. " + WHAT_TO_DOWNLOAD)
         raise IonApiError(
             source, "not-ionapi",
-            "this JSON has none of the ION API keys (ti, ci, cs, pu, saak, sask); it is not an .ionapi file. "
-            + WHAT_TO_DOWNLOAD)
+            "this JSON has none of the ION API keys (ti, ci, cs, pu, saak, sask); it is not an .ionapi file. " + WHAT_TO_DOWNLOAD)
     has_account = "saak" in obj or "sask" in obj
     if "ru" in obj or not has_account:
         kind = _download_kind(obj)
