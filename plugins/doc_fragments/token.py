@@ -26,7 +26,7 @@ options:
         honoured.
     type: bool
     default: false
-    version_added: 0.2.0
+    version_added: 1.0.0
 """
 
     TRANSPORT = r"""

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: ionapi
 short_description: Keep a DocBits tenant's Infor export configuration carrying an .ionapi file
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Makes the Infor export configuration of a DocBits organisation (one per O(doc_type) and O(sub_org_id))
     carry exactly the given Infor ION API credentials file, with the given attributes.
@@ -94,7 +94,7 @@ options:
       - Use it with O(check_token), which proves the file before the upload; this proves it as DocBits sees it.
     type: bool
     default: false
-    version_added: 0.2.0
+    version_added: 1.0.0
 notes:
   - O(src) or O(content) is required with O(state=present).
   - When several Infor export configurations match O(doc_type) and O(sub_org_id), the only active one is used;

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: ionapi_info
 short_description: List a DocBits tenant's Infor export configurations and the .ionapi files they carry
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Lists the Infor export configurations of a DocBits organisation, each with the tenant (C(ti)), app name (C(cn)) and
     fingerprint of its stored ION API file. Secret values are never returned.

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: ionapi_report
 short_description: Write a JSON and Markdown report of a run over many DocBits environments
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Gathers the result that M(docbits.infor.ionapi) registered for every environment (inventory host)
     of the play and writes one report, with per environment the Infor tenant, the export configuration id,

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: ionapi_validate
 short_description: Validate an Infor ION API credentials file (.ionapi) offline
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Checks that an C(.ionapi) file is the download DocBits needs (a Backend Service authorized app with a service account),
     well formed, and for the expected Infor tenant. Nothing is sent anywhere, unless O(check_token) asks Infor for a token.
