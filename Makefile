@@ -1,40 +1,84 @@
 # Build / test entry points for the docbits.infor collection (the repo root is the
-# collection root).  Everything runs from a local virtualenv in .venv (python3.11).
+# collection root).  Development runs from a local virtualenv in .venv (Python 3.11,
+# ansible-core 2.19); the other legs of the ansible-core matrix have their own (.venv-2.xx).
 #
 #   make venv         create .venv and install requirements-dev.txt (no-op when unchanged)
-#   make unit         pytest tests/unit
-#   make integration  pytest tests/integration (ansible-playbook from .venv/bin)
-#   make sanity       ansible-test sanity --local --python 3.11 on a staged copy
+#   make unit         pytest tests/unit                                  (= make unit-2.19)
+#   make integration  pytest tests/integration (ansible-playbook from .venv/bin)   (= integration-2.19)
+#   make sanity       ansible-test sanity --local --python 3.11 on a staged copy   (= sanity-2.19)
 #   make lint         ansible-lint --profile production (offline, see .ansible-lint)
 #   make changelog-lint  antsibull-changelog lint (fragments of changelogs/fragments)
 #   make docs-lint    antsibull-docs lint-collection-docs --plugin-docs
 #   make installed    build the tarball, install it into an empty path, ansible-doc + ansible-builder
 #                     introspect + smoke from there
-#   make unit-2.18, make sanity-2.18   the same suites on ansible-core 2.18 (.venv-2.18)
-#   make test         all of the above (2.19 and 2.18) + integration + lint; fails if any fails
+#   make unit-LEG, integration-LEG, sanity-LEG, venv-LEG   one leg of the ansible-core matrix,
+#                     LEG in $(LEGS); e.g. make integration-2.21
+#   make leg-LEG      unit, integration and sanity of one leg
+#   make test         every leg (two at a time) + lint, changelog-lint, docs-lint, installed, importer;
+#                     fails if any fails; its last lines name each leg, what ran, the result and time
 #   make demo         hack/demo.sh
 #   make bench        benchmarks/run.py: the collection vs a plain uri playbook vs the no-op floor (BENCH_ARGS)
-#   make clean        remove build / test output (keeps .venv); distclean also drops .venv
+#   make clean        remove build / test output (keeps .venv); distclean also drops .venv*
+#
+# Interpreters (hack/find_python.sh): PYTHON_311= / PYTHON_312= / PYTHON_313= when given, else
+# python3.X on the PATH when it runs, else pyenv's newest 3.X.*; a leg whose Python is missing fails.
 
 SHELL := /usr/bin/env bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := test
 
-PYTHON       ?= python3.11
+# Interpreters; empty: found by hack/find_python.sh.
+PYTHON_311   ?=
+PYTHON_312   ?=
+PYTHON_313   ?=
 ROOT         := $(CURDIR)
 VENV         := $(ROOT)/.venv
 VENV_BIN     := $(VENV)/bin
 VENV_STAMP   := $(VENV)/.stamp-requirements
-# The ansible-core 2.18 leg of the matrix: unit and sanity only (integration runs on 2.19).
-VENV_218     := $(ROOT)/.venv-2.18
-VENV_218_STAMP := $(VENV_218)/.stamp-requirements
 BUILD        := $(ROOT)/.build
 # Symlink to the repo root, for PYTHONPATH / ANSIBLE_COLLECTIONS_PATH.
 COLLECTIONS  := $(BUILD)/collections
 COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/docbits/infor
-# Real copy for ansible-test (it resolves getcwd(), so the symlink does not work there).
-SANITY_ROOT  := $(BUILD)/sanity/ansible_collections/docbits/infor
-SANITY_PYTHON ?= 3.11
+# One summary line per leg of `make test`.
+MATRIX_RESULTS := $(BUILD)/matrix
+
+# ---------------------------------------------------------------------------- the ansible-core matrix
+
+# One leg per ansible-core release users run (README "Requirements"), each in its own
+# virtualenv with its own controller Python: 3.11 on 2.18 and 2.19, 3.12 on 2.20 and 3.13 on
+# 2.21, so every supported controller Python is tested.  2.19 is the development leg: .venv,
+# from requirements-dev.txt; the others: .venv-LEG from requirements-LEG.txt.
+LEGS         := 2.18 2.19 2.20 2.21
+DEV_LEG      := 2.19
+LEG_PYTHON_2.18 := 3.11
+LEG_PYTHON_2.19 := 3.11
+LEG_PYTHON_2.20 := 3.12
+LEG_PYTHON_2.21 := 3.13
+OTHER_LEGS   := $(filter-out $(DEV_LEG),$(LEGS))
+leg_venv = $(if $(filter $(DEV_LEG),$(1)),$(VENV),$(ROOT)/.venv-$(1))
+leg_bin = $(call leg_venv,$(1))/bin
+# The interpreter variable of a Python version: 3.12 -> PYTHON_312.
+python_override = $(PYTHON_$(subst .,,$(1)))
+
+# Integration tests of a leg.  All of them on the development leg; on the others, those that
+# exercise the collection through ansible-playbook: all on the newest release, a representative
+# subset (provision, faults, token check, rotation, bad inputs) on the rest.  What is left out
+# checks development tools (antsibull-changelog, ansible-builder, the benchmark harness), which
+# do not depend on the ansible-core release and live only in .venv.
+INTEGRATION_TOOLING := --ignore=tests/integration/test_release.py \
+	--ignore=tests/integration/test_benchmark_harness.py \
+	--deselect=tests/integration/test_ecosystem.py::test_execution_environment_definition_builds_a_context
+INTEGRATION_SUBSET := $(addprefix tests/integration/,test_provision.py test_faults.py \
+	test_token_check.py test_verify_rotate.py test_bad_inputs.py)
+INTEGRATION_TESTS_2.18 := $(INTEGRATION_SUBSET)
+INTEGRATION_TESTS_2.19 := tests/integration
+INTEGRATION_TESTS_2.20 := $(INTEGRATION_SUBSET)
+INTEGRATION_TESTS_2.21 := tests/integration $(INTEGRATION_TOOLING)
+# How `make test` names each leg's integration run.
+INTEGRATION_SCOPE_2.18 := integration-subset
+INTEGRATION_SCOPE_2.19 := integration
+INTEGRATION_SCOPE_2.20 := integration-subset
+INTEGRATION_SCOPE_2.21 := integration-playbooks
 
 PYTEST_ARGS  ?=
 SANITY_ARGS  ?=
@@ -43,13 +87,14 @@ LINT_ARGS    ?=
 BENCH_ARGS   ?=
 
 # unit: the collection is imported in-process, as ansible_collections.docbits.infor.
-UNIT_ENV := PATH="$(VENV_BIN):$$PATH" \
+unit_env = PATH="$(call leg_bin,$(1)):$$PATH" \
 	PYTHONPATH="$(COLLECTIONS)$${PYTHONPATH:+:$$PYTHONPATH}"
-# integration (and demo): ansible-playbook from .venv/bin finds the collection through
+# integration (and demo): ansible-playbook from the leg's bin finds the collection through
 # ANSIBLE_COLLECTIONS_PATH only; no PYTHONPATH, so modules run from their AnsiballZ
 # payload exactly as for a user, and a module_utils file missing from it is noticed.
-INTEGRATION_ENV := PATH="$(VENV_BIN):$$PATH" \
+integration_env = PATH="$(call leg_bin,$(1)):$$PATH" \
 	ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)"
+INTEGRATION_ENV := $(call integration_env,$(DEV_LEG))
 
 # Sanity tests to skip: none.  All sanity tests run offline: the per-test virtualenvs are
 # bootstrapped with the get-pip stand-in (target get-pip) and their requirements come from
@@ -58,8 +103,8 @@ INTEGRATION_ENV := PATH="$(VENV_BIN):$$PATH" \
 # tree has .ps1/.psm1/.psd1 files (none) and then skips it with a warning, so no skip here.
 SANITY_SKIP :=
 
-.PHONY: all venv venv-2.18 stage stage-sanity get-pip unit integration sanity lint test demo bench clean distclean \
-	unit-2.18 sanity-2.18 changelog-lint docs-lint installed
+.PHONY: all venv venv-$(DEV_LEG) stage stage-sanity get-pip unit integration sanity lint test demo bench clean distclean \
+	changelog-lint docs-lint installed tools
 
 all: test
 
@@ -70,17 +115,28 @@ all: test
 venv: $(VENV_STAMP)
 	@hack/stage_collection.sh link
 
+# $(call make_venv,LEG): the leg's virtualenv (the directory of the stamp $@) from $<, with
+# the leg's Python; a virtualenv whose interpreter is gone is made anew.
+define make_venv
+	@test -x "$(@D)/bin/python" || { \
+		python=$$(hack/find_python.sh $(LEG_PYTHON_$(1)) "$(call python_override,$(LEG_PYTHON_$(1)))"); \
+		echo "ansible-core $(1) leg: $$python -m venv $(@D)"; \
+		"$$python" -m venv --clear "$(@D)"; }
+	"$(@D)/bin/python" -m pip install --disable-pip-version-check -r $<
+	@touch "$@"
+endef
+
 $(VENV_STAMP): requirements-dev.txt
-	@test -x "$(VENV_BIN)/python" || $(PYTHON) -m venv "$(VENV)"
-	"$(VENV_BIN)/python" -m pip install --disable-pip-version-check -r requirements-dev.txt
-	@touch "$@"
+	$(call make_venv,$(DEV_LEG))
 
-venv-2.18: $(VENV_218_STAMP)
+$(ROOT)/.venv-%/.stamp-requirements: requirements-%.txt
+	$(call make_venv,$*)
 
-$(VENV_218_STAMP): requirements-2.18.txt
-	@test -x "$(VENV_218)/bin/python" || $(PYTHON) -m venv "$(VENV_218)"
-	"$(VENV_218)/bin/python" -m pip install --disable-pip-version-check -r requirements-2.18.txt
-	@touch "$@"
+venv-$(DEV_LEG): venv ;
+# Named here so that make keeps the stamps (it deletes intermediate files) and does not
+# try to remove venv-LEG.
+.SECONDARY: $(foreach leg,$(OTHER_LEGS),venv-$(leg) $(ROOT)/.venv-$(leg)/.stamp-requirements)
+venv-%: $(ROOT)/.venv-%/.stamp-requirements ;
 
 # ---------------------------------------------------------------------------- staging
 
@@ -88,7 +144,7 @@ stage:
 	@hack/stage_collection.sh link
 
 stage-sanity:
-	@hack/stage_collection.sh copy
+	@hack/stage_collection.sh copy "$(BUILD)/sanity-$(DEV_LEG)"
 
 # ansible-test bootstraps pip in each of its virtualenvs with get-pip.py, downloaded from
 # a host unreachable here; it uses ~/.ansible/test/cache/get_pip_<ver>.py when present.
@@ -99,30 +155,36 @@ get-pip: venv
 
 # pytest exit code 5 = "no tests collected" fails like any other: a suite that runs nothing
 # (a typo in PYTEST_ARGS, a lost directory) must not pass.
+# $(call run_pytest,LEG,ENV,PATHS)
 define run_pytest
-	@rc=0; $(1) "$(VENV_BIN)/python" -m pytest $(2) $(PYTEST_ARGS) || rc=$$?; \
-	if [[ $$rc -eq 5 ]]; then echo "FAILED: no tests collected in $(2)"; fi; \
+	@rc=0; $(2) "$(call leg_bin,$(1))/python" -m pytest $(3) $(PYTEST_ARGS) || rc=$$?; \
+	if [[ $$rc -eq 5 ]]; then echo "FAILED: no tests collected in $(3)"; fi; \
 	exit $$rc
 endef
 
-unit: venv stage
-	$(call run_pytest,$(UNIT_ENV),tests/unit)
+# Fails for a LEG that is not in $(LEGS) (make leg-2.17; unit-2.17 finds no requirements-2.17.txt).
+check_leg = $(if $(filter $(1),$(LEGS)),,$(error no ansible-core leg $(1): the legs are $(LEGS)))
 
-integration: venv stage
-	$(call run_pytest,$(INTEGRATION_ENV),tests/integration)
+unit: unit-$(DEV_LEG)
+integration: integration-$(DEV_LEG)
+sanity: sanity-$(DEV_LEG)
 
-sanity: venv get-pip stage-sanity
-	cd "$(SANITY_ROOT)" && PATH="$(VENV_BIN):$$PATH" \
-		ansible-test sanity --local --python $(SANITY_PYTHON) --color no \
+unit-%: venv-% stage
+	$(call run_pytest,$*,$(call unit_env,$*),tests/unit)
+
+integration-%: venv-% stage
+	$(call run_pytest,$*,$(call integration_env,$*),$(INTEGRATION_TESTS_$*))
+
+# Each leg checks its own copy (ansible-test writes tests/output/ into it).  ansible-test
+# keeps its per-test virtualenvs in ~/.ansible/test/venv/<test>/<python>/, and one being made
+# is removed by another run that finds it unfinished: legs on one Python take turns (flock).
+sanity-%: venv-%
+	@hack/install_get_pip_standin.sh "$(call leg_bin,$*)/python"
+	@hack/stage_collection.sh copy "$(BUILD)/sanity-$*"
+	cd "$(BUILD)/sanity-$*/ansible_collections/docbits/infor" && PATH="$(call leg_bin,$*):$$PATH" \
+		flock "$(BUILD)/sanity-python$(LEG_PYTHON_$*).lock" \
+		ansible-test sanity --local --python $(LEG_PYTHON_$*) --color no \
 		$(addprefix --skip-test ,$(SANITY_SKIP)) $(SANITY_ARGS)
-
-unit-2.18: venv-2.18 stage
-	@rc=0; PYTHONPATH="$(COLLECTIONS)" "$(VENV_218)/bin/python" -m pytest tests/unit $(PYTEST_ARGS) || rc=$$?; exit $$rc
-
-sanity-2.18: venv-2.18 stage-sanity
-	@hack/install_get_pip_standin.sh "$(VENV_218)/bin/python"
-	cd "$(SANITY_ROOT)" && PATH="$(VENV_218)/bin:$$PATH" \
-		ansible-test sanity --local --python $(SANITY_PYTHON) --color no $(SANITY_ARGS)
 
 changelog-lint: venv
 	"$(VENV_BIN)/antsibull-changelog" lint
@@ -145,16 +207,42 @@ lint: venv stage
 		$(if $(wildcard $(DEMO_VAULT_PASSWORD)),ANSIBLE_VAULT_PASSWORD_FILE="$(ROOT)/$(DEMO_VAULT_PASSWORD)") \
 		ansible-lint --profile production --nocolor $(LINT_ARGS)
 
-TEST_SUITES := unit integration sanity lint changelog-lint docs-lint installed unit-2.18 sanity-2.18 importer
-# Runs every suite even when an earlier one fails, then fails if any did.
+# Suites that do not depend on the ansible-core release; they run in .venv, as a group of
+# their own beside the legs.
+TEST_SUITES := lint changelog-lint docs-lint installed importer
+# Longest first, so that the two slots of `make test` finish close together.
+MATRIX      := leg-2.21 leg-$(DEV_LEG) leg-2.20 leg-2.18 tools
+# Two at a time: most of a leg's time is spent waiting on subprocesses and servers, and the
+# machine has 2 cores.
+MATRIX_JOBS ?= 2
+
+# A leg's or the tools' suites one after another, each even when an earlier one fails; the
+# summary line goes to $(MATRIX_RESULTS)/<name>.
+leg-%:
+	$(call check_leg,$*)
+	@MAKE="$(MAKE)" hack/run_suites.sh $* "$(MATRIX_RESULTS)/$*" \
+		unit-$*=unit integration-$*=$(INTEGRATION_SCOPE_$*) sanity-$*=sanity
+
+tools:
+	@MAKE="$(MAKE)" hack/run_suites.sh tools "$(MATRIX_RESULTS)/tools" $(TEST_SUITES)
+
+# Every leg and the tools, MATRIX_JOBS at a time, each one's output printed in one piece when
+# it ends (-Orecurse); then one line per leg: what ran, the result and the time.  Fails if any
+# suite failed.
 test: venv
-	@failed=(); \
-	for t in $(TEST_SUITES); do \
-		echo "=============================== make $$t"; \
-		$(MAKE) --no-print-directory $$t || failed+=("$$t"); \
+	@rm -rf "$(MATRIX_RESULTS)"
+	@$(MAKE) --no-print-directory $(foreach leg,$(OTHER_LEGS),venv-$(leg))
+	@started=$$SECONDS; rc=0; \
+	$(MAKE) --no-print-directory -k -j$(MATRIX_JOBS) -Orecurse $(MATRIX) || rc=$$?; \
+	elapsed=$$((SECONDS - started)); \
+	echo "=============================== ansible-core matrix"; \
+	for name in $(patsubst leg-%,%,$(MATRIX)); do \
+		if [[ -f "$(MATRIX_RESULTS)/$$name" ]]; then echo "LEGS: $$(<"$(MATRIX_RESULTS)/$$name")"; \
+		else echo "LEGS: $$name FAILED (did not finish)"; rc=1; fi; \
 	done; \
-	if (( $${#failed[@]} )); then echo "FAILED: $${failed[*]}"; exit 1; fi; \
-	echo "ALL PASSED: $(TEST_SUITES)"
+	printf 'TOTAL: %dm%02ds for the legs, %s at a time\n' $$((elapsed / 60)) $$((elapsed % 60)) $(MATRIX_JOBS); \
+	if ((rc)); then echo "FAILED: see the lines above"; exit 1; fi; \
+	echo "ALL PASSED: legs $(LEGS) and $(TEST_SUITES)"
 
 # hack/demo.sh is maintained separately; it gets the integration tests' environment.
 demo: venv stage
@@ -171,7 +259,7 @@ clean:
 	find . -path ./.venv -prune -o -path ./.git -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf "$(VENV)" "$(VENV_218)"
+	rm -rf "$(VENV)" $(foreach leg,$(OTHER_LEGS),"$(call leg_venv,$(leg))")
 
 # ---------------------------------------------------------------------------- importer
 

@@ -4,7 +4,8 @@
 #   hack/stage_collection.sh link   .build/collections/ansible_collections/docbits/infor
 #       -> relative symlink to the repo root, for ANSIBLE_COLLECTIONS_PATH / PYTHONPATH
 #          (pytest, ansible-playbook).  Edits in the work tree are seen immediately.
-#   hack/stage_collection.sh copy   .build/sanity/ansible_collections/docbits/infor
+#   hack/stage_collection.sh copy [ROOT]   ROOT/ansible_collections/docbits/infor (ROOT defaults to
+#          .build/sanity; the Makefile gives each ansible-core leg its own, so legs run side by side)
 #       -> fresh real copy of the files git tracks plus untracked-not-ignored files, for
 #          ansible-test (it resolves getcwd(), so a symlinked path does not work).  No .git
 #          is needed: ansible-test falls back to its "unversioned" file provider, and the
@@ -19,7 +20,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 
-mode=${1:?usage: $0 link|copy}
+mode=${1:?usage: $0 link|copy [ROOT]}
 namespace=docbits
 name=infor
 
@@ -34,7 +35,7 @@ link)
     fi
     ;;
 copy)
-    dest=.build/sanity/ansible_collections/$namespace/$name
+    dest=${2:-.build/sanity}/ansible_collections/$namespace/$name
     rm -rf "$dest"
     mkdir -p "$dest"
     # -c: tracked, -o --exclude-standard: untracked but not ignored.  Tracked files
@@ -48,7 +49,7 @@ copy)
     git -C "$dest" -c init.defaultBranch=main init -q
     ;;
 *)
-    echo "usage: $0 link|copy" >&2
+    echo "usage: $0 link|copy [ROOT]" >&2
     exit 2
     ;;
 esac
