@@ -2,12 +2,14 @@
 # Copyright: (c) 2026, docbits.infor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """A release can be cut from the tree as it is: `antsibull-changelog release`, run on a copy (it
-rewrites changelogs/ and deletes the fragments), turns every fragment into galaxy.yml's version."""
+rewrites changelogs/ and deletes the fragments), turns every fragment into galaxy.yml's version, and
+the tarball built after it carries CHANGELOG.rst and LICENSE."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
+import tarfile
 
 import yaml
 
@@ -39,7 +41,44 @@ def test_changelog_release_takes_every_fragment(tmp_path):
     notes = (copy / "CHANGELOG.rst").read_text(encoding="utf-8")
     assert "v%s\n" % version in notes
     entries = [(name, entry) for name, sections in fragments.items() for section, items in sections.items()
-               if section != "trivial" for entry in items]
+               if section not in ("trivial", "release_summary") for entry in items]
     assert entries
     missing = ["%s: %s" % (name, entry[:60]) for name, entry in entries if "- %s\n" % entry not in notes]
     assert not missing, "fragment entries missing from CHANGELOG.rst: %s" % missing
+    summaries = [sections["release_summary"] for sections in fragments.values() if "release_summary" in sections]
+    assert len(summaries) == 1, "one release_summary fragment per release: %s" % summaries
+    assert " ".join(summaries[0].split()) in " ".join(notes.split())
+
+
+def release_copy(destination):
+    """A copy of what git would commit (tracked and untracked-not-ignored files), released."""
+    listed = subprocess.run(["git", "ls-files", "-z", "-co", "--exclude-standard"], cwd=str(REPO), capture_output=True,
+                            timeout=RUN_TIMEOUT, check=True).stdout.decode("utf-8").split("\0")
+    for name in filter(None, listed):
+        source = REPO / name
+        if source.is_file():
+            (destination / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, destination / name)
+    completed = subprocess.run([tool("antsibull-changelog"), "release", "--date", "2026-01-01"], cwd=str(destination),
+                               capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+def test_released_tarball_carries_changelog_and_license(tmp_path):
+    copy = tmp_path / "collection"
+    release_copy(copy)
+    version = str(yaml.safe_load((copy / "galaxy.yml").read_text(encoding="utf-8"))["version"])
+    assert not list((copy / "changelogs" / "fragments").glob("*.yml")), "the release must consume every fragment"
+
+    built = subprocess.run([tool("ansible-galaxy"), "collection", "build", str(copy), "--output-path", str(tmp_path / "dist")],
+                           capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False)
+
+    assert built.returncode == 0, built.stdout + built.stderr
+    with tarfile.open(tmp_path / "dist" / ("docbits-infor-%s.tar.gz" % version)) as tarball:
+        names = set(tarball.getnames())
+        notes = tarball.extractfile("CHANGELOG.rst").read().decode("utf-8")
+        license_text = tarball.extractfile("LICENSE").read().decode("utf-8")
+    assert {"CHANGELOG.rst", "LICENSE", "changelogs/changelog.yaml"} <= names
+    assert "v%s\n" % version in notes and "Release Summary" in notes
+    assert "GNU GENERAL PUBLIC LICENSE" in license_text and "Version 3, 29 June 2007" in license_text
+    assert "END OF TERMS AND CONDITIONS" in license_text and len(license_text.splitlines()) == 674
