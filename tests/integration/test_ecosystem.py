@@ -9,11 +9,13 @@ hack/check_installed.sh, `make installed`.)"""
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import hashlib
 import http.server
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -167,6 +169,44 @@ def test_execution_environment_from_a_tarball_in_the_build_context(tmp_path):
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert installed_version(tmp_path / "installed") == version
     assert (tmp_path / "installed" / "ansible_collections" / "docbits" / "infor" / "LICENSE").is_file()
+
+
+def documented_options(module):
+    """The options a module's own DOCUMENTATION lists (doc fragments aside)."""
+    tree = ast.parse((REPO / "plugins" / "modules" / ("%s.py" % module)).read_text(encoding="utf-8"))
+    documentation = next(node.value.value for node in tree.body
+                         if isinstance(node, ast.Assign) and [target.id for target in node.targets] == ["DOCUMENTATION"])
+    return sorted(yaml.safe_load(documentation)["options"])
+
+
+def checkout_environment(home):
+    """A person's shell in a fresh clone after `make venv`: the virtualenv's tools, no Ansible variable."""
+    env = dict((name, value) for name, value in os.environ.items() if not name.startswith(("ANSIBLE_", "PYTHONPATH")))
+    env.update(HOME=str(home), PATH=os.pathsep.join((os.path.dirname(tool("ansible-doc")), "/usr/bin", "/bin")))
+    return env
+
+
+def test_checkout_tools_find_the_collection_without_variables(tmp_path):
+    options = documented_options("ionapi")
+    assert "state" in options
+
+    doc = subprocess.run([tool("ansible-doc"), "docbits.infor.ionapi"], cwd=str(REPO), env=checkout_environment(tmp_path),
+                         capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False)
+
+    # ansible-doc exits 0 on "not found" too: the docs themselves must be there.
+    assert doc.returncode == 0, doc.stdout + doc.stderr
+    assert "not found" not in doc.stderr, doc.stderr
+    assert "MODULE docbits.infor.ionapi" in doc.stdout.replace("\x1b[1m", "").replace("\x1b[0m", "")
+    assert [option for option in options if option not in doc.stdout] == []
+
+    validate = subprocess.run([tool("ansible-playbook"), "-i", "inventories/demo/hosts.yml", "playbooks/validate_ionapi.yml",
+                               "--vault-password-file", "inventories/demo/vault-password.txt"],
+                              cwd=str(REPO), env=checkout_environment(tmp_path),
+                              capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False)
+
+    assert validate.returncode == 0, validate.stdout + validate.stderr
+    assert "couldn't resolve module" not in validate.stdout + validate.stderr
+    assert re.search(r"^acme-dev\s+: ok=[1-9]\d*\s+changed=0\s+unreachable=0\s+failed=0", validate.stdout, re.MULTILINE), validate.stdout
 
 
 def injected_environment(api_key, url):
