@@ -67,7 +67,8 @@ def test_a_working_file_gets_a_token_that_is_then_revoked(pki, client_auth):
 
 
 def test_a_rotated_secret_is_invalid_client(setup):
-    message = setup.failure(dict(setup.credentials, cs="x" * 86))
+    # A well-formed secret Infor does not know ("x" * 86 would be refused offline as a placeholder).
+    message = setup.failure(dict(setup.credentials, cs=make_ionapi(seed="rotated")["cs"]))
     assert "invalid_client" in message and "download the credentials again" in message
     # Body first, then once with HTTP Basic: a server may accept only one of the two.
     assert [entry["basic"] for entry in setup.auth.requests] == [False, True]

@@ -439,7 +439,7 @@ def test_shape_oddities_are_warnings_not_errors(overrides, key):
 
 def test_on_premises_shape_is_accepted_without_host_warnings():
     onprem = make_ionapi(
-        "infor", cn="DocBits", iu="https://ionapi.acme.local:7443", pu="https://sso.acme.local/InforIntSTS/",
+        "infor", cn="DocBits_PRD", iu="https://ionapi.acme.local:7443", pu="https://sso.acme.local/InforIntSTS/",
         oa="connect/authorize", ot="connect/token", **{"or": "connect/revocation"})
     ionapi = accept(dump(onprem), secrets=secret_values(onprem), expected_tenant="infor")
     assert ionapi.warnings == []
