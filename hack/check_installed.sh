@@ -19,9 +19,15 @@ ansible-galaxy collection build "$repo" --output-path "$work/dist" >/dev/null
 tarball=$(find "$work/dist" -name 'docbits-infor-*.tar.gz')
 [[ -f $tarball ]] || die "no tarball built"
 
-shipped=$(tar -tzf "$tarball" | grep -E '(^|/)(\.venv[^/]*|__pycache__|\.pytest_cache|\.build|\.cache|output|benchmarks|hack)(/|$)|\.ionapi$|vault-password|\.pyc$' || true)
+entries=$(tar -tzf "$tarball")
+shipped=$(grep -E '(^|/)(\.venv[^/]*|__pycache__|\.pytest_cache|\.build|\.cache|output|benchmarks|hack)(/|$)|\.ionapi$|vault-password|\.pyc$' <<<"$entries" || true)
 [[ -z $shipped ]] || die "the tarball ships development files: $shipped"
-echo "tarball: $(basename "$tarball"), $(tar -tzf "$tarball" | wc -l) entries, none of them development files"
+# Half-usable content: tests that need this repository, the demo inventory (its simulators live in tests/).
+shipped=$(grep -E '^(tests|inventories/demo|\.ci)(/|$)|^(Makefile|ansible\.cfg|pytest\.ini|requirements-[^/]*\.txt|CONTRIBUTING\.md)$' <<<"$entries" || true)
+[[ -z $shipped ]] || die "the tarball ships content that cannot be used from it: $shipped"
+grep -qx LICENSE <<<"$entries" || die "the tarball has no LICENSE"
+grep -qxE 'CHANGELOG\.rst|changelogs/changelog\.yaml' <<<"$entries" || die "the tarball has no changelog"
+echo "tarball: $(basename "$tarball"), $(wc -l <<<"$entries") entries with LICENSE and a changelog, no development files"
 
 # From here on the installed copy is the only place the collection can come from.
 export ANSIBLE_COLLECTIONS_PATH=$work/installed
