@@ -1,16 +1,19 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, docbits.infor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Desired state vs DocBits state: find the owned configuration, plan, apply, read back.
+"""Desired state vs DocBits state: observe, plan, apply.
 
-Selection, planning and diffs are pure; ensure_present/ensure_absent drive a DocBitsClient
-(or anything with its methods) and trust no write until it is read back.
+observe: one list and one download per Infor export in scope. plan (pure): per configuration what
+is there, what will be done and why, as a Plan a test can read. apply: writes, read back, verify,
+roll back what the task wrote, collapse exact duplicates. Works with a DocBitsClient or anything
+with its methods.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import hashlib
 import json
 
 from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import (
@@ -19,29 +22,105 @@ from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import (
     DocBitsTransientError,
     normalise_id,
 )
-from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError
-from ansible_collections.docbits.infor.plugins.module_utils.ionapi import describe_stored, redacted
+from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, printable
+from ansible_collections.docbits.infor.plugins.module_utils.ionapi import (
+    SECRET_KEYS,
+    IonApiError,
+    fingerprint,
+    parse_ionapi,
+    redacted,
+)
 
 ACTION_NONE = "none"
 ACTION_CREATE = "create"
 ACTION_UPDATE = "update"
 ACTION_DELETE = "delete"
+ACTION_REMOVE_DUPLICATE = "remove duplicate"
+ACTIONS = (ACTION_NONE, ACTION_CREATE, ACTION_UPDATE, ACTION_DELETE, ACTION_REMOVE_DUPLICATE)
+# The task's action is the strongest of its configurations' (a duplicate removal is an update of the tenant).
+_TASK_ACTION = {ACTION_REMOVE_DUPLICATE: ACTION_UPDATE}
+_PRECEDENCE = (ACTION_CREATE, ACTION_DELETE, ACTION_UPDATE, ACTION_NONE)
+
+CHANGE_CONFIGURATION = "configuration"
+CHANGE_ION_API = "ion_api"
+CHANGE_ACTIVE = "is_active"
+CHANGE_DUPLICATE = "duplicate"
+
+DOC_TYPES_ALL = "all"
+# Exports whose ION connection point is bound to the authorized app's client id.
+CLIENT_BOUND_METHOD_PREFIXES = ("infor-ion-", "infor-bod-")
 
 
 class ReconcileError(DocBitsInforError):
     """DocBits holds a state this collection must not guess about, or a write did not stick."""
 
 
-class Desired:
-    """What the inventory says one environment's Infor export must be."""
+class StoredFile:
+    """The bytes DocBits stores for a configuration, parsed once. DocBits may hold anything there
+    (older uploads predate validation): this never raises."""
 
-    def __init__(self, ionapi, doc_type, export_method, sub_org_id=None, title=None, config_id=None):
+    def __init__(self, data):
+        self.data = data
+        try:
+            obj = json.loads(data.decode("utf-8-sig"))
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            self.parsed, self.credentials = False, None
+            self.fingerprint = "sha256:" + hashlib.sha256(data).hexdigest()
+        else:
+            self.parsed = True
+            self.credentials = obj if isinstance(obj, dict) else None
+            self.fingerprint = fingerprint(obj)
+
+    @property
+    def is_object(self):
+        return self.credentials is not None
+
+    @property
+    def client_id(self):
+        return self.credentials.get("ci") if self.is_object else None
+
+    def secret_values(self):
+        if not self.is_object:
+            return []
+        return [value for key, value in self.credentials.items() if key in SECRET_KEYS and isinstance(value, str) and value]
+
+    def view(self):
+        """As a diff shows it: secrets fingerprinted, or a note when it is not a JSON object."""
+        return redacted(self.credentials) if self.is_object else "<not a JSON object: %s>" % self.fingerprint
+
+    def summary(self):
+        if not self.is_object:
+            return {"tenant": None, "app_name": None, "fingerprint": self.fingerprint, "parsed": self.parsed}
+        return {"tenant": self.credentials.get("ti"), "app_name": self.credentials.get("cn"), "fingerprint": self.fingerprint,
+                "parsed": True}
+
+    def restorable(self, source):
+        """None when the bytes parse as an .ionapi file (so a rollback may put them back), else why not."""
+        try:
+            parse_ionapi(self.data, source=source)
+        except IonApiError as exc:
+            return str(exc)
+        return None
+
+
+def stored_fingerprint(data):
+    """The fingerprint of stored bytes (canonical JSON when they parse, else the raw bytes); None for no file."""
+    return StoredFile(data).fingerprint if data is not None else None
+
+
+class Desired:
+    """What the inventory says one environment's Infor exports must be."""
+
+    def __init__(self, ionapi, doc_type, export_method, sub_org_id=None, title=None, config_id=None, doc_types=None,
+                 active=None):
         self.ionapi = ionapi
         self.doc_type = doc_type
         self.export_method = export_method
         self.sub_org_id = normalise_id(sub_org_id)
         self.title = title
         self.config_id = config_id
+        self.doc_types = normalise_doc_types(doc_types)
+        self.active = active
 
     def title_for(self, current):
         """An unset title is left as DocBits has it; a new configuration is named after the app."""
@@ -52,21 +131,28 @@ class Desired:
         return self.ionapi.app_name or "Infor ION API (%s)" % self.ionapi.tenant
 
 
-def find_owned_config(configs, doc_type, sub_org_id=None, config_id=None):
-    """The configuration an environment owns, or None; ambiguity is an error, never a guess."""
-    if config_id is not None:
-        for config in configs:
-            if config.id == int(config_id):
-                if not config.is_infor_export:
-                    raise ReconcileError(
-                        "config_id %s is a '%s' export, not an Infor export" % (config_id, config.export_method))
-                return config
+def normalise_doc_types(doc_types):
+    """None (only doc_type), DOC_TYPES_ALL, or the listed types once each, in order."""
+    if doc_types is None:
         return None
+    if isinstance(doc_types, str):
+        doc_types = [doc_types]
+    if [item for item in doc_types if item == DOC_TYPES_ALL]:
+        return DOC_TYPES_ALL
+    unique = []
+    for item in doc_types:
+        if item and item not in unique:
+            unique.append(item)
+    return unique or None
+
+
+def find_owned_config(configs, doc_type, sub_org_id=None, config_id=None):
+    """The one configuration `state=absent` removes, or None; ambiguity is an error, never a guess."""
+    if config_id is not None:
+        return _by_id(configs, config_id)
     sub_org_id = normalise_id(sub_org_id)
-    candidates = [
-        config for config in configs
-        if config.is_infor_export and config.doc_type == doc_type and config.sub_org_id == sub_org_id
-    ]
+    candidates = [config for config in configs
+                  if config.is_infor_export and config.doc_type == doc_type and config.sub_org_id == sub_org_id]
     if len(candidates) <= 1:
         return candidates[0] if candidates else None
     active = [config for config in candidates if config.is_active]
@@ -74,234 +160,587 @@ def find_owned_config(configs, doc_type, sub_org_id=None, config_id=None):
         return active[0]
     raise ReconcileError(
         "%d Infor export configurations match doc_type '%s'%s (ids %s); set config_id to choose one"
-        % (len(candidates), doc_type, " and sub_org_id '%s'" % sub_org_id if sub_org_id else "",
+        % (len(candidates), printable(doc_type), " and sub_org_id '%s'" % printable(sub_org_id) if sub_org_id else "",
            ", ".join(str(config.id) for config in candidates)))
 
 
-def attribute_changes(desired, current):
-    """Names of the configuration attributes that differ from the inventory."""
-    wanted = {
-        "title": desired.title_for(current),
-        "export_method": desired.export_method,
-        "doc_type": desired.doc_type,
-        "sub_org_id": desired.sub_org_id,
-    }
-    return sorted(name for name, value in wanted.items() if getattr(current, name) != value)
+def _by_id(configs, config_id):
+    for config in configs:
+        if config.id == int(config_id):
+            if not config.is_infor_export:
+                raise ReconcileError("config_id %s is a '%s' export, not an Infor export" % (config_id, printable(config.export_method)))
+            return config
+    return None
 
 
-def plan(desired, current, stored_fingerprint):
-    """(action, changed field names) that bring the current configuration to the desired one."""
-    if current is None:
-        return ACTION_CREATE, ["configuration"]
-    changes = attribute_changes(desired, current)
-    if stored_fingerprint != desired.ionapi.fingerprint:
-        changes.append("ion_api")
-    return (ACTION_UPDATE if changes else ACTION_NONE), changes
+class Scope:
+    """The Infor exports a task owns, per document type, in the order the types were selected."""
+
+    def __init__(self, doc_types, by_type, chosen=False):
+        self.doc_types = doc_types
+        self.by_type = by_type
+        # config_id named the configuration: it is restyled and never collapsed.
+        self.chosen = chosen
+
+    @property
+    def configs(self):
+        return [config for doc_type in self.doc_types for config in self.by_type[doc_type]]
 
 
-def stored_view(stored_bytes):
-    """The stored file as a diff shows it: secrets fingerprinted, or a note when unreadable."""
-    if stored_bytes is None:
-        return None
-    try:
-        obj = json.loads(stored_bytes.decode("utf-8-sig"))
-    except (ValueError, UnicodeDecodeError):
-        obj = None
-    if not isinstance(obj, dict):
-        return "<not a JSON object: %s>" % describe_stored(stored_bytes)["fingerprint"]
-    return redacted(obj)
+def select_scope(desired, configs):
+    """Which listed configurations the task owns (pure)."""
+    if desired.config_id is not None:
+        config = _by_id(configs, desired.config_id)
+        if config is None:
+            raise ReconcileError("config_id %s does not exist in this DocBits organisation" % desired.config_id)
+        return Scope([desired.doc_type], {desired.doc_type: [config]}, chosen=True)
+    owned = sorted((config for config in configs if config.is_infor_export and config.sub_org_id == desired.sub_org_id),
+                   key=lambda config: config.id)
+    if desired.doc_types == DOC_TYPES_ALL:
+        doc_types = []
+        for config in owned:
+            if config.doc_type not in doc_types:
+                doc_types.append(config.doc_type)
+        # An organisation without any Infor export gets one, of doc_type.
+        doc_types = doc_types or [desired.doc_type]
+    else:
+        doc_types = desired.doc_types or [desired.doc_type]
+    return Scope(doc_types, dict((doc_type, [config for config in owned if config.doc_type == doc_type]) for doc_type in doc_types))
 
 
-def config_view(config_attrs, ionapi_view, fingerprint):
-    view = dict(config_attrs)
+def duplicate_key(config, stored):
+    """What makes two configurations exact duplicates: same type, sub-organisation, method, title and file."""
+    return (config.doc_type, config.sub_org_id, config.export_method, config.title, stored.fingerprint if stored is not None else None)
+
+
+def collapse(configs, stored):
+    """(kept, [(duplicate, kept one)]): of exact duplicates only the oldest (lowest id) is kept."""
+    kept, duplicates, first = [], [], {}
+    for config in sorted(configs, key=lambda item: item.id):
+        key = duplicate_key(config, stored.get(config.id))
+        if key in first:
+            duplicates.append((config, first[key]))
+        else:
+            first[key] = config
+            kept.append(config)
+    return kept, duplicates
+
+
+class ConfigPlan:
+    """One configuration: what is there, what will be done and why."""
+
+    def __init__(self, doc_type, current=None, stored=None, action=ACTION_NONE, changes=None, reasons=None, target=None,
+                 send_file=False, set_active=None, duplicate_of=None):
+        self.doc_type = doc_type
+        self.current = current
+        self.id = current.id if current is not None else None
+        self.stored = stored
+        self.action = action
+        self.changes = changes or []
+        self.reasons = reasons or []
+        # The attributes it is written with (title, export_method, doc_type, sub_org_id).
+        self.target = target
+        self.send_file = send_file
+        self.set_active = set_active
+        self.duplicate_of = duplicate_of
+
+    @property
+    def writes(self):
+        return self.action != ACTION_NONE
+
+    @property
+    def fingerprint_before(self):
+        return self.stored.fingerprint if self.stored is not None else None
+
+    def as_dict(self, desired_fingerprint):
+        current = self.current
+        after = None
+        if self.action != ACTION_REMOVE_DUPLICATE:
+            after = desired_fingerprint
+        return {
+            "id": self.id,
+            "doc_type": self.doc_type,
+            "export_method": (self.target or {}).get("export_method") or (current.export_method if current is not None else None),
+            "title": (self.target or {}).get("title") or (current.title if current is not None else None),
+            "sub_org_id": (self.target or {}).get("sub_org_id") if self.target else (current.sub_org_id if current is not None else None),
+            "is_active": self.set_active if self.set_active is not None else (current.is_active if current is not None else True),
+            "fingerprint_before": self.fingerprint_before,
+            "fingerprint_after": after,
+            "action": self.action,
+            "changes": list(self.changes),
+            "reasons": list(self.reasons),
+            "duplicate_of": self.duplicate_of,
+        }
+
+
+class Plan:
+    """Everything a task will do, decided before any write."""
+
+    def __init__(self, desired, entries, warnings):
+        self.desired = desired
+        self.entries = entries
+        self.warnings = warnings
+
+    @property
+    def changed(self):
+        return any(entry.writes for entry in self.entries)
+
+    @property
+    def action(self):
+        actions = set(_TASK_ACTION.get(entry.action, entry.action) for entry in self.entries)
+        return next(action for action in _PRECEDENCE if action in actions or action == ACTION_NONE)
+
+    @property
+    def changes(self):
+        names = []
+        for entry in self.entries:
+            names.extend(name for name in entry.changes if name not in names)
+        return names
+
+    @property
+    def carriers(self):
+        """The configurations that carry the file after the task (duplicates go)."""
+        return [entry for entry in self.entries if entry.action != ACTION_REMOVE_DUPLICATE]
+
+    @property
+    def primary(self):
+        """The configuration the top-level keys describe: the first of doc_type, else the first."""
+        carriers = self.carriers
+        of_type = [entry for entry in carriers if entry.doc_type == self.desired.doc_type]
+        return (of_type or carriers or [None])[0]
+
+
+def _target(desired, doc_type, current, restyle):
+    """The attributes a configuration is written with: title and export method only where the task may restyle it."""
+    if current is not None and not restyle:
+        return {"title": current.title, "export_method": current.export_method, "doc_type": current.doc_type, "sub_org_id": current.sub_org_id}
+    return {"title": desired.title_for(current), "export_method": desired.export_method, "doc_type": doc_type, "sub_org_id": desired.sub_org_id}
+
+
+def _plan_existing(desired, doc_type, config, stored, restyle, warnings):
+    target = _target(desired, doc_type, config, restyle)
+    changes, reasons = [], []
+    for name in ("title", "export_method", "doc_type", "sub_org_id"):
+        if getattr(config, name) != target[name]:
+            changes.append(name)
+            reasons.append("%s '%s' -> '%s'" % (name, printable(getattr(config, name)), printable(target[name])))
+    if stored is None:
+        changes.append(CHANGE_ION_API)
+        reasons.append("stores no ION API file")
+    elif stored.fingerprint != desired.ionapi.fingerprint:
+        changes.append(CHANGE_ION_API)
+        if not stored.is_object:
+            reasons.append("stores a file that is not a JSON object (%s)" % stored.fingerprint)
+            warnings.append("configuration %s stores an ION API file that is not a JSON object (%s): it is replaced"
+                            % (config.id, stored.fingerprint))
+        else:
+            reasons.append("stores another file (%s)" % stored.fingerprint)
+        if stored.client_id and stored.client_id != desired.ionapi.credentials["ci"] \
+                and target["export_method"].startswith(CLIENT_BOUND_METHOD_PREFIXES):
+            warnings.append(
+                "configuration %s (%s, %s) gets a file of another authorized app (a new client id): ION's connection point "
+                "(IMS via ION API) is bound to the old client id and must be changed to the new one in Infor ION"
+                % (config.id, printable(config.doc_type), printable(target["export_method"])))
+    set_active = None
+    if desired.active is not None and config.is_active != desired.active:
+        set_active = desired.active
+        changes.append(CHANGE_ACTIVE)
+        reasons.append("is %s" % ("inactive" if desired.active else "active"))
+    return ConfigPlan(target["doc_type"], config, stored, ACTION_UPDATE if changes else ACTION_NONE, changes, reasons or ["in sync"], target,
+                      send_file=CHANGE_ION_API in changes, set_active=set_active)
+
+
+def make_plan(desired, scope, stored):
+    """The plan (pure): `stored` maps the id of every configuration in scope to its StoredFile or None."""
+    entries, warnings = [], []
+    for doc_type in scope.doc_types:
+        configs = scope.by_type[doc_type]
+        kept, duplicates = (configs, []) if scope.chosen else collapse(configs, stored)
+        if not kept:
+            target = _target(desired, doc_type, None, True)
+            entries.append(ConfigPlan(doc_type, None, None, ACTION_CREATE, [CHANGE_CONFIGURATION], ["no Infor export of this type"],
+                                      target, send_file=True, set_active=False if desired.active is False else None))
+            continue
+        # Several exports of a type (an execution order) all carry the file; none of them is restyled on a guess.
+        restyle = len(kept) == 1
+        for config in kept:
+            entries.append(_plan_existing(desired, doc_type, config, stored.get(config.id), restyle, warnings))
+        for config, original in duplicates:
+            entries.append(ConfigPlan(doc_type, config, stored.get(config.id), ACTION_REMOVE_DUPLICATE, [CHANGE_DUPLICATE],
+                                      ["exact duplicate of configuration %s" % original.id], duplicate_of=original.id))
+    return Plan(desired, entries, warnings)
+
+
+def config_view(attrs, ionapi_view, file_fingerprint):
+    view = dict(attrs)
     view["ion_api"] = ionapi_view
-    view["fingerprint"] = fingerprint
+    view["fingerprint"] = file_fingerprint
     return view
 
 
-def _desired_attrs(desired, current, config_id):
-    return {
-        "id": config_id,
-        "title": desired.title_for(current),
-        "doc_type": desired.doc_type,
-        "export_method": desired.export_method,
-        "sub_org_id": desired.sub_org_id,
-    }
-
-
-def _current_attrs(current):
-    attrs = current.as_dict()
-    attrs.pop("is_active")
-    return attrs
+def _diff(plan):
+    """Before and after of every configuration; one diff for one configuration, a list for several."""
+    desired = plan.desired
+    diffs = []
+    for entry in plan.entries:
+        current = entry.current
+        before, after = {}, {}
+        if current is not None:
+            attrs = {"id": current.id, "title": current.title, "doc_type": current.doc_type, "export_method": current.export_method,
+                     "sub_org_id": current.sub_org_id}
+            if desired.active is not None:
+                attrs["is_active"] = current.is_active
+            before = config_view(attrs, entry.stored.view() if entry.stored is not None else None, entry.fingerprint_before)
+        if entry.action != ACTION_REMOVE_DUPLICATE:
+            attrs = dict(entry.target, id=entry.id)
+            if desired.active is not None:
+                attrs["is_active"] = entry.set_active if entry.set_active is not None else (current.is_active if current is not None else True)
+            after = config_view(attrs, redacted(desired.ionapi.credentials), desired.ionapi.fingerprint)
+        header = "configuration %s (%s)" % (entry.id if entry.id is not None else "new", printable(entry.doc_type))
+        diffs.append({"before": before, "after": after, "before_header": header, "after_header": header})
+    if len(diffs) == 1:
+        return {"before": diffs[0]["before"], "after": diffs[0]["after"]}
+    return diffs
 
 
 class Reconciler:
     """Applies one environment's desired state through a client."""
 
-    def __init__(self, client):
+    def __init__(self, client, before_first_write=None):
         self.client = client
+        self._before_first_write = before_first_write
+        self._written_yet = False
 
-    def _stored(self, config):
-        stored = self.client.download_ionapi(config.id) if config is not None else None
-        return stored, (describe_stored(stored)["fingerprint"] if stored is not None else None)
+    def _about_to_write(self):
+        if not self._written_yet:
+            self._written_yet = True
+            if self._before_first_write is not None:
+                self._before_first_write()
+
+    def _download(self, config_id):
+        data = self.client.download_ionapi(config_id)
+        if data is None:
+            return None
+        stored = StoredFile(data)
+        # A stored file's secrets must never show in an error excerpt either.
+        self.client.add_secrets(stored.secret_values())
+        return stored
+
+    # --- observe and plan -----------------------------------------------------------------------
+    def plan(self, desired):
+        """One list and one download per Infor export in scope, then the pure plan."""
+        self.client.add_secrets(desired.ionapi.secret_values())
+        scope = select_scope(desired, self.client.list_configurations())
+        stored = dict((config.id, self._download(config.id)) for config in scope.configs)
+        return make_plan(desired, scope, stored)
 
     def ensure_present(self, desired, check_mode=False, verify_connection=False):
-        self.client.add_secrets(desired.ionapi.secret_values())
-        current = self._find(desired, self.client.list_infor_exports())
-        stored, previous_fingerprint = self._stored(current)
-        action, changes = plan(desired, current, previous_fingerprint)
+        plan = self.plan(desired)
+        return self.apply(plan, check_mode=check_mode, verify_connection=verify_connection)
 
-        before = (config_view(_current_attrs(current), stored_view(stored), previous_fingerprint)
-                  if current is not None else {})
-        after_id = current.id if current is not None else None
-        after = config_view(_desired_attrs(desired, current, after_id), redacted(desired.ionapi.credentials),
-                            desired.ionapi.fingerprint)
-        result = {
-            "changed": action != ACTION_NONE,
-            "action": action,
-            "changes": changes,
-            "config_id": after_id,
+    # --- apply ------------------------------------------------------------------------------------
+    def apply(self, plan, check_mode=False, verify_connection=False):
+        result = self._result(plan)
+        if not plan.changed or check_mode:
+            return result
+        self._about_to_write()
+        written = []
+        try:
+            for entry in plan.entries:
+                if entry.action == ACTION_UPDATE:
+                    self._update(plan, entry)
+                    written.append(entry)
+            for entry in plan.entries:
+                if entry.action == ACTION_CREATE:
+                    written.append(entry)
+                    self._create(plan, entry)
+            self._read_back(plan, written)
+        except DocBitsInforError as exc:
+            if verify_connection and written:
+                # All or nothing: what this task wrote before the failure is put back.
+                raise ReconcileError("%s; %s" % (exc, self._roll_back_all(plan, written)))
+            raise
+        if verify_connection and written:
+            result["verification"] = self._verify(plan, written)
+        for entry in plan.entries:
+            if entry.action == ACTION_REMOVE_DUPLICATE:
+                self._remove_duplicate(entry)
+        return self._result(plan, result)
+
+    def _result(self, plan, result=None):
+        desired = plan.desired
+        primary = plan.primary
+        result = result if result is not None else {}
+        result.update({
+            "changed": plan.changed,
+            "action": plan.action,
+            "changes": plan.changes,
+            "config_id": primary.id if primary is not None else None,
             "fingerprint": desired.ionapi.fingerprint,
-            "previous_fingerprint": previous_fingerprint,
+            "previous_fingerprint": primary.fingerprint_before if primary is not None else None,
             "tenant": desired.ionapi.tenant,
             "app_name": desired.ionapi.app_name,
-            "diff": {"before": before, "after": after},
-        }
-        if action == ACTION_NONE or check_mode:
-            return result
-
-        previous = current
-        if action == ACTION_CREATE:
-            current = self._create(desired)
-            if current is not None:
-                # Another run (or our own lost create) made the configuration meanwhile: make it ours.
-                changes = plan(desired, current, self._stored(current)[1])[1]
-        if changes and current is not None:
-            self._write(desired, current, send_file="ion_api" in changes)
-        result["config_id"] = self._read_back(desired, current.id if current is not None else None)
-        result["diff"]["after"]["id"] = result["config_id"]
-        if verify_connection:
-            result["verification"] = self._verify(desired, result["config_id"], previous, stored, previous_fingerprint)
+            "configurations": [entry.as_dict(desired.ionapi.fingerprint) for entry in plan.entries],
+            "diff": _diff(plan),
+        })
         return result
 
-    def _verify(self, desired, config_id, previous, stored, previous_fingerprint):
-        """DocBits tries the new file; when it cannot connect, the tenant gets its previous state back."""
-        try:
-            connected, message = self.client.test_connection(config_id)
-        except DocBitsError as exc:
-            # No answer is not a "no": the file may work, so it stays, and the user is told to check it.
-            raise ReconcileError("configuration %s now carries the new file %s (it had %s), but DocBits could not test the connection (%s): "
-                                 "test it in DocBits (Test connection), or upload the previous file again"
-                                 % (config_id, desired.ionapi.fingerprint, previous_fingerprint or "none", exc))
-        if connected:
-            return {"connected": True, "message": message}
-        failure = "DocBits could not connect to Infor with the new file %s (configuration %s: %s)" % (
-            desired.ionapi.fingerprint, config_id, message)
-        try:
-            restored = self._roll_back(config_id, previous, stored, previous_fingerprint)
-        except DocBitsInforError as exc:
-            raise ReconcileError("%s, and the rollback failed (%s): configuration %s may now carry the unverified file %s instead of %s"
-                                 % (failure, exc, config_id, desired.ionapi.fingerprint, previous_fingerprint or "none"))
-        raise ReconcileError("%s; the tenant was rolled back to %s" % (failure, restored))
-
-    def _roll_back(self, config_id, previous, stored, previous_fingerprint):
-        """Put back what was there before the write (downloaded before it) and read it back; say what."""
-        if previous is None:
-            self.client.remove_configuration(config_id)
-            if any(config.id == config_id for config in self.client.list_infor_exports()):
-                raise ReconcileError("configuration %s is still listed after its removal" % config_id)
-            return "no configuration (the one created for it, %s, was removed)" % config_id
-        if stored is None:
-            raise ReconcileError("configuration %s had no ION API file before, and DocBits cannot store none" % config_id)
-        self.client.configure_infor_export(
-            export_method=previous.export_method,
-            title=previous.title,
-            doc_type=previous.doc_type,
-            sub_org_id=previous.sub_org_id,
+    def _configure(self, target, config_id, ionapi_bytes):
+        return self.client.configure_infor_export(
+            export_method=target["export_method"],
+            title=target["title"],
+            doc_type=target["doc_type"],
+            sub_org_id=target["sub_org_id"],
             config_id=config_id,
-            ionapi_bytes=stored,
-        )
-        config = next((config for config in self.client.list_infor_exports() if config.id == config_id), None)
-        if config is None or _current_attrs(config) != _current_attrs(previous):
-            raise ReconcileError("configuration %s is %s after the rollback, not %s"
-                                 % (config_id, _current_attrs(config) if config is not None else "gone", _current_attrs(previous)))
-        restored = self._stored(config)[1]
-        if restored != previous_fingerprint:
-            raise ReconcileError("configuration %s stores %s after the rollback" % (config_id, restored or "no ION API file"))
-        return "%s (configuration %s carries its previous file, title and export method again)" % (previous_fingerprint, config_id)
-
-    def _find(self, desired, configs):
-        current = find_owned_config(configs, desired.doc_type, desired.sub_org_id, desired.config_id)
-        if current is None and desired.config_id is not None:
-            raise ReconcileError("config_id %s does not exist in this DocBits organisation" % desired.config_id)
-        return current
-
-    def _write(self, desired, current, send_file=True):
-        self.client.configure_infor_export(
-            export_method=desired.export_method,
-            title=desired.title_for(current),
-            doc_type=desired.doc_type,
-            sub_org_id=desired.sub_org_id,
-            config_id=current.id if current is not None else None,
-            ionapi_bytes=desired.ionapi.content if send_file else None,
+            ionapi_bytes=ionapi_bytes,
         )
 
-    def _create(self, desired):
-        """Create, or return the configuration that appeared meanwhile. After a lost answer or a
-        refusal (a concurrent run created it first) list again before creating again: no duplicate."""
+    def _update(self, plan, entry):
+        if entry.send_file or set(entry.changes) - set((CHANGE_ACTIVE,)):
+            self._configure(entry.target, entry.id, plan.desired.ionapi.content if entry.send_file else None)
+        if entry.set_active is not None:
+            self.client.set_active(entry.id, entry.set_active)
+
+    def _create(self, plan, entry):
+        """Create; after a lost answer or a refusal list again before creating again: no duplicate of our own."""
+        known = set(item.id for item in plan.entries if item.id is not None)
         attempts = self.client.retries + 1
         for attempt in range(attempts):
             try:
-                self._write(desired, None)
-                return None
+                answer = self._configure(entry.target, None, plan.desired.ionapi.content)
             except DocBitsAuthError:
                 raise
             except DocBitsError as exc:
-                current = self._find(desired, self.client.list_infor_exports())
-                if current is not None:
-                    return current
+                appeared = self._appeared(plan, entry, known)
+                if appeared is not None:
+                    # Another run (or our own lost create) made it meanwhile: make it ours.
+                    self._adopt(plan, entry, appeared)
+                    return
                 if not isinstance(exc, DocBitsTransientError) or attempt == attempts - 1:
                     raise
                 self.client.wait_before_retry(attempt, exc)
+            else:
+                # An id in the answer spares a list: the read back downloads it directly.
+                entry.id = answer if isinstance(answer, int) and not isinstance(answer, bool) else None
+                if entry.id is not None and entry.set_active is not None:
+                    self.client.set_active(entry.id, entry.set_active)
+                return
+
+    def _appeared(self, plan, entry, known):
+        """A configuration of the entry's type that was not there when the task planned, or None."""
+        for config in sorted(self.client.list_configurations(), key=lambda item: item.id):
+            if (config.is_infor_export and config.id not in known and config.doc_type == entry.target["doc_type"]
+                    and config.sub_org_id == entry.target["sub_org_id"]):
+                return config
         return None
 
-    def _read_back(self, desired, config_id):
-        """Confirm DocBits now stores exactly the desired file and attributes; return the config id."""
-        configs = self.client.list_infor_exports()
-        if config_id is None:
-            current = find_owned_config(configs, desired.doc_type, desired.sub_org_id)
-        else:
-            current = next((config for config in configs if config.id == config_id), None)
-        if current is None:
-            raise ReconcileError("DocBits accepted the upload, but no matching configuration is listed afterwards")
-        stored, stored_fingerprint = self._stored(current)
-        if stored_fingerprint != desired.ionapi.fingerprint:
-            raise ReconcileError(
-                "DocBits accepted the upload, but configuration %s now stores %s instead of %s"
-                % (current.id, stored_fingerprint or "no ION API file", desired.ionapi.fingerprint))
-        mismatched = attribute_changes(desired, current)
-        if mismatched:
-            raise ReconcileError(
-                "DocBits accepted the upload, but configuration %s still differs in %s" % (current.id, ", ".join(mismatched)))
-        return current.id
+    def _adopt(self, plan, entry, config):
+        entry.id = config.id
+        entry.current = config
+        stored = self._download(config.id)
+        differs = [name for name in ("title", "export_method") if getattr(config, name) != entry.target[name]]
+        if differs or stored is None or stored.fingerprint != plan.desired.ionapi.fingerprint:
+            self._configure(entry.target, config.id, plan.desired.ionapi.content)
+        if entry.set_active is not None:
+            self.client.set_active(config.id, entry.set_active)
 
+    def _read_back(self, plan, written):
+        """A write counts once DocBits lists the attributes and stores the file as desired."""
+        desired = plan.desired
+        listed = None
+        if any(entry.id is None or entry.action == ACTION_UPDATE or entry.current is not None for entry in written):
+            listed = self.client.list_configurations()
+            self._find_created(plan, written, listed)
+            self._collapse_new_duplicates(plan, written, listed)
+        for entry in written:
+            stored = self._download(entry.id)
+            if stored is None and entry.action == ACTION_CREATE and listed is None:
+                # Gone at once: a concurrent run may have collapsed it onto an older identical one.
+                listed = self.client.list_configurations()
+                self._collapse_new_duplicates(plan, [entry], listed, adopt_older=True)
+                stored = self._download(entry.id)
+            fingerprint_now = stored.fingerprint if stored is not None else None
+            if fingerprint_now != desired.ionapi.fingerprint:
+                raise ReconcileError("DocBits accepted the upload, but configuration %s now stores %s instead of %s"
+                                     % (entry.id, fingerprint_now or "no ION API file", desired.ionapi.fingerprint))
+            if listed is not None:
+                config = next((item for item in listed if item.id == entry.id), None)
+                if config is None:
+                    raise ReconcileError("DocBits accepted the upload, but configuration %s is not listed afterwards" % entry.id)
+                mismatched = [name for name in ("title", "export_method", "doc_type", "sub_org_id") if getattr(config, name) != entry.target[name]]
+                if entry.set_active is not None and config.is_active != entry.set_active:
+                    mismatched.append(CHANGE_ACTIVE)
+                if mismatched:
+                    raise ReconcileError("DocBits accepted the upload, but configuration %s still differs in %s" % (entry.id, ", ".join(mismatched)))
+
+    def _find_created(self, plan, written, listed):
+        """The id of a create whose answer carried none: the new configuration of its type, oldest first."""
+        known = set(entry.id for entry in plan.entries if entry.id is not None)
+        for entry in written:
+            if entry.id is not None:
+                continue
+            new = [config for config in sorted(listed, key=lambda item: item.id)
+                   if config.is_infor_export and config.id not in known and config.doc_type == entry.target["doc_type"]
+                   and config.sub_org_id == entry.target["sub_org_id"]]
+            if not new:
+                raise ReconcileError("DocBits accepted the upload, but no matching configuration is listed afterwards")
+            entry.id = new[0].id
+            known.add(entry.id)
+            if entry.set_active is not None:
+                self.client.set_active(entry.id, entry.set_active)
+
+    def _collapse_new_duplicates(self, plan, written, listed, adopt_older=False):
+        """Exact duplicates of what this task wrote, made meanwhile by a concurrent run, go now: the oldest stays."""
+        desired = plan.desired
+        for entry in written:
+            twins = [config for config in listed if config.is_infor_export and config.id != entry.id
+                     and (config.doc_type, config.sub_org_id, config.export_method, config.title)
+                     == (entry.target["doc_type"], entry.target["sub_org_id"], entry.target["export_method"], entry.target["title"])
+                     and config.id not in set(item.id for item in plan.entries)]
+            for twin in sorted(twins, key=lambda item: item.id):
+                stored = self._download(twin.id)
+                if stored is None or stored.fingerprint != desired.ionapi.fingerprint:
+                    continue
+                duplicate = ConfigPlan(entry.doc_type, twin, stored, ACTION_REMOVE_DUPLICATE, [CHANGE_DUPLICATE],
+                                       duplicate_of=min(twin.id, entry.id))
+                if twin.id < entry.id:
+                    if not (adopt_older or entry.action == ACTION_CREATE):
+                        continue
+                    # An older identical one exists: ours is the duplicate; keep theirs.
+                    ours = ConfigPlan(entry.doc_type, None, None, ACTION_REMOVE_DUPLICATE, [CHANGE_DUPLICATE], duplicate_of=twin.id)
+                    ours.id = entry.id
+                    ours.reasons = ["exact duplicate of configuration %s, made by a concurrent run" % twin.id]
+                    entry.id, entry.current = twin.id, twin
+                    self._remove_duplicate(ours)
+                    plan.entries.append(ours)
+                    continue
+                duplicate.reasons = ["exact duplicate of configuration %s, made by a concurrent run" % entry.id]
+                self._remove_duplicate(duplicate)
+                plan.entries.append(duplicate)
+
+    def _remove_duplicate(self, entry):
+        self._about_to_write()
+        try:
+            self.client.remove_configuration(entry.id)
+        except DocBitsAuthError:
+            raise
+        except DocBitsError:
+            # A concurrent run may have removed it first: gone is what we wanted.
+            if any(config.id == entry.id for config in self.client.list_configurations()):
+                raise
+        entry.action = ACTION_REMOVE_DUPLICATE
+
+    # --- verify and roll back ---------------------------------------------------------------------
+    def _verify(self, plan, written):
+        """DocBits tries every configuration written; on any "no", every one gets its previous state back."""
+        desired = plan.desired
+        verification = {"connected": True, "message": None, "configurations": []}
+        for entry in written:
+            try:
+                connected, message = self.client.test_connection(entry.id)
+            except DocBitsError as exc:
+                # No answer is not a "no": the file may work, so it stays, and the user is told to check it.
+                raise ReconcileError(
+                    "configuration %s now carries the new file %s (it had %s), but DocBits could not test the connection (%s): "
+                    "test it in DocBits (Test connection), or upload the previous file again"
+                    % (entry.id, desired.ionapi.fingerprint, entry.fingerprint_before or "none", exc))
+            verification["configurations"].append({"id": entry.id, "connected": connected, "message": message})
+            if not connected:
+                failure = "DocBits could not connect to Infor with the new file %s (configuration %s: %s)" % (
+                    desired.ionapi.fingerprint, entry.id, printable(message))
+                raise ReconcileError("%s; %s" % (failure, self._roll_back_all(plan, written)))
+            verification["message"] = message
+        return verification
+
+    def _roll_back_all(self, plan, written):
+        restored, failures = [], []
+        for entry in written:
+            if entry.id is None:
+                continue
+            try:
+                restored.append(self._roll_back(plan, entry))
+            except DocBitsInforError as exc:
+                failures.append("configuration %s: %s" % (entry.id, exc))
+        if failures:
+            return ("the rollback failed (%s): configuration(s) may now carry the unverified file %s; rolled back: %s"
+                    % ("; ".join(failures), plan.desired.ionapi.fingerprint, "; ".join(restored) or "none"))
+        return "the tenant was rolled back to %s" % "; ".join(restored)
+
+    def _roll_back(self, plan, entry):
+        """Put back what was there before the write (downloaded before it) and read it back; say what."""
+        config_id = entry.id
+        previous = entry.current
+        if entry.action == ACTION_CREATE:
+            self.client.remove_configuration(config_id)
+            if any(config.id == config_id for config in self.client.list_configurations()):
+                raise ReconcileError("configuration %s is still listed after its removal" % config_id)
+            return "no configuration (the one created for it, %s, was removed)" % config_id
+        stored = entry.stored
+        if entry.send_file:
+            if stored is None:
+                raise ReconcileError("it had no ION API file before, and DocBits cannot store none: it carries %s"
+                                     % plan.desired.ionapi.fingerprint)
+            unusable = stored.restorable("the previous file of configuration %s" % config_id)
+            if unusable:
+                raise ReconcileError("the previous file %s is not an .ionapi file (%s), so it was not put back: configuration %s "
+                                     "carries %s" % (stored.fingerprint, unusable, config_id, plan.desired.ionapi.fingerprint))
+        if entry.send_file or set(entry.changes) - set((CHANGE_ACTIVE,)):
+            self.client.configure_infor_export(
+                export_method=previous.export_method,
+                title=previous.title,
+                doc_type=previous.doc_type,
+                sub_org_id=previous.sub_org_id,
+                config_id=config_id,
+                ionapi_bytes=stored.data if entry.send_file else None,
+            )
+        if entry.set_active is not None:
+            self.client.set_active(config_id, previous.is_active)
+        config = next((config for config in self.client.list_configurations() if config.id == config_id), None)
+        if config is None or config.as_dict() != previous.as_dict():
+            raise ReconcileError("configuration %s is %s after the rollback, not %s"
+                                 % (config_id, config.as_dict() if config is not None else "gone", previous.as_dict()))
+        now = self._download(config_id)
+        if (now.fingerprint if now is not None else None) != entry.fingerprint_before:
+            raise ReconcileError("configuration %s stores %s after the rollback" % (config_id, now.fingerprint if now else "no ION API file"))
+        return "%s (configuration %s carries its previous file, title and export method again)" % (entry.fingerprint_before, config_id)
+
+    # --- absent and describe ---------------------------------------------------------------------
     def ensure_absent(self, doc_type, sub_org_id=None, config_id=None, check_mode=False):
-        current = find_owned_config(self.client.list_infor_exports(), doc_type, sub_org_id, config_id)
+        configs = self.client.list_configurations()
+        sub_org_id = normalise_id(sub_org_id)
+        if config_id is not None:
+            owned = [config for config in [_by_id(configs, config_id)] if config is not None]
+        else:
+            owned = [config for config in configs
+                     if config.is_infor_export and config.doc_type == doc_type and config.sub_org_id == sub_org_id]
+        stored = dict((config.id, self._download(config.id)) for config in owned)
+        kept, duplicates = collapse(owned, stored)
+        # Exact duplicates are one configuration as far as the user can tell: all of them go.
+        current = find_owned_config(kept, doc_type, sub_org_id) if config_id is None else (kept[0] if kept else None)
         if current is None:
-            return {"changed": False, "action": ACTION_NONE, "changes": [], "config_id": None,
+            return {"changed": False, "action": ACTION_NONE, "changes": [], "config_id": None, "configurations": [],
                     "fingerprint": None, "previous_fingerprint": None, "diff": {"before": {}, "after": {}}}
-        stored, previous_fingerprint = self._stored(current)
+        removed = [current] + [duplicate for duplicate, original in duplicates if original.id == current.id]
+        before = stored.get(current.id)
+        attrs = dict((key, value) for key, value in current.as_dict().items() if key != "is_active")
         result = {
             "changed": True,
             "action": ACTION_DELETE,
-            "changes": ["configuration"],
+            "changes": [CHANGE_CONFIGURATION],
             "config_id": current.id,
             "fingerprint": None,
-            "previous_fingerprint": previous_fingerprint,
-            "diff": {"before": config_view(_current_attrs(current), stored_view(stored), previous_fingerprint), "after": {}},
+            "previous_fingerprint": before.fingerprint if before is not None else None,
+            "configurations": [
+                dict(config.as_dict(), fingerprint_before=stored[config.id].fingerprint if stored.get(config.id) else None,
+                     fingerprint_after=None, action=ACTION_DELETE, changes=[CHANGE_CONFIGURATION], reasons=["state=absent"])
+                for config in removed],
+            "diff": {"before": config_view(attrs, before.view() if before is not None else None,
+                                           before.fingerprint if before is not None else None), "after": {}},
         }
         if not check_mode:
-            self.client.remove_configuration(current.id)
+            self._about_to_write()
+            for config in removed:
+                self.client.remove_configuration(config.id)
         return result
 
     def describe(self, doc_type=None, sub_org_id=None):
@@ -313,7 +752,7 @@ class Reconciler:
             if sub_org_id is not None and config.sub_org_id != normalise_id(sub_org_id):
                 continue
             entry = config.as_dict()
-            stored = self.client.download_ionapi(config.id)
-            entry["ionapi"] = describe_stored(stored) if stored is not None else None
+            stored = self._download(config.id)
+            entry["ionapi"] = stored.summary() if stored is not None else None
             described.append(entry)
         return described

@@ -1,41 +1,44 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, docbits.infor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Selection and planning (pure), then the Reconciler against the DocBits simulator over HTTP."""
+"""Reconciliation: selection, the pure plan, and apply against a fake DocBits (tests/support/fake_docbits.py)
+built on a create_autospec of the real client. The client itself is tested over HTTP in test_client.py."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
 import json
-import threading
 
 import pytest
 
-from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import (
-    PATH_CONFIGURE,
-    PATH_LIST,
-    DocBitsClient,
-    DocBitsError,
-    DocBitsTransientError,
-    ExportConfig,
-)
+from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import DocBitsError, DocBitsTransientError, ExportConfig
+from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError
 from ansible_collections.docbits.infor.plugins.module_utils.ionapi import parse_ionapi
 from ansible_collections.docbits.infor.plugins.module_utils.reconcile import (
     ACTION_CREATE,
     ACTION_DELETE,
     ACTION_NONE,
+    ACTION_REMOVE_DUPLICATE,
     ACTION_UPDATE,
+    DOC_TYPES_ALL,
     Desired,
     ReconcileError,
     Reconciler,
+    StoredFile,
+    collapse,
     find_owned_config,
-    plan,
+    make_plan,
+    normalise_doc_types,
+    select_scope,
+    stored_fingerprint,
 )
-from ansible_collections.docbits.infor.tests.unit.fixtures import DELETE, dump, make_ionapi, start_simulator
+from ansible_collections.docbits.infor.tests.support.fake_docbits import FakeDocBits
+from ansible_collections.docbits.infor.tests.unit.fixtures import DELETE, dump, make_ionapi
 
 TST = parse_ionapi(dump(make_ionapi()), source="tst.ionapi")
 ROTATED = parse_ionapi(dump(make_ionapi(seed="rotated")), source="tst-rotated.ionapi")
+OTHER_APP = parse_ionapi(dump(make_ionapi(seed="other-app")), source="other-app.ionapi")
 
 
 def listed(config_id, doc_type="INVOICE", export_method="infor-idm-cloud", sub_org_id=None, is_active=True, title="DocBits_TST"):
@@ -50,6 +53,10 @@ def desired(ionapi=TST, **kwargs):
     kwargs.setdefault("doc_type", "INVOICE")
     kwargs.setdefault("export_method", "infor-idm-cloud")
     return Desired(ionapi, **kwargs)
+
+
+def stored(*ionapis):
+    return dict((index + 1, StoredFile(ionapi.content) if ionapi is not None else None) for index, ionapi in enumerate(ionapis))
 
 
 # --- find_owned_config ---------------------------------------------------------------------------
@@ -136,52 +143,6 @@ def test_config_id_of_a_non_infor_export_is_an_error():
     assert "4" in str(info.value) and "'email'" in str(info.value)
 
 
-# --- plan ---------------------------------------------------------------------------------------------
-
-def test_plan_create_when_nothing_is_owned():
-    assert plan(desired(), None, None) == (ACTION_CREATE, ["configuration"])
-
-
-def test_plan_none_when_file_and_attributes_match():
-    assert plan(desired(), listed(1), TST.fingerprint) == (ACTION_NONE, [])
-
-
-def test_plan_update_when_the_file_changed():
-    assert plan(desired(ROTATED), listed(1), TST.fingerprint) == (ACTION_UPDATE, ["ion_api"])
-
-
-def test_plan_update_when_no_file_is_stored():
-    assert plan(desired(), listed(1), None) == (ACTION_UPDATE, ["ion_api"])
-
-
-def test_plan_update_title():
-    assert plan(desired(title="DocBits TST export"), listed(1), TST.fingerprint) == (ACTION_UPDATE, ["title"])
-
-
-def test_plan_title_none_keeps_the_current_title():
-    assert plan(desired(title=None), listed(1, title="Named by hand"), TST.fingerprint) == (ACTION_NONE, [])
-
-
-def test_plan_update_export_method():
-    assert plan(desired(export_method="infor-ion-cloud"), listed(1), TST.fingerprint) == (ACTION_UPDATE, ["export_method"])
-
-
-def test_plan_update_several():
-    action, changes = plan(desired(ROTATED, title="New", export_method="infor-ion-cloud"), listed(1), TST.fingerprint)
-    assert action == ACTION_UPDATE
-    assert sorted(changes) == ["export_method", "ion_api", "title"]
-
-
-def test_plan_sub_org_id_as_int_or_text_is_the_same():
-    assert plan(desired(sub_org_id=7), listed(1, sub_org_id="7"), TST.fingerprint) == (ACTION_NONE, [])
-    assert plan(desired(sub_org_id="7"), listed(1, sub_org_id=7), TST.fingerprint) == (ACTION_NONE, [])
-
-
-def test_plan_config_id_of_another_doc_type_updates_it():
-    action, changes = plan(desired(config_id=1), listed(1, doc_type="ORDER"), TST.fingerprint)
-    assert (action, changes) == (ACTION_UPDATE, ["doc_type"])
-
-
 # --- Desired.title_for ------------------------------------------------------------------------------
 
 def test_title_for_explicit_title_wins():
@@ -205,398 +166,429 @@ def test_title_for_without_app_name_names_the_tenant():
     assert desired(nameless).title_for(None) == "Infor ION API (ACME_TST)"
 
 
-# --- Reconciler against the simulator ---------------------------------------------------------------
+# --- fingerprints of stored bytes --------------------------------------------------------------------
 
-KEY = "sim-key-0123456789abcdef"
-ORG = "acme"
+def test_stored_fingerprint_compares_parsed_json():
+    reserialised = json.dumps(TST.credentials, indent=2).encode("utf-8")
+    assert stored_fingerprint(reserialised) == stored_fingerprint(TST.content) == TST.fingerprint
+    assert stored_fingerprint(None) is None
 
+
+def test_stored_file_that_is_not_json_is_fingerprinted_by_its_bytes():
+    page = StoredFile(b"\x00not json")
+    assert (page.parsed, page.is_object) == (False, False)
+    assert page.fingerprint.startswith("sha256:") and page.fingerprint != TST.fingerprint
+    assert page.view() == "<not a JSON object: %s>" % page.fingerprint
+    assert page.summary() == {"tenant": None, "app_name": None, "fingerprint": page.fingerprint, "parsed": False}
+
+
+def test_stored_file_view_and_summary_hold_no_secret():
+    text = json.dumps([StoredFile(TST.content).view(), StoredFile(TST.content).summary()])
+    assert "ACME_TST" in text
+    for secret in TST.secret_values():
+        assert secret not in text
+
+
+def test_stored_file_restorable_only_when_it_parses_as_ionapi():
+    assert StoredFile(TST.content).restorable("old") is None
+    assert "old" in StoredFile(b'{"ti": "ACME_TST"}').restorable("old")
+
+
+# --- scope and duplicates ----------------------------------------------------------------------------
+
+def test_doc_types_normalised():
+    assert normalise_doc_types(None) is None
+    assert normalise_doc_types(["all"]) == DOC_TYPES_ALL
+    assert normalise_doc_types("all") == DOC_TYPES_ALL
+    assert normalise_doc_types(["INVOICE", "CREDIT_NOTE", "INVOICE"]) == ["INVOICE", "CREDIT_NOTE"]
+
+
+def test_scope_all_is_every_type_with_an_infor_export_of_the_sub_org():
+    configs = [listed(1), listed(2, doc_type="CREDIT_NOTE"), listed(3, doc_type="ORDER", export_method="webhook"),
+               listed(4, doc_type="DELIVERY", sub_org_id="7"), listed(5, export_method="infor-ion-cloud")]
+    scope = select_scope(desired(doc_types=["all"]), configs)
+    assert scope.doc_types == ["INVOICE", "CREDIT_NOTE"]
+    assert [config.id for config in scope.by_type["INVOICE"]] == [1, 5]
+    assert [config.id for config in select_scope(desired(doc_types="all", sub_org_id=7), configs).configs] == [4]
+
+
+def test_scope_all_without_any_infor_export_is_doc_type():
+    assert select_scope(desired(doc_types="all"), [listed(1, export_method="webhook")]).doc_types == ["INVOICE"]
+
+
+def test_scope_listed_types_and_unset_doc_types():
+    configs = [listed(1), listed(2, doc_type="CREDIT_NOTE")]
+    scope = select_scope(desired(doc_types=["CREDIT_NOTE", "ORDER"]), configs)
+    assert (scope.doc_types, [config.id for config in scope.configs]) == (["CREDIT_NOTE", "ORDER"], [2])
+    assert [config.id for config in select_scope(desired(), configs).configs] == [1]
+
+
+def test_scope_config_id_is_that_configuration_or_an_error():
+    assert [config.id for config in select_scope(desired(config_id=2), [listed(1), listed(2)]).configs] == [2]
+    with pytest.raises(ReconcileError, match="config_id 9 does not exist"):
+        select_scope(desired(config_id=9), [listed(1)])
+
+
+def test_collapse_keeps_the_oldest_of_exact_duplicates_only():
+    configs = [listed(3), listed(1), listed(2, title="Other"), listed(4), listed(5, export_method="infor-ion-cloud")]
+    files = {1: StoredFile(TST.content), 2: StoredFile(TST.content), 3: StoredFile(TST.content), 4: StoredFile(ROTATED.content),
+             5: StoredFile(TST.content)}
+    kept, duplicates = collapse(configs, files)
+    assert [config.id for config in kept] == [1, 2, 4, 5]
+    assert [(duplicate.id, original.id) for duplicate, original in duplicates] == [(3, 1)]
+
+
+# --- the plan (pure) --------------------------------------------------------------------------------
+
+def plan_for(wanted, configs, files):
+    return make_plan(wanted, select_scope(wanted, configs), files)
+
+
+def test_plan_create_when_nothing_is_owned():
+    plan = plan_for(desired(title="T"), [], {})
+    [entry] = plan.entries
+    assert (plan.action, entry.action, entry.changes, entry.id) == (ACTION_CREATE, ACTION_CREATE, ["configuration"], None)
+    assert entry.target == {"title": "T", "export_method": "infor-idm-cloud", "doc_type": "INVOICE", "sub_org_id": None}
+
+
+def test_plan_none_when_file_and_attributes_match():
+    plan = plan_for(desired(), [listed(1)], stored(TST))
+    assert (plan.changed, plan.action, plan.entries[0].reasons) == (False, ACTION_NONE, ["in sync"])
+
+
+def test_plan_update_file_title_and_method_of_a_single_configuration():
+    plan = plan_for(desired(ROTATED, title="New", export_method="infor-ion-cloud"), [listed(1)], stored(TST))
+    [entry] = plan.entries
+    assert entry.action == ACTION_UPDATE and entry.send_file
+    assert sorted(entry.changes) == ["export_method", "ion_api", "title"]
+    assert "stores another file (%s)" % TST.fingerprint in entry.reasons
+
+
+def test_plan_title_none_keeps_the_current_title():
+    assert not plan_for(desired(title=None), [listed(1, title="Named by hand")], stored(TST)).changed
+
+
+def test_plan_no_stored_file_is_an_upload():
+    [entry] = plan_for(desired(), [listed(1)], {1: None}).entries
+    assert (entry.changes, entry.reasons) == (["ion_api"], ["stores no ION API file"])
+
+
+def test_plan_sub_org_id_as_int_or_text_is_the_same():
+    assert not plan_for(desired(sub_org_id=7), [listed(1, sub_org_id="7")], stored(TST)).changed
+
+
+def test_plan_config_id_of_another_doc_type_updates_it():
+    [entry] = plan_for(desired(config_id=1), [listed(1, doc_type="ORDER")], stored(TST)).entries
+    assert (entry.action, entry.changes) == (ACTION_UPDATE, ["doc_type"])
+
+
+def test_plan_several_exports_of_a_type_all_get_the_file_and_none_is_restyled():
+    configs = [listed(1, title="IDM"), listed(2, export_method="infor-ion-cloud", title="ION"), listed(3, doc_type="CREDIT_NOTE", title="CN"),
+               listed(4, export_method="webhook")]
+    files = {1: StoredFile(ROTATED.content), 2: StoredFile(ROTATED.content), 3: StoredFile(ROTATED.content)}
+    plan = plan_for(desired(doc_types="all", title=None), configs, files)
+    assert [(entry.id, entry.action, entry.changes) for entry in plan.entries] == [
+        (1, ACTION_UPDATE, ["ion_api"]), (2, ACTION_UPDATE, ["ion_api"]), (3, ACTION_UPDATE, ["ion_api"])]
+    assert [entry.target["title"] for entry in plan.entries] == ["IDM", "ION", "CN"]
+    assert plan.entries[1].target["export_method"] == "infor-ion-cloud"
+
+
+def test_plan_title_and_method_apply_where_a_type_has_one_configuration():
+    configs = [listed(1, title="IDM"), listed(2, export_method="infor-ion-cloud", title="ION"), listed(3, doc_type="CREDIT_NOTE", title="CN")]
+    plan = plan_for(desired(doc_types="all", title="Mine"), configs, stored(TST, TST, TST))
+    assert [(entry.id, entry.changes) for entry in plan.entries] == [(1, []), (2, []), (3, ["title"])]
+
+
+def test_plan_listed_types_create_the_missing_ones():
+    plan = plan_for(desired(doc_types=["INVOICE", "CREDIT_NOTE"]), [listed(1)], stored(TST))
+    assert [(entry.doc_type, entry.action) for entry in plan.entries] == [("INVOICE", ACTION_NONE), ("CREDIT_NOTE", ACTION_CREATE)]
+    assert plan.action == ACTION_CREATE and plan.primary.id == 1
+
+
+def test_plan_collapses_exact_duplicates_to_the_oldest():
+    plan = plan_for(desired(), [listed(2), listed(1), listed(3, title="Other")], stored(TST, TST, TST))
+    duplicates = [entry for entry in plan.entries if entry.action == ACTION_REMOVE_DUPLICATE]
+    assert [(entry.id, entry.duplicate_of) for entry in duplicates] == [(2, 1)]
+    assert plan.action == ACTION_UPDATE and plan.changes == ["duplicate"]
+    # Two non-identical ones are left: legitimate, both carry the file, neither is renamed.
+    assert [entry.id for entry in plan.carriers] == [1, 3]
+
+
+def test_plan_activation():
+    plan = plan_for(desired(active=False), [listed(1), listed(2, doc_type="CREDIT_NOTE", is_active=False)], stored(TST, TST))
+    assert [(entry.id, entry.changes, entry.set_active) for entry in plan.entries] == [(1, ["is_active"], False)]
+    plan = plan_for(desired(doc_types="all", active=True), [listed(1, is_active=False), listed(2, doc_type="CREDIT_NOTE")], stored(TST, TST))
+    assert [(entry.id, entry.changes, entry.set_active) for entry in plan.entries] == [(1, ["is_active"], True), (2, [], None)]
+
+
+def test_plan_warns_about_a_broken_stored_file_and_replaces_it():
+    plan = plan_for(desired(), [listed(1)], {1: StoredFile(b"garbage")})
+    assert plan.entries[0].send_file
+    assert "not a JSON object" in plan.warnings[0] and "replaced" in plan.warnings[0]
+
+
+def test_plan_warns_when_an_ion_or_bod_export_gets_another_app():
+    configs = [listed(1, export_method="infor-ion-cloud", title="ION"), listed(2, title="IDM"), listed(3, export_method="infor-bod-onpremise",
+                                                                                                      doc_type="ORDER", title="BOD")]
+    plan = plan_for(desired(OTHER_APP, doc_types="all", title=None, export_method="infor-bod-onpremise"), configs, stored(TST, TST, TST))
+    assert len(plan.warnings) == 2
+    assert "configuration 1" in plan.warnings[0] and "client id" in plan.warnings[0]
+    assert "configuration 3" in plan.warnings[1]
+    # Same app, new secret: no warning.
+    new_secret = parse_ionapi(dump(make_ionapi(seed="rotated", ci=TST.credentials["ci"])), source="new-secret.ionapi")
+    assert not plan_for(desired(new_secret, doc_types="all", title=None, export_method="infor-bod-onpremise"), configs, stored(TST, TST, TST)).warnings
+
+
+# --- apply against the fake client -----------------------------------------------------------------------
 
 @pytest.fixture
-def sim():
-    simulator = start_simulator(api_keys={KEY: ORG})
-    yield simulator
-    simulator.stop()
+def fake():
+    return FakeDocBits()
 
 
-@pytest.fixture
-def client(sim):
-    docbits = DocBitsClient(sim.base_url, api_key=KEY, timeout=5, retries=2, environment="acme_tst")
-    yield docbits
-    docbits.close()
+def test_first_run_is_list_create_download(fake):
+    result = Reconciler(fake.client).ensure_present(desired(title="T"))
+    assert [call[0] for call in fake.calls] == ["list", "configure_infor_export", "download"]
+    assert (result["changed"], result["action"], result["config_id"]) == (True, ACTION_CREATE, 1)
+    assert fake.stored(1) == TST.credentials and fake.configs[1]["title"] == "T"
+    assert result["configurations"][0]["fingerprint_after"] == TST.fingerprint
 
 
-@pytest.fixture
-def reconciler(client):
-    return Reconciler(client)
+def test_create_without_an_id_in_the_answer_lists_again(fake):
+    fake.answers_with_id = False
+    result = Reconciler(fake.client).ensure_present(desired())
+    assert [call[0] for call in fake.calls] == ["list", "configure_infor_export", "list", "download"]
+    assert result["config_id"] == 1
 
 
-def configure_calls(simulator):
-    return [request for request in simulator.requests if request["path"] == PATH_CONFIGURE]
+def test_unchanged_costs_one_list_and_one_download_per_infor_export(fake):
+    for doc_type in ("INVOICE", "CREDIT_NOTE", "ORDER"):
+        fake.seed(doc_type=doc_type, ionapi=TST.content)
+    fake.seed(export_method="webhook")
+    result = Reconciler(fake.client).ensure_present(desired(doc_types="all"))
+    assert not result["changed"] and not fake.writes
+    assert [call[0] for call in fake.calls] == ["list", "download", "download", "download"]
+    assert [entry["action"] for entry in result["configurations"]] == [ACTION_NONE] * 3
 
 
-def stored_object(simulator, config_id):
-    return json.loads(simulator.get_config(config_id)["files"]["ION_API"])
+def test_whole_tenant_gets_the_new_file_renames_nothing_and_leaves_other_exports(fake):
+    idm = fake.seed(title="IDM", ionapi=TST.content)
+    ion = fake.seed(title="ION", export_method="infor-ion-cloud", ionapi=TST.content)
+    credit = fake.seed(doc_type="CREDIT_NOTE", title="CN", export_method="infor-ion-cloud", ionapi=TST.content)
+    hook = fake.seed(export_method="webhook", title="Hook")
+    result = Reconciler(fake.client).ensure_present(desired(ROTATED, doc_types="all", title=None), verify_connection=True)
+    assert sorted(call[1] for call in fake.ops("configure_infor_export")) == [idm, ion, credit]
+    assert all(fake.stored(config_id) == ROTATED.credentials for config_id in (idm, ion, credit))
+    assert [fake.configs[config_id]["title"] for config_id in (idm, ion, credit, hook)] == ["IDM", "ION", "CN", "Hook"]
+    assert fake.configs[credit]["export_method"] == "infor-idm-cloud"
+    assert len(fake.configs) == 4 and not fake.ops("remove_configuration")
+    assert [item["id"] for item in result["verification"]["configurations"]] == [idm, ion, credit]
+    assert isinstance(result["diff"], list) and len(result["diff"]) == 3
+    fake.forget_calls()
+    assert not Reconciler(fake.client).ensure_present(desired(ROTATED, doc_types="all", title=None))["changed"]
+    assert not fake.writes
 
 
-def assert_secret_free(result, *ionapis):
-    text = json.dumps(result)
-    for ionapi in ionapis:
-        for secret in ionapi.secret_values():
-            assert secret not in text
+def test_listed_types_each_get_one(fake):
+    result = Reconciler(fake.client).ensure_present(desired(doc_types=["INVOICE", "CREDIT_NOTE"], title="T"))
+    assert sorted(config["doc_type"] for config in fake.configs.values()) == ["CREDIT_NOTE", "INVOICE"]
+    assert [entry["action"] for entry in result["configurations"]] == [ACTION_CREATE, ACTION_CREATE]
 
 
-def seed_current(simulator, ionapi=TST, **config):
-    config.setdefault("title", "DocBits_TST")
-    config.setdefault("doc_type", "INVOICE")
-    config.setdefault("export_method", "infor-idm-cloud")
-    config.setdefault("files", {"ION_API": ionapi.content})
-    return simulator.seed(ORG, config)
+def test_check_mode_writes_nothing_and_reports_duplicates(fake):
+    fake.seed(ionapi=TST.content)
+    fake.seed(ionapi=TST.content)
+    result = Reconciler(fake.client).ensure_present(desired(ROTATED), check_mode=True)
+    assert not fake.writes and result["changed"]
+    assert [(entry["id"], entry["action"]) for entry in result["configurations"]] == [(1, ACTION_UPDATE), (2, ACTION_REMOVE_DUPLICATE)]
 
 
-def test_first_upload_creates_and_returns_the_read_back_id(sim, reconciler):
-    sim.seed(ORG, {"title": "Mail", "doc_type": "INVOICE", "export_method": "email"})
-    result = reconciler.ensure_present(desired())
-    [config] = [config for config in sim.configs(ORG) if config["export_method"] == "infor-idm-cloud"]
-    assert (result["changed"], result["action"], result["changes"]) == (True, ACTION_CREATE, ["configuration"])
-    assert result["config_id"] == config["id"]
-    assert result["diff"]["after"]["id"] == config["id"]
-    assert result["fingerprint"] == TST.fingerprint and result["previous_fingerprint"] is None
-    assert (result["tenant"], result["app_name"]) == ("ACME_TST", "DocBits_TST")
-    assert config["title"] == "DocBits_TST" and config["doc_type"] == "INVOICE"
-    assert stored_object(sim, config["id"]) == TST.credentials
-    assert sim.writes == 1 and len(configure_calls(sim)) == 1
-    assert_secret_free(result, TST)
+def test_duplicates_collapse_to_the_oldest_and_the_next_run_is_quiet(fake):
+    for _index in range(3):
+        fake.seed(ionapi=TST.content)
+    result = Reconciler(fake.client).ensure_present(desired())
+    assert sorted(fake.configs) == [1] and result["changed"] and result["config_id"] == 1
+    assert [call[1] for call in fake.ops("remove_configuration")] == [2, 3]
+    fake.forget_calls()
+    assert not Reconciler(fake.client).ensure_present(desired())["changed"]
 
 
-def test_second_run_changes_nothing_with_two_requests(sim, reconciler):
-    compact = parse_ionapi(json.dumps(make_ionapi(), separators=(",", ":")).encode("utf-8"), source="compact.ionapi")
-    config_id = reconciler.ensure_present(desired(compact))["config_id"]
-    stored = sim.get_config(config_id)["files"]["ION_API"]
-    assert stored != compact.content  # the server re-serialised it
-    sim.reset_stats()
-    result = reconciler.ensure_present(desired(compact))
-    assert (result["changed"], result["action"], result["changes"]) == (False, ACTION_NONE, [])
-    assert result["config_id"] == config_id
-    assert result["previous_fingerprint"] == result["fingerprint"] == compact.fingerprint
-    assert [(request["method"], request["path"]) for request in sim.requests] == [
-        ("POST", PATH_LIST), ("GET", "/configurations/download/%d" % config_id)]
-    assert sim.writes == 0
+def test_duplicate_removed_by_someone_else_meanwhile_is_fine(fake):
+    fake.seed(ionapi=TST.content)
+    fake.seed(ionapi=TST.content)
+
+    def removed_meanwhile():
+        del fake.configs[2]
+        raise DocBitsError("Configuration not found")
+    fake.fail("remove", removed_meanwhile)
+    result = Reconciler(fake.client).ensure_present(desired())
+    assert sorted(fake.configs) == [1] and result["changed"]
 
 
-def test_second_run_in_a_sub_org_changes_nothing(sim, reconciler):
-    config_id = reconciler.ensure_present(desired(sub_org_id=7))["config_id"]
-    assert str(sim.get_config(config_id)["sub_org_id"]) == "7"
-    sim.reset_stats()
-    assert reconciler.ensure_present(desired(sub_org_id="7"))["action"] == ACTION_NONE
-    assert sim.writes == 0
+def test_create_that_races_a_concurrent_create_collapses_in_the_same_run(fake):
+    fake.answers_with_id = False
+
+    def concurrent_create_first():
+        fake.seed(title="T", ionapi=TST.content)
+        return "apply"
+    fake.fail("configure", concurrent_create_first)
+    result = Reconciler(fake.client).ensure_present(desired(title="T"))
+    # Both creates landed; the read-back list sees them and keeps the oldest.
+    assert sorted(fake.configs) == [1] and result["config_id"] == 1
+    assert [entry["action"] for entry in result["configurations"]] == [ACTION_CREATE, ACTION_REMOVE_DUPLICATE]
 
 
-def test_rotated_secret_updates_with_the_file(sim, reconciler):
-    config_id = seed_current(sim)
-    result = reconciler.ensure_present(desired(ROTATED))
-    assert (result["changed"], result["action"], result["changes"]) == (True, ACTION_UPDATE, ["ion_api"])
-    assert result["config_id"] == config_id
-    assert result["previous_fingerprint"] == TST.fingerprint and result["fingerprint"] == ROTATED.fingerprint
-    [write] = configure_calls(sim)
-    assert write["files"] == ["ion_api"] and "config_id" in write["fields"]
-    assert stored_object(sim, config_id) == ROTATED.credentials
-    assert len(sim.configs(ORG)) == 1 and sim.writes == 1
-    assert_secret_free(result, TST, ROTATED)
+def test_lost_create_answer_creates_no_duplicate(fake):
+    fake.fail("configure", lambda: "apply then lose")
+    result = Reconciler(fake.client).ensure_present(desired())
+    assert len(fake.configs) == 1 and len(fake.ops("configure_infor_export")) == 1
+    assert result["config_id"] == 1
 
 
-def test_title_only_change_updates_without_the_file_part(sim, reconciler):
-    config_id = seed_current(sim)
-    result = reconciler.ensure_present(desired(title="DocBits TST (Infor)"))
-    assert (result["action"], result["changes"]) == (ACTION_UPDATE, ["title"])
-    [write] = configure_calls(sim)
-    assert write["files"] == []
-    assert sim.get_config(config_id)["title"] == "DocBits TST (Infor)"
-    assert sim.get_config(config_id)["files"]["ION_API"] == TST.content
+def test_create_refused_transiently_is_tried_again(fake):
+    fake.fail("configure", DocBitsTransientError("HTTP 503"))
+    Reconciler(fake.client).ensure_present(desired())
+    assert len(fake.configs) == 1 and fake.ops("wait") == [("wait", 0)]
 
 
-def test_unset_title_keeps_a_title_set_by_hand(sim, reconciler):
-    seed_current(sim, title="Named in the DocBits UI")
-    assert reconciler.ensure_present(desired(title=None))["action"] == ACTION_NONE
-    assert sim.writes == 0
-
-
-def test_check_mode_writes_nothing(sim, reconciler):
-    result = reconciler.ensure_present(desired(), check_mode=True)
-    assert (result["changed"], result["action"]) == (True, ACTION_CREATE)
-    assert sim.configs(ORG) == []
-    config_id = seed_current(sim)
-    result = reconciler.ensure_present(desired(ROTATED, title="Other"), check_mode=True)
-    assert (result["changed"], result["action"], sorted(result["changes"])) == (True, ACTION_UPDATE, ["ion_api", "title"])
-    assert sim.get_config(config_id)["files"]["ION_API"] == TST.content
-    result = reconciler.ensure_absent("INVOICE", check_mode=True)
-    assert (result["changed"], result["action"], result["config_id"]) == (True, ACTION_DELETE, config_id)
-    assert len(sim.configs(ORG)) == 1
-    assert sim.writes == 0 and configure_calls(sim) == []
-
-
-def test_ensure_absent_removes_then_finds_nothing(sim, reconciler):
-    config_id = seed_current(sim)
-    keep = seed_current(sim, doc_type="ORDER")
-    result = reconciler.ensure_absent("INVOICE")
-    assert (result["changed"], result["action"], result["config_id"]) == (True, ACTION_DELETE, config_id)
-    assert result["previous_fingerprint"] == TST.fingerprint
-    assert result["diff"]["after"] == {} and result["diff"]["before"]["id"] == config_id
-    assert_secret_free(result, TST)
-    assert [config["id"] for config in sim.configs(ORG)] == [keep]
-    sim.reset_stats()
-    result = reconciler.ensure_absent("INVOICE")
-    assert (result["changed"], result["action"], result["config_id"]) == (False, ACTION_NONE, None)
-    assert sim.writes == 0
-
-
-def test_ensure_absent_leaves_non_infor_exports_alone(sim, reconciler):
-    sim.seed(ORG, {"title": "Mail", "doc_type": "INVOICE", "export_method": "email"})
-    assert reconciler.ensure_absent("INVOICE")["action"] == ACTION_NONE
-    assert len(sim.configs(ORG)) == 1
-
-
-def test_lost_create_answer_creates_no_duplicate(sim, reconciler):
-    sim.add_fault(path=PATH_CONFIGURE, method="POST", status=503, after_apply=True, times=1)
-    result = reconciler.ensure_present(desired())
-    configs = sim.configs(ORG)
-    assert len(configs) == 1
-    assert result["action"] == ACTION_CREATE and result["config_id"] == configs[0]["id"]
-    assert len(configure_calls(sim)) == 1 and sim.writes == 1
-
-
-def test_create_cut_off_after_apply_creates_no_duplicate(sim, reconciler):
-    sim.add_fault(path=PATH_CONFIGURE, method="POST", drop="reset", after_apply=True, times=1)
-    result = reconciler.ensure_present(desired())
-    assert len(sim.configs(ORG)) == 1
-    assert result["config_id"] == sim.configs(ORG)[0]["id"]
-    assert len(configure_calls(sim)) == 1
-
-
-def test_create_refused_transiently_is_tried_again(sim, reconciler):
-    sim.add_fault(path=PATH_CONFIGURE, method="POST", status=503, times=1)
-    result = reconciler.ensure_present(desired())
-    assert len(sim.configs(ORG)) == 1 and result["config_id"] == sim.configs(ORG)[0]["id"]
-    assert [request["status"] for request in configure_calls(sim)] == [503, 200]
-
-
-def test_create_failing_every_time_gives_up(sim, reconciler):
-    sim.add_fault(path=PATH_CONFIGURE, method="POST", status=503, times=None)
+def test_create_failing_every_time_gives_up(fake):
+    fake.fail("configure", *[DocBitsTransientError("HTTP 503")] * 5)
     with pytest.raises(DocBitsTransientError):
-        reconciler.ensure_present(desired())
-    assert sim.configs(ORG) == []
-    assert len(configure_calls(sim)) == reconciler.client.retries + 1
+        Reconciler(fake.client).ensure_present(desired())
+    assert len(fake.ops("configure_infor_export")) == fake.client.retries + 1 and not fake.configs
 
 
-def test_write_not_applied_is_caught_by_the_read_back(sim, reconciler):
-    config_id = seed_current(sim)
-    sim.add_fault(path=PATH_CONFIGURE, method="POST", status=200, body={"success": True}, times=1)
+def test_write_not_applied_is_caught_by_the_read_back(fake):
+    fake.seed(ionapi=TST.content)
+    fake.fail("configure", lambda: "accepted, not applied")
+    with pytest.raises(ReconcileError, match="now stores %s instead of %s" % (TST.fingerprint, ROTATED.fingerprint)):
+        Reconciler(fake.client).ensure_present(desired(ROTATED))
+
+
+def test_before_first_write_runs_once_and_only_when_writing(fake):
+    hooked = []
+    fake.seed(ionapi=TST.content)
+    Reconciler(fake.client, before_first_write=lambda: hooked.append(1)).ensure_present(desired())
+    Reconciler(fake.client, before_first_write=lambda: hooked.append(2)).ensure_present(desired(ROTATED), check_mode=True)
+    assert hooked == []
+    Reconciler(fake.client, before_first_write=lambda: hooked.append(3)).ensure_present(desired(ROTATED, doc_types=["INVOICE", "ORDER"]))
+    assert hooked == [3]
+
+
+def test_before_first_write_may_refuse_and_then_nothing_is_written(fake):
+    fake.seed(ionapi=TST.content)
+
+    def refuse():
+        raise DocBitsInforError("the live contract lacks configure_infor_export")
+    with pytest.raises(DocBitsInforError, match="lacks"):
+        Reconciler(fake.client, before_first_write=refuse).ensure_present(desired(ROTATED))
+    assert not fake.writes
+
+
+def test_activation_switches_and_reads_back(fake):
+    fake.seed(ionapi=TST.content)
+    fake.seed(doc_type="CREDIT_NOTE", ionapi=TST.content)
+    result = Reconciler(fake.client).ensure_present(desired(doc_types="all", active=False))
+    assert [call for call in fake.writes] == [("set_active", 1), ("set_active", 2)]
+    assert not any(config["is_active"] for config in fake.configs.values())
+    assert result["changes"] == ["is_active"] and result["diff"][0]["after"]["is_active"] is False
+    fake.forget_calls()
+    assert not Reconciler(fake.client).ensure_present(desired(doc_types="all", active=False))["changed"]
+
+
+def test_created_inactive_configuration(fake):
+    Reconciler(fake.client).ensure_present(desired(active=False))
+    assert fake.configs[1]["is_active"] is False
+
+
+# --- verify and roll back ----------------------------------------------------------------------------
+
+def test_dead_file_rolls_back_every_configuration_written(fake):
+    first = fake.seed(title="IDM", ionapi=TST.content)
+    second = fake.seed(doc_type="CREDIT_NOTE", title="CN", ionapi=TST.content)
+    fake.dead_files.add(ROTATED.credentials["cs"])
     with pytest.raises(ReconcileError) as info:
-        reconciler.ensure_present(desired(ROTATED))
-    message = str(info.value)
-    assert str(config_id) in message and TST.fingerprint in message and ROTATED.fingerprint in message
-    for secret in TST.secret_values() + ROTATED.secret_values():
-        assert secret not in message
+        Reconciler(fake.client).ensure_present(desired(ROTATED, doc_types="all", title=None), verify_connection=True)
+    assert "rolled back" in str(info.value)
+    assert fake.stored(first) == TST.credentials and fake.stored(second) == TST.credentials
 
 
-def test_create_not_applied_is_caught_by_the_read_back(sim, reconciler):
-    sim.add_fault(path=PATH_CONFIGURE, method="POST", status=200, body={"success": True}, times=1)
+def test_dead_file_of_created_configurations_leaves_none(fake):
+    fake.seed(ionapi=TST.content)
+    fake.dead_files.add(ROTATED.credentials["cs"])
+    with pytest.raises(ReconcileError, match="was removed"):
+        Reconciler(fake.client).ensure_present(desired(ROTATED, doc_types=["INVOICE", "ORDER"]), verify_connection=True)
+    assert list(fake.configs) == [1] and fake.stored(1) == TST.credentials
+
+
+def test_rollback_never_restores_a_previous_file_that_is_not_an_ionapi(fake):
+    fake.seed(ionapi=b"<html>broken</html>")
+    fake.dead_files.add(ROTATED.credentials["cs"])
     with pytest.raises(ReconcileError) as info:
-        reconciler.ensure_present(desired())
-    assert "no matching configuration" in str(info.value)
+        Reconciler(fake.client).ensure_present(desired(ROTATED), verify_connection=True)
+    assert "not an .ionapi file" in str(info.value) and "carries %s" % ROTATED.fingerprint in str(info.value)
+    assert fake.stored(1) == ROTATED.credentials
+    assert len(fake.ops("configure_infor_export")) == 1
 
 
-def test_ambiguous_configurations_are_not_touched(sim, reconciler):
-    first = seed_current(sim)
-    second = seed_current(sim)
-    with pytest.raises(ReconcileError) as info:
-        reconciler.ensure_present(desired(ROTATED))
-    assert "%d, %d" % (first, second) in str(info.value)
-    assert sim.writes == 0 and configure_calls(sim) == []
-    assert reconciler.ensure_present(desired(config_id=second))["action"] == ACTION_NONE
+def test_failed_write_midway_with_verification_rolls_back_what_was_written(fake):
+    fake.seed(title="IDM", ionapi=TST.content)
+    fake.seed(doc_type="CREDIT_NOTE", title="CN", ionapi=TST.content)
+    fake.fail("configure", lambda: "apply", DocBitsError("DocBits refused the request"))
+    with pytest.raises(ReconcileError, match="rolled back"):
+        Reconciler(fake.client).ensure_present(desired(ROTATED, doc_types="all", title=None), verify_connection=True)
+    assert fake.stored(1) == TST.credentials and fake.stored(2) == TST.credentials
 
 
-def test_unknown_config_id_is_an_error(sim, reconciler):
-    seed_current(sim)
-    with pytest.raises(ReconcileError) as info:
-        reconciler.ensure_present(desired(config_id=999))
-    assert "999" in str(info.value)
-    assert sim.writes == 0
+def test_connection_that_cannot_be_tested_keeps_the_new_file_and_says_so(fake):
+    fake.seed(ionapi=TST.content)
+    fake.fail("test_connection", DocBitsTransientError("no answer"))
+    with pytest.raises(ReconcileError, match="could not test the connection"):
+        Reconciler(fake.client).ensure_present(desired(ROTATED), verify_connection=True)
+    assert fake.stored(1) == ROTATED.credentials
 
 
-def test_diff_holds_fingerprints_not_secrets(sim, reconciler):
-    seed_current(sim)
-    result = reconciler.ensure_present(desired(ROTATED), check_mode=True)
-    before, after = result["diff"]["before"], result["diff"]["after"]
-    assert before["fingerprint"] == TST.fingerprint and after["fingerprint"] == ROTATED.fingerprint
-    for key in ("cs", "saak", "sask"):
-        assert before["ion_api"][key].startswith("<secret sha256:")
-        assert after["ion_api"][key].startswith("<secret sha256:")
-        assert before["ion_api"][key] != after["ion_api"][key]
-    assert before["ion_api"]["ci"] == TST.credentials["ci"] and after["ion_api"]["ci"] == ROTATED.credentials["ci"]
-    assert_secret_free(result, TST, ROTATED)
+def test_unchanged_tenant_is_not_tested(fake):
+    fake.seed(ionapi=TST.content)
+    Reconciler(fake.client).ensure_present(desired(), verify_connection=True)
+    assert not fake.ops("test_connection")
 
 
-def test_diff_of_an_unreadable_stored_file(sim, reconciler):
-    seed_current(sim, files={"ION_API": b"not json at all " + TST.credentials["cs"].encode("ascii")})
-    result = reconciler.ensure_present(desired(), check_mode=True)
-    assert result["action"] == ACTION_UPDATE
-    assert result["diff"]["before"]["ion_api"].startswith("<not a JSON object: sha256:")
-    assert_secret_free(result, TST)
+# --- absent and describe ---------------------------------------------------------------------------------
+
+def test_absent_removes_the_configuration_and_its_exact_duplicates(fake):
+    fake.seed(ionapi=TST.content)
+    fake.seed(ionapi=TST.content)
+    fake.seed(export_method="webhook")
+    result = Reconciler(fake.client).ensure_absent("INVOICE", check_mode=True)
+    assert result["action"] == ACTION_DELETE and not fake.writes
+    Reconciler(fake.client).ensure_absent("INVOICE")
+    assert [config["export_method"] for config in fake.configs.values()] == ["webhook"]
+    assert Reconciler(fake.client).ensure_absent("INVOICE")["action"] == ACTION_NONE
 
 
-def test_describe_summarises_without_secrets(sim, reconciler):
-    config_id = seed_current(sim)
-    bare = seed_current(sim, doc_type="ORDER", files={})
-    described = reconciler.describe()
-    assert [entry["id"] for entry in described] == [config_id, bare]
+def test_absent_with_two_different_configurations_asks_for_config_id(fake):
+    fake.seed(ionapi=TST.content)
+    fake.seed(ionapi=ROTATED.content)
+    with pytest.raises(ReconcileError, match="set config_id"):
+        Reconciler(fake.client).ensure_absent("INVOICE")
+    assert not fake.writes
+
+
+def test_describe_summarises_without_secrets(fake):
+    fake.seed(ionapi=TST.content)
+    fake.seed(doc_type="ORDER")
+    described = Reconciler(fake.client).describe()
     assert described[0]["ionapi"]["fingerprint"] == TST.fingerprint and described[1]["ionapi"] is None
-    assert [entry["id"] for entry in reconciler.describe(doc_type="ORDER")] == [bare]
-    assert_secret_free(described, TST)
+    assert [entry["id"] for entry in Reconciler(fake.client).describe(doc_type="ORDER")] == [2]
+    for secret in TST.secret_values():
+        assert secret not in json.dumps(described)
 
 
-def test_configuration_without_a_stored_file_gets_one(sim, reconciler):
-    config_id = seed_current(sim, files={})
-    result = reconciler.ensure_present(desired())
-    assert (result["action"], result["changes"], result["previous_fingerprint"]) == (ACTION_UPDATE, ["ion_api"], None)
-    assert result["diff"]["before"]["ion_api"] is None
-    assert stored_object(sim, config_id) == TST.credentials
-
-
-def test_export_method_change_to_on_premises(sim, reconciler):
-    config_id = seed_current(sim)
-    result = reconciler.ensure_present(desired(export_method="infor-ion-onpremise"))
-    assert (result["action"], result["changes"]) == (ACTION_UPDATE, ["export_method"])
-    config = sim.get_config(config_id)
-    assert (config["export_method"], config["on_permise"]) == ("infor-ion-onpremise", True)
-
-
-def test_another_sub_org_gets_its_own_configuration(sim, reconciler):
-    main = seed_current(sim)
-    result = reconciler.ensure_present(desired(ROTATED, sub_org_id=7))
-    assert result["action"] == ACTION_CREATE and result["config_id"] != main
-    assert stored_object(sim, main) == TST.credentials
-    assert stored_object(sim, result["config_id"]) == ROTATED.credentials
-
-
-def test_create_refused_because_a_concurrent_run_created_first_converges(sim, reconciler):
-    rival = parse_ionapi(dump(make_ionapi("ACME_TST", seed="rival")), "rival.ionapi")
-    seeded = seed_current(sim, ionapi=rival)
-    # The first listing misses the rival's configuration, as if it was created right after it.
-    sim.add_fault(path=PATH_LIST, status=200, body={"success": True, "data": []}, times=1)
-    result = reconciler.ensure_present(desired())
-    infor = [config for config in sim.configs(ORG) if config["export_method"].startswith("infor-")]
-    assert [config["id"] for config in infor] == [seeded]
-    assert result["config_id"] == seeded
-    assert stored_object(sim, seeded) == TST.credentials
-
-
-def test_two_runs_at_once_end_with_one_configuration_carrying_the_file(sim):
-    outcomes = []
-
-    def run():
-        docbits = DocBitsClient(sim.base_url, api_key=KEY, timeout=5, retries=2)
-        try:
-            outcomes.append(Reconciler(docbits).ensure_present(desired()))
-        finally:
-            docbits.close()
-
-    threads = [threading.Thread(target=run) for _index in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    infor = [config for config in sim.configs(ORG) if config["export_method"].startswith("infor-")]
-    assert len(outcomes) == 2
-    assert len(infor) == 1
-    assert {outcome["config_id"] for outcome in outcomes} == {infor[0]["id"]}
-    assert stored_object(sim, infor[0]["id"]) == TST.credentials
-
-
-# --- verify_connection: DocBits tests the new file; when it cannot connect, the tenant is rolled back ---
-
-def test_verified_upload_reports_the_connection(sim, reconciler):
-    seed_current(sim)
-    result = reconciler.ensure_present(desired(ROTATED), verify_connection=True)
-    assert result["verification"] == {"connected": True, "message": "Connection OK"}
-    assert [request["path"] for request in sim.requests].count("/configurations/test_infor_connection") == 1
-
-
-def test_dead_file_is_rolled_back_to_the_previous_file_and_title(sim, reconciler):
-    config_id = seed_current(sim, title="Kept title")
-    before = sim.get_config(config_id)["files"]["ION_API"]
-    sim.mark_dead(ion_api=ROTATED.credentials)
-    with pytest.raises(ReconcileError) as caught:
-        reconciler.ensure_present(desired(ROTATED, title="New title"), verify_connection=True)
-    message = str(caught.value)
-    assert "DocBits could not connect to Infor with the new file %s" % ROTATED.fingerprint in message
-    assert "the tenant was rolled back to %s (configuration %d carries its previous file, title" % (TST.fingerprint, config_id) in message
-    config = sim.get_config(config_id)
-    assert config["files"]["ION_API"] == before and config["title"] == "Kept title"
-    assert_secret_free({"msg": message}, TST, ROTATED)
-
-
-def test_dead_file_is_rolled_back_to_the_previous_export_method(sim, reconciler):
-    config_id = seed_current(sim, export_method="infor-ion-cloud")
-    sim.mark_dead(ion_api=ROTATED.credentials)
-    with pytest.raises(ReconcileError):
-        reconciler.ensure_present(desired(ROTATED, export_method="infor-idm-cloud", config_id=config_id), verify_connection=True)
-    config = sim.get_config(config_id)
-    assert config["export_method"] == "infor-ion-cloud" and json.loads(config["files"]["ION_API"]) == TST.credentials
-
-
-def test_connection_that_cannot_be_tested_keeps_the_new_file_and_says_so(sim, reconciler):
-    config_id = seed_current(sim)
-    sim.add_fault(path="/configurations/test_infor_connection", status=503, times=None)
-    with pytest.raises(ReconcileError) as caught:
-        reconciler.ensure_present(desired(ROTATED), verify_connection=True)
-    message = str(caught.value)
-    assert "configuration %d now carries the new file %s (it had %s), but DocBits could not test the connection" % (
-        config_id, ROTATED.fingerprint, TST.fingerprint) in message
-    assert stored_object(sim, config_id) == ROTATED.credentials and sim.writes == 1
-
-
-def test_dead_file_of_a_new_configuration_leaves_none(sim, reconciler):
-    sim.mark_dead(ion_api=TST.credentials)
-    with pytest.raises(ReconcileError) as caught:
-        reconciler.ensure_present(desired(), verify_connection=True)
-    assert "rolled back to no configuration (the one created for it, 1, was removed)" in str(caught.value)
-    assert sim.configs(ORG) == []
-
-
-class RollbackRefusingClient(DocBitsClient):
-    """The real client, except that DocBits refuses every write after the first (the upload)."""
-
-    writes = 0
-
-    def configure_infor_export(self, *args, **kwargs):
-        self.writes += 1
-        if self.writes > 1:
-            raise DocBitsError("DocBits answered HTTP 400 at POST %s: refused" % PATH_CONFIGURE)
-        return super().configure_infor_export(*args, **kwargs)
-
-
-def test_failed_rollback_says_what_the_tenant_may_carry(sim):
-    config_id = seed_current(sim)
-    sim.mark_dead(ion_api=ROTATED.credentials)
-    refusing = RollbackRefusingClient(sim.base_url, api_key=KEY, timeout=5, retries=0)
-    with pytest.raises(ReconcileError) as caught:
-        Reconciler(refusing).ensure_present(desired(ROTATED), verify_connection=True)
-    message = str(caught.value)
-    assert "the rollback failed (DocBits answered HTTP 400" in message
-    assert "configuration %d may now carry the unverified file %s instead of %s" % (config_id, ROTATED.fingerprint, TST.fingerprint) in message
-    assert stored_object(sim, config_id) == ROTATED.credentials
-
-
-def test_unchanged_tenant_is_not_tested(sim, reconciler):
-    seed_current(sim)
-    sim.reset_stats()
-    result = reconciler.ensure_present(desired(), verify_connection=True)
-    assert result["action"] == ACTION_NONE and "verification" not in result
-    assert len(sim.requests) == 2
-
-
-def test_check_mode_tests_nothing(sim, reconciler):
-    seed_current(sim)
-    sim.mark_dead(ion_api=ROTATED.credentials)
-    result = reconciler.ensure_present(desired(ROTATED), check_mode=True, verify_connection=True)
-    assert result["action"] == ACTION_UPDATE and "verification" not in result and sim.writes == 0
+def test_results_hold_no_secret(fake):
+    fake.seed(ionapi=TST.content)
+    result = Reconciler(fake.client).ensure_present(desired(ROTATED), check_mode=True)
+    text = json.dumps(result)
+    for secret in TST.secret_values() + ROTATED.secret_values():
+        assert secret not in text
+    assert result["diff"]["before"]["fingerprint"] == TST.fingerprint and result["diff"]["after"]["fingerprint"] == ROTATED.fingerprint
