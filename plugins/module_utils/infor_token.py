@@ -14,13 +14,22 @@ __metaclass__ = type
 import base64
 import json
 
-from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import HAS_REQUESTS, redact, transport_reason
-from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError
-
-if HAS_REQUESTS:
-    import requests
+from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, printable
+from ansible_collections.docbits.infor.plugins.module_utils.transport import (
+    KIB,
+    AnswerTooLarge,
+    ClearTextRefused,
+    NoAnswer,
+    RedirectRefused,
+    TLSFailure,
+    Transport,
+    TransportError,
+    size_text,
+)
 
 EXCERPT_CHARS = 120
+# A token answer is a few KiB (a JWT and its expiry); anything far larger is not one.
+TOKEN_ANSWER_CAP = 64 * KIB
 CLIENT_AUTH_BODY = "body"
 CLIENT_AUTH_BASIC = "basic"
 
@@ -54,22 +63,25 @@ class TokenCheck:
         self.ionapi = ionapi
         self.source = source or "the .ionapi file"
         self.timeout = timeout
-        self.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
+        self.validate_certs = validate_certs
+        self.ca_path = ca_path
         credentials = ionapi.credentials
         self.token_url = credentials["pu"] + credentials["ot"]
         self.revoke_url = credentials["pu"] + credentials["or"] if credentials.get("or") else None
         self.client = (credentials["ci"], credentials["cs"])
         self.grant = {"grant_type": "password", "username": credentials["saak"], "password": credentials["sask"]}
-        self.secrets = list(ionapi.secret_values())
         self.warnings = []
+        # Never retried: a token issued for a lost answer could not be revoked.
+        self.transport = Transport(timeout=timeout, retries=0, validate_certs=validate_certs, ca_path=ca_path,
+                                   headers={"Accept": "application/json"}, secrets=ionapi.secret_values())
 
     def run(self):
-        with requests.Session() as session:
-            response, client_auth = self._request_token(session)
+        with self.transport:
+            response, client_auth = self._request_token()
             answer = self._token_answer(response)
-            self.secrets.extend(value for value in (answer["access_token"], answer.get("refresh_token")) if value)
+            self.transport.add_secrets((answer["access_token"], answer.get("refresh_token")))
             # Revoked first: a token of the wrong tenant is still a live token.
-            revoked = self._revoke(session, answer, client_auth)
+            revoked = self._revoke(answer, client_auth)
             tenant_claim = self._check_tenant(answer["access_token"])
         return {
             "token_endpoint": self.token_url,
@@ -83,29 +95,39 @@ class TokenCheck:
         }
 
     def _error(self, reason, advice):
-        return TokenCheckError("%s: no token from %s: %s; %s" % (self.source, self.token_url, reason, advice))
+        return TokenCheckError("%s: no token from %s: %s; %s" % (self.source, printable(self.token_url), reason, advice))
 
-    def _post(self, session, url, data, basic):
+    def _post(self, url, data, basic):
         try:
-            # verify per request: a session-level value loses to REQUESTS_CA_BUNDLE from the environment.
-            return session.post(url, data=data, auth=self.client if basic else None, timeout=self.timeout, verify=self.verify,
-                                headers={"Accept": "application/json"}, allow_redirects=False)
-        except requests.exceptions.SSLError as exc:
-            raise self._error("TLS failure (%s)" % self._excerpt(transport_reason(exc)),
+            return self.transport.request("POST", url, retry=False, cap=TOKEN_ANSWER_CAP, data=data, basic_auth=self.client if basic else None)
+        except TLSFailure as exc:
+            raise self._error("TLS failure (%s)" % exc.reason,
                               "set ca_path to the CA bundle that signs the server's certificate (a TLS-inspecting proxy has its own), "
                               "and check the system clock")
-        except requests.exceptions.Timeout:
-            raise self._error("no answer within %d s" % self.timeout, "check the network path and the proxy settings (HTTPS_PROXY, NO_PROXY)")
-        except requests.exceptions.RequestException as exc:
-            raise self._error("cannot connect (%s)" % self._excerpt(transport_reason(exc)),
+        except NoAnswer as exc:
+            if exc.timed_out:
+                raise self._error("no answer within %d s" % self.timeout, "check the network path and the proxy settings (HTTPS_PROXY, NO_PROXY)")
+            raise self._error("cannot connect (%s)" % exc.reason,
+                              "check pu in the file, the network path and the proxy settings (HTTPS_PROXY, NO_PROXY)")
+        except RedirectRefused as exc:
+            raise self._error("the answer is a redirect (HTTP %d) to %s, never followed: the credentials go nowhere else"
+                              % (exc.status, exc.location_origin or "an address it does not give"),
+                              "check pu and ot in the file: they must name Infor's token endpoint itself")
+        except AnswerTooLarge as exc:
+            raise self._error("the answer is larger than %s, far more than a token" % size_text(exc.cap),
+                              "a proxy or a login page answered: check pu in the file and the proxy settings (HTTPS_PROXY, NO_PROXY)")
+        except ClearTextRefused as exc:
+            raise self._error(exc.reason, "check pu in the file: Infor's token endpoint is an https:// address")
+        except TransportError as exc:
+            raise self._error("cannot connect (%s)" % exc.reason,
                               "check pu in the file, the network path and the proxy settings (HTTPS_PROXY, NO_PROXY)")
 
-    def _request_token(self, session):
+    def _request_token(self):
         """Client credentials in the body first; an unknown server may accept only HTTP Basic, so one retry with it."""
         body = dict(self.grant, client_id=self.client[0], client_secret=self.client[1])
-        response = self._post(session, self.token_url, body, basic=False)
-        if self._oauth_error(response) == "invalid_client" or response.status_code == 401:
-            response = self._post(session, self.token_url, self.grant, basic=True)
+        response = self._post(self.token_url, body, basic=False)
+        if self._oauth_error(response) == "invalid_client" or response.status == 401:
+            response = self._post(self.token_url, self.grant, basic=True)
             return response, CLIENT_AUTH_BASIC
         return response, CLIENT_AUTH_BODY
 
@@ -122,7 +144,7 @@ class TokenCheck:
         return str(body.get("error")) if body and body.get("error") else None
 
     def _token_answer(self, response):
-        status, error = response.status_code, self._oauth_error(response)
+        status, error = response.status, self._oauth_error(response)
         if error == "invalid_client":
             raise self._error("the client id and secret were refused (invalid_client, HTTP %d)" % status,
                               "the app's secret was changed, or the app deleted or disabled: " + REDOWNLOAD)
@@ -138,7 +160,7 @@ class TokenCheck:
                               "check pu and ot in the file; " + REDOWNLOAD)
         body = self._json(response)
         if body is None:
-            raise self._error("the answer is not a token but %s: %s" % (response.headers.get("Content-Type") or "untyped", self._excerpt(response.text)),
+            raise self._error("the answer is not a token but %s: %s" % (printable(response.media_type or "untyped"), self._excerpt(response.text)),
                               "a proxy or a login page answered: check pu in the file and the proxy settings")
         missing = [key for key in ("access_token", "token_type", "expires_in") if not body.get(key)]
         if missing:
@@ -158,10 +180,11 @@ class TokenCheck:
         if claimed != self.ionapi.tenant:
             raise TokenCheckError(
                 "%s: the token from %s is for tenant '%s', but the file says ti '%s': the file was edited or mixes two "
-                "downloads; download the credentials again for this tenant" % (self.source, self.token_url, claimed, self.ionapi.tenant))
+                "downloads; download the credentials again for this tenant" % (
+                    self.source, printable(self.token_url), printable(claimed), printable(self.ionapi.tenant)))
         return "matched"
 
-    def _revoke(self, session, answer, client_auth):
+    def _revoke(self, answer, client_auth):
         if not self.revoke_url:
             self.warnings.append("%s: no revoke path (or) in the file: the test token expires by itself in %d s" % (self.source, answer["expires_in"]))
             return False
@@ -175,19 +198,18 @@ class TokenCheck:
                 form.update(client_id=self.client[0], client_secret=self.client[1])
             try:
                 # The client authenticates as it did for the token: a server may accept only that way.
-                response = session.post(self.revoke_url, data=form, auth=self.client if basic else None,
-                                        timeout=self.timeout, verify=self.verify, allow_redirects=False)
-                status = response.status_code
-            except requests.exceptions.RequestException as exc:
-                status = self._excerpt(transport_reason(exc))
+                status = self.transport.request("POST", self.revoke_url, retry=False, cap=TOKEN_ANSWER_CAP, data=form,
+                                                basic_auth=self.client if basic else None).status
+            except TransportError as exc:
+                status = exc.reason
             if status != 200:
                 revoked = False
-                self.warnings.append("%s: the test %s was not revoked at %s (%s); it expires by itself" % (self.source, hint, self.revoke_url, status))
+                self.warnings.append("%s: the test %s was not revoked at %s (%s); it expires by itself" % (
+                    self.source, hint, printable(self.revoke_url), status))
         return revoked
 
     def _excerpt(self, text):
-        text = " ".join(redact(text or "", self.secrets).split())
-        return text[:EXCERPT_CHARS] + ("..." if len(text) > EXCERPT_CHARS else "")
+        return self.transport.excerpt(text, EXCERPT_CHARS)
 
 
 def check_token(ionapi, source=None, validate_certs=True, ca_path=None, timeout=30):

@@ -1,0 +1,571 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, docbits.infor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one HTTP transport of both clients (DocBits, and Infor's token endpoint).
+
+It owns what no caller may get wrong on its own: TLS settings given per request, no redirect
+ever followed, clear text only on this machine, a deadline over each whole request, answers
+read with a size cap, the retry policy, and redaction of secrets in everything it reports.
+It knows nothing of DocBits or Infor: callers phrase its errors for their users.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import base64
+import ipaddress
+import json
+import os
+import random
+import re
+import socket
+import threading
+import time
+import traceback
+from urllib.parse import quote, quote_plus, urljoin, urlsplit
+
+from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, OptionError, printable
+
+try:
+    import requests
+    from requests.adapters import HTTPAdapter
+    from requests.utils import get_environ_proxies, select_proxy
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+    from urllib3.exceptions import HTTPError as Urllib3HTTPError
+    from urllib3.util.retry import Retry
+except ImportError:
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+    HTTPAdapter = HTTPConnection = HTTPSConnection = HTTPConnectionPool = HTTPSConnectionPool = object
+else:
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+
+KIB = 1024
+MIB = 1024 * KIB
+DEFAULT_ANSWER_CAP = 1 * MIB
+# An error answer is only excerpted: its head is enough.
+ERROR_ANSWER_CAP = 64 * KIB
+CHUNK_BYTES = 16 * KIB
+EXCERPT_CHARS = 160
+REDACTED = "<redacted>"
+# Pieces of a secret split at whitespace that are this long are redacted on their own.
+SECRET_PIECE_CHARS = 8
+DEFAULT_PORTS = {"http": 80, "https": 443}
+LOOPBACK_NAMES = ("localhost",)
+
+
+class RetryPolicy:
+    """When a request is tried again and how long to wait first: the one home of these numbers.
+
+    The transport retries with it, and so do callers that retry on their own (a create, which
+    must list again before another try)."""
+
+    def __init__(self, statuses, backoff_factor, backoff_max, jitter, retry_after_cap):
+        self.statuses = tuple(statuses)
+        self.backoff_factor = backoff_factor
+        self.backoff_max = backoff_max
+        self.jitter = jitter
+        self.retry_after_cap = retry_after_cap
+
+    def is_transient(self, status):
+        return status in self.statuses
+
+    def backoff(self, attempt):
+        """The pause after failed try number `attempt` (0 for the first), before jitter."""
+        return min(self.backoff_max, self.backoff_factor * (2 ** attempt))
+
+    def delay(self, attempt, retry_after=None):
+        """Seconds to wait after failed try `attempt`: the server's Retry-After (capped) when given, else backoff; plus jitter."""
+        base = self.backoff(attempt) if retry_after is None else min(retry_after, self.retry_after_cap)
+        return base + random.uniform(0, self.jitter)
+
+    def retry_after(self, headers):
+        """Retry-After of an answer in seconds (a number or an HTTP date), capped; None when absent or unreadable."""
+        value = headers.get("Retry-After")
+        if not value:
+            return None
+        try:
+            seconds = Retry(0).parse_retry_after(value)
+        except Urllib3HTTPError:
+            return None
+        return min(seconds, self.retry_after_cap)
+
+
+RETRY_POLICY = RetryPolicy(statuses=(429, 500, 502, 503, 504), backoff_factor=0.5, backoff_max=8.0, jitter=0.25, retry_after_cap=30.0)
+
+
+# --- errors --------------------------------------------------------------------------------------
+
+class TransportError(DocBitsInforError):
+    """No usable answer; `reason` is secret-free and printable, and says what happened."""
+
+    def __init__(self, reason):
+        self.reason = reason
+        super().__init__(reason)
+
+
+class TLSFailure(TransportError):
+    """The TLS handshake or the certificate check failed: final, nothing reached the server."""
+
+
+class NoAnswer(TransportError):
+    """Refused, reset, timed out or past its deadline after every try; a write may have been applied."""
+
+    def __init__(self, reason, timed_out=False):
+        self.timed_out = timed_out
+        self.tries = 1
+        super().__init__(reason)
+
+
+class RedirectRefused(TransportError):
+    """A 3xx answer: never followed, so nothing reaches another origin."""
+
+    def __init__(self, status, location_origin):
+        self.status = status
+        self.location_origin = location_origin
+        super().__init__("HTTP %d redirect to %s, not followed" % (status, location_origin or "an address it does not give"))
+
+
+class AnswerTooLarge(TransportError):
+    """The answer exceeds the cap of its kind; it was not read whole."""
+
+    def __init__(self, cap):
+        self.cap = cap
+        super().__init__("the answer is larger than %s" % size_text(cap))
+
+
+class ClearTextRefused(TransportError):
+    """http:// off this machine: credentials would travel in clear text."""
+
+
+def size_text(size):
+    for unit, name in ((MIB, "MiB"), (KIB, "KiB")):
+        if size >= unit and size % unit == 0:
+            return "%d %s" % (size // unit, name)
+    return "%d bytes" % size
+
+
+# --- checks made before any request ---------------------------------------------------------------
+
+def is_loopback(host):
+    host = (host or "").strip("[]").lower()
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def has_whitespace_or_control(text):
+    return any(char.isspace() or not char.isprintable() for char in text)
+
+
+def origin_of(url):
+    """scheme://host:port of `url`, printable; never its user, path or query."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = "[%s]" % host
+    try:
+        port = parts.port or DEFAULT_PORTS.get(parts.scheme)
+    except ValueError:
+        port = None
+    return printable("%s://%s%s" % (parts.scheme, host, ":%d" % port if port else ""))
+
+
+def clear_text_problem(url):
+    """Why `url` must not be used because it is clear text off this machine, or None."""
+    parts = urlsplit(url)
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        return ("plain http:// to a host that is not this machine would carry the credentials in clear text "
+                "(http:// is accepted for 127.0.0.1, ::1 and localhost only); use https://")
+    return None
+
+
+def check_url(url, option):
+    """A base URL option: absolute http(s), no credentials, whitespace, control characters, query or
+    fragment, and https unless it is this machine. The value is never echoed: it may carry a password."""
+    url = url or ""
+    if has_whitespace_or_control(url):
+        raise OptionError("%s must not contain whitespace or control characters (line breaks, tabs): remove them" % option)
+    parts = urlsplit(url)
+    if "@" in parts.netloc or "@" in url.split("/")[0]:
+        raise OptionError("%s must not carry credentials; use api_key" % option)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise OptionError(
+            "%s must be an absolute https URL such as https://api.docbits.com (got %s)"
+            % (option, "an empty value" if not url else "scheme '%s'" % printable(parts.scheme) if parts.scheme else "no scheme"))
+    try:
+        parts.port  # pylint: disable=pointless-statement
+    except ValueError:
+        raise OptionError("%s has a port that is not a number from 0 to 65535" % option)
+    if parts.query or parts.fragment:
+        raise OptionError("%s must be a base URL without query or fragment" % option)
+    problem = clear_text_problem(url)
+    if problem:
+        raise OptionError("%s: %s" % (option, problem))
+
+
+def check_credential(value, option, what):
+    """An API key or token: printable ASCII without whitespace or control characters.
+
+    The value is never echoed, not even escaped: its hints come from its shape alone."""
+    if value is None:
+        return
+    if not value.strip():
+        raise OptionError("%s is empty; set it to the %s" % (option, what))
+    if re.match(r"(?i)\s*bearer\s", value):
+        raise OptionError("%s starts with 'Bearer ': paste the key alone, the collection adds what DocBits needs" % option)
+    stripped = value.rstrip("\r\n")
+    if stripped != value and not has_whitespace_or_control(stripped) and stripped.isascii():
+        raise OptionError(
+            "%s ends with a line break: a YAML block scalar '|' adds one (use '|-'), or strip the value where it is stored" % option)
+    if has_whitespace_or_control(value) or not value.isascii():
+        raise OptionError(
+            "%s contains whitespace, control or non-ASCII characters: paste the %s alone, exactly as it was shown" % (option, what))
+
+
+def check_transport(params):
+    """The transport options of a task (timeout, retries, ca_path), refused before any request."""
+    if params["timeout"] <= 0:
+        raise OptionError("timeout must be a positive number of seconds")
+    if params.get("retries") is not None and params["retries"] < 0:
+        raise OptionError("retries must be 0 or more")
+    if params.get("ca_path") and not os.path.isfile(params["ca_path"]):
+        raise OptionError("ca_path '%s': no such file (a PEM bundle of certificate authorities)" % printable(params["ca_path"]))
+
+
+# --- redaction ----------------------------------------------------------------------------------
+
+def secret_forms(secret):
+    """Every form in which `secret` may show up in text: as is, stripped, escaped (repr, JSON,
+    printable), URL- or form-encoded, base64, and its longer pieces when it holds whitespace."""
+    forms = set((secret, secret.strip(), quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1], repr(secret)[1:-1],
+                 secret.encode("unicode_escape").decode("ascii"), printable(secret)))
+    encoded = secret.encode("utf-8")
+    for b64 in (base64.b64encode(encoded), base64.urlsafe_b64encode(encoded)):
+        forms.update((b64.decode("ascii"), b64.decode("ascii").rstrip("=")))
+    forms.update(piece for piece in re.split(r"[\s\x00-\x1f\x7f]+", secret) if len(piece) >= SECRET_PIECE_CHARS)
+    return set(form for form in forms if form)
+
+
+def redact(text, secrets):
+    """`text` with every form of every secret replaced by <redacted>."""
+    forms = set()
+    for secret in secrets:
+        if secret:
+            forms.update(secret_forms(secret))
+    # Longest first: a shorter form inside a longer one must not leave the rest of it behind.
+    for form in sorted(forms, key=len, reverse=True):
+        text = text.replace(form, REDACTED)
+    return text
+
+
+def excerpt(text, secrets, limit=EXCERPT_CHARS):
+    """A short, one-line, printable and secret-free excerpt of untrusted text (markup tags dropped)."""
+    text = re.sub(r"<[^>]*>", " ", text or "")
+    text = " ".join(redact(text, secrets).split())
+    # Escaping may form another encoding of a secret: redact once more.
+    text = redact(printable(text), secrets)
+    return text[:limit] + ("..." if len(text) > limit else "")
+
+
+def transport_reason(exc):
+    """The innermost cause of a transport failure, e.g. 'ConnectionRefusedError: ...', not urllib3's wrapping.
+    Not yet redacted: pass it through excerpt()."""
+    reason = exc
+    for _depth in range(5):
+        inner = getattr(reason, "reason", None)
+        if inner is None and reason.args and isinstance(reason.args[0], BaseException):
+            inner = reason.args[0]
+        if not isinstance(inner, BaseException) or inner is reason:
+            break
+        reason = inner
+    text = str(reason)
+    if "object at 0x" in text:
+        text = text.split(">: ", 1)[-1]
+    return "%s: %s" % (type(reason).__name__, text)
+
+
+# --- deadlines ----------------------------------------------------------------------------------
+
+_ACTIVE = threading.local()
+
+
+def _shut(sock):
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except (OSError, ValueError):
+        pass
+
+
+class _Deadline:
+    """Ends one try at its deadline: a timer shuts every socket the try uses, so neither a
+    server trickling its headers nor one trickling its body can stretch the try; reads check it too."""
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self.ends = time.monotonic() + seconds
+        self.expired = False
+        self._sockets = []
+        self._finished = False
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self):
+        _ACTIVE.deadline = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        _ACTIVE.deadline = None
+        with self._lock:
+            self._finished = True
+        self._timer.cancel()
+
+    def watch(self, sock):
+        with self._lock:
+            if self._finished:
+                return
+            if self.expired:
+                _shut(sock)
+            else:
+                self._sockets.append(sock)
+
+    def _expire(self):
+        with self._lock:
+            if self._finished:
+                return
+            self.expired = True
+            for sock in self._sockets:
+                _shut(sock)
+
+    @property
+    def passed(self):
+        return self.expired or time.monotonic() >= self.ends
+
+
+def _watch(sock):
+    deadline = getattr(_ACTIVE, "deadline", None)
+    if sock is not None and deadline is not None:
+        deadline.watch(sock)
+
+
+class _SocketsWatched:
+    """Gives every socket a connection uses (a new one, or a kept-alive one serving another
+    request) to the deadline of the try running on this thread."""
+
+    @property
+    def sock(self):
+        return self.__dict__.get("_watched_sock")
+
+    @sock.setter
+    def sock(self, value):
+        self.__dict__["_watched_sock"] = value
+        _watch(value)
+
+    def request(self, *args, **kwargs):
+        _watch(self.sock)
+        return super().request(*args, **kwargs)
+
+
+class _WatchedHTTPConnection(_SocketsWatched, HTTPConnection):
+    pass
+
+
+class _WatchedHTTPSConnection(_SocketsWatched, HTTPSConnection):
+    pass
+
+
+class _WatchedHTTPConnectionPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSConnectionPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+_WATCHED_POOLS = {"http": _WatchedHTTPConnectionPool, "https": _WatchedHTTPSConnectionPool}
+
+
+class _Adapter(HTTPAdapter):
+    """requests' adapter with watched connections and urllib3 told never to retry nor redirect:
+    the transport does both itself."""
+
+    def __init__(self):
+        super().__init__(max_retries=Retry(0, read=False, redirect=0, raise_on_redirect=False, raise_on_status=False))
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = _WATCHED_POOLS
+
+    def proxy_manager_for(self, proxy, **proxy_kwargs):
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        if not proxy.lower().startswith("socks"):
+            manager.pool_classes_by_scheme = _WATCHED_POOLS
+        return manager
+
+
+# --- the transport ------------------------------------------------------------------------------
+
+class Answer:
+    """A whole answer, read within its deadline and size cap."""
+
+    def __init__(self, status, headers, content):
+        self.status = status
+        self.headers = headers
+        self.content = content
+
+    @property
+    def media_type(self):
+        return (self.headers.get("Content-Type") or "").split(";", 1)[0].strip().lower()
+
+    @property
+    def is_attachment(self):
+        return (self.headers.get("Content-Disposition") or "").strip().lower().startswith("attachment")
+
+    @property
+    def text(self):
+        return self.content.decode("utf-8", "replace")
+
+    def json(self):
+        """The parsed body; ValueError when it is not JSON (also when nested too deep to parse)."""
+        try:
+            return json.loads(self.text)
+        except RecursionError:
+            raise ValueError("JSON nested too deep")
+
+
+class Transport:
+    """One HTTP session for a run: use it as a context manager, or close() it."""
+
+    def __init__(self, timeout=30, retries=3, validate_certs=True, ca_path=None, headers=None, secrets=(), policy=RETRY_POLICY):
+        self.timeout = timeout
+        self.retries = retries
+        self.policy = policy
+        # Given per request: a session-level value loses to REQUESTS_CA_BUNDLE from the environment.
+        self.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
+        self._secrets = set()
+        self.add_secrets(secrets)
+        headers = dict(headers or {})
+        _check_headers(headers)
+        self._session = requests.Session()
+        self._session.headers.update(headers)
+        adapter = _Adapter()
+        self._session.mount("http://", adapter)
+        self._session.mount("https://", adapter)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def close(self):
+        self._session.close()
+
+    def add_secrets(self, values):
+        """Values that must never appear in anything this transport reports."""
+        self._secrets.update(value for value in values if value)
+
+    def excerpt(self, text, limit=EXCERPT_CHARS):
+        return excerpt(text, self._secrets, limit)
+
+    def wait(self, attempt, retry_after=None):
+        """Pause after failed try `attempt` as the policy says."""
+        time.sleep(self.policy.delay(attempt, retry_after))
+
+    def request(self, method, url, retry=True, cap=DEFAULT_ANSWER_CAP, basic_auth=None, headers=None, **kwargs):
+        """The Answer to `method url`, tried again on no answer or a transient status while `retry`.
+
+        An answer of a transient status is returned once the tries are spent; the caller judges it."""
+        headers = dict(headers or {})
+        if basic_auth is not None:
+            pair = ("%s:%s" % basic_auth)
+            self.add_secrets((pair,))
+            headers["Authorization"] = "Basic " + base64.b64encode(pair.encode("utf-8")).decode("ascii")
+        _check_headers(headers)
+        self._check_route(url)
+        tries = (self.retries if retry else 0) + 1
+        for attempt in range(tries):
+            last = attempt == tries - 1
+            try:
+                answer = self._try(method, url, cap, headers, kwargs)
+            except NoAnswer as exc:
+                if last:
+                    exc.tries = tries
+                    raise
+                self.wait(attempt)
+                continue
+            if last or not self.policy.is_transient(answer.status):
+                return answer
+            self.wait(attempt, self.policy.retry_after(answer.headers))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _check_route(self, url):
+        problem = clear_text_problem(url)
+        if problem:
+            raise ClearTextRefused(problem)
+        if urlsplit(url).scheme == "http":
+            proxy = select_proxy(url, get_environ_proxies(url)) if self._session.trust_env else None
+            if proxy and urlsplit(proxy).scheme == "http" and not is_loopback(urlsplit(proxy).hostname):
+                raise ClearTextRefused("the http proxy for this http:// address is not on this machine: the credentials would "
+                                       "travel in clear text; name the host in NO_PROXY, or use https://")
+
+    def _try(self, method, url, cap, headers, kwargs):
+        with _Deadline(self.timeout) as deadline:
+            try:
+                response = self._session.request(method, url, headers=headers, timeout=self.timeout, verify=self.verify,
+                                                  allow_redirects=False, stream=True, **kwargs)
+                try:
+                    return self._read(url, response, cap, deadline)
+                finally:
+                    response.close()
+            except requests.exceptions.SSLError as exc:
+                raise TLSFailure(self.excerpt(transport_reason(exc)))
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, requests.exceptions.ChunkedEncodingError,
+                    requests.exceptions.ContentDecodingError) as exc:
+                if deadline.passed:
+                    raise NoAnswer(self._late(), timed_out=True)
+                raise NoAnswer(self.excerpt(transport_reason(exc)), timed_out=isinstance(exc, requests.exceptions.Timeout))
+            except requests.exceptions.RequestException as exc:
+                raise TransportError(self.excerpt(transport_reason(exc)))
+
+    def _late(self):
+        return "no complete answer within %s s (the timeout bounds each whole request)" % self.timeout
+
+    def _read(self, url, response, cap, deadline):
+        status = response.status_code
+        if 300 <= status < 400:
+            location = response.headers.get("Location")
+            raise RedirectRefused(status, origin_of(urljoin(url, location)) if location else None)
+        limit = cap if status < 400 else ERROR_ANSWER_CAP
+        declared = response.headers.get("Content-Length")
+        if status < 400 and declared and declared.strip().isdigit() and int(declared) > cap:
+            raise AnswerTooLarge(cap)
+        chunks, size = [], 0
+        for chunk in response.iter_content(CHUNK_BYTES):
+            if deadline.passed:
+                raise NoAnswer(self._late(), timed_out=True)
+            size += len(chunk)
+            if size > limit:
+                if status < 400:
+                    raise AnswerTooLarge(cap)
+                chunks.append(chunk[:limit - size])
+                break
+            chunks.append(chunk)
+        # A socket shut by the deadline reads as a clean end: that is not a whole answer.
+        if deadline.expired:
+            raise NoAnswer(self._late(), timed_out=True)
+        return Answer(status, response.headers, b"".join(chunks))
+
+
+def _check_headers(headers):
+    for name, value in headers.items():
+        if not value.isascii() or has_whitespace_or_control(value.replace(" ", "")):
+            raise TransportError("the %s header holds a line break, control or non-ASCII character: refused before sending" % name)
