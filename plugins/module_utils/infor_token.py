@@ -40,7 +40,12 @@ SERVICE_ACCOUNT = ("the service account was deleted or disabled, or its keys reg
 
 
 class TokenCheckError(DocBitsInforError):
-    """The file did not get a token; the message says why and what to do, never a secret."""
+    """The file did not get a token; the message says why and what to do, never a secret.
+    `reason` is the OAuth error (invalid_client, invalid_grant) when Infor gave one, else None."""
+
+    def __init__(self, message, reason=None):
+        super(TokenCheckError, self).__init__(message)
+        self.reason = reason
 
 
 def token_claims(token):
@@ -94,8 +99,8 @@ class TokenCheck:
             "warnings": self.warnings,
         }
 
-    def _error(self, reason, advice):
-        return TokenCheckError("%s: no token from %s: %s; %s" % (self.source, printable(self.token_url), reason, advice))
+    def _error(self, reason, advice, oauth_error=None):
+        return TokenCheckError("%s: no token from %s: %s; %s" % (self.source, printable(self.token_url), reason, advice), reason=oauth_error)
 
     def _post(self, url, data, basic):
         try:
@@ -147,9 +152,9 @@ class TokenCheck:
         status, error = response.status, self._oauth_error(response)
         if error == "invalid_client":
             raise self._error("the client id and secret were refused (invalid_client, HTTP %d)" % status,
-                              "the app's secret was changed, or the app deleted or disabled: " + REDOWNLOAD)
+                              "the app's secret was changed, or the app deleted or disabled: " + REDOWNLOAD, error)
         if error == "invalid_grant":
-            raise self._error("the service account was refused (invalid_grant, HTTP %d)" % status, SERVICE_ACCOUNT)
+            raise self._error("the service account was refused (invalid_grant, HTTP %d)" % status, SERVICE_ACCOUNT, error)
         if status >= 500:
             raise self._error("the token endpoint failed (HTTP %d)" % status,
                               "retry later; Infor's gateway also answers 500 for refused credentials, so if it lasts, " + REDOWNLOAD)
