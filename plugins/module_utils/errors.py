@@ -12,6 +12,11 @@ class DocBitsInforError(Exception):
     """A failure whose message is meant for the user and holds no secret."""
 
 
+def failure_details(exc):
+    """The stable rule id (and key) a refusal carries, for the failed result: a pipeline can act on them."""
+    return dict((name, getattr(exc, name)) for name in ("rule", "key") if getattr(exc, name, None))
+
+
 class OptionError(DocBitsInforError):
     """A task option is unusable; the message names the option."""
 

@@ -184,7 +184,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.docbits.infor.plugins.module_utils.arguments import CONNECTION_MUTUALLY_EXCLUSIVE, IONAPI_SPEC
 from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
-from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError
+from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, failure_details
 from ansible_collections.docbits.infor.plugins.module_utils.runner import run_ionapi
 
 
@@ -200,7 +200,7 @@ def main():
     try:
         result = run_ionapi(module.params, check_mode=module.check_mode)
     except DocBitsInforError as exc:
-        module.fail_json(msg=str(exc))
+        module.fail_json(msg=str(exc), **failure_details(exc))
     for warning in result.pop("warnings"):
         module.warn(warning)
     if not module._diff:

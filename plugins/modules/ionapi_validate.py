@@ -85,6 +85,22 @@ warnings:
   type: list
   elements: str
   sample: ["key 'cn' is missing (expected in a Backend Service download)"]
+rule:
+  description:
+    - On failure, the stable id of the rule the file or an option broke, so that a pipeline can act on it, for example
+      V(placeholder), V(redacted), V(secret-whitespace), V(secret-too-short), V(tenant-invalid), V(wrong-download),
+      V(too-deep) or V(tenant-mismatch).
+    - Every rule id, what it means and what to do is listed in C(docs/ionapi-format.md) of the collection.
+  returned: failure, when the refusal has a rule id
+  type: str
+  sample: placeholder
+  version_added: 1.0.0
+key:
+  description: On failure, the key of the C(.ionapi) file the refusal is about; never its value.
+  returned: failure, when the refusal is about one key
+  type: str
+  sample: cs
+  version_added: 1.0.0
 token_check:
   description: With O(check_token), how the file got its token; never the token.
   returned: when O(check_token=true)
@@ -97,7 +113,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.docbits.infor.plugins.module_utils.arguments import VALIDATE_SPEC
 from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
-from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError
+from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, failure_details
 from ansible_collections.docbits.infor.plugins.module_utils.runner import run_validate
 
 
@@ -113,7 +129,7 @@ def main():
     try:
         result = run_validate(module.params)
     except DocBitsInforError as exc:
-        module.fail_json(msg=str(exc))
+        module.fail_json(msg=str(exc), **failure_details(exc))
     for warning in result.pop("warnings"):
         module.warn(warning)
     module.exit_json(**result)

@@ -16,7 +16,7 @@ import os
 from ansible.errors import AnsibleError
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, OptionError
+from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, OptionError, failure_details
 from ansible_collections.docbits.infor.plugins.module_utils.runner import load_ionapi, read_source
 
 
@@ -54,7 +54,7 @@ class DocBitsAction(ActionBase):
             else:
                 outcome = self._run_on_target(params, data, source, read_warnings, task_vars)
         except DocBitsInforError as exc:
-            result.update(failed=True, msg=str(exc))
+            result.update(failed=True, msg=str(exc), **failure_details(exc))
             return result
         warnings = outcome.pop("warnings", None) or []
         result.setdefault("warnings", []).extend(warnings)
@@ -96,10 +96,15 @@ class DocBitsAction(ActionBase):
             module_args["content"] = data.decode("utf-8-sig")
         outcome = self._execute_module(module_name=self.MODULE, module_args=module_args, task_vars=task_vars)
         if outcome.get("failed"):
-            raise _ModuleFailure(outcome.get("msg", "the module failed on the target"))
+            raise _ModuleFailure(outcome.get("msg", "the module failed on the target"), outcome.get("rule"), outcome.get("key"))
         outcome.pop("invocation", None)
         return outcome
 
 
 class _ModuleFailure(DocBitsInforError):
     """The shipped module failed; its message is already secret-free."""
+
+    def __init__(self, message, rule=None, key=None):
+        super().__init__(message)
+        self.rule = rule
+        self.key = key
