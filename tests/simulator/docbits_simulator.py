@@ -104,10 +104,13 @@ _FAULT_KEYS = frozenset(("path", "method", "times", "status", "headers", "body",
 _P_LIST = "/configurations/get_configurations"
 _P_CONFIGURE = "/configurations/configure_infor_export"
 _P_REMOVE = "/configurations/remove_configuration"
+_P_VISIBILITY = "/configurations/update_configuration_visibility"
 _P_TEST = "/configurations/test_infor_connection"
 _P_DOWNLOAD = "/configurations/download/"
 _P_OPENAPI = "/openapi.json"
 _ADMIN_PREFIX = "/_sim/"
+# The public 2022 document's /configurations/ part, kept with the tests.
+CONTRACT_DOCUMENT = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "contract", "docbits-openapi-2.2.10-configurations.json")
 
 
 class ApiError(Exception):
@@ -485,16 +488,22 @@ class DocBitsSimulator:
     than the bytes received, as a server that re-serialises would.
     ``require_legacy_booleans`` makes ``on_permise`` and ``zugferd`` required (2022 spec).
     ``log`` is a callable taking one line per request (method, path, status only).
+    ``openapi`` is what ``GET /openapi.json`` serves: a document (dict; default: the public 2022
+    document with what this simulator also accepts, see ``openapi_document()``); afterwards the
+    attribute may also be set to text (served as an HTML page) or None (404). ``configure_answer_id``: where a configure answer carries the id,
+    "data" (``data.id``), "top" (``id``) or None (no id, as older DocBits answers).
     """
 
     def __init__(self, api_keys=None, state_file=None, reserialise=True, bearer_tokens=None, log=None, require_legacy_booleans=False,
-                 infor_ca_path=None):
+                 infor_ca_path=None, openapi=None, configure_answer_id="data"):
         self._lock = threading.RLock()
         self._api_keys = dict(api_keys or {})
         self._bearer_tokens = dict(bearer_tokens or {})
         self.state_file = state_file
         self.reserialise = reserialise
         self.require_legacy_booleans = require_legacy_booleans
+        self.openapi = openapi if openapi is not None else openapi_document()
+        self.configure_answer_id = configure_answer_id
         self._log = log
         self._orgs = {}
         self._next_id = 1
@@ -819,7 +828,7 @@ class DocBitsSimulator:
         """401 without a known credential, 403 when an org_id names another organisation."""
         if req.org is None:
             raise ApiError(401, {"detail": "Invalid key"})
-        for sent in (req.form.get("org_id"), req.query.get("org_id")):
+        for sent in (req.form.get("org_id"), req.query.get("org_id"), req.headers.get("X-ORG-ID")):
             if sent not in (None, "") and sent != req.org:
                 raise ApiError(403, {"detail": "Not allowed for this organisation"})
 
@@ -836,6 +845,7 @@ class DocBitsSimulator:
             _P_LIST: ("POST", self._api_list),
             _P_CONFIGURE: ("POST", self._api_configure),
             _P_REMOVE: ("POST", self._api_remove),
+            _P_VISIBILITY: ("POST", self._api_visibility),
             _P_TEST: ("POST", self._api_test_connection),
             _P_OPENAPI: ("GET", None),
         }
@@ -850,7 +860,7 @@ class DocBitsSimulator:
         if method != allowed:
             raise ApiError(405, {"detail": "Method Not Allowed"}, {"Allow": allowed})
         if handler is None:
-            return _json_response(200, openapi_document())
+            return self._api_openapi()
         if req.parse_error is not None:
             raise ApiError(req.parse_error.status, {"detail": req.parse_error.detail})
         self._authorise(req)
@@ -975,6 +985,7 @@ class DocBitsSimulator:
                     return _app_failure(self._conflict_text(values["doc_type"], other))
                 config_id = self._next_id
                 self._next_id += 1
+                values["config_id"] = config_id
                 org_configs[config_id] = {
                     "id": config_id,
                     "title": values.get("title", ""),
@@ -989,7 +1000,12 @@ class DocBitsSimulator:
                     "extra": {},
                 }
             self._wrote()
-        return _json_response(200, {"success": True, "message": "Configuration saved"})
+        answer = {"success": True, "message": "Configuration saved"}
+        if self.configure_answer_id == "data":
+            answer["data"] = {"id": values["config_id"]}
+        elif self.configure_answer_id == "top":
+            answer["id"] = values["config_id"]
+        return _json_response(200, answer)
 
     @staticmethod
     def _conflict_text(doc_type, other_id):
@@ -1015,6 +1031,28 @@ class DocBitsSimulator:
             self._dead_ids.discard(config_id)
             self._wrote()
         return _json_response(200, {"success": True})
+
+    def _api_visibility(self, req):
+        config_id = self._required_int(req, "id")
+        try:
+            active = _parse_bool(req.form.get("is_active") or "")
+        except ValueError:
+            raise _validation_error([(("body", "is_active"), "value could not be parsed to a boolean", "type_error.bool")]) from None
+        with self._lock:
+            config = self._orgs.get(req.org, {}).get(config_id)
+            if config is None:
+                return _app_failure("Configuration not found")
+            config["is_active"] = active
+            self._wrote()
+        return _json_response(200, {"success": True, "message": "Configuration visibility updated"})
+
+    def _api_openapi(self):
+        document = self.openapi
+        if document is None:
+            raise ApiError(404, {"detail": "Not Found"})
+        if isinstance(document, str):
+            return _Response(200, document.encode("utf-8"), "text/html; charset=utf-8")
+        return _json_response(200, document)
 
     def _api_test_connection(self, req):
         config_id = self._required_int(req, "config_id")
@@ -1123,41 +1161,44 @@ class DocBitsSimulator:
         return {"ok": True}
 
 
-def openapi_document():
-    """A small OpenAPI document naming the simulated paths (FastAPI serves one at /openapi.json)."""
-    def form_op(summary, fields, required=()):
-        props = {name: ({"type": "string", "format": "binary"} if name in FILE_PARTS else {"type": kind}) for name, kind in fields}
-        return {"post": {
-            "summary": summary,
-            "requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object", "properties": props, "required": list(required)}}}},
-            "responses": {"200": {"description": "Successful Response"}, "422": {"description": "Validation Error"}},
-            "security": [{"APIKeyHeader": []}],
-        }}
+def contract_document():
+    """A fresh copy of the public 2022 document kept in tests/contract/ (the /configurations/ part)."""
+    with open(CONTRACT_DOCUMENT, encoding="utf-8") as stream:
+        return json.load(stream)
 
-    configure_fields = [("export_method", "string"), ("title", "string"), ("doc_type", "string"), ("sub_org_id", "string"), ("org_id", "string"),
-                        ("config_id", "integer"), ("on_permise", "boolean"), ("zugferd", "boolean")] + [(name, "string") for name in FILE_PARTS]
-    return {
-        "openapi": "3.0.2",
-        "info": {"title": "DocBits simulator", "version": "1.0"},
-        "components": {"securitySchemes": {"APIKeyHeader": {"type": "apiKey", "in": "header", "name": "X-API-KEY"}}},
+
+def openapi_document():
+    """What this simulator serves at /openapi.json: the public 2022 document, plus what it accepts
+    beyond it, as DocBits' web app sends it (export_method, sub_org_id, org_id, X-ORG-ID,
+    test_infor_connection)."""
+    document = contract_document()
+    schemas = document["components"]["schemas"]
+    configure = schemas["Body_infor_export_configurations_configurations_configure_infor_export_post"]["properties"]
+    configure["export_method"] = {"title": "Export Method", "enum": list(INFOR_EXPORT_METHODS)}
+    configure["sub_org_id"] = {"title": "Sub Org Id", "type": "string"}
+    for name in FILE_PARTS:
+        configure.setdefault(name, {"title": name, "type": "string", "format": "binary"})
+    for schema in schemas.values():
+        if schema.get("title", "").startswith("Body_"):
+            schema.setdefault("properties", {})["org_id"] = {"title": "Org Id", "type": "string"}
+    org_query = {"required": False, "schema": {"title": "Org Id", "type": "string"}, "name": "org_id", "in": "query"}
+    document["paths"]["/configurations/download/{id}"]["get"]["parameters"].append(org_query)
+    schemas["DOC_TYPE"]["enum"] = list(FILE_TYPES)
+    listing = document["paths"][_P_LIST]["post"]
+    listing["requestBody"] = {"content": {"multipart/form-data": {"schema": {"$ref": "#/components/schemas/Body_get_configurations"}}}}
+    schemas["Body_get_configurations"] = {"title": "Body_get_configurations", "type": "object", "properties": {
+        "org_id": {"title": "Org Id", "type": "string"}}}
+    schemas["Body_test_infor_connection"] = {"title": "Body_test_infor_connection", "type": "object", "required": ["config_id"], "properties": {
+        "config_id": {"title": "Config Id", "type": "integer"}, "org_id": {"title": "Org Id", "type": "string"}}}
+    document["paths"][_P_TEST] = {"post": {
+        "summary": "Test Infor Connection",
+        "requestBody": {"content": {"multipart/form-data": {"schema": {"$ref": "#/components/schemas/Body_test_infor_connection"}}}},
+        "responses": {"200": {"description": "Successful Response"}},
         "security": [{"APIKeyHeader": []}],
-        "paths": {
-            _P_LIST: form_op("Get Export Configurations", [("org_id", "string")]),
-            _P_CONFIGURE: form_op("Infor Export Configurations", configure_fields),
-            _P_REMOVE: form_op("Remove Configuration", [("id", "integer"), ("org_id", "string")], ["id"]),
-            _P_TEST: form_op("Test Infor Connection", [("config_id", "integer"), ("org_id", "string")], ["config_id"]),
-            _P_DOWNLOAD + "{id}": {"get": {
-                "summary": "Download File",
-                "parameters": [
-                    {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}},
-                    {"name": "type", "in": "query", "required": True, "schema": {"enum": list(FILE_TYPES)}},
-                    {"name": "org_id", "in": "query", "required": False, "schema": {"type": "string"}},
-                ],
-                "responses": {"200": {"description": "Successful Response"}, "404": {"description": "Not found"}, "422": {"description": "Validation Error"}},
-                "security": [{"APIKeyHeader": []}],
-            }},
-        },
-    }
+    }}
+    document["components"]["securitySchemes"]["OrgIdHeader"] = {"type": "apiKey", "in": "header", "name": "X-ORG-ID"}
+    document["info"]["title"] = "DocBits simulator (DOC2 - API 2.2.10 and what the web app sends)"
+    return document
 
 
 # ---------------------------------------------------------------------------- HTTP layer

@@ -51,6 +51,7 @@ P_LIST = "/configurations/get_configurations"
 P_CONFIGURE = "/configurations/configure_infor_export"
 P_REMOVE = "/configurations/remove_configuration"
 P_TEST = "/configurations/test_infor_connection"
+P_VISIBILITY = "/configurations/update_configuration_visibility"
 
 
 class Api:
@@ -154,7 +155,7 @@ def test_list_empty_with_and_without_org_id(api):
 
 
 def test_list_fields_and_unknown_key(sim, api):
-    assert api.create(sub_org_id="12", zugferd="true").json() == {"success": True, "message": "Configuration saved"}
+    assert api.create(sub_org_id="12", zugferd="true").json() == {"success": True, "message": "Configuration saved", "data": {"id": 1}}
     row = only(api.data())
     expected = {"id", "title", "doc_type", "export_method", "sub_org_id", "is_active", "infor_ion_api", "infor_idm_mapping",
                 "infor_bod_mapping", "infor_ln_mapping", "infor_m3_mapping", "zugferd"}
@@ -309,7 +310,7 @@ def test_update_keeps_file_when_absent(sim, api):
     assert api.create().json()["success"]
     before = sim.get_config(1)["files"]["ION_API"]
     response = api.configure(ion_api=None, config_id=1, title="renamed")
-    assert response.json() == {"success": True, "message": "Configuration saved"}
+    assert response.json() == {"success": True, "message": "Configuration saved", "data": {"id": 1}}
     config = sim.get_config(1)
     assert config["title"] == "renamed" and config["files"]["ION_API"] == before
     assert config["doc_type"] == "INVOICE" and config["export_method"] == "infor-ion-cloud"
@@ -552,8 +553,43 @@ def test_cli_infor_ca(tmp_path, pki, infor):
 
 def test_openapi_document(sim):
     document = requests.get(sim.base_url + "/openapi.json", timeout=10).json()
-    for path in (P_LIST, P_CONFIGURE, P_REMOVE, P_TEST, "/configurations/download/{id}"):
+    for path in (P_LIST, P_CONFIGURE, P_REMOVE, P_TEST, P_VISIBILITY, "/configurations/download/{id}"):
         assert path in document["paths"]
+    # The public 2022 document, plus what the simulator accepts beyond it.
+    assert document["paths"]["/configurations/document_types"] == docbits_simulator.contract_document()["paths"]["/configurations/document_types"]
+    configure = document["components"]["schemas"]["Body_infor_export_configurations_configurations_configure_infor_export_post"]
+    assert {"export_method", "sub_org_id", "org_id", "ion_api", "config_id"} <= set(configure["properties"])
+
+
+def test_openapi_document_replaced_html_or_absent(sim):
+    sim.openapi = {"openapi": "3.0.2", "paths": {}}
+    assert requests.get(sim.base_url + "/openapi.json", timeout=10).json() == {"openapi": "3.0.2", "paths": {}}
+    sim.openapi = "<html><body>Sign in</body></html>"
+    response = requests.get(sim.base_url + "/openapi.json", timeout=10)
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/html")
+    sim.openapi = None
+    assert requests.get(sim.base_url + "/openapi.json", timeout=10).status_code == 404
+
+
+@pytest.mark.parametrize("where, expected", [("data", {"data": {"id": 1}}), ("top", {"id": 1}), (None, {})])
+def test_configure_answer_carries_the_id_or_not(sim, api, where, expected):
+    sim.configure_answer_id = where
+    assert api.create().json() == dict({"success": True, "message": "Configuration saved"}, **expected)
+
+
+def test_update_configuration_visibility(sim, api):
+    assert api.create().json()["success"]
+    response = api.post(P_VISIBILITY, data={"id": 1, "is_active": "false"})
+    assert response.json()["success"] is True and sim.get_config(1)["is_active"] is False
+    assert api.post(P_VISIBILITY, data={"id": 1, "is_active": "true"}).json()["success"] and sim.get_config(1)["is_active"] is True
+    assert api.post(P_VISIBILITY, data={"id": 1, "is_active": "maybe"}).status_code == 422
+    assert api.post(P_VISIBILITY, data={"id": 99, "is_active": "true"}).json()["success"] is False
+    assert sim.writes == 3
+
+
+def test_org_header_names_the_organisation(sim):
+    assert Api(sim.base_url, headers={"X-API-KEY": KEY, "X-ORG-ID": "acme"}).list().status_code == 200
+    assert Api(sim.base_url, headers={"X-API-KEY": KEY, "X-ORG-ID": "other"}).list().status_code == 403
 
 
 def test_unknown_path_and_method(api):

@@ -1,0 +1,148 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, docbits.infor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The live contract check: before the first write to a DocBits base URL in a run, read its
+/openapi.json and check the operations the task will use (contract.py), so that a DocBits that
+moved ends in one diagnosis before anything is written, never in a half-written tenant.
+
+The document is read at most once per base URL per playbook run (`run_cache`, shared by every
+host's worker; None on a target: read once per task), and each warning is given once per URL.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.docbits.infor.plugins.module_utils.contract import BLOCKING, IGNORED, check, excerpt, table
+from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import (
+    HEADER_ORG_ID,
+    OP_CONFIGURE,
+    OP_DOWNLOAD,
+    OP_LIST,
+    OP_REMOVE,
+    OP_SET_ACTIVE,
+    OP_TEST_CONNECTION,
+    OPERATIONS,
+    PATH_OPENAPI,
+    WEB_APP_ONLY,
+    DocBitsError,
+)
+from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, printable
+
+CONTRACT_CHECK_MODES = ("auto", "strict", "off")
+CACHE_NAMESPACE = "contract"
+
+
+class ContractError(DocBitsInforError):
+    """The live DocBits API lacks what the task cannot do without (or, in strict mode, cannot be read)."""
+
+
+def operations_for(params):
+    """The operations a task with these options may send, without the fields it leaves unset."""
+    if params.get("state", "present") == "absent":
+        operations = [OP_LIST, OP_DOWNLOAD, OP_REMOVE]
+    else:
+        operations = [OP_LIST, OP_DOWNLOAD, OP_CONFIGURE]
+        if params.get("active") is not None:
+            operations.append(OP_SET_ACTIVE)
+        if params.get("verify_connection"):
+            # A failed test rolls back: the previous file goes back, or the new configuration is removed.
+            operations.extend([OP_TEST_CONNECTION, OP_REMOVE])
+    return tailored(operations, params)
+
+
+def tailored(operations, params):
+    unset = set()
+    if not params.get("org_id"):
+        unset.update(("org_id", HEADER_ORG_ID))
+    if not params.get("sub_org_id"):
+        unset.add("sub_org_id")
+    return [operation.without(unset) for operation in operations]
+
+
+def openapi_url(base_url):
+    return printable(base_url.rstrip("/") + PATH_OPENAPI)
+
+
+def read_verdict(client):
+    """What the live document says, secret-free and small enough to share between hosts."""
+    try:
+        document = client.read_openapi()
+    except DocBitsError as exc:
+        return {"readable": False, "reason": str(exc)}
+    return {"readable": True, "document": excerpt(document, [operation.path for operation in OPERATIONS]),
+            "title": printable(str((document.get("info") or {}).get("title", "?"))),
+            "version": printable(str((document.get("info") or {}).get("version", "?")))}
+
+
+class ContractPreflight:
+    """The reconciler's `before_first_write` hook; the warnings for the task's result in `.warnings`."""
+
+    def __init__(self, client, mode, operations, run_cache=None):
+        self.client = client
+        self.mode = mode
+        self.operations = operations
+        self.run_cache = run_cache
+        self.warnings = []
+        self.checked = False
+
+    def __call__(self):
+        if self.mode == "off" or self.checked:
+            return
+        self.checked = True
+        source = openapi_url(self.client.base_url)
+        if self.run_cache is None:
+            verdict = read_verdict(self.client)
+        else:
+            verdict = self.run_cache.once(CACHE_NAMESPACE, self.client.base_url, lambda: read_verdict(self.client))
+        if not verdict["readable"]:
+            if self.mode == "strict":
+                raise ContractError("contract_check is strict and the live %s cannot be read, so nothing was written: %s"
+                                    % (source, verdict["reason"]))
+            self._warn_once("the DocBits contract was not checked: the live %s cannot be read (%s); contract_check=auto goes on "
+                            "(strict would stop)" % (source, verdict["reason"]))
+            return
+        findings = check(verdict["document"], self.operations, WEB_APP_ONLY)
+        blocking = [finding for finding in findings if finding.severity == BLOCKING]
+        if blocking:
+            where = " for environment '%s'" % printable(self.client.environment) if self.client.environment else ""
+            raise ContractError(
+                "the live %s (%s %s) lacks what this task cannot do without%s; nothing was written. What it declares differs from "
+                "what the collection sends; if DocBits moved, change the constant named in plugins/module_utils/docbits_api.py:\n%s"
+                % (source, verdict["title"], verdict["version"], where, "\n".join(table(blocking))))
+        ignored = {}
+        for finding in findings:
+            if finding.severity == IGNORED:
+                ignored.setdefault(finding.item, []).append(finding.operation)
+        for item, operations in sorted(ignored.items()):
+            self._warn_once("the live %s does not declare %s (%s): DocBits will ignore it" % (source, item, ", ".join(operations)))
+
+    def _warn_once(self, text):
+        """Once per URL and run: only the host whose worker records the warning first gives it."""
+        if self.run_cache is None:
+            self.warnings.append(text)
+            return
+        first = []
+        self.run_cache.once(CACHE_NAMESPACE + "-warning", self.client.base_url + "\n" + text, lambda: first.append(True) or True)
+        if first:
+            self.warnings.append(text)
+
+
+def contract_report(client, operations):
+    """The check of `check_contract.yml` (ionapi_info with contract): every operation, read-only."""
+    source = openapi_url(client.base_url)
+    verdict = read_verdict(client)
+    report = {"source": source, "readable": verdict["readable"], "reason": verdict.get("reason"), "findings": [], "table": [],
+              "blocking": 0, "ignored": 0}
+    if not verdict["readable"]:
+        return report
+    findings = check(verdict["document"], operations, WEB_APP_ONLY)
+    report.update(
+        title=verdict["title"],
+        version=verdict["version"],
+        findings=[finding.as_dict() for finding in findings],
+        table=table(findings, operations),
+        blocking=sum(1 for finding in findings if finding.severity == BLOCKING),
+        ignored=sum(1 for finding in findings if finding.severity == IGNORED),
+    )
+    return report
