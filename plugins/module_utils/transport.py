@@ -521,7 +521,7 @@ class Transport:
         with _Deadline(self.timeout) as deadline:
             try:
                 response = self._session.request(method, url, headers=headers, timeout=self.timeout, verify=self.verify,
-                                                  allow_redirects=False, stream=True, **kwargs)
+                                                 allow_redirects=False, stream=True, **kwargs)
                 try:
                     return self._read(url, response, cap, deadline)
                 finally:
