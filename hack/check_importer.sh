@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Build the collection tarball and import it with galaxy-importer as Automation Hub does
 # (hack/galaxy-importer.cfg: require_v1_or_greater, flake8, ansible-lint offline, required tags).
-# The importer logs findings as WARNING/ERROR lines and still exits 0; here any of them fails.
+# The importer logs findings as WARNING/ERROR lines and still exits 0; here any of them fails, but
+# flake8's W503/W504 (line break before/after a binary operator: one of the two fires on every such
+# break; ansible-test's pep8 ignores both).
 #
 # Usage: hack/check_importer.sh <work dir>   (ansible-galaxy, ansible-lint, flake8 and the
 # galaxy-importer module importable by `python`, all on PATH)
@@ -28,6 +30,6 @@ status=0
 cat "$work/importer.log"
 ((status == 0)) || die "galaxy-importer refused $(basename "$tarball") (exit $status)"
 grep -q '^Importer processing completed successfully' "$work/importer.log" || die "galaxy-importer did not complete"
-findings=$(grep -E '^(WARNING|ERROR):' "$work/importer.log" || true)
+findings=$(grep -E '^(WARNING|ERROR):' "$work/importer.log" | grep -vE '^WARNING: plugins/[^ ]+\.py:[0-9]+:[0-9]+: W50[34] ' || true)
 [[ -z $findings ]] || die "galaxy-importer findings in $(basename "$tarball"):"$'\n'"$findings"
 echo "galaxy-importer (Automation Hub settings): $(basename "$tarball") imported, no warning, no error"
