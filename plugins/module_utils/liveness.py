@@ -1,0 +1,76 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, docbits.infor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Is the file DocBits stores still alive? A token request with the stored file (held in memory,
+revoked, never shown), once per distinct stored file per run when the caller has a run cache."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.docbits.infor.plugins.module_utils.infor_token import TokenCheckError, check_token
+from ansible_collections.docbits.infor.plugins.module_utils.ionapi import IonApiError, parse_ionapi
+
+RUN_CACHE_NAMESPACE = "stored-token"
+REASON_INVALID_FILE = "invalid_file"
+REASON_NO_TOKEN = "no_token"
+# What a dead file means and what to do, per OAuth error.
+FIXES = {
+    "invalid_client": "the authorized app's secret was changed or the app was deleted: download the credentials again "
+                      "(Infor ION API, Authorized Apps, Download Credentials) and provision them",
+    "invalid_grant": "the service account is disabled (or deleted): re-enable it in Infor, or download the credentials again "
+                     "with a new service account and provision them",
+    REASON_INVALID_FILE: "DocBits stores a file that is not a usable .ionapi file: provision the right one",
+    REASON_NO_TOKEN: "see the message; provision a file that gets a token",
+}
+
+
+def verdict(stored, validate_certs=True, ca_path=None, timeout=30):
+    """{"alive": bool, "reason", "fix", "message"} for a StoredFile; secret-free and JSON-serialisable."""
+    source = "the file DocBits stores (%s)" % stored.fingerprint
+    try:
+        ionapi = parse_ionapi(stored.data, source=source)
+    except IonApiError as exc:
+        return {"alive": False, "reason": REASON_INVALID_FILE, "fix": FIXES[REASON_INVALID_FILE], "message": str(exc)}
+    try:
+        check_token(ionapi, source=source, validate_certs=validate_certs, ca_path=ca_path, timeout=timeout)
+    except TokenCheckError as exc:
+        reason = exc.reason if exc.reason in FIXES else REASON_NO_TOKEN
+        return {"alive": False, "reason": reason, "fix": FIXES[reason], "message": str(exc)}
+    return {"alive": True, "reason": None, "fix": None, "message": "got a token (revoked at once)"}
+
+
+def prove_stored(plan, validate_certs=True, ca_path=None, timeout=30, run_cache=None):
+    """Verdicts by configuration id for every stored file of the plan; each distinct file is tried once."""
+    verdicts, by_fingerprint = {}, {}
+    for entry in plan.entries:
+        stored = entry.stored
+        if stored is None or entry.id is None:
+            continue
+        if stored.fingerprint not in by_fingerprint:
+            def compute(stored=stored):
+                return verdict(stored, validate_certs=validate_certs, ca_path=ca_path, timeout=timeout)
+            # Keyed by fingerprint (a hash): the cache on disk holds no secret.
+            by_fingerprint[stored.fingerprint] = (run_cache.once(RUN_CACHE_NAMESPACE, stored.fingerprint, compute)
+                                                  if run_cache is not None else compute())
+        verdicts[entry.id] = by_fingerprint[stored.fingerprint]
+    return verdicts
+
+
+def add_verdicts(result, verdicts, check_mode):
+    """Each configuration of the result gets its `liveness`; a dead file DocBits keeps fails the task
+    (failed and msg in the result, which keeps its configurations for the report)."""
+    dead = []
+    for entry in result.get("configurations", []):
+        found = verdicts.get(entry["id"])
+        if found is None:
+            continue
+        entry["liveness"] = found
+        # A file this task replaced is no longer DocBits' problem; in check mode every file stays.
+        stays = check_mode or "ion_api" not in entry["changes"] and entry["action"] != "remove duplicate"
+        if not found["alive"] and stays:
+            dead.append("configuration %s (%s): %s (%s)" % (entry["id"], entry["doc_type"], found["message"], found["fix"]))
+    if dead:
+        result["failed"] = True
+        result["msg"] = "DocBits stores an ION API file that gets no token from Infor, so its exports stop: %s" % "; ".join(dead)
+    return result
