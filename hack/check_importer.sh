@@ -32,4 +32,5 @@ cat "$work/importer.log"
 grep -q '^Importer processing completed successfully' "$work/importer.log" || die "galaxy-importer did not complete"
 findings=$(grep -E '^(WARNING|ERROR):' "$work/importer.log" | grep -vE '^WARNING: plugins/[^ ]+\.py:[0-9]+:[0-9]+: W50[34] ' || true)
 [[ -z $findings ]] || die "galaxy-importer findings in $(basename "$tarball"):"$'\n'"$findings"
-echo "galaxy-importer (Automation Hub settings): $(basename "$tarball") imported, no warning, no error"
+notes=$(grep -cE '^WARNING: plugins/[^ ]+\.py:[0-9]+:[0-9]+: W50[34] ' "$work/importer.log" || true)
+echo "galaxy-importer (Automation Hub settings): $(basename "$tarball") imported, no error, no warning but $notes W503/W504 notes"
