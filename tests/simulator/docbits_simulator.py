@@ -492,10 +492,12 @@ class DocBitsSimulator:
     document with what this simulator also accepts, see ``openapi_document()``); afterwards the
     attribute may also be set to text (served as an HTML page) or None (404). ``configure_answer_id``: where a configure answer carries the id,
     "data" (``data.id``), "top" (``id``) or None (no id, as older DocBits answers).
+    ``one_infor_export_per_doc_type`` refuses a second active Infor export of a document type (and
+    sub-organisation), as DocBits did before exports had an execution order; by default several are allowed.
     """
 
     def __init__(self, api_keys=None, state_file=None, reserialise=True, bearer_tokens=None, log=None, require_legacy_booleans=False,
-                 infor_ca_path=None, openapi=None, configure_answer_id="data"):
+                 infor_ca_path=None, openapi=None, configure_answer_id="data", one_infor_export_per_doc_type=False):
         self._lock = threading.RLock()
         self._api_keys = dict(api_keys or {})
         self._bearer_tokens = dict(bearer_tokens or {})
@@ -504,6 +506,7 @@ class DocBitsSimulator:
         self.require_legacy_booleans = require_legacy_booleans
         self.openapi = openapi if openapi is not None else openapi_document()
         self.configure_answer_id = configure_answer_id
+        self.one_infor_export_per_doc_type = one_infor_export_per_doc_type
         self._log = log
         self._orgs = {}
         self._next_id = 1
@@ -943,6 +946,8 @@ class DocBitsSimulator:
         return values
 
     def _conflict(self, org, doc_type, sub_org_id, exclude_id):
+        if not self.one_infor_export_per_doc_type:
+            return None
         for config in self._orgs.get(org, {}).values():
             if (config["id"] != exclude_id and config["is_active"] and config["export_method"] in INFOR_EXPORT_METHODS
                     and config["doc_type"] == doc_type and _same_sub_org(config["sub_org_id"], sub_org_id)):

@@ -345,7 +345,16 @@ def test_mapping_files_stored_as_received(sim, api):
 
 # ---------------------------------------------------------------------------- one active Infor export per doc_type
 
+def test_several_infor_exports_per_doc_type_by_default(sim, api):
+    # Exports have an execution order (IDM, then ION...): DocBits accepts several of a document type.
+    assert api.create(doc_type="INVOICE").json()["success"]
+    assert api.create(doc_type="INVOICE", export_method="infor-ion-cloud").json()["success"]
+    assert api.configure(ion_api=None, config_id=1, title="IDM").json()["success"]
+    assert [config["doc_type"] for config in sim.configs()] == ["INVOICE", "INVOICE"]
+
+
 def test_one_active_per_doc_type(sim, api):
+    sim.one_infor_export_per_doc_type = True
     assert api.create(doc_type="INVOICE").json()["success"]
     response = api.create(doc_type="INVOICE", export_method="infor-idm-cloud")
     assert_failure(response, "INVOICE")
@@ -359,12 +368,14 @@ def test_one_active_per_doc_type(sim, api):
 
 
 def test_inactive_and_non_infor_do_not_conflict(sim, api):
+    sim.one_infor_export_per_doc_type = True
     sim.seed("acme", {"doc_type": "INVOICE", "is_active": False, "files": {"ION_API": ION_API}})
     sim.seed("acme", {"doc_type": "INVOICE", "export_method": "webhook"})
     assert api.create(doc_type="INVOICE").json()["success"]
 
 
 def test_update_into_conflict_refused(sim, api):
+    sim.one_infor_export_per_doc_type = True
     assert api.create(doc_type="INVOICE").json()["success"]
     assert api.create(doc_type="CREDIT_NOTE").json()["success"]
     assert_failure(api.configure(ion_api=None, config_id=2, doc_type="INVOICE"), "INVOICE")
@@ -702,6 +713,7 @@ def test_fault_drop_on_the_wire(sim, how, error):
 
 
 def test_fault_after_apply(sim, api):
+    sim.one_infor_export_per_doc_type = True
     sim.add_fault(path=P_CONFIGURE, status=504, after_apply=True)
     assert api.create().status_code == 504
     assert sim.writes == 1 and len(sim.configs()) == 1
@@ -864,6 +876,7 @@ def test_log_lines_have_no_secrets():
 
 
 def test_concurrent_creates_one_wins(sim):
+    sim.one_infor_export_per_doc_type = True
     results = []
 
     def worker():
