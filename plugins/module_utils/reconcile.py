@@ -368,7 +368,15 @@ def make_plan(desired, scope, stored):
         for config, original in duplicates:
             entries.append(ConfigPlan(doc_type, config, stored.get(config.id), ACTION_REMOVE_DUPLICATE, [CHANGE_DUPLICATE],
                                       ["exact duplicate of configuration %s" % original.id], duplicate_of=original.id))
+    carriers = [entry for entry in entries if entry.current is not None and entry.action != ACTION_REMOVE_DUPLICATE]
+    if carriers and desired.active is None and not any(entry.current.is_active for entry in carriers):
+        warnings.append(all_inactive_warning([entry.id for entry in carriers]))
     return Plan(desired, entries, warnings)
+
+
+def all_inactive_warning(config_ids):
+    return ("every Infor export configuration (ids %s) is inactive: DocBits exports nothing to Infor; set active: true "
+            "to switch them on" % ", ".join(str(config_id) for config_id in config_ids))
 
 
 def config_view(attrs, ionapi_view, file_fingerprint):
