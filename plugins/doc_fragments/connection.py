@@ -14,6 +14,15 @@ options:
   docbits_url:
     description:
       - Base URL of the DocBits API, for example V(https://api.docbits.com) or V(https://sandbox.api.docbits.com).
+      - DocBits runs in two regions that hold separate data; a configuration written to one never shows in the other.
+        Europe is V(https://eu.api.docbits.com) or the bare V(https://api.docbits.com), the United States
+        V(https://us.api.docbits.com); sandboxes are V(https://eu.sandbox.api.docbits.com),
+        V(https://us.sandbox.api.docbits.com) and V(https://sandbox.api.docbits.com) (Europe).
+      - The URL may carry a path (for example V(https://api.docbits.com/prod-api)); request paths are appended to it.
+      - C(http://) is refused unless the host is this machine (127.0.0.0/8, V(::1), V(localhost)): the key and the
+        file's secrets would travel in clear text. The same holds for Infor's token endpoint with O(check_token).
+      - Redirects (HTTP 3xx) are never followed: the task fails naming the origin the redirect points to, so no key or
+        file reaches another address. Set O(docbits_url) to the final address.
       - Falls back to the E(DOCBITS_URL) environment variable.
     type: str
     default: https://api.docbits.com
@@ -21,6 +30,8 @@ options:
     description:
       - DocBits API key of the organisation and environment (DocBits Settings -> Integration), sent as C(X-API-KEY).
       - Falls back to the E(DOCBITS_API_KEY) environment variable. Never logged.
+      - The key alone, printable ASCII without whitespace: not prefixed by C(Bearer), and without the line break a YAML
+        block scalar C(|) adds (use C(|-)). Checked before any request.
       - One of O(api_key) and O(bearer_token) is required.
     type: str
   bearer_token:
@@ -30,17 +41,22 @@ options:
     type: str
   org_id:
     description:
-      - DocBits organisation to act on; sent only when set.
+      - DocBits organisation to act on (DocBits Settings -> Integration & SSO -> ID); sent only when set, as the
+        C(X-ORG-ID) header and as the C(org_id) form field or query parameter.
     type: str
   timeout:
     description:
-      - Seconds to wait for each answer from DocBits.
+      - Seconds a whole request may take, from connecting to the last byte of the answer (also for Infor's token
+        endpoint with O(check_token)). A server trickling its answer byte by byte cannot stretch it.
+      - A request that keeps timing out fails within about O(timeout) x (O(retries) + 1) seconds plus the backoff
+        between tries (see O(retries)).
     type: int
     default: 30
   retries:
     description:
-      - How many times a request is retried after HTTP 429, 500, 502, 503, 504, a reset connection or a timeout,
-        with exponential backoff and jitter (C(Retry-After) honoured, capped at 30 seconds). Other errors are not retried.
+      - How many times a request is retried after HTTP 429, 500, 502, 503 and 504, a reset connection or a timeout.
+        Before each new try it waits as C(Retry-After) says (capped at 30 s), else 0.5 s, 1 s, 2 s ... (exponential
+        backoff, at most 8 s), plus a random jitter of up to 0.25 s. Other errors are not retried.
     type: int
     default: 3
   validate_certs:

@@ -11,30 +11,28 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import random
-import re
-import time
-import traceback
+from ansible_collections.docbits.infor.plugins.module_utils.contract import FILE, Part, Request, is_readable
+from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, OptionError, printable
+from ansible_collections.docbits.infor.plugins.module_utils.transport import (
+    HAS_REQUESTS,
+    KIB,
+    MIB,
+    RETRY_POLICY,
+    AnswerTooLarge,
+    NoAnswer,
+    RedirectRefused,
+    TLSFailure,
+    Transport,
+    TransportError,
+    check_credential,
+    check_transport,
+    check_url,
+    has_whitespace_or_control,
+    size_text,
+)
 
-try:
-    from urllib.parse import quote, quote_plus
-except ImportError:  # pragma: no cover
-    from urllib import quote, quote_plus  # type: ignore
-
-from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError
-
-try:
-    import requests
-    from requests.adapters import HTTPAdapter
+if HAS_REQUESTS:
     from urllib3.filepost import encode_multipart_formdata
-    from urllib3.util.retry import Retry
-except ImportError:
-    HAS_REQUESTS = False
-    REQUESTS_IMPORT_ERROR = traceback.format_exc()
-    Retry = object
-else:
-    HAS_REQUESTS = True
-    REQUESTS_IMPORT_ERROR = None
 
 DEFAULT_URL = "https://api.docbits.com"
 
@@ -43,11 +41,64 @@ PATH_LIST = "/configurations/get_configurations"
 PATH_CONFIGURE = "/configurations/configure_infor_export"
 PATH_DOWNLOAD = "/configurations/download/{config_id}"
 PATH_REMOVE = "/configurations/remove_configuration"
+PATH_SET_ACTIVE = "/configurations/update_configuration_visibility"
 PATH_TEST_CONNECTION = "/configurations/test_infor_connection"
+PATH_OPENAPI = "/openapi.json"
 
 HEADER_API_KEY = "X-API-KEY"
+HEADER_ORG_ID = "X-ORG-ID"
 FILE_TYPE_ION_API = "ION_API"
 FIELD_ION_API_FILE = "ion_api"
+MULTIPART = "multipart/form-data"
+URLENCODED = "application/x-www-form-urlencoded"
+
+# Every request the client sends, as a descriptor the request builders use and contract.py checks
+# (against the public document in the conformance test, against the live /openapi.json before a
+# write). Part(always=False): sent only when set; essential: the job cannot do without it.
+_ORG_FIELD = {"org_id": Part("string", always=False)}
+_AUTH_HEADERS = {HEADER_API_KEY: Part("string"), HEADER_ORG_ID: Part("string", always=False)}
+OP_LIST = Request(
+    "get_configurations", "POST", PATH_LIST, MULTIPART, fields=_ORG_FIELD, headers=_AUTH_HEADERS,
+    constant="OP_LIST", path_constant="PATH_LIST")
+OP_DOWNLOAD = Request(
+    "download", "GET", PATH_DOWNLOAD,
+    query={"type": Part("string", values=(FILE_TYPE_ION_API,), essential=True), "org_id": Part("string", always=False)},
+    headers=_AUTH_HEADERS, constant="OP_DOWNLOAD", path_constant="PATH_DOWNLOAD")
+OP_CONFIGURE = Request(
+    "configure_infor_export", "POST", PATH_CONFIGURE, MULTIPART,
+    fields=dict(_ORG_FIELD, **{
+        "export_method": Part("string"),
+        "title": Part("string"),
+        "doc_type": Part("string"),
+        "on_permise": Part("boolean"),
+        "zugferd": Part("boolean"),
+        "sub_org_id": Part("string", always=False),
+        "config_id": Part("integer", essential=True, always=False),
+        FIELD_ION_API_FILE: Part(FILE, essential=True, always=False),
+    }),
+    headers=_AUTH_HEADERS, constant="OP_CONFIGURE", path_constant="PATH_CONFIGURE")
+OP_REMOVE = Request(
+    "remove_configuration", "POST", PATH_REMOVE, URLENCODED,
+    fields=dict(_ORG_FIELD, id=Part("integer", essential=True)), headers=_AUTH_HEADERS,
+    constant="OP_REMOVE", path_constant="PATH_REMOVE")
+OP_SET_ACTIVE = Request(
+    "update_configuration_visibility", "POST", PATH_SET_ACTIVE, URLENCODED,
+    fields=dict(_ORG_FIELD, id=Part("integer", essential=True), is_active=Part("boolean", essential=True)),
+    headers=_AUTH_HEADERS, constant="OP_SET_ACTIVE", path_constant="PATH_SET_ACTIVE")
+OP_TEST_CONNECTION = Request(
+    "test_infor_connection", "POST", PATH_TEST_CONNECTION, MULTIPART,
+    fields=dict(_ORG_FIELD, config_id=Part("integer", essential=True)), headers=_AUTH_HEADERS,
+    constant="OP_TEST_CONNECTION", path_constant="PATH_TEST_CONNECTION")
+OPERATIONS = (OP_LIST, OP_DOWNLOAD, OP_CONFIGURE, OP_REMOVE, OP_SET_ACTIVE, OP_TEST_CONNECTION)
+
+# What the client sends that the public document ("DOC2 - API" 2.2.10) does not declare, known
+# from the DocBits web app (X-ORG-ID: from today's Swagger page). The ONE list of it: the
+# conformance test fails on anything else undeclared. (name, None) is a whole operation.
+WEB_APP_ONLY = (
+    ("test_infor_connection", None),
+    ("configure_infor_export", "export_method"),
+    ("configure_infor_export", "sub_org_id"),
+) + tuple((operation.name, item) for operation in OPERATIONS for item in ("org_id", "header " + HEADER_ORG_ID))
 
 INFOR_EXPORT_METHODS = (
     "infor-idm-cloud",
@@ -63,10 +114,14 @@ INFOR_EXPORT_METHODS = (
 DEFAULT_EXPORT_METHOD = "infor-idm-cloud"
 DEFAULT_DOC_TYPE = "INVOICE"
 
-# Answers worth another try; everything else in 4xx is final.
-TRANSIENT_STATUSES = (429, 500, 502, 503, 504)
-RETRY_AFTER_CAP = 30.0
-EXCERPT_CHARS = 160
+# Size caps per kind of answer: a stored .ionapi file is under 16 KiB, a list a few configurations.
+DOWNLOAD_ANSWER_CAP = 64 * KIB
+LIST_ANSWER_CAP = 4 * MIB
+OPENAPI_ANSWER_CAP = 8 * MIB
+JSON_ANSWER_CAP = 1 * MIB
+# What a stored file is served as; an answer of any other type (an HTML page) is not one.
+STORED_FILE_TYPES = ("", "application/octet-stream", "binary/octet-stream", "application/json", "text/plain",
+                     "application/force-download", "application/download", "application/x-download")
 
 
 class DocBitsError(DocBitsInforError):
@@ -94,32 +149,44 @@ class DocBitsTransientError(DocBitsError):
         super(DocBitsTransientError, self).__init__(message, endpoint=endpoint, status=status)
 
 
+class DocBitsUnexpectedAnswer(DocBitsError):
+    """An answer that is not DocBits' own: an HTML page, a redirect, an oversized or non-JSON body
+    (a proxy in between, or the wrong URL). Never compared, never a reason to write."""
+
+
 class ExportConfig:
     """An export configuration as listed by DocBits (only the fields this project reads)."""
 
-    def __init__(self, config_id, title, doc_type, export_method, sub_org_id, is_active, has_ion_api):
+    def __init__(self, config_id, title, doc_type, export_method, sub_org_id, is_active, created_at=None):
         self.id = config_id
         self.title = title
         self.doc_type = doc_type
         self.export_method = export_method
         self.sub_org_id = sub_org_id
         self.is_active = is_active
-        self.has_ion_api = has_ion_api
+        self.created_at = created_at
 
     @property
     def is_infor_export(self):
+        # Other methods (webhook, infor_sftp, watcher, vertex, ...) are listed too: never ours.
         return self.export_method in INFOR_EXPORT_METHODS
 
     @classmethod
     def from_api(cls, item):
+        """The configuration of one listed item, or None when the item has no integer id."""
+        try:
+            config_id = int(item["id"])
+        except (KeyError, TypeError, ValueError):
+            return None
+        created_at = item.get("created_at")
         return cls(
-            config_id=int(item["id"]),
+            config_id=config_id,
             title=item.get("title"),
             doc_type=item.get("doc_type"),
             export_method=item.get("export_method"),
             sub_org_id=normalise_id(item.get("sub_org_id")),
-            is_active=bool(item.get("is_active", True)),
-            has_ion_api=bool(item.get("infor_ion_api")),
+            is_active=_listed_bool(item.get("is_active", True)),
+            created_at=created_at if isinstance(created_at, str) else None,
         )
 
     def as_dict(self):
@@ -133,6 +200,13 @@ class ExportConfig:
         }
 
 
+def _listed_bool(value):
+    """A listed flag; text such as "false" is false (bool("false") is not)."""
+    if isinstance(value, str):
+        return value.strip().lower() not in ("0", "false", "f", "no", "n", "off", "")
+    return bool(value)
+
+
 def normalise_id(value):
     """Ids arrive as int, str or null; compare them as text."""
     if value is None or value == "":
@@ -142,66 +216,6 @@ def normalise_id(value):
 
 def is_onpremise(export_method):
     return export_method.endswith("-onpremise")
-
-
-class CappedRetry(Retry):
-    """urllib3's Retry with Retry-After bounded, so a server cannot stall a run for hours."""
-
-    def get_retry_after(self, response):
-        retry_after = super(CappedRetry, self).get_retry_after(response)
-        return None if retry_after is None else min(retry_after, RETRY_AFTER_CAP)
-
-
-def _retry_policy(retries):
-    policy = dict(
-        total=retries,
-        connect=retries,
-        read=retries,
-        status=retries,
-        other=0,
-        backoff_factor=0.5,
-        status_forcelist=TRANSIENT_STATUSES,
-        allowed_methods=None,
-        respect_retry_after_header=True,
-        raise_on_status=False,
-        raise_on_redirect=False,
-    )
-    try:
-        return CappedRetry(backoff_jitter=0.25, backoff_max=8.0, **policy)
-    except TypeError:  # urllib3 1.x (on an old target host) has neither option
-        return CappedRetry(**policy)
-
-
-def transport_reason(exc):
-    """The innermost cause of a transport failure, e.g. 'Connection refused', not urllib3's wrapping."""
-    reason = exc
-    for _depth in range(5):
-        inner = getattr(reason, "reason", None)
-        if inner is None and reason.args and isinstance(reason.args[0], BaseException):
-            inner = reason.args[0]
-        if not isinstance(inner, BaseException) or inner is reason:
-            break
-        reason = inner
-    text = str(reason)
-    if "object at 0x" in text:
-        text = text.split(">: ", 1)[-1]
-    return "%s: %s" % (type(reason).__name__, text)
-
-
-def _secret_forms(secret):
-    """A secret as it may come back in an answer: as is, or URL- or form-encoded."""
-    return set((secret, quote(secret, safe=""), quote_plus(secret)))
-
-
-def redact(text, secrets):
-    # Longest first, so an encoded form is not left half-replaced by a shorter one.
-    forms = set()
-    for secret in secrets:
-        if secret:
-            forms.update(_secret_forms(secret))
-    for form in sorted(forms, key=len, reverse=True):
-        text = text.replace(form, "<redacted>")
-    return text
 
 
 class DocBitsClient:
@@ -214,79 +228,78 @@ class DocBitsClient:
         self.timeout = timeout
         self.retries = retries
         self.environment = environment
-        self._secrets = set(value for value in (api_key, bearer_token) if value)
-        self._verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
-        self._headers = {"Accept": "application/json"}
+        headers = {"Accept": "application/json"}
         if api_key:
-            self._headers[HEADER_API_KEY] = api_key
+            headers[HEADER_API_KEY] = api_key
+        if self.org_id:
+            # Today's API reads the organisation from this header; org_id also goes in the form or query.
+            headers[HEADER_ORG_ID] = self.org_id
         if bearer_token:
-            self._headers["Authorization"] = "Bearer " + bearer_token
-        self._sessions = {}
+            headers["Authorization"] = "Bearer " + bearer_token
+        self._transport = Transport(timeout=timeout, retries=retries, validate_certs=validate_certs, ca_path=ca_path,
+                                    headers=headers, secrets=(api_key, bearer_token))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
 
     def wait_before_retry(self, attempt, error):
-        """Pause like the transport's own retries (Retry-After first, else backoff with jitter),
-        for the calls that are retried by the caller instead (creates)."""
-        delay = error.retry_after if getattr(error, "retry_after", None) is not None else min(8.0, 0.5 * (2 ** attempt))
-        time.sleep(min(delay, RETRY_AFTER_CAP) + random.uniform(0, 0.25))
+        """Pause as the transport does between its own tries, for calls the caller retries (creates)."""
+        self._transport.wait(attempt, getattr(error, "retry_after", None))
 
     def add_secrets(self, values):
         """Values that must never appear in an error excerpt (e.g. the file's secrets)."""
-        self._secrets.update(value for value in values if value)
+        self._transport.add_secrets(values)
 
     def close(self):
-        for session in self._sessions.values():
-            session.close()
-
-    # --- transport --------------------------------------------------------------------
-    def _session(self, retry):
-        key = "retrying" if retry else "once"
-        if key not in self._sessions:
-            session = requests.Session()
-            session.headers.update(self._headers)
-            adapter = HTTPAdapter(max_retries=_retry_policy(self.retries if retry else 0))
-            session.mount("http://", adapter)
-            session.mount("https://", adapter)
-            self._sessions[key] = session
-        return self._sessions[key]
+        self._transport.close()
 
     def _where(self):
-        return " for environment '%s'" % self.environment if self.environment else ""
+        return " for environment '%s'" % printable(self.environment) if self.environment else ""
 
-    def _send(self, method, path, retry=True, **kwargs):
-        url = self.base_url + path
+    def _send(self, method, path, retry=True, cap=JSON_ANSWER_CAP, **kwargs):
         endpoint = "%s %s" % (method, path)
         try:
-            # verify per request: a session-level value loses to REQUESTS_CA_BUNDLE from the environment.
-            return self._session(retry).request(method, url, timeout=self.timeout, verify=self._verify, **kwargs)
-        except requests.exceptions.SSLError as exc:
+            return self._transport.request(method, self.base_url + path, retry=retry, cap=cap, **kwargs)
+        except TLSFailure as exc:
             raise DocBitsError(
-                "TLS failure%s at %s: %s (set ca_path to the CA bundle, or fix the URL)"
-                % (self._where(), endpoint, self._excerpt(transport_reason(exc))), endpoint=endpoint)
-        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+                "TLS failure%s at %s: %s (set ca_path to the CA bundle, or fix the URL)" % (self._where(), endpoint, exc.reason),
+                endpoint=endpoint)
+        except NoAnswer as exc:
             raise DocBitsTransientError(
-                "DocBits did not answer%s at %s after %d retries: %s"
-                % (self._where(), endpoint, self.retries if retry else 0, self._excerpt(transport_reason(exc))), endpoint=endpoint)
-        except requests.exceptions.RequestException as exc:
-            raise DocBitsError(
-                "request failed%s at %s: %s" % (self._where(), endpoint, self._excerpt(transport_reason(exc))), endpoint=endpoint)
+                "DocBits did not answer%s at %s after %d retries: %s" % (self._where(), endpoint, exc.tries - 1, exc.reason),
+                endpoint=endpoint)
+        except RedirectRefused as exc:
+            raise DocBitsUnexpectedAnswer(
+                "DocBits answered%s at %s with a redirect (HTTP %d) to %s; redirects are never followed, so no key or file "
+                "reaches another address: set docbits_url to the final address" % (
+                    self._where(), endpoint, exc.status, exc.location_origin or "an address it does not give"),
+                endpoint=endpoint, status=exc.status)
+        except AnswerTooLarge as exc:
+            raise DocBitsUnexpectedAnswer(
+                "DocBits answered%s at %s with more than %s, more than any answer of this kind: a proxy in between, or the wrong "
+                "docbits_url? (nothing was read further)" % (self._where(), endpoint, size_text(exc.cap)), endpoint=endpoint)
+        except TransportError as exc:
+            raise DocBitsError("request failed%s at %s: %s" % (self._where(), endpoint, exc.reason), endpoint=endpoint)
 
     def _excerpt(self, text):
-        text = re.sub(r"<[^>]*>", " ", text)
-        text = " ".join(redact(text, self._secrets).split())
-        return text[:EXCERPT_CHARS] + ("..." if len(text) > EXCERPT_CHARS else "")
+        return self._transport.excerpt(text)
 
     def _fail_on_status(self, response, endpoint):
-        status = response.status_code
+        status = response.status
         if status < 400:
             return
-        body = response.text or ""
+        body = response.text
         if status == 401 or "invalid key" in body.lower():
             raise DocBitsAuthError(
-                "DocBits refused the API key%s (HTTP %d at %s); check docbits_api_key" % (self._where(), status, endpoint),
+                "DocBits refused the API key%s (HTTP %d at %s): the key is wrong, expired or revoked; check api_key"
+                % (self._where(), status, endpoint),
                 endpoint=endpoint, status=status)
         if status == 403:
             raise DocBitsAuthError(
-                "the API key has no rights on this organisation%s (HTTP 403 at %s); check docbits_org_id"
+                "the API key has no rights on this organisation%s (HTTP 403 at %s); check org_id"
                 % (self._where(), endpoint), endpoint=endpoint, status=status)
         if status == 404:
             raise DocBitsNotFound("not found%s (HTTP 404 at %s)" % (self._where(), endpoint), endpoint=endpoint, status=status)
@@ -295,9 +308,8 @@ class DocBitsClient:
                 "DocBits refused field(s) %s%s (HTTP 422 at %s)" % (self._field_errors(response), self._where(), endpoint),
                 endpoint=endpoint, status=status)
         message = "DocBits answered HTTP %d%s at %s: %s" % (status, self._where(), endpoint, self._excerpt(body))
-        if status in TRANSIENT_STATUSES:
-            raise DocBitsTransientError(message, endpoint=endpoint, status=status,
-                                        retry_after=_retry_policy(0).get_retry_after(response.raw))
+        if RETRY_POLICY.is_transient(status):
+            raise DocBitsTransientError(message, endpoint=endpoint, status=status, retry_after=RETRY_POLICY.retry_after(response.headers))
         raise DocBitsError(message, endpoint=endpoint, status=status)
 
     def _field_errors(self, response):
@@ -308,97 +320,179 @@ class DocBitsClient:
                 "%s: %s" % (".".join(str(part) for part in item.get("loc", []) if part != "body"), self._excerpt(str(item.get("msg", ""))))
                 for item in details)
         except (ValueError, KeyError, TypeError, AttributeError):
-            return "(unreadable answer: %s)" % self._excerpt(response.text or "")
+            return "(unreadable answer: %s)" % self._excerpt(response.text)
 
-    def _json_call(self, method, path, retry=True, **kwargs):
+    def _json_call(self, method, path, retry=True, cap=JSON_ANSWER_CAP, **kwargs):
         endpoint = "%s %s" % (method, path)
-        response = self._send(method, path, retry=retry, **kwargs)
+        response = self._send(method, path, retry=retry, cap=cap, **kwargs)
         self._fail_on_status(response, endpoint)
         try:
             body = response.json()
         except ValueError:
             body = None
         if not isinstance(body, dict):
-            raise DocBitsError(
+            raise DocBitsUnexpectedAnswer(
                 "DocBits answered%s at %s with HTTP %d but not the JSON expected (wrong URL or a proxy?): %s"
-                % (self._where(), endpoint, response.status_code, self._excerpt(response.text or "")),
-                endpoint=endpoint, status=response.status_code)
+                % (self._where(), endpoint, response.status, self._excerpt(response.text)),
+                endpoint=endpoint, status=response.status)
         if body.get("success") is False:
             detail = (body.get("exception") or {}).get("detail") if isinstance(body.get("exception"), dict) else None
             message = detail or body.get("message") or body.get("detail") or "no reason given"
             raise DocBitsError(
                 "DocBits refused the request%s at %s: %s" % (self._where(), endpoint, self._excerpt(str(message))),
-                endpoint=endpoint, status=response.status_code)
+                endpoint=endpoint, status=response.status)
         return body
 
-    def _org_form(self):
-        return {"org_id": self.org_id} if self.org_id else {}
+    def _encode(self, operation, fields=None, query=None):
+        """requests' arguments for one call, encoded as its descriptor says (content type, fields,
+        query); org_id is added where the descriptor has it. None values are not sent."""
+        fields = dict((name, value) for name, value in (fields or {}).items() if value is not None)
+        query = dict((name, value) for name, value in (query or {}).items() if value is not None)
+        if self.org_id:
+            (query if "org_id" in operation.query else fields)["org_id"] = self.org_id
+        undescribed = sorted((set(fields) - set(operation.fields)) | (set(query) - set(operation.query)))
+        if undescribed:
+            raise ValueError("%s does not describe %s" % (operation.constant, ", ".join(undescribed)))
+        arguments = {"params": dict((name, _form_text(value)) for name, value in query.items())} if query else {}
+        if not fields:
+            return arguments
+        if operation.content_type == MULTIPART:
+            files = [(name, value) for name, value in sorted(fields.items()) if operation.fields[name].kind == FILE]
+            texts = [(name, _form_text(value)) for name, value in sorted(fields.items()) if operation.fields[name].kind != FILE]
+            body, content_type = encode_multipart_formdata(texts + files)
+            arguments.update(data=body, headers={"Content-Type": content_type})
+        else:
+            arguments["data"] = dict((name, _form_text(value)) for name, value in fields.items())
+        return arguments
 
-    @staticmethod
-    def _multipart(fields):
-        # requests builds multipart only with a files mapping; (None, value) makes a plain field.
-        return dict((name, (None, str(value))) for name, value in fields.items())
+    def _call(self, operation, path=None, retry=True, fields=None, query=None, cap=JSON_ANSWER_CAP):
+        return self._json_call(operation.method, path or operation.path, retry=retry, cap=cap, **self._encode(operation, fields, query))
 
     # --- operations -------------------------------------------------------------------
     def list_configurations(self):
-        body, content_type = encode_multipart_formdata(self._org_form())
-        body = self._json_call("POST", PATH_LIST, data=body, headers={"Content-Type": content_type})
+        body = self._call(OP_LIST, cap=LIST_ANSWER_CAP)
         items = body.get("data")
         if not isinstance(items, list):
             raise DocBitsError(
                 "DocBits answered%s at POST %s without a 'data' list" % (self._where(), PATH_LIST), endpoint="POST " + PATH_LIST)
-        return [ExportConfig.from_api(item) for item in items if isinstance(item, dict) and "id" in item]
+        configs = (ExportConfig.from_api(item) for item in items if isinstance(item, dict))
+        return [config for config in configs if config is not None]
 
     def list_infor_exports(self):
         return [config for config in self.list_configurations() if config.is_infor_export]
 
     def download_ionapi(self, config_id):
         """The stored ION API file's bytes, or None when DocBits has none."""
-        path = PATH_DOWNLOAD.format(config_id=int(config_id))
-        params = {"type": FILE_TYPE_ION_API}
-        params.update(self._org_form())
-        response = self._send("GET", path, params=params)
+        path = OP_DOWNLOAD.path.format(config_id=int(config_id))
+        endpoint = "%s %s" % (OP_DOWNLOAD.method, path)
+        response = self._send(OP_DOWNLOAD.method, path, cap=DOWNLOAD_ANSWER_CAP, **self._encode(OP_DOWNLOAD, query={"type": FILE_TYPE_ION_API}))
         try:
-            self._fail_on_status(response, "GET " + path)
+            self._fail_on_status(response, endpoint)
         except DocBitsNotFound:
             return None
+        self._judge_stored_file(response, endpoint)
         return response.content or None
+
+    def _judge_stored_file(self, response, endpoint):
+        """A download that is a page, not a file (a proxy's login page with HTTP 200), is an error,
+        never bytes to compare. Bytes served as a file are returned even when they are no JSON."""
+        if response.media_type not in STORED_FILE_TYPES:
+            what = "a %s answer" % printable(response.media_type)
+        elif not response.is_attachment and response.content.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+            what = "an HTML page"
+        else:
+            return
+        raise DocBitsUnexpectedAnswer(
+            "DocBits answered%s at %s with HTTP %d and %s, not a stored file: a proxy in between, or the wrong docbits_url? (%s)"
+            % (self._where(), endpoint, response.status, what, self._excerpt(response.text)), endpoint=endpoint, status=response.status)
 
     def configure_infor_export(self, export_method, title, doc_type, sub_org_id=None, config_id=None, ionapi_bytes=None,
                                filename="credentials.ionapi"):
-        """Create (config_id None) or update an Infor export. A create is never retried here:
-        its answer may be lost after DocBits applied it, so the caller lists again first."""
+        """Create (config_id None) or update an Infor export; the configuration's id when the answer
+        carries it (data.id or id), else None. A create is never retried here: its answer may be
+        lost after DocBits applied it, so the caller lists again first."""
         fields = {
             "export_method": export_method,
             "title": title,
             "doc_type": doc_type,
-            "on_permise": "true" if is_onpremise(export_method) else "false",
-            "zugferd": "false",
+            # Required by the 2022 API, no longer sent by the web app: both generations accept them.
+            "on_permise": is_onpremise(export_method),
+            "zugferd": False,
+            "sub_org_id": sub_org_id,
+            "config_id": int(config_id) if config_id is not None else None,
         }
-        if sub_org_id is not None:
-            fields["sub_org_id"] = sub_org_id
-        if config_id is not None:
-            fields["config_id"] = int(config_id)
-        fields.update(self._org_form())
-        files = self._multipart(fields)
         if ionapi_bytes is not None:
-            files[FIELD_ION_API_FILE] = (filename, ionapi_bytes, "application/octet-stream")
-        return self._json_call("POST", PATH_CONFIGURE, retry=config_id is not None, files=files)
+            fields[FIELD_ION_API_FILE] = (filename, ionapi_bytes, "application/octet-stream")
+        body = self._call(OP_CONFIGURE, retry=config_id is not None, fields=fields)
+        return _answered_id(body)
 
     def remove_configuration(self, config_id):
-        data = {"id": int(config_id)}
-        data.update(self._org_form())
-        return self._json_call("POST", PATH_REMOVE, data=data)
+        return self._call(OP_REMOVE, fields={"id": int(config_id)})
+
+    def set_active(self, config_id, active):
+        """Activate or deactivate a configuration (DocBits exports only through active ones)."""
+        return self._call(OP_SET_ACTIVE, fields={"id": int(config_id), "is_active": bool(active)})
+
+    def read_openapi(self):
+        """The live OpenAPI document (a dict), read with the key; DocBitsError when there is none to read."""
+        body = self._json_call("GET", PATH_OPENAPI, cap=OPENAPI_ANSWER_CAP)
+        if not is_readable(body):
+            raise DocBitsError("DocBits answered%s at GET %s with JSON that is not an OpenAPI document" % (self._where(), PATH_OPENAPI),
+                               endpoint="GET " + PATH_OPENAPI)
+        return body
 
     def test_connection(self, config_id):
         """Ask DocBits to try the stored credentials: (ok, message)."""
-        files = self._multipart(dict({"config_id": int(config_id)}, **self._org_form()))
         # Retried like a read: DocBits only asks Infor for a token and stores nothing, so a repeat is harmless.
         # Transient and auth errors raise (no answer is not a "no"); any refusal of the check is a "no".
         try:
-            body = self._json_call("POST", PATH_TEST_CONNECTION, files=files)
-        except (DocBitsAuthError, DocBitsTransientError):
+            body = self._call(OP_TEST_CONNECTION, fields={"config_id": int(config_id)})
+        except (DocBitsAuthError, DocBitsTransientError, DocBitsUnexpectedAnswer):
             raise
         except DocBitsError as exc:
             return False, str(exc)
         return True, self._excerpt(str(body.get("message", "")))
+
+
+def client_from_params(params):
+    """A DocBitsClient for validated task options; bad options fail before any request."""
+    check_url(params["docbits_url"], "docbits_url")
+    api_key, bearer_token = params.get("api_key"), params.get("bearer_token")
+    check_credential(api_key, "api_key", "DocBits API key")
+    check_credential(bearer_token, "bearer_token", "DocBits bearer token")
+    if not (api_key or bearer_token):
+        raise OptionError("no DocBits credential: set api_key (or the DOCBITS_API_KEY environment variable)")
+    org_id = normalise_id(params.get("org_id"))
+    if org_id is not None and (not org_id.isascii() or has_whitespace_or_control(org_id)):
+        raise OptionError("org_id contains whitespace, control or non-ASCII characters: give the organisation id alone")
+    check_transport(params)
+    return DocBitsClient(
+        params["docbits_url"],
+        api_key=api_key,
+        bearer_token=bearer_token,
+        org_id=org_id,
+        timeout=params["timeout"],
+        retries=params["retries"],
+        validate_certs=params["validate_certs"],
+        ca_path=params.get("ca_path"),
+        environment=params.get("environment_name"),
+    )
+
+
+def _form_text(value):
+    """A form or query value as text; booleans as the 2022 API's examples write them."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if isinstance(value, (tuple, bytes)) else str(value)
+
+
+def _answered_id(body):
+    """The configuration id a configure answer carries (data.id or id), else None."""
+    data = body.get("data")
+    for holder in (data if isinstance(data, dict) else {}, body):
+        value = holder.get("id")
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().isdigit():
+            return int(value)
+    return None

@@ -11,11 +11,14 @@ __metaclass__ = type
 import os
 import stat
 
-from ansible_collections.docbits.infor.plugins.module_utils.arguments import check_transport, client_from_params
+from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import OPERATIONS, client_from_params
 from ansible_collections.docbits.infor.plugins.module_utils.errors import OptionError
 from ansible_collections.docbits.infor.plugins.module_utils.infor_token import check_token
 from ansible_collections.docbits.infor.plugins.module_utils.ionapi import MAX_BYTES, parse_ionapi
-from ansible_collections.docbits.infor.plugins.module_utils.reconcile import Desired, Reconciler
+from ansible_collections.docbits.infor.plugins.module_utils.liveness import add_verdicts, prove_stored
+from ansible_collections.docbits.infor.plugins.module_utils.preflight import ContractPreflight, contract_report, operations_for
+from ansible_collections.docbits.infor.plugins.module_utils.reconcile import Desired, Reconciler, all_inactive_warning
+from ansible_collections.docbits.infor.plugins.module_utils.transport import check_transport
 
 
 def read_source(path, label=None, warn_permissions=True):

@@ -119,7 +119,7 @@ configurations:
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.docbits.infor.plugins.module_utils.arguments import CONNECTION_MUTUALLY_EXCLUSIVE, IONAPI_INFO_SPEC
-from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.docbits.infor.plugins.module_utils.transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError
 from ansible_collections.docbits.infor.plugins.module_utils.runner import run_info
 

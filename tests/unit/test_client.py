@@ -15,8 +15,6 @@ from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import (
     PATH_CONFIGURE,
     PATH_LIST,
     PATH_REMOVE,
-    RETRY_AFTER_CAP,
-    CappedRetry,
     DocBitsAuthError,
     DocBitsClient,
     DocBitsError,
@@ -81,8 +79,8 @@ def test_list_reads_the_contract_fields_and_ignores_the_rest(sim, client):
     infor = configs[0]
     assert infor.as_dict() == {"id": infor_id, "title": "DocBits_TST", "doc_type": "INVOICE", "export_method": "infor-idm-cloud",
                                "sub_org_id": "7", "is_active": False}
-    assert infor.has_ion_api is True and infor.is_infor_export is True
-    assert configs[1].is_infor_export is False and configs[1].has_ion_api is False
+    assert infor.is_infor_export is True
+    assert configs[1].is_infor_export is False
     assert [config.id for config in client.list_infor_exports()] == [infor_id]
 
 
@@ -98,9 +96,9 @@ def test_download(sim, client):
 
 
 def test_configure_create(sim, client):
-    body = client.configure_infor_export("infor-idm-cloud", "DocBits_TST", "INVOICE", ionapi_bytes=ION_BYTES)
-    assert body["success"] is True
+    config_id = client.configure_infor_export("infor-idm-cloud", "DocBits_TST", "INVOICE", ionapi_bytes=ION_BYTES)
     [config] = sim.configs(ORG)
+    assert config_id == config["id"]
     assert (config["title"], config["doc_type"], config["export_method"], config["sub_org_id"]) == ("DocBits_TST", "INVOICE", "infor-idm-cloud", None)
     assert (config["on_permise"], config["zugferd"]) == (False, False)
     assert json.loads(config["files"]["ION_API"]) == ION
@@ -299,15 +297,6 @@ def test_429_with_retry_after_is_retried(sim, client):
     sim.add_fault(path=PATH_LIST, status=429, headers={"Retry-After": "0"})
     assert client.list_configurations() == []
     assert [request["status"] for request in calls(sim, PATH_LIST)] == [429, 200]
-
-
-def test_retry_after_is_capped():
-    from urllib3 import HTTPResponse  # pylint: disable=import-outside-toplevel
-
-    retry = CappedRetry(total=3)
-    assert retry.get_retry_after(HTTPResponse(headers={"Retry-After": "86400"}, status=503)) == RETRY_AFTER_CAP
-    assert retry.get_retry_after(HTTPResponse(headers={"Retry-After": "2"}, status=503)) == 2
-    assert retry.get_retry_after(HTTPResponse(status=503)) is None
 
 
 def test_persistent_500_is_a_transient_error(sim):

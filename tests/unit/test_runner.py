@@ -11,8 +11,8 @@ import os
 
 import pytest
 
-from ansible_collections.docbits.infor.plugins.module_utils.arguments import IONAPI_SPEC, client_from_params
-from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import DocBitsClient
+from ansible_collections.docbits.infor.plugins.module_utils.arguments import IONAPI_SPEC
+from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import DocBitsClient, client_from_params
 from ansible_collections.docbits.infor.plugins.module_utils.errors import OptionError
 from ansible_collections.docbits.infor.plugins.module_utils.ionapi import MAX_BYTES, IonApiError
 from ansible_collections.docbits.infor.plugins.module_utils.runner import read_source, run_info, run_ionapi, run_validate
