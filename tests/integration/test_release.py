@@ -7,8 +7,10 @@ the tarball built after it carries CHANGELOG.rst and LICENSE."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 import tarfile
 
 import yaml
@@ -82,3 +84,23 @@ def test_released_tarball_carries_changelog_and_license(tmp_path):
     assert "v%s\n" % version in notes and "Release Summary" in notes
     assert "GNU GENERAL PUBLIC LICENSE" in license_text and "Version 3, 29 June 2007" in license_text
     assert "END OF TERMS AND CONDITIONS" in license_text and len(license_text.splitlines()) == 674
+
+
+def test_importer_settings_are_automation_hubs(tmp_path):
+    """hack/galaxy-importer.cfg (make importer) is read and refuses what Automation Hub refuses: a version below 1.0.0."""
+    copy = tmp_path / "collection"
+    release_copy(copy)
+    galaxy = yaml.safe_load((copy / "galaxy.yml").read_text(encoding="utf-8"))
+    galaxy["version"] = "0.9.0"
+    (copy / "galaxy.yml").write_text(yaml.safe_dump(galaxy), encoding="utf-8")
+    built = subprocess.run([tool("ansible-galaxy"), "collection", "build", str(copy), "--output-path", str(tmp_path)],
+                           capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False)
+    assert built.returncode == 0, built.stdout + built.stderr
+    env = dict((name, value) for name, value in os.environ.items() if not name.startswith(("ANSIBLE_", "GALAXY_IMPORTER_")))
+    env["GALAXY_IMPORTER_CONFIG"] = str(REPO / "hack" / "galaxy-importer.cfg")
+
+    imported = subprocess.run([sys.executable, "-m", "galaxy_importer.main", "docbits-infor-0.9.0.tar.gz"], cwd=str(tmp_path),
+                              env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False)
+
+    assert imported.returncode != 0, imported.stdout + imported.stderr
+    assert "requires version to be 1.0.0 or greater" in imported.stdout + imported.stderr
