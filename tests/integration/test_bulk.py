@@ -25,6 +25,20 @@ def read_report(lab, directory, name):
     return document, dict((row["environment"], row) for row in document["rows"]), markdown
 
 
+def printed_table(run, title):
+    """The table a person reads at the end of the run (printed without -v): its title line and its
+    lines by environment."""
+    lines = run.stdout.splitlines()
+    start = [index for index, line in enumerate(lines) if line.startswith(title + ":")]
+    assert len(start) == 1, run
+    body = []
+    for line in lines[start[0] + 2:]:
+        if not line.strip() or line.startswith(("ok:", "changed:", "TASK", "PLAY")):
+            break
+        body.append(line)
+    return lines[start[0]], dict((line.split()[0], line) for line in body)
+
+
 def table_rows(markdown):
     return [line for line in markdown.splitlines() if line.startswith("| ") and not line.startswith("| environment")]
 
@@ -52,6 +66,11 @@ def test_summary_names_every_environment_and_a_failure_stops_no_other(lab_factor
     assert str(lab["tst"].ionapi_file) in failed["error"] and "JSON" in failed["error"], failed
     assert failed["fingerprint_after"] is None
     assert len(table_rows(markdown)) == 3 and "3 environment(s): 2 changed, 1 failed." in markdown
+    title, lines = printed_table(run, ".ionapi provisioning summary")
+    assert title.endswith("3 environment(s), 2 changed, 1 failed"), run
+    assert [lines[name].split()[2] for name in ("dev", "tst", "prd")] == ["create", "failed", "create"], run
+    assert lines["tst"].endswith(" ".join(failed["error"].split())), run
+    assert sum(line.count(str(lab["tst"].ionapi_file)) for line in lines.values()) == 1, run
     # One cell per column on each line: a message with a pipe or a newline would break the table.
     assert len(set(line.count(" | ") for line in table_rows(markdown))) == 1, markdown
 
@@ -82,7 +101,7 @@ def test_limit_and_serial_batches_report_only_the_chosen_environments(lab_factor
     assert run.rc == 0, run
     assert set(run.recap) == {"dev", "prd"}
     # serial=1: one play batch per environment, each its own summary write.
-    assert run.stdout.count("TASK [Write the run summary]") == 2, run
+    assert run.stdout.count("TASK [Write the run report]") == 2, run
     document, rows, _markdown = read_report(lab, reports, "ionapi-summary")
     assert set(rows) == {"dev", "prd"} and document["totals"]["changed"] == 2
     assert lab["tst"].requests() == [] and lab["tst"].stored_configs() == []
@@ -141,16 +160,16 @@ def test_audit_reports_drift_and_writes_nothing(lab_factory, tmp_path):
     assert dict((name, env.stored_configs()) for name, env in lab.envs.items()) == stored_before
     document, rows, markdown = read_report(lab, reports, "ionapi-audit")
     assert document["kind"] == "audit"
-    assert document["totals"] == {"in sync": 1, "differs": 1, "no configuration": 1, "failed": 0, "not run": 0}
+    assert document["totals"] == {"dead": 0, "in sync": 1, "differs": 1, "no configuration": 1, "failed": 0, "not run": 0}
     assert rows["dev"]["status"] == "in sync"
     assert rows["tst"]["status"] == "differs" and "ion_api" in rows["tst"]["changes"]
     assert rows["tst"]["fingerprint_before"] == fingerprint(stored_tst_credentials(stored_before)) != fingerprint(rotated)
     assert rows["tst"]["desired_fingerprint"] == fingerprint(rotated)
     assert rows["prd"]["status"] == "no configuration" and rows["prd"]["config_id"] is None
     assert "1 in sync, 1 differs, 1 no configuration" in markdown
-    shown = json.dumps(audit.result("debug", "dev")["result"]["msg"])
-    for status, names in (("in sync", ["dev"]), ("differs", ["tst"]), ("no configuration", ["prd"])):
-        assert json.dumps({status: names})[1:-1] in shown, shown
+    title, lines = printed_table(audit, ".ionapi drift report")
+    assert title.endswith("3 environment(s), 1 in sync, 1 differs, 1 no configuration"), audit
+    assert [lines[name].split()[2] for name in ("dev", "tst", "prd")] == ["unchanged", "update", "create"], audit
 
 
 def stored_tst_credentials(stored):

@@ -1,0 +1,65 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, docbits.infor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Reports per Infor export configuration, and the audit's liveness statuses."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.docbits.infor.plugins.module_utils import report
+from ansible_collections.docbits.infor.plugins.module_utils.reconcile import ACTION_CREATE, ACTION_NONE, ACTION_REMOVE_DUPLICATE, ACTION_UPDATE
+
+OLD = "sha256:" + "a" * 64
+NEW = "sha256:" + "b" * 64
+DEAD = {"alive": False, "reason": "invalid_grant", "fix": "re-enable the service account", "message": "no token"}
+
+
+def configuration(config_id, action, changes=(), liveness=None, doc_type="INVOICE"):
+    entry = {"id": config_id, "doc_type": doc_type, "export_method": "infor-idm-cloud", "fingerprint_before": OLD,
+             "fingerprint_after": NEW, "action": action, "changes": list(changes)}
+    if liveness is not None:
+        entry["liveness"] = liveness
+    return entry
+
+
+def audit_result(*configurations, **extra):
+    result = {"changed": True, "action": ACTION_UPDATE, "tenant": "ACME_TST", "config_id": 1, "fingerprint": NEW,
+              "previous_fingerprint": OLD, "configurations": list(configurations)}
+    result.update(extra)
+    return result
+
+
+def test_audit_status_per_configuration():
+    result = audit_result(configuration(1, ACTION_NONE), configuration(2, ACTION_UPDATE, ["ion_api"]), configuration(3, ACTION_UPDATE, ["title"]),
+                          configuration(4, ACTION_REMOVE_DUPLICATE, ["duplicate"]), configuration(None, ACTION_CREATE, ["configuration"]))
+    rows = report.row(report.KIND_AUDIT, "tst", result)["configurations"]
+    assert [line["status"] for line in rows] == ["in sync", "another file", "differs", "duplicate", "no configuration"]
+
+
+def test_provision_status_per_configuration_is_the_action():
+    rows = report.row(report.KIND_PROVISION, "tst", audit_result(configuration(1, ACTION_UPDATE, ["ion_api"])))["configurations"]
+    assert rows[0]["status"] == ACTION_UPDATE and rows[0]["fingerprint_after"] == NEW
+
+
+def test_dead_stored_file_makes_a_dead_environment_listed_first_with_reason_and_fix():
+    alive = {"alive": True, "reason": None, "fix": None, "message": "got a token"}
+    dead = audit_result(configuration(1, ACTION_NONE, liveness=DEAD), failed=True, msg="DocBits stores an ION API file that gets no token")
+    rows = [report.row(report.KIND_AUDIT, "good", audit_result(configuration(1, ACTION_NONE, liveness=alive))),
+            report.row(report.KIND_AUDIT, "broken", {"failed": True, "msg": "refused key"}),
+            report.row(report.KIND_AUDIT, "disabled", dead)]
+    document = report.report(report.KIND_AUDIT, rows)
+    assert [line["environment"] for line in document["rows"]] == ["disabled", "good", "broken"]
+    assert document["totals"]["dead"] == 1 and document["totals"]["failed"] == 1
+    assert document["rows"][0]["error"].startswith("DocBits stores")
+    assert document["rows"][0]["configurations"][0]["liveness"] == "dead: invalid_grant"
+    assert document["rows"][0]["configurations"][0]["fix"] == "re-enable the service account"
+    assert document["rows"][1]["configurations"][0]["liveness"] == "alive"
+
+
+def test_markdown_has_a_table_per_configuration():
+    rows = [report.row(report.KIND_AUDIT, "tst", audit_result(configuration(1, ACTION_NONE), configuration(2, ACTION_UPDATE, ["ion_api"],
+                                                                                                          doc_type="CREDIT_NOTE")))]
+    markdown = report.to_markdown(report.report(report.KIND_AUDIT, rows))
+    assert "## Infor export configurations" in markdown
+    assert "| tst | 2 | CREDIT_NOTE | infor-idm-cloud |" in markdown and "another file" in markdown
