@@ -1,0 +1,160 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, docbits.infor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The live contract preflight through real ansible-playbook runs: a DocBits (the simulator) serving
+the real public 2022 document, mutated ones, an HTML page or nothing at /openapi.json; and
+playbooks/check_contract.yml."""
+
+from __future__ import annotations
+
+import pytest
+
+from docbits_simulator import contract_document  # pylint: disable=import-error
+
+PROVISION = "provision_ionapi.yml"
+CHECK = "check_contract.yml"
+OPENAPI = "/openapi.json"
+CONFIGURE_BODY = "Body_infor_export_configurations_configurations_configure_infor_export_post"
+TENANTS = {"tst": "ACME_TST", "prd": "ACME_PRD", "dev": "ACME_DEV"}
+
+
+def openapi_reads(lab):
+    return [entry for entry in lab.sim.requests if entry["path"] == OPENAPI]
+
+
+def all_warnings(run):
+    return [str(warning) for result in run.results("ionapi") for warning in result["result"].get("warnings") or []]
+
+
+def without_file_part():
+    document = contract_document()
+    del document["components"]["schemas"][CONFIGURE_BODY]["properties"]["ion_api"]
+    return document
+
+
+def without_list():
+    document = contract_document()
+    del document["paths"]["/configurations/get_configurations"]
+    return document
+
+
+def test_real_2022_document_runs_go_on_reading_it_once(lab_factory):
+    lab = lab_factory(TENANTS)
+    lab.sim.openapi = contract_document()
+
+    first = lab.run(PROVISION)
+
+    assert first.rc == 0, first
+    first.assert_recap(**dict((name, {"changed": 1, "failed": 0}) for name in TENANTS))
+    assert len(openapi_reads(lab)) == 1, "the document must be read once per base URL per run, not per environment"
+    warnings = all_warnings(first)
+    source = "the live %s%s" % (lab.url, OPENAPI)
+    # The 2022 document declares neither export_method nor org_id/X-ORG-ID: each named once for the run, not per host.
+    for item in ("export_method", "org_id", "header X-ORG-ID"):
+        named = [warning for warning in warnings if warning.startswith("%s does not declare %s (" % (source, item))]
+        assert len(named) == 1, (item, warnings)
+        assert named[0].endswith("DocBits will ignore it")
+    assert len(warnings) == 3, warnings
+    for env in lab.envs.values():
+        assert env.stored_ionapi() == env.credentials
+    first_run = dict((env.name, [entry["path"] for entry in env.requests() if entry["path"] != OPENAPI]) for env in lab.envs.values())
+    lab.sim.reset_stats()
+
+    again = lab.run(PROVISION)
+
+    assert again.rc == 0, again
+    assert again.changed_hosts() == [] and lab.sim.writes == 0
+    assert openapi_reads(lab) == [], "no write, no preflight"
+    for env in lab.envs.values():
+        assert [entry["path"] for entry in env.requests()] == ["/configurations/get_configurations", "/configurations/download/%d"
+                                                              % env.stored_configs()[0]["id"]]
+    # The figures of the report: requests per tenant on the first run (plus one /openapi.json per URL and run).
+    print("requests per tenant, first run: %s" % dict((name, len(paths)) for name, paths in first_run.items()))
+
+
+@pytest.mark.parametrize("document, operation, item", [
+    (without_file_part, "POST /configurations/configure_infor_export", "file part ion_api"),
+    (without_list, "POST /configurations/get_configurations", "no such path"),
+], ids=["no-ion_api-part", "no-get_configurations"])
+def test_a_document_lacking_what_the_job_needs_fails_every_environment_before_any_write(lab_factory, document, operation, item):
+    lab = lab_factory(TENANTS)
+    lab.sim.openapi = document()
+
+    run = lab.run(PROVISION)
+
+    assert run.rc == 2, run
+    run.assert_recap(**dict((name, {"changed": 0, "failed": 1}) for name in TENANTS))
+    assert lab.sim.writes == 0 and all(env.stored_configs() == [] for env in lab.envs.values())
+    assert len(openapi_reads(lab)) == 1
+    for name in TENANTS:
+        message = run.result("ionapi", name)["result"]["msg"]
+        assert "the live %s%s" % (lab.url, OPENAPI) in message and "nothing was written" in message
+        row = next(line for line in message.splitlines() if line.startswith("BLOCKING"))
+        assert operation in row and item in row, message
+        assert ("OP_CONFIGURE" if "ion_api" in item else "PATH_LIST") in row
+
+
+@pytest.mark.parametrize("answer", ["absent", "html", "unauthorised"])
+def test_no_readable_document_auto_warns_once_and_goes_on(lab_factory, answer):
+    lab = lab_factory(TENANTS)
+    if answer == "absent":
+        lab.sim.openapi = None
+    elif answer == "html":
+        lab.sim.openapi = "<!DOCTYPE html><html><body><form action=/login>Sign in</form></body></html>"
+    else:
+        lab.sim.add_fault(path=OPENAPI, status=401, body={"detail": "Not authenticated"}, times=None)
+
+    run = lab.run(PROVISION)
+
+    assert run.rc == 0, run
+    run.assert_recap(**dict((name, {"changed": 1, "failed": 0}) for name in TENANTS))
+    assert len(openapi_reads(lab)) == 1
+    [warning] = all_warnings(run)
+    assert "the DocBits contract was not checked: the live %s%s cannot be read" % (lab.url, OPENAPI) in warning
+    assert lab.sim.writes == len(TENANTS)
+
+
+def test_strict_fails_without_a_document_and_off_reads_none(lab_factory):
+    lab = lab_factory({"tst": "ACME_TST", "prd": "ACME_PRD"})
+    lab.sim.openapi = None
+    for env in lab.envs.values():
+        env.vars["docbits_contract_check"] = "strict"
+
+    strict = lab.run(PROVISION)
+
+    assert strict.rc == 2, strict
+    strict.assert_recap(tst={"failed": 1, "changed": 0}, prd={"failed": 1, "changed": 0})
+    assert "contract_check is strict" in strict.result("ionapi", "tst")["result"]["msg"]
+    assert lab.sim.writes == 0 and len(openapi_reads(lab)) == 1
+    lab.sim.reset_stats()
+    for env in lab.envs.values():
+        env.vars["docbits_contract_check"] = "off"
+
+    off = lab.run(PROVISION)
+
+    assert off.rc == 0, off
+    assert openapi_reads(lab) == [] and lab.sim.writes == 2 and all_warnings(off) == []
+
+
+def test_check_contract_prints_the_table_once_per_distinct_url(lab_factory):
+    lab = lab_factory(TENANTS)
+    lab.sim.openapi = contract_document()
+    # Two spellings of the simulator's address: two base URLs for the playbook.
+    lab["dev"].vars["docbits_url"] = lab.url.replace("127.0.0.1", "localhost")
+
+    run = lab.run(CHECK)
+
+    assert run.rc == 0, run
+    assert len(openapi_reads(lab)) == 2 and lab.sim.writes == 0
+    assert [entry["path"] for entry in lab.sim.requests] == [OPENAPI, OPENAPI], "read-only, and nothing but the document"
+    assert "| operation" in run.stdout and "constant in docbits_api.py" in run.stdout
+    assert "DOC2 - API 2.2.10" in run.stdout
+    assert "ignored" in run.stdout and "export_method" in run.stdout and "web app only" in run.stdout
+    lab.sim.reset_stats()
+    lab.sim.openapi = without_file_part()
+
+    broken = lab.run(CHECK)
+
+    assert broken.rc == 2, broken
+    assert "BLOCKING" in broken.stdout and "file part ion_api" in broken.stdout and "OP_CONFIGURE" in broken.stdout
+    assert lab.sim.writes == 0
