@@ -7,6 +7,7 @@ from __future__ import annotations
 from ansible_collections.docbits.infor.plugins.module_utils.arguments import CONNECTION_MUTUALLY_EXCLUSIVE, IONAPI_SPEC
 from ansible_collections.docbits.infor.plugins.module_utils.runner import run_ionapi
 from ansible_collections.docbits.infor.plugins.plugin_utils.action import DocBitsAction
+from ansible_collections.docbits.infor.plugins.plugin_utils.run_cache import RunCache
 
 
 class ActionModule(DocBitsAction):
@@ -23,4 +24,6 @@ class ActionModule(DocBitsAction):
             data=data,
             source=source,
             read_warnings=read_warnings,
+            # The live contract is read once per DocBits URL per run, whichever host gets there first.
+            run_cache=RunCache(),
         )
