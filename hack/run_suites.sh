@@ -30,7 +30,7 @@ for spec; do
     echo "=============================== [$label] make $target $verdict in $((SECONDS - target_started))s"
 done
 
-join() { local IFS=,; echo "$*" | sed 's/,/, /g'; }
+join() { local IFS=, joined; joined="$*"; echo "${joined//,/, }"; }
 elapsed=$((SECONDS - started))
 line=$label
 if ((${#failed[@]})); then line+=" FAILED ($(join "${failed[@]}"))"; fi
