@@ -13,15 +13,17 @@ import json
 
 import pytest
 
+from ansible_collections.docbits.infor.plugins.module_utils.errors import OptionError, failure_details
 from ansible_collections.docbits.infor.plugins.module_utils.ionapi import (
     MAX_BYTES,
+    MAX_DEPTH,
     IonApiError,
     describe_stored,
     fingerprint,
     parse_ionapi,
     redacted,
 )
-from ansible_collections.docbits.infor.tests.unit.fixtures import DELETE, SECRET_KEYS, dump, make_ionapi, only, secret_values
+from ansible_collections.docbits.infor.tests.unit.fixtures import DELETE, SECRET_KEYS, dump, make_ionapi, only, secret_values, token
 
 SOURCE = "inventories/acme/host_vars/tst/ACME_TST.ionapi"
 BASE = make_ionapi()
@@ -527,6 +529,210 @@ def test_redacted_hides_secrets_and_keeps_the_rest():
 def test_redacted_handles_non_string_secret_values():
     view = redacted(make_ionapi(cs=["x"], sask=None))
     assert view["cs"].startswith("<secret sha256:") and view["sask"].startswith("<secret sha256:")
+
+
+# --- real-world files: templates, redacted and damaged copies, impossible tenants ------------------------
+
+PLACEHOLDERS = [
+    ("ti", "<tenant>"), ("ti", "YOUR_TENANT"), ("ti", "TENANT_ID"), ("ti", "TenantId"), ("ti", "[TENANT]"), ("ti", "XXXX_TST"),
+    ("ti", "{{ infor_tenant }}"), ("ti", "tbd"),
+    ("ci", "ACME_TST~<client id>"), ("ci", "ACME_TST~xxxxxxxxxxxxxxxxxxxx"), ("ci", "CLIENT_ID"), ("ci", "ACME_TST~yourClientId"),
+    ("ci", "ION_API_CLIENT_ID"),
+    ("cs", "MY_CLIENT_SECRET"), ("cs", "your-secret-here"), ("cs", "changeme"), ("cs", "${ION_CS}"), ("cs", "%CLIENT_SECRET%"),
+    ("cs", "<client secret>"), ("cs", "x" * 86), ("cs", "Replace_With_Your_Client_Secret_From_The_ION_API_Portal"),
+    ("cs", "ab" * 43), ("cs", "0" * 86),
+    ("saak", "ACME_TST#SERVICE_ACCOUNT_KEY"), ("saak", "ACME_TST#<saak>"), ("saak", "SERVICE_ACCOUNT_ACCESS_KEY"),
+    ("sask", "SERVICE_ACCOUNT_SECRET_KEY"), ("sask", "yoursecretkeygoeshereandthisisnotrandomatall"),
+    ("iu", "https://<host>:7443"), ("iu", "https://mingle-ionapi.xxx.inforcloudsuite.com"), ("iu", "https://your-gateway.acme.local"),
+    ("pu", "https://mingle-sso.inforcloudsuite.com:443/<tenant>/as/"), ("pu", "https://{sso_host}/InforIntSTS/"),
+    ("oa", "<authorize path>"), ("ot", "TODO"), ("or", "FIXME"),
+    ("cn", "<app name>"), ("cn", "YOUR_APP"), ("cn", "changeme"),
+    ("ev", "<ev>"), ("dt", "xxx"), ("v", "{{ version }}"),
+]
+
+
+@pytest.mark.parametrize("key, value", PLACEHOLDERS, ids=["%s-%d" % (key, number) for number, (key, _value) in enumerate(PLACEHOLDERS)])
+def test_placeholders_in_any_value_are_refused(key, value):
+    message = refuse(dump(make_ionapi(**{key: value})), "placeholder", key=key)
+    assert "is a placeholder" in message and "download the credentials again" in message
+    assert value not in message.split("'%s': " % key, 1)[1]
+
+
+REDACTIONS = [
+    ("cs", "[hidden]"), ("cs", "***"), ("cs", "<redacted>"), ("cs", "REDACTED"), ("cs", "AbC1d...xYz9"), ("cs", u"AbC1d\u2026xYz9"),
+    ("cs", "(removed)"), ("sask", "*" * 86), ("saak", "ACME_TST#***"), ("ti", "***"), ("cs", BASE["cs"][:20] + "*" * 66),
+    ("sask", "masked"),
+]
+
+
+@pytest.mark.parametrize("key, value", REDACTIONS, ids=["%s-%d" % (key, number) for number, (key, _value) in enumerate(REDACTIONS)])
+def test_redaction_markers_are_refused(key, value):
+    message = refuse(dump(make_ionapi(**{key: value})), "redacted", key=key)
+    assert "is a redaction marker" in message
+
+
+@pytest.mark.parametrize("inside", [" ", "\t", "\n", "\r\n", u"\u00a0", "  "], ids=["space", "tab", "lf", "crlf", "nbsp", "two-spaces"])
+@pytest.mark.parametrize("key", SECRET_KEYS)
+def test_whitespace_inside_a_secret_is_refused(key, inside):
+    value = BASE[key][:50] + inside + BASE[key][50:]
+    message = refuse(dump(make_ionapi(**{key: value})), "secret-whitespace", key=key)
+    assert "contains whitespace" in message
+
+
+@pytest.mark.parametrize("key", SECRET_KEYS)
+def test_a_secret_shorter_than_40_characters_is_refused_and_40_accepted(key):
+    prefix = "ACME_TST#" if key == "saak" else ""
+    message = refuse(dump(make_ionapi(**{key: prefix + token("short", 39)})), "secret-too-short", key=key)
+    assert "too short to be a secret (39 characters" in message
+    accept(dump(make_ionapi(**{key: prefix + token("long-enough", 40)})))
+
+
+@pytest.mark.parametrize("char", [u"\u0000", u"\u0007", u"\u001b", u"\u202e", u"\u200b", u"\ufeff"], ids=["nul", "bel", "esc", "rlo", "zwsp", "bom"])
+@pytest.mark.parametrize("key", SECRET_KEYS)
+def test_control_and_invisible_characters_in_a_secret_are_refused(key, char):
+    value = BASE[key][:60] + char + BASE[key][60:]
+    message = refuse(dump(make_ionapi(**{key: value})), "control-character", key=key)
+    assert "control or invisible" in message
+
+
+@pytest.mark.parametrize("value", [
+    "ACME TST", "ACME_TST\u202e", "\u200bACME_TST", "ACME\tTST", "ACME/TST", "ACME_TST?x", "ACME#TST", "ACME%20TST", '"ACME"',
+], ids=["space", "rlo", "zwsp", "tab", "slash", "query", "hash", "percent", "quotes"])
+def test_a_tenant_id_that_cannot_be_one_is_refused(value):
+    message = refuse(dump(make_ionapi(ti=value)), "tenant-invalid", key="ti")
+    assert "\u202e" not in message and "\u200b" not in message
+
+
+@pytest.mark.parametrize("key, value", [
+    ("cn", u"DocBits_TST\u202e"), ("iu", u"https://mingle-ionapi.eu1.inforcloudsuite.com\u200b"), ("oa", "authorization.oauth2\u0007"),
+    ("ev", u"U147858101\u2066"),
+], ids=["cn-rlo", "iu-zwsp", "oa-bel", "ev-lri"])
+def test_control_and_bidi_characters_in_other_values_are_refused(key, value):
+    message = refuse(dump(make_ionapi(**{key: value})), "control-character", key=key)
+    assert "control or invisible" in message
+
+
+@pytest.mark.parametrize("overrides", [
+    {"ti": "ACCESS_PRD"}, {"ti": "KEY_TST"}, {"ti": "SERVICE_DEV"}, {"ti": "INFOR_ION"}, {"ti": "infor"}, {"ti": "A62KR42EX6BAV5NU_TST"},
+    {"ti": "TENANT_TST"}, {"ti": "CLIENTX_TST"}, {"cn": "DocBits_TST (invoices)"}, {"cn": "DocBits_[TST]"},
+    {"iu": "https://[fd00::10]:7443", "pu": "https://sso.acme.local/InforIntSTS/"},
+    {"cs": "FAKE-DEMO-CLIENT-SECRET-NOT-REAL-" + token("demo", 52)},
+    {"sask": "yourt" + token("your-prefix", 81)},
+    {"ci": "ACME_TST~" + token("ci32", 32)},
+    {"ci": "infor-os-farm~" + token("ci-farm", 43)},
+], ids=["access", "key", "service", "infor-ion", "infor", "random", "tenant-word", "clientx", "cn-parentheses", "cn-brackets",
+        "ipv6", "demo-secret", "secret-starting-with-yourt", "ci-32", "ci-farm"])
+def test_real_values_that_share_words_with_placeholders_are_accepted(overrides):
+    overrides = dict(overrides)
+    if "ti" in overrides:
+        overrides.setdefault("pu", "https://mingle-sso.eu1.inforcloudsuite.com:443/%s/as/" % overrides["ti"])
+        overrides.update(ci="%s~%s" % (overrides["ti"], token("ci", 43)), saak="%s#%s" % (overrides["ti"], token("saak", 86)))
+    secrets = [value.split("#", 1)[-1] for value in secret_values(overrides)]
+    ionapi = accept(dump(make_ionapi(**overrides)), secrets=BASE_SECRETS + secrets)
+    assert all(warning.startswith(("key 'ci'", "key 'pu'", "key 'iu'")) for warning in ionapi.warnings), ionapi.warnings
+
+
+@pytest.mark.parametrize("length", [40, 43, 60, 86, 90])
+def test_random_secrets_of_every_real_length_are_always_accepted(length):
+    """No real download is refused: 400 random files per length, the shapes of the format document."""
+    for number in range(400):
+        seed = "real-%d-%d" % (length, number)
+        tenant = token(seed + ":ti", 16).upper().replace("-", "Q").replace("_", "Z") + "_TST"
+        real = make_ionapi(
+            tenant, seed=seed, cs=token(seed + ":cs", length), sask=token(seed + ":sask", length),
+            saak="%s#%s" % (tenant, token(seed + ":saak", length)), ci="%s~%s" % (tenant, token(seed + ":ci", 32 if number % 2 else 43)))
+        assert parse_ionapi(dump(real), source=SOURCE).warnings == [], seed
+
+
+# --- cn naming -------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["DocBits_TST", "DocBits_PRD", "docbits_dev", "DOCBITS_TRN"])
+def test_app_named_after_docbits_gives_no_warning(name):
+    assert accept(dump(make_ionapi(cn=name))).warnings == []
+
+
+@pytest.mark.parametrize("name", ["ERP_Export", "DocBits", "MyApp", u"ION\u00e9"])
+def test_app_not_named_docbits_env_is_a_warning_not_an_error(name):
+    ionapi = accept(dump(make_ionapi(cn=name)))
+    assert len(ionapi.warnings) == 1 and ionapi.warnings[0].startswith("key 'cn'") and "DocBits_<ENV>" in ionapi.warnings[0]
+
+
+def test_missing_cn_is_one_warning_not_two():
+    assert [warning[:9] for warning in accept(dump(make_ionapi(cn=DELETE))).warnings] == ["key 'cn' "]
+
+
+# --- the other downloads say what to download instead ------------------------------------------------------------
+
+def test_client_credentials_download_says_what_to_download_instead():
+    message = refuse(dump(only(BASE, "cn", "ci", "cs", "pu", "ot")), "wrong-download", key="saak")
+    for words in ("Client Credentials", "Password Credentials", "Backend Service", "Create Service Account", "Issue Refresh Tokens",
+                  "Download Credentials", "DocBits_<ENV>"):
+        assert words in message
+
+
+def test_bridge_private_jwt_file_with_ionapi_keys_is_a_jwt_key_file():
+    bridge = dict(only(BASE, "ti", "ci", "pu", "ot"), kid="ionapi-bridge-private-jwt-1",
+                  privateKey="-----BEGIN PRIVATE KEY-----\n%s\n-----END PRIVATE KEY-----\n" % token("pem", 64))
+    message = refuse(dump(bridge), "jwt-key-file", secrets=[bridge["privateKey"][28:92]])
+    assert "private-JWT" in message and "Backend Service" in message and "Issue Refresh Tokens" in message
+
+
+def test_comment_lines_get_their_own_hint():
+    message = refuse(("// ACME TST\n" + dump(BASE).decode("utf-8")).encode("utf-8"), "json-syntax")
+    assert "JSON allows no comments" in message
+
+
+# --- hostile files --------------------------------------------------------------------------------------------------
+
+def _nested(depth):
+    return "[" * depth + "]" * depth
+
+
+def test_nesting_up_to_the_limit_is_accepted():
+    ionapi = accept(dump(BASE)[:-2] + (',\n  "extra": %s\n}' % _nested(MAX_DEPTH - 1)).encode("utf-8"))
+    assert "extra" in ionapi.credentials
+
+
+@pytest.mark.parametrize("text", [
+    '{"ti": "ACME_TST", "sc": %s}' % _nested(MAX_DEPTH),
+    _nested(7000),
+    '{"a":' * 2000 + "1" + "}" * 2000,
+    '{"sc": ' + "[" * 7000,
+], ids=["one-over", "arrays-7000", "objects-2000", "unclosed"])
+def test_deep_nesting_under_the_size_limit_is_refused_without_recursion_error(text):
+    assert len(text) <= MAX_BYTES
+    message = refuse(text.encode("utf-8"), "too-deep")
+    assert "more than %d levels" % MAX_DEPTH in message
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting():
+    ionapi = accept(dump(make_ionapi(note="[" * 200 + '\\"{' * 50)))
+    assert ionapi.credentials["note"].startswith("[[[")
+
+
+def test_untrusted_text_in_messages_is_escaped():
+    source = u"files/ACME_TST\u202e.ionapi"
+    with pytest.raises(IonApiError) as info:
+        parse_ionapi(b"", source=source)
+    assert str(info.value).startswith("files/ACME_TST\\u202e.ionapi: ")
+    with pytest.raises(IonApiError) as info:
+        parse_ionapi(dump(BASE), source=SOURCE, expected_tenant=u"ACME_TST\u202e")
+    assert "expects 'ACME_TST\\u202e'" in str(info.value) and u"\u202e" not in str(info.value)
+    text = dump(make_ionapi(sc={u"k\u202e": 1})).decode("utf-8").replace('"k\\u202e": 1', '"k\\u202e": 1, "k\\u202e": 2')
+    with pytest.raises(IonApiError) as info:
+        parse_ionapi(text.encode("utf-8"), source=SOURCE)
+    assert (info.value.rule, info.value.key) == ("duplicate-key", u"k\u202e")
+    assert "key 'k\\u202e'" in str(info.value) and u"\u202e" not in str(info.value)
+
+
+def test_a_refusal_carries_its_rule_and_key_into_a_failed_result():
+    with pytest.raises(IonApiError) as info:
+        parse_ionapi(dump(make_ionapi(cs="[hidden]")), source=SOURCE)
+    assert failure_details(info.value) == {"rule": "redacted", "key": "cs"}
+    with pytest.raises(IonApiError) as info:
+        parse_ionapi(b"", source=SOURCE)
+    assert failure_details(info.value) == {"rule": "empty"}
+    assert failure_details(OptionError("src 'x': no such file")) == {}
 
 
 # --- describe_stored ---------------------------------------------------------------------------------
