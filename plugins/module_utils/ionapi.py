@@ -343,19 +343,22 @@ def _judged_parts(key, value):
     return [part for part in (prefix, random_part) if part and not (part is random_part and _random_looking(part))]
 
 
+PLACEHOLDER = "a placeholder (from a template, not a download)"
+
+
 def _looks_like(key, value):
     """(rule, description) of a value no download holds ("a placeholder"...), or None."""
     segments = [segment.lower() for segment in SEGMENT_SEPARATORS.split(value) if segment]
     if REDACTION_MARKERS.search(value) or any(segment in REDACTION_WORDS for segment in segments):
-        return "redacted", "a redaction marker (from a redacted copy)"
+        return "redacted", "a redaction marker (from a redacted copy, not a download)"
     if TEMPLATE_MARKERS.search(value) or BRACKETS.get(key, ANY_BRACKET).search(value):
-        return "placeholder", "a placeholder (from a template)"
+        return "placeholder", PLACEHOLDER
     for part in _judged_parts(key, value):
         words = [word for word in SEGMENT_SEPARATORS.split(part) if word]
         if any(word.lower() in INSTRUCTION_WORDS or X_RUN.match(word) or YOUR_WORD.match(word) for word in words):
-            return "placeholder", "a placeholder (from a template)"
+            return "placeholder", PLACEHOLDER
         if key in NAMED_KEYS and _is_name(part):
-            return "placeholder", "a placeholder: it names the value instead of holding it (from a template)"
+            return "placeholder", "a placeholder (the name of the value instead of the value, from a template, not a download)"
     return None
 
 
@@ -367,7 +370,7 @@ def _check_values(obj, source):
             continue
         looks = _looks_like(key, value)
         if looks:
-            raise IonApiError(source, looks[0], "is %s, not a downloaded value; download the credentials again" % looks[1], key=key)
+            raise IonApiError(source, looks[0], "is %s; download the credentials again" % looks[1], key=key)
         if key in SECRET_KEYS:
             _check_secret(key, value.split("#", 1)[1] if key == "saak" and "#" in value else value, source)
         if any(_is_invisible(char) for char in value):
