@@ -10,16 +10,21 @@ import tempfile
 
 from ansible.errors import AnsibleError
 from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
 
 from ansible_collections.docbits.infor.plugins.module_utils import report
 
 ARGUMENT_SPEC = {
     "json_path": {"type": "path"},
     "markdown_path": {"type": "path"},
-    "kind": {"type": "str", "default": report.KIND_PROVISION, "choices": [report.KIND_PROVISION, report.KIND_AUDIT]},
+    "kind": {"type": "str", "default": report.KIND_PROVISION, "choices": list(report.KINDS)},
     "hosts": {"type": "list", "elements": "str"},
     "result_var": {"type": "str", "default": "docbits_ionapi_result"},
+    "tenant_var": {"type": "str", "default": "infor_tenant"},
+    "show_table": {"type": "bool", "default": True},
 }
+
+display = Display()
 
 
 class ActionModule(ActionBase):
@@ -42,8 +47,12 @@ class ActionModule(ActionBase):
                 changed = True
                 if not self._task.check_mode:
                     _write_atomically(path, text)
+        table = report.table(document)
+        if params["show_table"]:
+            # Shown whatever the verbosity and the stdout callback: the one summary a person reads.
+            display.display("\n".join(table))
         result.update(changed=changed, totals=document["totals"], by_status=document["by_status"], environments=document["environments"], rows=rows,
-                      json_path=params["json_path"], markdown_path=params["markdown_path"])
+                      table=table, json_path=params["json_path"], markdown_path=params["markdown_path"])
         return result
 
     @staticmethod
@@ -51,7 +60,7 @@ class ActionModule(ActionBase):
         variables = hostvars.get(host) or {}
         registered = variables.get(params["result_var"])
         try:
-            tenant = variables.get("infor_tenant")
+            tenant = variables.get(params["tenant_var"])
         except AnsibleError:
             # Its own task failed on this already; the row then says so.
             tenant = None

@@ -37,8 +37,10 @@ options:
       - V(provision) reports what the task did (V(changed), V(unchanged), V(failed), V(not run)).
       - V(audit) reports a check-mode run as drift (V(in sync), V(differs), V(no configuration),
         V(failed), V(not run)).
+      - V(check) reports a read-only check per environment, such as M(docbits.infor.ionapi_validate)
+        (V(ok), V(failed), V(not run)).
     type: str
-    choices: [provision, audit]
+    choices: [provision, audit, check]
     default: provision
   hosts:
     description:
@@ -51,6 +53,21 @@ options:
       - Name of the variable in which each environment registered its M(docbits.infor.ionapi) result.
     type: str
     default: docbits_ionapi_result
+  tenant_var:
+    description:
+      - Name of the inventory variable holding each environment's Infor tenant, shown for an environment
+        whose result does not name one (a failed or skipped environment).
+    type: str
+    default: infor_tenant
+    version_added: 1.0.0
+  show_table:
+    description:
+      - Print the run as one table in the output, whatever the verbosity and the stdout callback: per
+        environment its tenant, action (V(create), V(update), V(delete), V(unchanged), V(failed), V(not run)),
+        the fingerprints before and after (shortened), the token check and the error, whole.
+    type: bool
+    default: true
+    version_added: 1.0.0
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
@@ -159,10 +176,21 @@ rows:
       type: list
       elements: str
       sample: [ion_api]
+    token_check:
+      description: How the file's token check went (V(ok)), or null when it was not asked for.
+      type: str
+      sample: ok
+      version_added: 1.0.0
     error:
       description: The error of a failed environment.
       type: str
       sample: "DocBits refused the API key for environment 'acme-tst' (HTTP 401 ...)"
+table:
+  description: The lines of the table printed with O(show_table).
+  returned: always
+  type: list
+  elements: str
+  version_added: 1.0.0
 json_path:
   description: The JSON report's path, as given.
   returned: when O(json_path) is set

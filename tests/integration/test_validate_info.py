@@ -15,7 +15,8 @@ def test_validate_is_offline_and_fails_only_the_bad_environment(lab):
     run = lab.run(VALIDATE)
 
     assert run.rc == 0, run
-    run.assert_recap(tst={"ok": 1, "changed": 0, "failed": 0}, prd={"ok": 1, "changed": 0, "failed": 0})
+    run.assert_recap(tst={"changed": 0, "failed": 0}, prd={"changed": 0, "failed": 0})
+    assert sorted(entry["host"] for entry in run.results("ionapi_validate") if entry["status"] == "ok") == ["prd", "tst"]
     for env in lab.envs.values():
         result = run.result("ionapi_validate", env.name)["result"]
         assert result["fingerprint"] == fingerprint(env.credentials)
@@ -31,6 +32,11 @@ def test_validate_is_offline_and_fails_only_the_bad_environment(lab):
     message = bad.result("ionapi_validate", "prd")["result"]["msg"]
     assert message.startswith("%s: key 'pu': must end with '/'" % lab["prd"].ionapi_file), message
     assert message in bad.stdout.replace("\\'", "'")
+    [report] = bad.results("ionapi_report")
+    table = report["result"]["table"]
+    assert table[0] == ".ionapi check: 2 environment(s), 1 ok, 1 failed"
+    assert [line for line in table if line.startswith("prd ")][0].split()[2] == "failed"
+    assert "\n".join(table) in bad.stdout
     assert lab.sim.requests == [], "validation must not send anything"
 
 

@@ -12,6 +12,7 @@ import json
 import pytest
 
 from ansible_collections.docbits.infor.plugins.module_utils import report
+from ansible_collections.docbits.infor.plugins.module_utils.reconcile import ACTION_CREATE, ACTION_NONE, ACTION_UPDATE
 
 BEFORE = "sha256:" + "a" * 64
 AFTER = "sha256:" + "b" * 64
@@ -45,7 +46,8 @@ def test_changed_row_carries_both_fingerprints():
     row = report.row(report.KIND_PROVISION, "tst", result(changed=True, action="update", previous_fingerprint=BEFORE, changes=["ion_api"]))
     assert row == {
         "environment": "tst", "tenant": "ACME_TST", "config_id": 7, "fingerprint_before": BEFORE, "fingerprint_after": AFTER,
-        "desired_fingerprint": AFTER, "status": "changed", "action": "update", "changes": ["ion_api"], "error": None,
+        "desired_fingerprint": AFTER, "status": "changed", "action": "update", "changes": ["ion_api"], "token_check": None, "error": None,
+        "configurations": [],
     }
 
 
@@ -105,3 +107,58 @@ def test_audit_markdown_names_stored_and_file_fingerprints():
     markdown = report.to_markdown(report.report(report.KIND_AUDIT, [report.row(report.KIND_AUDIT, "tst", result())]))
     assert "| stored fingerprint | file fingerprint |" in markdown
     assert "1 environment(s): 1 in sync." in markdown
+
+
+TOKEN_CHECK = {"token_endpoint": "https://x/as/token.oauth2", "tenant_claim": "matched", "revoked": True}
+
+
+def table_of(kind, rows):
+    lines = report.table(report.report(kind, rows))
+    return lines[0], dict((line.split()[0], line) for line in lines[2:]), lines[1]
+
+
+def test_table_names_action_fingerprints_token_check_and_the_whole_error_once():
+    long_error = "src 'files/acme-tst.ionapi': key 'pu' must end with '/' " + "word " * 40 + "end-of-message"
+    rows = [
+        report.row(report.KIND_PROVISION, "dev", result(changed=True, action=ACTION_CREATE, previous_fingerprint=None, token_check=TOKEN_CHECK)),
+        report.row(report.KIND_PROVISION, "tst", {"failed": True, "msg": long_error}, tenant="ACME_TST"),
+        report.row(report.KIND_PROVISION, "prd", result(changed=True, action=ACTION_UPDATE, previous_fingerprint=BEFORE)),
+        report.row(report.KIND_PROVISION, "qa", result(action=ACTION_NONE)),
+        report.row(report.KIND_PROVISION, "uat", None, tenant="ACME_UAT"),
+    ]
+    title, lines, heading = table_of(report.KIND_PROVISION, rows)
+
+    assert title == ".ionapi provisioning summary: 5 environment(s), 2 changed, 1 unchanged, 1 failed, 1 not run"
+    assert heading.split() == ["environment", "tenant", "action", "fingerprint", "before", "->", "after", "token", "check", "error"]
+    assert lines["dev"].split()[:6] == ["dev", "ACME_TST", "create", "-", "->", "sha256:bbbbbbbbbbbb…"] and " ok" in lines["dev"]
+    assert lines["prd"].split()[2:6] == ["update", "sha256:aaaaaaaaaaaa…", "->", "sha256:bbbbbbbbbbbb…"]
+    assert lines["qa"].split()[2] == "unchanged" and lines["uat"].split()[:3] == ["uat", "ACME_UAT", "not", ]
+    assert lines["tst"].split()[2] == "failed" and lines["tst"].endswith(" ".join(long_error.split()))
+    assert sum(line.count("end-of-message") for line in lines.values()) == 1
+    # Columns line up: every action starts where its heading does.
+    column = heading.index("action")
+    assert all(line[column:].split()[0] in ("create", "failed", "update", "unchanged", "not") for line in lines.values())
+
+
+def test_table_escapes_control_and_bidi_characters_of_untrusted_text():
+    rows = [report.row(report.KIND_PROVISION, "tst", {"failed": True, "msg": "DocBits said: \u202eevil\x1b[2J\nnext"}, tenant="ACME\u202eTST")]
+    _title, lines, _heading = table_of(report.KIND_PROVISION, rows)
+    text = lines["tst"]
+    assert "\u202e" not in text and "\x1b" not in text and "\n" not in text
+    assert "ACME\\u202eTST" in text and "\\u202eevil\\u001b[2J next" in text
+
+
+def test_audit_table_shows_stored_then_file_fingerprint():
+    rows = [report.row(report.KIND_AUDIT, "tst", result(changed=True, action=ACTION_UPDATE, previous_fingerprint=BEFORE, fingerprint=AFTER))]
+    title, lines, _heading = table_of(report.KIND_AUDIT, rows)
+    assert title.endswith("1 differs")
+    assert lines["tst"].split()[2:6] == ["update", "sha256:aaaaaaaaaaaa…", "->", "sha256:bbbbbbbbbbbb…"]
+
+
+def test_check_table_shows_the_file_fingerprint_and_status():
+    rows = [report.row(report.KIND_CHECK, "tst", {"fingerprint": AFTER, "tenant": "ACME_TST", "token_check": dict(TOKEN_CHECK, revoked=False)}),
+            report.row(report.KIND_CHECK, "prd", {"failed": True, "msg": "bad"}, tenant="ACME_PRD")]
+    title, lines, _heading = table_of(report.KIND_CHECK, rows)
+    assert title.endswith("1 ok, 1 failed")
+    assert lines["tst"].split() == ["tst", "ACME_TST", "ok", "sha256:bbbbbbbbbbbb…", "ok", "(not", "revoked)"]
+    assert lines["prd"].split() == ["prd", "ACME_PRD", "failed", "-", "-", "bad"]
