@@ -279,8 +279,8 @@ class DocBitsClient:
                 endpoint=endpoint, status=exc.status)
         except AnswerTooLarge as exc:
             raise DocBitsUnexpectedAnswer(
-                "DocBits answered%s at %s with more than %s, more than any answer of this kind: a proxy in between, or the wrong "
-                "docbits_url? (nothing was read further)" % (self._where(), endpoint, size_text(exc.cap)), endpoint=endpoint)
+                "DocBits answered%s at %s with more than %s, more than any answer of this kind, and it was not read further "
+                "(a proxy in between? or the wrong docbits_url)" % (self._where(), endpoint, size_text(exc.cap)), endpoint=endpoint)
         except TransportError as exc:
             raise DocBitsError("request failed%s at %s: %s" % (self._where(), endpoint, exc.reason), endpoint=endpoint)
 
@@ -396,14 +396,15 @@ class DocBitsClient:
     def _judge_stored_file(self, response, endpoint):
         """A download that is a page, not a file (a proxy's login page with HTTP 200), is an error,
         never bytes to compare. Bytes served as a file are returned even when they are no JSON."""
-        if response.media_type not in STORED_FILE_TYPES:
-            what = "a %s answer" % printable(response.media_type)
-        elif not response.is_attachment and response.content.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        looks_like_markup = response.content.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+        if response.media_type in ("text/html", "application/xhtml+xml") or (looks_like_markup and not response.is_attachment):
             what = "an HTML page"
+        elif response.media_type not in STORED_FILE_TYPES:
+            what = "an answer of type %s" % printable(response.media_type)
         else:
             return
         raise DocBitsUnexpectedAnswer(
-            "DocBits answered%s at %s with HTTP %d and %s, not a stored file: a proxy in between, or the wrong docbits_url? (%s)"
+            "DocBits answered%s at %s with HTTP %d and %s, not a stored file (a proxy in between? or the wrong docbits_url): %s"
             % (self._where(), endpoint, response.status, what, self._excerpt(response.text)), endpoint=endpoint, status=response.status)
 
     def configure_infor_export(self, export_method, title, doc_type, sub_org_id=None, config_id=None, ionapi_bytes=None,

@@ -15,11 +15,17 @@ from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import (
     PATH_CONFIGURE,
     PATH_LIST,
     PATH_REMOVE,
+    DOWNLOAD_ANSWER_CAP,
     DocBitsAuthError,
     DocBitsClient,
     DocBitsError,
     DocBitsTransientError,
+    DocBitsUnexpectedAnswer,
+    client_from_params,
 )
+from ansible_collections.docbits.infor.plugins.module_utils.arguments import CONNECTION_SPEC
+from ansible_collections.docbits.infor.plugins.module_utils.errors import OptionError
+from ansible_collections.docbits.infor.plugins.module_utils.transport import RETRY_POLICY
 from ansible_collections.docbits.infor.tests.unit.fixtures import dump, make_ionapi, secret_values, start_simulator
 
 KEY = "sim-key-0123456789abcdef"
@@ -235,6 +241,7 @@ def test_422_from_the_wire_lists_every_field(sim, client):
 
 
 def test_success_false_carries_the_detail(sim, client):
+    sim.one_infor_export_per_doc_type = True
     seed_infor(sim)
     with pytest.raises(DocBitsError) as info:
         client.configure_infor_export("infor-idm-cloud", "Second", "INVOICE", ionapi_bytes=ION_BYTES)
@@ -395,3 +402,104 @@ def test_test_connection_failure_message_hides_the_file_secrets(sim, client):
     assert ok is False and "token request failed" in message
     assert ION["sask"] not in message
     assert ION["saak"].split("#", 1)[1] not in message
+
+
+# --- hostile answers -------------------------------------------------------------------------------
+
+LOGIN_PAGE = "<!DOCTYPE html><html><head><title>Sign in</title></head><body><form><input type=password></form></body></html>"
+
+
+@pytest.mark.parametrize("fault, what", [
+    (dict(content_type="text/html", body=LOGIN_PAGE), "an HTML page"),
+    (dict(content_type="image/png", body="PNG"), "an answer of type image/png"),
+    (dict(content_type="application/octet-stream", body=LOGIN_PAGE), "an HTML page"),
+], ids=["login-page", "foreign-type", "html-without-attachment"])
+def test_a_download_that_is_a_page_is_not_a_stored_file(sim, client, fault, what):
+    config_id = seed_infor(sim)
+    sim.add_fault(path="/configurations/download/%d" % config_id, status=200, **fault)
+    with pytest.raises(DocBitsUnexpectedAnswer) as info:
+        client.download_ionapi(config_id)
+    message = str(info.value)
+    assert what in message and "a proxy in between?" in message and "acme_tst" in message, message
+    assert "<form" not in message
+
+
+def test_a_broken_file_that_docbits_serves_as_a_file_is_returned(sim, client):
+    """Not JSON, but DocBits' own file answer: the reconciler replaces it (with a warning)."""
+    config_id = seed_infor(sim, files={"ION_API": b"<html>an HTML page someone uploaded as the file</html>"})
+    assert client.download_ionapi(config_id) == b"<html>an HTML page someone uploaded as the file</html>"
+
+
+def test_an_oversized_download_is_refused(sim, client):
+    config_id = seed_infor(sim)
+    sim.add_fault(path="/configurations/download/%d" % config_id, status=200, content_type="application/octet-stream",
+                  body="{" + " " * (DOWNLOAD_ANSWER_CAP + 1) + "}")
+    with pytest.raises(DocBitsUnexpectedAnswer) as info:
+        client.download_ionapi(config_id)
+    assert "more than 64 KiB" in str(info.value) and "proxy" in str(info.value)
+
+
+def test_a_list_that_is_a_login_page_is_an_unexpected_answer(sim, client):
+    sim.add_fault(path=PATH_LIST, status=200, content_type="text/html", body=LOGIN_PAGE)
+    with pytest.raises(DocBitsUnexpectedAnswer) as info:
+        client.list_configurations()
+    assert "proxy" in str(info.value) and "Sign in" in str(info.value)
+
+
+def test_a_login_page_answering_the_connection_test_is_no_answer_not_a_no(sim, client):
+    config_id = seed_infor(sim)
+    sim.add_fault(path="/configurations/test_infor_connection", status=200, content_type="text/html", body=LOGIN_PAGE)
+    with pytest.raises(DocBitsUnexpectedAnswer):
+        client.test_connection(config_id)
+
+
+def test_a_redirect_names_the_endpoint_and_the_origin_only(sim, client):
+    sim.add_fault(path=PATH_LIST, status=307, headers={"Location": "https://collector.example.net:8443/grab?key=" + KEY}, body="")
+    with pytest.raises(DocBitsUnexpectedAnswer) as info:
+        client.list_configurations()
+    message = str(info.value)
+    assert "POST %s" % PATH_LIST in message and "HTTP 307" in message and "https://collector.example.net:8443" in message
+    assert "set docbits_url to the final address" in message
+    assert "grab" not in message and KEY not in message
+    assert len(sim.requests) == 1
+
+
+def test_wait_before_retry_follows_the_policy(client, monkeypatch):
+    slept = []
+    monkeypatch.setattr("time.sleep", slept.append)
+    client.wait_before_retry(2, DocBitsTransientError("x"))
+    client.wait_before_retry(0, DocBitsTransientError("x", retry_after=600))
+    assert RETRY_POLICY.backoff(2) <= slept[0] <= RETRY_POLICY.backoff(2) + RETRY_POLICY.jitter
+    assert RETRY_POLICY.retry_after_cap <= slept[1] <= RETRY_POLICY.retry_after_cap + RETRY_POLICY.jitter
+
+
+def test_the_client_is_a_context_manager(sim):
+    with make_client(sim) as docbits:
+        assert docbits.list_configurations() == []
+
+
+# --- options checked before any request --------------------------------------------------------------
+
+def connection_options(**overrides):
+    options = dict((name, spec.get("default")) for name, spec in CONNECTION_SPEC.items())
+    options["api_key"] = KEY
+    options.update(overrides)
+    return options
+
+
+@pytest.mark.parametrize("overrides, expected", [
+    (dict(api_key=KEY + "\n"), "api_key ends with a line break"),
+    (dict(api_key=KEY[:8] + "\r\n" + KEY[8:]), "api_key contains whitespace"),
+    (dict(api_key=KEY[:8] + " " + KEY[8:]), "api_key contains whitespace"),
+    (dict(api_key="Bearer " + KEY), "paste the key alone"),
+    (dict(api_key=None, bearer_token="Bearer " + KEY), "bearer_token starts with 'Bearer '"),
+    (dict(docbits_url="https://api.docbits.com\r\n"), "docbits_url must not contain whitespace or control characters"),
+    (dict(docbits_url="http://api.docbits.example.com"), "clear text"),
+    (dict(org_id="acme\r\nX-Other: 1"), "org_id contains whitespace"),
+], ids=["key-newline", "key-crlf", "key-space", "key-bearer", "token-bearer", "url-crlf", "url-http-remote", "org-crlf"])
+def test_bad_connection_options_fail_before_any_request(sim, overrides, expected):
+    with pytest.raises(OptionError) as info:
+        client_from_params(connection_options(**overrides))
+    assert expected in str(info.value), str(info.value)
+    assert KEY[:16] not in str(info.value)
+    assert sim.requests == []
