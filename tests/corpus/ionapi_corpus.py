@@ -54,7 +54,7 @@ class Case:
         return self.expected.get("expected_tenant")
 
     def secrets(self):
-        """Every secret value of the file worth looking for in output (pieces of LEAK_WINDOW characters or more)."""
+        """Every secret value of the file worth looking for in output: generated pieces of LEAK_WINDOW characters or more."""
         text = self.data.decode("utf-8", "replace") if not self.data.startswith(b"\xff\xfe") else self.data.decode("utf-16")
         values = []
         for key, quoted in SECRET_VALUE.findall(text):
@@ -65,7 +65,13 @@ class Case:
             values.append(value.split("#", 1)[-1] if key == "saak" else value)
         if self.name.endswith(".csv"):
             values.extend(field.split("#", 1)[-1] for line in text.splitlines()[1:] for field in line.split(","))
-        return sorted(set(piece for value in values for piece in re.split(r"[\s*]+", value) if len(piece) >= LEAK_WINDOW))
+        pieces = (piece for value in values for piece in re.split(r"[\s*]+", value))
+        return sorted(set(piece for piece in pieces if len(piece) >= LEAK_WINDOW and _generated(piece)))
+
+
+def _generated(text):
+    """Random-looking, as the fake secrets are; template words such as 'your-service-account-key' are no secret."""
+    return any(char.isupper() for char in text) and any(char.islower() for char in text) and any(char.isdigit() for char in text)
 
 
 def load_cases():
