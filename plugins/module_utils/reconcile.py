@@ -353,16 +353,18 @@ def _plan_existing(desired, doc_type, config, stored, restyle, warnings):
 def make_plan(desired, scope, stored):
     """The plan (pure): `stored` maps the id of every configuration in scope to its StoredFile or None."""
     entries, warnings = [], []
+    collapsed = dict((doc_type, (scope.by_type[doc_type], []) if scope.chosen else collapse(scope.by_type[doc_type], stored))
+                     for doc_type in scope.doc_types)
+    # One title and method fit one configuration: with several (an execution order, or several document
+    # types) applying them to any would be a guess, so only the file goes to those.
+    restyle = sum(len(kept) for kept, _duplicates in collapsed.values()) == 1
     for doc_type in scope.doc_types:
-        configs = scope.by_type[doc_type]
-        kept, duplicates = (configs, []) if scope.chosen else collapse(configs, stored)
+        kept, duplicates = collapsed[doc_type]
         if not kept:
             target = _target(desired, doc_type, None, True)
             entries.append(ConfigPlan(doc_type, None, None, ACTION_CREATE, [CHANGE_CONFIGURATION], ["no Infor export of this type"],
                                       target, send_file=True, set_active=False if desired.active is False else None))
             continue
-        # Several exports of a type (an execution order) all carry the file; none of them is restyled on a guess.
-        restyle = len(kept) == 1
         for config in kept:
             entries.append(_plan_existing(desired, doc_type, config, stored.get(config.id), restyle, warnings))
         for config, original in duplicates:

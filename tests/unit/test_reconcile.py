@@ -293,10 +293,17 @@ def test_plan_several_exports_of_a_type_all_get_the_file_and_none_is_restyled():
     assert plan.entries[1].target["export_method"] == "infor-ion-cloud"
 
 
-def test_plan_title_and_method_apply_where_a_type_has_one_configuration():
+def test_plan_title_and_method_apply_only_where_the_task_owns_one_configuration():
     configs = [listed(1, title="IDM"), listed(2, export_method="infor-ion-cloud", title="ION"), listed(3, doc_type="CREDIT_NOTE", title="CN")]
     plan = plan_for(desired(doc_types="all", title="Mine"), configs, stored(TST, TST, TST))
-    assert [(entry.id, entry.changes) for entry in plan.entries] == [(1, []), (2, []), (3, ["title"])]
+    # One title for three exports (or for the one of CREDIT_NOTE among them) would be a guess.
+    assert [(entry.id, entry.changes) for entry in plan.entries] == [(1, []), (2, []), (3, [])]
+    plan = plan_for(desired(doc_types="all", title="Mine"), [listed(3, doc_type="CREDIT_NOTE", title="CN")], stored(None, None, TST))
+    assert [(entry.id, entry.changes) for entry in plan.entries] == [(3, ["title"])]
+    # Created ones get them.
+    plan = plan_for(desired(doc_types=["INVOICE", "ORDER"], title="Mine"), configs, stored(TST, TST, TST))
+    assert [(entry.id, entry.changes, entry.target["title"]) for entry in plan.entries] == [
+        (1, [], "IDM"), (2, [], "ION"), (None, ["configuration"], "Mine")]
 
 
 def test_plan_listed_types_create_the_missing_ones():
@@ -380,7 +387,7 @@ def test_whole_tenant_gets_the_new_file_renames_nothing_and_leaves_other_exports
     assert sorted(call[1] for call in fake.ops("configure_infor_export")) == [idm, ion, credit]
     assert all(fake.stored(config_id) == ROTATED.credentials for config_id in (idm, ion, credit))
     assert [fake.configs[config_id]["title"] for config_id in (idm, ion, credit, hook)] == ["IDM", "ION", "CN", "Hook"]
-    assert fake.configs[credit]["export_method"] == "infor-idm-cloud"
+    assert fake.configs[credit]["export_method"] == "infor-ion-cloud"
     assert len(fake.configs) == 4 and not fake.ops("remove_configuration")
     assert [item["id"] for item in result["verification"]["configurations"]] == [idm, ion, credit]
     assert isinstance(result["diff"], list) and len(result["diff"]) == 3
