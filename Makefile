@@ -17,6 +17,7 @@
 #   make test         every leg (two at a time) + lint, changelog-lint, docs-lint, installed, importer;
 #                     fails if any fails; its last lines name each leg, what ran, the result and time
 #   make demo         hack/demo.sh
+#   make simulators   hack/simulators.py: the simulators of the demo inventory, to try playbooks by hand
 #   make bench        benchmarks/run.py: the collection vs a plain uri playbook vs the no-op floor (BENCH_ARGS)
 #   make clean        remove build / test output (keeps .venv); distclean also drops .venv*
 #
@@ -247,6 +248,12 @@ test: venv
 # hack/demo.sh is maintained separately; it gets the integration tests' environment.
 demo: venv stage
 	$(INTEGRATION_ENV) bash hack/demo.sh
+
+# The DocBits and Infor auth simulators the demo inventory points at, until Ctrl-C; prints the
+# commands to try every playbook by hand (SIM_ARGS, e.g. --port 0; see hack/simulators.py --help).
+.PHONY: simulators
+simulators: venv stage
+	"$(VENV_BIN)/python" hack/simulators.py $(SIM_ARGS)
 
 # Not part of `make test`: it takes 20-40 minutes, and timing belongs in a benchmark, not in a test.
 bench: venv stage
