@@ -41,7 +41,7 @@ class Part:
     """One thing a request sends: a form field, a file part, a query parameter or a header.
 
     `kind` is the declared kind of the collection ("string", "integer", "boolean", or FILE);
-    `values` the values really sent, when known (a captured request). `essential`: the job cannot
+    `values` the values sent (a captured request) or that may be sent (a descriptor), when known. `essential`: the job cannot
     do without it. `always`: sent on every request of the operation (else only in some cases).
     """
 
@@ -70,6 +70,14 @@ class Request:
     @property
     def endpoint(self):
         return "%s %s" % (self.method, self.path)
+
+    def with_values(self, name, values):
+        """A copy that sends only these values in field `name`."""
+        part = self.fields[name]
+        fields = dict(self.fields)
+        fields[name] = Part(part.kind, values, part.essential, part.always)
+        return Request(self.name, self.method, self.path, self.content_type, fields, self.query, self.headers, self.constant,
+                       self.path_constant)
 
     def without(self, names):
         """A copy that does not send the fields, query parameters or headers named."""
@@ -214,7 +222,8 @@ def _value_fits(schema, value):
 
 def _kind_fits(schema, kind):
     if isinstance(schema.get("enum"), list):
-        return False
+        # Values not known here (see Part.values): only what is sent can be judged.
+        return kind == "string"
     declared = schema.get("type")
     if declared in (None, "string"):
         return True

@@ -52,6 +52,18 @@ FIELD_ION_API_FILE = "ion_api"
 MULTIPART = "multipart/form-data"
 URLENCODED = "application/x-www-form-urlencoded"
 
+INFOR_EXPORT_METHODS = (
+    "infor-idm-cloud",
+    "infor-ion-cloud",
+    "infor-bod-cloud",
+    "infor-ln-cloud",
+    "infor-m3-cloud",
+    "infor-m3-toml-cloud",
+    "infor-idm-onpremise",
+    "infor-ion-onpremise",
+    "infor-bod-onpremise",
+)
+
 # Every request the client sends, as a descriptor the request builders use and contract.py checks
 # (against the public document in the conformance test, against the live /openapi.json before a
 # write). Part(always=False): sent only when set; essential: the job cannot do without it.
@@ -67,7 +79,7 @@ OP_DOWNLOAD = Request(
 OP_CONFIGURE = Request(
     "configure_infor_export", "POST", PATH_CONFIGURE, MULTIPART,
     fields=dict(_ORG_FIELD, **{
-        "export_method": Part("string"),
+        "export_method": Part("string", values=INFOR_EXPORT_METHODS),
         "title": Part("string"),
         "doc_type": Part("string"),
         "on_permise": Part("boolean"),
@@ -100,17 +112,6 @@ WEB_APP_ONLY = (
     ("configure_infor_export", "sub_org_id"),
 ) + tuple((operation.name, item) for operation in OPERATIONS for item in ("org_id", "header " + HEADER_ORG_ID))
 
-INFOR_EXPORT_METHODS = (
-    "infor-idm-cloud",
-    "infor-ion-cloud",
-    "infor-bod-cloud",
-    "infor-ln-cloud",
-    "infor-m3-cloud",
-    "infor-m3-toml-cloud",
-    "infor-idm-onpremise",
-    "infor-ion-onpremise",
-    "infor-bod-onpremise",
-)
 DEFAULT_EXPORT_METHOD = "infor-idm-cloud"
 DEFAULT_DOC_TYPE = "INVOICE"
 

@@ -48,16 +48,17 @@ def operations_for(params):
         if params.get("verify_connection"):
             # A failed test rolls back: the previous file goes back, or the new configuration is removed.
             operations.extend([OP_TEST_CONNECTION, OP_REMOVE])
-    return tailored(operations, params)
-
-
-def tailored(operations, params):
     unset = set()
     if not params.get("org_id"):
         unset.update(("org_id", HEADER_ORG_ID))
     if not params.get("sub_org_id"):
         unset.add("sub_org_id")
-    return [operation.without(unset) for operation in operations]
+    operations = [operation.without(unset) for operation in operations]
+    if params.get("export_method"):
+        # Only the task's own method has to be among those the live API may enumerate.
+        operations = [operation.with_values("export_method", (params["export_method"],)) if "export_method" in operation.fields
+                      else operation for operation in operations]
+    return operations
 
 
 def openapi_url(base_url):

@@ -273,3 +273,15 @@ def test_off_reads_nothing_and_without_a_run_cache_each_task_reads(document):
 
 def test_set_active_descriptor_matches_the_public_document(document):
     assert contract.check(document, [OP_SET_ACTIVE.without({"org_id", "X-ORG-ID"})], KNOWN) == []
+
+
+def test_an_enumerated_export_method_must_include_the_tasks_own(document):
+    configure_schema(document)["properties"]["export_method"] = {"title": "Export Method", "enum": ["infor-idm-cloud", "infor-ion-cloud"]}
+    params = dict(PARAMS, export_method="infor-ion-cloud")
+    assert [f.item for f in contract.check(document, operations_for(params), KNOWN)] == [], "declared, and the task's method is enumerated"
+    [finding] = [f for f in contract.check(document, operations_for(dict(PARAMS, export_method="infor-m3-cloud")), KNOWN)
+                 if f.severity == BLOCKING]
+    assert (finding.item, finding.sends) == ("export_method", "string export_method = infor-m3-cloud")
+    # check_contract.yml checks every method the collection knows: the ones missing are named.
+    [every] = [f for f in contract.check(document, [OP_CONFIGURE], KNOWN) if f.severity == BLOCKING]
+    assert every.item == "export_method" and "infor-bod-onpremise" in every.sends
