@@ -10,9 +10,12 @@ __metaclass__ = type
 import codecs
 import hashlib
 import json
+import os
+import re
 
 import pytest
 
+from ansible_collections.docbits.infor.plugins.module_utils import ionapi as ionapi_module
 from ansible_collections.docbits.infor.plugins.module_utils.errors import OptionError, failure_details
 from ansible_collections.docbits.infor.plugins.module_utils.ionapi import (
     MAX_BYTES,
@@ -25,6 +28,7 @@ from ansible_collections.docbits.infor.plugins.module_utils.ionapi import (
 )
 from ansible_collections.docbits.infor.tests.unit.fixtures import DELETE, SECRET_KEYS, dump, make_ionapi, only, secret_values, token
 
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SOURCE = "inventories/acme/host_vars/tst/ACME_TST.ionapi"
 BASE = make_ionapi()
 BASE_SECRETS = secret_values(BASE)
@@ -762,3 +766,19 @@ def test_describe_stored_non_object(data):
     assert described["parsed"] is True
     assert described["tenant"] is None and described["app_name"] is None
     assert described["fingerprint"] == fingerprint(json.loads(data))
+
+
+# --- documentation ----------------------------------------------------------------------------------------------
+
+def test_every_rule_id_is_documented_and_every_documented_rule_exists():
+    with open(ionapi_module.__file__, encoding="utf-8") as handle:
+        code = handle.read()
+    in_code = set(re.findall(r'source, "([a-z0-9-]+)"', code)) | set(re.findall(r'if key == "ti" else "([a-z0-9-]+)"', code))
+    in_code |= set(re.findall(r'return "([a-z0-9-]+)", ', code))
+    with open(os.path.join(REPO, "docs", "ionapi-format.md"), encoding="utf-8") as handle:
+        document = handle.read()
+    table = document.split("## What the collection checks: rule ids", 1)[1].split("\n## ", 1)[0]
+    documented = re.findall(r"^\| `([a-z0-9-]+)` \|", table, re.MULTILINE)
+    assert len(documented) == len(set(documented))
+    assert set(documented) == in_code
+    assert {"placeholder", "redacted", "secret-whitespace", "secret-too-short", "tenant-invalid", "control-character", "too-deep"} <= in_code
