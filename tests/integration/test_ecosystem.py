@@ -171,6 +171,26 @@ def test_execution_environment_from_a_tarball_in_the_build_context(tmp_path):
     assert (tmp_path / "installed" / "ansible_collections" / "docbits" / "infor" / "LICENSE").is_file()
 
 
+def test_install_from_git_as_readme_says(tmp_path):
+    """`ansible-galaxy collection install git+...` of this repository (its committed HEAD, over file://):
+    the collection is built from the clone with galaxy.yml's build_ignore."""
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=str(REPO), capture_output=True, text=True,
+                            timeout=RUN_TIMEOUT, check=True).stdout.strip()
+    env = dict((name, value) for name, value in os.environ.items() if not name.startswith(("ANSIBLE_", "PYTHONPATH")))
+    env["HOME"] = str(tmp_path / "home")
+
+    completed = subprocess.run([tool("ansible-galaxy"), "collection", "install", "git+file://%s/.git,%s" % (REPO, commit),
+                                "-p", str(tmp_path / "collections")],
+                               env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False)
+
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    installed = tmp_path / "collections" / "ansible_collections" / "docbits" / "infor"
+    version = str(yaml.safe_load((REPO / "galaxy.yml").read_text(encoding="utf-8"))["version"])
+    assert installed_version(tmp_path / "collections") == version
+    assert (installed / "LICENSE").is_file() and (installed / "plugins" / "modules" / "ionapi.py").is_file()
+    assert not (installed / "tests").exists() and not (installed / "inventories" / "demo").exists()
+
+
 def documented_options(module):
     """The options a module's own DOCUMENTATION lists (doc fragments aside)."""
     tree = ast.parse((REPO / "plugins" / "modules" / ("%s.py" % module)).read_text(encoding="utf-8"))
