@@ -79,6 +79,8 @@ class TokenCheck:
         # Never retried: a token issued for a lost answer could not be revoked.
         self.transport = Transport(timeout=timeout, retries=0, validate_certs=validate_certs, ca_path=ca_path,
                                    headers={"Accept": "application/json"}, secrets=ionapi.secret_values())
+        # The HTTP Basic form of the client credentials, base64 of "ci:cs", is a secret too.
+        self.transport.add_secrets(("%s:%s" % self.client,))
 
     def run(self):
         with self.transport:

@@ -20,6 +20,7 @@ import fnmatch
 import http.client
 import json
 import socketserver
+import ssl
 import threading
 import time
 import urllib.parse
@@ -41,9 +42,11 @@ class _Served:
         self._thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.1}, name=name, daemon=True)
         self._thread.start()
 
+    scheme = "http"
+
     @property
     def url(self):
-        return "http://127.0.0.1:%d" % self.server_address[1]
+        return "%s://127.0.0.1:%d" % (self.scheme, self.server_address[1])
 
     def stop(self):
         self.stopping.set()
@@ -126,7 +129,11 @@ class _FrontHandler(BaseHTTPRequestHandler):
         upstream = urllib.parse.urlsplit(self.server.upstream)
         headers = dict((name, value) for name, value in self.headers.items() if name.lower() not in HOP_BY_HOP)
         headers["Content-Length"] = str(len(body))
-        connection = http.client.HTTPConnection(upstream.hostname, upstream.port, timeout=30)
+        if upstream.scheme == "https":
+            # The upstream is another loopback test server with a certificate of a CA made for the test.
+            connection = http.client.HTTPSConnection(upstream.hostname, upstream.port, timeout=30, context=ssl._create_unverified_context())
+        else:
+            connection = http.client.HTTPConnection(upstream.hostname, upstream.port, timeout=30)
         try:
             connection.request(self.command, self.path, body=body, headers=headers)
             answer = connection.getresponse()
@@ -202,12 +209,19 @@ class _FrontHandler(BaseHTTPRequestHandler):
 
 
 class HostileFront(_Served, ThreadingHTTPServer):
-    """Where docbits_url points: hostile answers by rule, everything else forwarded to `upstream`."""
+    """Where docbits_url points: hostile answers by rule, everything else forwarded to `upstream`.
+
+    `tls` (certificate chain file, key file) serves HTTPS, as Infor's token endpoint must be."""
 
     daemon_threads = True
 
-    def __init__(self, upstream):
+    def __init__(self, upstream, tls=None):
         ThreadingHTTPServer.__init__(self, ("127.0.0.1", 0), _FrontHandler)
+        if tls is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self.socket = context.wrap_socket(self.socket, server_side=True)
+            self.scheme = "https"
         self.upstream = upstream
         self.rules = []
         self.seen = []

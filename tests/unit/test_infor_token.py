@@ -7,10 +7,14 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import base64
+import time
+
 import pytest
 
 from ansible_collections.docbits.infor.plugins.module_utils.infor_token import TokenCheckError, check_token, token_claims
 from ansible_collections.docbits.infor.plugins.module_utils.ionapi import parse_ionapi
+from ansible_collections.docbits.infor.tests.support.hostile_servers import MB, HostileFront, RecordingOrigin
 from ansible_collections.docbits.infor.tests.unit.fixtures import dump, make_ionapi, start_auth_simulator
 
 SOURCE = "files/acme_tst.ionapi"
@@ -150,3 +154,70 @@ def test_a_secret_echoed_by_the_server_is_redacted(setup):
     echoed = '{"error": "bad_request", "echo": "%s"}' % setup.credentials["sask"]
     setup.auth.add_fault(status=400, body=echoed)
     assert "<redacted>" in setup.failure()
+
+
+# --- a hostile network between the controller and Infor ------------------------------------------------
+
+@pytest.fixture
+def hostile(pki):
+    """A hostile front (HTTPS, the test CA) before the auth simulator, and another origin."""
+    auth = start_auth_simulator(pki)
+    front, origin = HostileFront(auth.pu("X").split("/X/")[0], tls=pki.server), RecordingOrigin()
+    yield front, origin
+    for server in (front, origin, auth):
+        server.stop()
+
+
+def check_through(front, pki, **options):
+    options.setdefault("ca_path", pki.ca)
+    credentials = make_ionapi("ACME_TST", pu=front.url + "/ACME_TST/as/")
+    ionapi = parse_ionapi(dump(credentials), source=SOURCE)
+    with pytest.raises(TokenCheckError) as caught:
+        check_token(ionapi, source=SOURCE, **options)
+    message = str(caught.value)
+    assert not [secret for secret in (credentials["cs"], credentials["sask"], credentials["saak"].split("#")[1]) if secret in message]
+    return message, credentials
+
+
+@pytest.mark.parametrize("status", [302, 307])
+def test_a_redirected_token_request_goes_nowhere_else(hostile, pki, status):
+    front, origin = hostile
+    front.add_rule("redirect", "/ACME_TST/as/token.oauth2", status=status, location=origin.url + "/as/token.oauth2?grab=1")
+    message, _credentials = check_through(front, pki)
+    assert "redirect (HTTP %d) to %s, never followed" % (status, origin.url) in message and "grab" not in message
+    assert origin.connections == [] and origin.requests == []
+
+
+def test_a_trickled_token_answer_ends_at_the_timeout(hostile, pki):
+    front, _origin = hostile
+    front.add_rule("trickle", "/ACME_TST/as/token.oauth2", phase="body", interval=0.2)
+    started = time.monotonic()
+    message, _credentials = check_through(front, pki, timeout=1)
+    assert "no answer within 1 s" in message
+    assert time.monotonic() - started < 5
+
+
+def test_an_oversized_token_answer_is_not_read(hostile, pki):
+    front, _origin = hostile
+    front.add_rule("oversized", "/ACME_TST/as/token.oauth2", size=200 * MB, declare_length=False, content_type="application/json")
+    message, _credentials = check_through(front, pki)
+    assert "larger than 64 KiB" in message and "proxy" in message
+
+
+def test_a_token_endpoint_in_clear_text_off_this_machine_is_refused(hostile):
+    """The file's rules refuse an http:// pu first; the transport refuses it again (defence in depth)."""
+    front, _origin = hostile
+    ionapi = parse_ionapi(dump(make_ionapi("ACME_TST")), source=SOURCE)
+    ionapi.credentials["pu"] = "http://mingle-sso.example.com/ACME_TST/as/"
+    with pytest.raises(TokenCheckError) as caught:
+        check_token(ionapi, source=SOURCE)
+    assert "clear text" in str(caught.value) and "https://" in str(caught.value)
+    assert front.seen == []
+
+
+def test_the_basic_credential_echoed_back_is_redacted(setup):
+    pair = "%s:%s" % (setup.credentials["ci"], setup.credentials["cs"])
+    echoed = base64.b64encode(pair.encode("utf-8")).decode("ascii")
+    setup.auth.add_fault(status=400, body='{"error": "bad_request", "seen": "Authorization: Basic %s"}' % echoed)
+    message = setup.failure()
+    assert echoed not in message and echoed[:16] not in message and "Basic <redacted>" in message
