@@ -356,38 +356,33 @@ def _watch(sock):
         deadline.watch(sock)
 
 
-class _SocketsWatched:
-    """Gives every socket a connection uses (a new one, or a kept-alive one serving another
-    request) to the deadline of the try running on this thread."""
+def _watched(connection_class):
+    """`connection_class` giving every socket it uses (a new one, or a kept-alive one serving
+    another request) to the deadline of the try running on this thread."""
 
-    @property
-    def sock(self):
-        return self.__dict__.get("_watched_sock")
+    class Watched(connection_class):
+        @property
+        def sock(self):
+            return self.__dict__.get("_watched_sock")
 
-    @sock.setter
-    def sock(self, value):
-        self.__dict__["_watched_sock"] = value
-        _watch(value)
+        @sock.setter
+        def sock(self, value):
+            self.__dict__["_watched_sock"] = value
+            _watch(value)
 
-    def request(self, *args, **kwargs):
-        _watch(self.sock)
-        return super().request(*args, **kwargs)
+        def request(self, *args, **kwargs):
+            _watch(self.sock)
+            return super().request(*args, **kwargs)
 
-
-class _WatchedHTTPConnection(_SocketsWatched, HTTPConnection):
-    pass
-
-
-class _WatchedHTTPSConnection(_SocketsWatched, HTTPSConnection):
-    pass
+    return Watched
 
 
 class _WatchedHTTPConnectionPool(HTTPConnectionPool):
-    ConnectionCls = _WatchedHTTPConnection
+    ConnectionCls = _watched(HTTPConnection)
 
 
 class _WatchedHTTPSConnectionPool(HTTPSConnectionPool):
-    ConnectionCls = _WatchedHTTPSConnection
+    ConnectionCls = _watched(HTTPSConnection)
 
 
 _WATCHED_POOLS = {"http": _WatchedHTTPConnectionPool, "https": _WatchedHTTPSConnectionPool}
@@ -492,7 +487,8 @@ class Transport:
         _check_headers(headers)
         self._check_route(url)
         tries = (self.retries if retry else 0) + 1
-        for attempt in range(tries):
+        attempt = 0
+        while True:
             last = attempt == tries - 1
             try:
                 answer = self._try(method, url, cap, headers, kwargs)
@@ -501,11 +497,11 @@ class Transport:
                     exc.tries = tries
                     raise
                 self.wait(attempt)
-                continue
-            if last or not self.policy.is_transient(answer.status):
-                return answer
-            self.wait(attempt, self.policy.retry_after(answer.headers))
-        raise AssertionError("unreachable")  # pragma: no cover
+            else:
+                if last or not self.policy.is_transient(answer.status):
+                    return answer
+                self.wait(attempt, self.policy.retry_after(answer.headers))
+            attempt += 1
 
     def _check_route(self, url):
         problem = clear_text_problem(url)
