@@ -158,3 +158,26 @@ def test_check_contract_prints_the_table_once_per_distinct_url(lab_factory):
     assert broken.rc == 2, broken
     assert "BLOCKING" in broken.stdout and "file part ion_api" in broken.stdout and "OP_CONFIGURE" in broken.stdout
     assert lab.sim.writes == 0
+
+
+def test_no_write_no_preflight_and_a_removal_needs_its_operation(lab_factory):
+    lab = lab_factory({"tst": "ACME_TST"})
+    assert lab.run(PROVISION).rc == 0
+    lab.sim.openapi = without_file_part()
+    lab.sim.reset_stats()
+
+    unchanged = lab.run(PROVISION)
+
+    assert unchanged.rc == 0 and unchanged.changed_hosts() == [], unchanged
+    assert openapi_reads(lab) == [] and len(lab["tst"].requests()) == 2
+    document = contract_document()
+    del document["paths"]["/configurations/remove_configuration"]
+    lab.sim.openapi = document
+    lab["tst"].vars["docbits_ionapi_state"] = "absent"
+
+    removal = lab.run(PROVISION)
+
+    assert removal.rc == 2, removal
+    message = removal.result("ionapi", "tst")["result"]["msg"]
+    assert "POST /configurations/remove_configuration" in message and "PATH_REMOVE" in message
+    assert len(lab["tst"].stored_configs()) == 1 and lab.sim.writes == 0
