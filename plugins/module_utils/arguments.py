@@ -67,4 +67,3 @@ IONAPI_SPEC = dict(
 IONAPI_INFO_SPEC = dict(CONNECTION_SPEC, **EXPORT_SPEC)
 IONAPI_INFO_SPEC["doc_type"] = dict(type="str")
 IONAPI_INFO_SPEC["contract"] = dict(type="bool", default=False)
-

@@ -66,10 +66,10 @@ def test_real_2022_document_runs_go_on_reading_it_once(lab_factory):
     assert again.changed_hosts() == [] and lab.sim.writes == 0
     assert openapi_reads(lab) == [], "no write, no preflight"
     for env in lab.envs.values():
-        assert [entry["path"] for entry in env.requests()] == ["/configurations/get_configurations", "/configurations/download/%d"
-                                                              % env.stored_configs()[0]["id"]]
-    # The figures of the report: requests per tenant on the first run (plus one /openapi.json per URL and run).
-    print("requests per tenant, first run: %s" % dict((name, len(paths)) for name, paths in first_run.items()))
+        download = "/configurations/download/%d" % env.stored_configs()[0]["id"]
+        assert [entry["path"] for entry in env.requests()] == ["/configurations/get_configurations", download]
+        # The configure answer carries the new id: list, create, download (plus one /openapi.json per URL and run).
+        assert first_run[env.name] == ["/configurations/get_configurations", "/configurations/configure_infor_export", download]
 
 
 @pytest.mark.parametrize("document, operation, item", [
@@ -181,3 +181,18 @@ def test_no_write_no_preflight_and_a_removal_needs_its_operation(lab_factory):
     message = removal.result("ionapi", "tst")["result"]["msg"]
     assert "POST /configurations/remove_configuration" in message and "PATH_REMOVE" in message
     assert len(lab["tst"].stored_configs()) == 1 and lab.sim.writes == 0
+
+
+@pytest.mark.parametrize("where, expected", [
+    ("top", ["get_configurations", "configure_infor_export", "download"]),
+    (None, ["get_configurations", "configure_infor_export", "get_configurations", "download"]),
+], ids=["id-at-top", "no-id"])
+def test_configure_answer_with_or_without_the_id(lab_factory, where, expected):
+    lab = lab_factory({"tst": "ACME_TST"})
+    lab.sim.configure_answer_id = where
+
+    run = lab.run(PROVISION)
+
+    assert run.rc == 0, run
+    assert lab["tst"].stored_ionapi() == lab["tst"].credentials
+    assert [entry["path"].split("/")[2] for entry in lab["tst"].requests() if entry["path"] != OPENAPI] == expected
