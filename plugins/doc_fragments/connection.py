@@ -19,9 +19,9 @@ options:
         V(https://us.api.docbits.com); sandboxes are V(https://eu.sandbox.api.docbits.com),
         V(https://us.sandbox.api.docbits.com) and V(https://sandbox.api.docbits.com) (Europe).
       - The URL may carry a path (for example V(https://api.docbits.com/prod-api)); request paths are appended to it.
-      - C(http://) is refused unless the host is this machine (127.0.0.0/8, V(::1), V(localhost)): the key and the
+      - C(http://) is refused unless the host is this machine (127.0.0.0/8, V(::1), V(localhost)), since the key and the
         file's secrets would travel in clear text. The same holds for Infor's token endpoint with O(check_token).
-      - Redirects (HTTP 3xx) are never followed: the task fails naming the origin the redirect points to, so no key or
+      - Redirects (HTTP 3xx) are never followed; the task fails naming the origin the redirect points to, so no key or
         file reaches another address. Set O(docbits_url) to the final address.
       - Falls back to the E(DOCBITS_URL) environment variable.
     type: str
@@ -30,7 +30,7 @@ options:
     description:
       - DocBits API key of the organisation and environment (DocBits Settings -> Integration), sent as C(X-API-KEY).
       - Falls back to the E(DOCBITS_API_KEY) environment variable. Never logged.
-      - The key alone, printable ASCII without whitespace: not prefixed by C(Bearer), and without the line break a YAML
+      - The key alone, printable ASCII without whitespace, not prefixed by C(Bearer), and without the line break a YAML
         block scalar C(|) adds (use C(|-)). Checked before any request.
       - One of O(api_key) and O(bearer_token) is required.
     type: str
