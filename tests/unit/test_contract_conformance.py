@@ -22,8 +22,8 @@ import pytest
 from docbits_simulator import parse_form  # pylint: disable=import-error
 from ansible_collections.docbits.infor.plugins.module_utils import contract
 from ansible_collections.docbits.infor.plugins.module_utils.contract import BLOCKING, FILE, Part, Request
-from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import OPERATIONS, WEB_APP_ONLY, DocBitsClient
-from ansible_collections.docbits.infor.tests.unit.fixtures import dump, make_ionapi
+from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import OPERATIONS, WEB_APP_ONLY, DocBitsAuthError, DocBitsClient
+from ansible_collections.docbits.infor.tests.unit.fixtures import dump, make_ionapi, start_simulator
 
 DOCUMENT_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "contract", "docbits-openapi-2.2.10-configurations.json")
 BASE_PATH = "/prod-api"
@@ -164,3 +164,55 @@ def test_without_org_id_the_list_sends_no_body(recorder):
     [captured] = recorder.requests
     assert captured["path"] == "/configurations/get_configurations"
     assert captured["body"] == b"" and "Content-Type" not in captured["headers"] and "X-ORG-ID" not in captured["headers"]
+
+
+# --- answers --------------------------------------------------------------------------------------
+
+@pytest.fixture(name="sim")
+def sim_fixture(controlled_environment):  # pylint: disable=unused-argument
+    simulator = start_simulator(api_keys={KEY: "acme"})
+    yield simulator
+    simulator.stop()
+
+
+def test_a_refused_key_is_wrong_expired_or_revoked(sim):
+    with DocBitsClient(sim.base_url, api_key="not-" + KEY, timeout=5, retries=0, environment="acme-tst") as client:
+        with pytest.raises(DocBitsAuthError) as refused:
+            client.list_configurations()
+    message = str(refused.value)
+    assert "the key is wrong, expired or revoked" in message and "check api_key" in message and "acme-tst" in message
+    assert "not-" + KEY not in message and "docbits_api_key" not in message
+
+
+def test_list_answers_with_other_methods_and_fields_are_tolerated(sim):
+    answer = {"success": True, "data": [
+        {"id": 3, "title": "IDM", "doc_type": "INVOICE", "export_method": "infor-idm-cloud", "is_active": True, "execution_order": 2,
+         "created_at": "2025-01-02T03:04:05+00:00"},
+        {"id": "4", "title": "text flag", "doc_type": "INVOICE", "export_method": "infor-ion-cloud", "is_active": "false"},
+        {"id": 5, "export_method": "infor_sftp", "unknown_field": {"nested": [1]}},
+        {"id": 6, "export_method": "watcher"},
+        {"id": 7, "export_method": "vertex", "is_active": None},
+        {"id": 8, "export_method": "infor-gls840-onpremise"},
+        {"id": "not a number", "export_method": "infor-idm-cloud"},
+        {"title": "no id"},
+        "not an object",
+    ], "paging": {"next": None}}
+    sim.add_fault(path="/configurations/get_configurations", status=200, body=answer, times=2)
+    with DocBitsClient(sim.base_url, api_key=KEY, timeout=5, retries=0) as client:
+        listed = client.list_configurations()
+        infor = client.list_infor_exports()
+    assert [config.id for config in listed] == [3, 4, 5, 6, 7, 8]
+    assert [(config.id, config.export_method, config.is_active) for config in infor] == [
+        (3, "infor-idm-cloud", True), (4, "infor-ion-cloud", False)]
+    assert infor[0].created_at == "2025-01-02T03:04:05+00:00" and infor[1].created_at is None
+
+
+def test_org_id_travels_as_header_and_field(sim):
+    with DocBitsClient(sim.base_url, api_key=KEY, org_id="acme", timeout=5, retries=0) as client:
+        client.list_configurations()
+        client.download_ionapi(1)
+    listing, download = sim.requests
+    assert listing["fields"] == ["org_id"] and download["query"] == ["org_id", "type"]
+    with DocBitsClient(sim.base_url, api_key=KEY, org_id="globex", timeout=5, retries=0) as client:
+        with pytest.raises(DocBitsAuthError, match="no rights on this organisation.*check org_id"):
+            client.list_configurations()
