@@ -86,7 +86,7 @@ def run_validate(params, data=None, source=None, read_warnings=()):
     return result
 
 
-def run_ionapi(params, check_mode=False, data=None, source=None, read_warnings=()):
+def run_ionapi(params, check_mode=False, data=None, source=None, read_warnings=(), run_cache=None):
     warnings = []
     desired = desired_file = None
     if params["state"] == "present":
@@ -100,14 +100,24 @@ def run_ionapi(params, check_mode=False, data=None, source=None, read_warnings=(
             sub_org_id=params.get("sub_org_id"),
             title=params.get("title"),
             config_id=params.get("config_id"),
+            doc_types=params.get("doc_types"),
+            active=params.get("active"),
         )
+    elif params.get("doc_types"):
+        raise OptionError("doc_types applies to state=present; to remove a configuration set doc_type or config_id")
     client = client_from_params(params)
+    verdicts = None
     try:
         # Before any DocBits call: a file that gets no token is never uploaded.
         token_check = prove_token(params, desired_file) if desired_file is not None else None
         reconciler = Reconciler(client)
         if desired is not None:
-            result = reconciler.ensure_present(desired, check_mode=check_mode, verify_connection=params["verify_connection"])
+            plan = reconciler.plan(desired)
+            if params.get("check_stored_token"):
+                # The files DocBits stores now, before anything replaces them.
+                verdicts = prove_stored(plan, params["validate_certs"], params.get("ca_path"), params["timeout"], run_cache)
+            result = reconciler.apply(plan, check_mode=check_mode, verify_connection=params["verify_connection"])
+            warnings = warnings + plan.warnings
         else:
             result = reconciler.ensure_absent(
                 params["doc_type"], params.get("sub_org_id"), params.get("config_id"), check_mode=check_mode)
@@ -115,6 +125,8 @@ def run_ionapi(params, check_mode=False, data=None, source=None, read_warnings=(
         client.close()
     if token_check is not None:
         result["token_check"] = token_check
+    if verdicts is not None:
+        add_verdicts(result, verdicts, check_mode)
     result["warnings"] = warnings
     return result
 
@@ -125,4 +137,7 @@ def run_info(params):
         configurations = Reconciler(client).describe(params.get("doc_type"), params.get("sub_org_id"))
     finally:
         client.close()
-    return {"changed": False, "configurations": configurations}
+    result = {"changed": False, "configurations": configurations, "exporting": any(entry["is_active"] for entry in configurations)}
+    if configurations and not result["exporting"]:
+        result["warnings"] = [all_inactive_warning([entry["id"] for entry in configurations])]
+    return result
