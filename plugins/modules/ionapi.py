@@ -12,12 +12,18 @@ module: ionapi
 short_description: Keep a DocBits tenant's Infor export configuration carrying an .ionapi file
 version_added: 1.0.0
 description:
-  - Makes the Infor export configuration of a DocBits organisation (one per O(doc_type) and O(sub_org_id))
-    carry exactly the given Infor ION API credentials file, with the given attributes.
+  - Makes the Infor export configurations of a DocBits organisation (those of O(doc_type), or of every type in
+    O(doc_types), in O(sub_org_id)) carry exactly the given Infor ION API credentials file, with the given attributes.
   - The file is validated first (see M(docbits.infor.ionapi_validate)); an invalid file or a tenant mismatch fails before
     any request is sent.
-  - The current state is read (list and download). The configuration is written only when the stored file, compared as
-    parsed JSON, or an attribute differs, and a write is read back before it counts as done.
+  - The current state is read (one list, and one download per Infor export configuration in scope). A configuration is
+    written only when its stored file, compared as parsed JSON, or an attribute differs, and a write is read back before
+    it counts as done.
+  - Several Infor exports of one document type (an execution order, e.g. IDM then ION) all get the file; O(title) and
+    O(export_method) are applied only where the task owns exactly one configuration, or to the ones created; a
+    configuration is never restyled on a guess. Exports of other methods (webhook, SFTP...) are never touched.
+  - Exact duplicates (same document type, sub-organisation, export method, title and file, left by runs at once or an
+    interrupted create) are collapsed to the oldest (lowest id); the removal is reported as a change (in check mode only reported).
   - With O(state=absent) the configuration is removed.
   - Runs on the controller when the task's connection is C(local) (the usual case, and the fastest); otherwise the
     module runs on the target host with the file content, so DocBits is reached from there.
@@ -81,6 +87,34 @@ options:
     description:
       - Id of the configuration to manage, when finding it by O(doc_type) and O(sub_org_id) is not wanted or ambiguous.
     type: int
+  doc_types:
+    description:
+      - Document types whose Infor export configurations all carry the file, or V(all) for every document type that has
+        an Infor export in the organisation (or in O(sub_org_id)). A listed type without one gets one, with
+        O(export_method) and O(title); V(all) in an organisation without any Infor export creates one of O(doc_type).
+      - Unset, the configurations of O(doc_type) alone. Only with O(state=present).
+    type: list
+    elements: str
+    version_added: 1.0.0
+  active:
+    description:
+      - V(true) or V(false) switches the Infor export configuration(s) in scope on or off
+        (C(update_configuration_visibility)); DocBits exports only through active ones. Unset leaves them as they are.
+      - With O(verify_connection), a failed test switches them back too.
+    type: bool
+    version_added: 1.0.0
+  check_stored_token:
+    description:
+      - Before anything is written, prove each file DocBits stores (downloaded, held in memory only) with a token request
+        to Infor (the password grant DocBits uses, then revoked; the token is never shown), once per distinct stored file
+        per playbook run. Each configuration in RV(configurations) gets its C(liveness).
+      - A dead stored file that stays (always in check mode) fails the task with the reason and the fix
+        (C(invalid_client), the app's secret changed or the app was deleted; C(invalid_grant), the service account is
+        disabled), so a scheduled audit alerts. The result keeps its configurations for the run report.
+      - O(validate_certs), O(ca_path) and O(timeout) apply to Infor's token endpoint too.
+    type: bool
+    default: false
+    version_added: 1.0.0
   verify_connection:
     description:
       - After an upload, ask DocBits to test its connection to Infor with the stored file (C(test_infor_connection)).
@@ -88,6 +122,9 @@ options:
         gets back the file it stored before the upload (downloaded before the write) and its previous title and export
         method, then is read back; a configuration created by this task is removed. So a rotation never leaves a tenant
         with a dead file. When the rollback itself fails, the task fails naming both fingerprints.
+      - Every configuration the task wrote is tested, and on any failure every one of them is rolled back (all or nothing).
+        A previous file that does not parse as an C(.ionapi) file is never put back; the task then fails saying which
+        file the configuration carries.
       - When DocBits cannot answer the test (after O(retries)), nothing is rolled back; the task fails saying which
         file the configuration now carries.
       - Nothing is tested when nothing was uploaded (an unchanged tenant still costs two requests), nor in check mode.
@@ -97,8 +134,10 @@ options:
     version_added: 1.0.0
 notes:
   - O(src) or O(content) is required with O(state=present).
-  - When several Infor export configurations match O(doc_type) and O(sub_org_id), the only active one is used;
-    if that is still ambiguous the task fails and lists the candidate ids.
+  - With O(state=absent), when several different Infor export configurations match O(doc_type) and O(sub_org_id), the
+    only active one is removed; if that is still ambiguous the task fails and lists the candidate ids.
+  - A file of another authorized app (a new C(ci)) uploaded to an C(infor-ion-*) or C(infor-bod-*) export earns a
+    warning; ION's connection point is bound to the old client id and must follow.
 seealso:
   - module: docbits.infor.ionapi_validate
   - module: docbits.infor.ionapi_info
@@ -122,6 +161,23 @@ EXAMPLES = r"""
     api_key: "{{ docbits_api_key }}"
     org_id: "{{ docbits_org_id | default(omit) }}"
 
+- name: Every Infor export of the organisation carries the file, all switched on
+  docbits.infor.ionapi:
+    src: files/ACME_PRD.ionapi
+    expected_tenant: ACME_PRD
+    api_key: "{{ vault_docbits_api_key }}"
+    doc_types: all
+    active: true
+
+- name: Audit, writing nothing, whether the files DocBits stores still get a token
+  docbits.infor.ionapi:
+    src: files/ACME_PRD.ionapi
+    expected_tenant: ACME_PRD
+    api_key: "{{ vault_docbits_api_key }}"
+    doc_types: all
+    check_stored_token: true
+  check_mode: true
+
 - name: Remove the Infor export configuration of a sub-organisation
   docbits.infor.ionapi:
     state: absent
@@ -131,7 +187,9 @@ EXAMPLES = r"""
 
 RETURN = r"""
 config_id:
-  description: Id of the export configuration that carries the file (null when one would be created in check mode).
+  description:
+    - Id of the export configuration that carries the file (null when one would be created in check mode).
+    - With several, the first of O(doc_type) (else the first); RV(configurations) lists them all.
   returned: always
   type: int
   sample: 117
@@ -141,7 +199,7 @@ fingerprint:
   type: str
   sample: sha256:5d41402abc4b2a76b9719d911017c592ae2f5e0f9a3c1c5b6e5c2f0d8b7d1e3a
 previous_fingerprint:
-  description: Fingerprint of the file DocBits stored before this task, null when it stored none.
+  description: Fingerprint of the file the configuration of RV(config_id) stored before this task, null when it stored none.
   returned: always
   type: str
   sample: sha256:0b3e4c1f6a0f4d7e8a1c2b3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6071
@@ -168,12 +226,27 @@ token_check:
   sample: {"token_endpoint": "https://mingle-sso.eu1.inforcloudsuite.com:443/ACME_TST/as/token.oauth2", "client_auth": "body",
            "token_type": "Bearer", "expires_in": 7200, "refresh_token_issued": true, "tenant_claim": "matched", "revoked": true}
 verification:
-  description: With O(verify_connection), what DocBits said when it tested the uploaded file.
+  description: With O(verify_connection), what DocBits said when it tested the uploaded file, per configuration written.
   returned: when O(verify_connection=true) and the file was uploaded
   type: dict
-  sample: {"connected": true, "message": "Connection OK"}
+  sample: {"connected": true, "message": "Connection OK", "configurations": [{"id": 117, "connected": true, "message": "Connection OK"}]}
+configurations:
+  description:
+    - Every Infor export configuration the task owns, with what was (in check mode, would be) done to it and why.
+    - C(liveness) with O(check_stored_token) (C(alive), C(reason), C(fix), C(message); never the token).
+  returned: always
+  type: list
+  elements: dict
+  version_added: 1.0.0
+  sample: [{"id": 117, "doc_type": "INVOICE", "export_method": "infor-idm-cloud", "title": "DocBits_PRD", "sub_org_id": null,
+            "is_active": true, "fingerprint_before": "sha256:0b3e4c1f6a0f4d7e8a1c2b3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6071",
+            "fingerprint_after": "sha256:5d41402abc4b2a76b9719d911017c592ae2f5e0f9a3c1c5b6e5c2f0d8b7d1e3a", "action": "update",
+            "changes": ["ion_api"], "reasons": ["stores another file (sha256:0b3e4c1f6a0f4d7e8a1c2b3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6071)"],
+            "duplicate_of": null}]
 changes:
-  description: What differed, among V(configuration), V(ion_api), V(title), V(export_method), V(doc_type), V(sub_org_id).
+  description:
+    - What differed in any configuration, among V(configuration), V(ion_api), V(title), V(export_method), V(doc_type),
+      V(sub_org_id), V(is_active), V(duplicate) (an exact duplicate removed).
   returned: always
   type: list
   elements: str
@@ -205,6 +278,9 @@ def main():
         module.warn(warning)
     if not module._diff:
         result.pop("diff")
+    if result.pop("failed", False):
+        # A dead stored file (check_stored_token): the host fails, the result keeps its report data.
+        module.fail_json(**result)
     module.exit_json(**result)
 
 

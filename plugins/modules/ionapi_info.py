@@ -64,6 +64,14 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+exporting:
+  description:
+    - Whether any listed Infor export configuration is active. V(false) with configurations listed means DocBits
+      exports nothing to Infor; the task then warns.
+  returned: always
+  type: bool
+  sample: true
+  version_added: 1.0.0
 configurations:
   description: The Infor export configurations of the organisation.
   returned: always
@@ -136,6 +144,8 @@ def main():
         result = run_info(module.params)
     except DocBitsInforError as exc:
         module.fail_json(msg=str(exc))
+    for warning in result.pop("warnings", []):
+        module.warn(warning)
     module.exit_json(**result)
 
 
