@@ -4,7 +4,8 @@
 #   1. the interpreter given as second argument (the Makefile passes PYTHON_312= etc.);
 #   2. pythonX.Y on the PATH, if it really runs (a pyenv shim refuses while the global
 #      version is another one: "pyenv: python3.12: command not found");
-#   3. pyenv's newest X.Y.* install, `pyenv root`/versions/X.Y.*/bin/pythonX.Y.
+#   3. pyenv's newest X.Y.* install, `pyenv root`/versions/X.Y.*/bin/pythonX.Y (without pyenv
+#      on the PATH: $PYENV_ROOT, else ~/.pyenv).
 # Each candidate must run and report version X.Y.  Exits 1 with the places looked at when
 # none does: a leg of the matrix fails rather than being skipped.
 #
@@ -38,8 +39,14 @@ fi
 
 if command -v "python$version" >/dev/null && try "python$version"; then exit 0; fi
 
+# pyenv's own root, or its default place when pyenv is not on this PATH (a CI job's).
+root=
 if command -v pyenv >/dev/null; then
     root=$(pyenv root)
+elif [[ -d "${PYENV_ROOT:-$HOME/.pyenv}/versions" ]]; then
+    root=${PYENV_ROOT:-$HOME/.pyenv}
+fi
+if [[ -n "$root" ]]; then
     # Newest patch release first (3.12.10 before 3.12.9).
     while IFS= read -r candidate; do
         if try "$candidate"; then exit 0; fi
