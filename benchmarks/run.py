@@ -19,10 +19,16 @@ the run, from wait4), and HTTP requests and writes from the simulator's /_sim/st
 checked (exit code, changed hosts, writes): a broken run is never reported as a time.
 
 --profile adds, for the smallest size, re-runs of variants of the collection's playbook (run
-summary written, delegation or lookups removed, module replaced by a do-nothing action plugin) and
-the import cost of the action plugin, to show where the per-host time goes.
+summary written, delegation removed, the options as one lookup per option as before 1.0.0, module
+replaced by a do-nothing action plugin) and the import cost of the action plugin, to show where the
+per-host time goes.
+
+--latency MS delays every DocBits answer by MS milliseconds (the simulator's delay fault), as a
+network would, and reports the re-run against its physical limit: Ansible's no-op floor plus
+N x 2 requests x latency / forks (--latency-mode: N=200, 20 forks, 100 ms, first run, re-run, floor).
 
   python benchmarks/run.py [--sizes 200,1000] [--repeat 3[,1]] [--forks 5] [--scenarios a,b] [--quick] [--profile] [--keep]
+  python benchmarks/run.py --latency-mode [--repeat 3]
   python benchmarks/run.py --report benchmarks/results/bench-<time>.json
 
 Needs ansible-playbook on PATH and ANSIBLE_COLLECTIONS_PATH holding ansible_collections/docbits/infor
@@ -57,7 +63,9 @@ _FIXTURES_SPEC = importlib.util.spec_from_file_location("docbits_bench_fixtures"
 fixtures = importlib.util.module_from_spec(_FIXTURES_SPEC)
 _FIXTURES_SPEC.loader.exec_module(fixtures)
 COLLECTION_PLAYBOOK = REPO / "playbooks" / "provision_ionapi.yml"
-COLLECTION_TASKS = REPO / "playbooks" / "tasks" / "ionapi.yml"
+ROLE = REPO / "roles" / "ionapi"
+COLLECTION_TASKS = ROLE / "tasks" / "ionapi.yml"
+ROLE_IMPORT = re.compile(r"(?m)^(\s+)ansible\.builtin\.import_role:\n\s+name: docbits\.infor\.ionapi\n\s+tasks_from: ionapi\n")
 PLAIN_PLAYBOOK = HERE / "plain_uri_playbook.yml"
 NOOP_PLAYBOOK = HERE / "noop_playbook.yml"
 RESULTS = HERE / "results"
@@ -96,14 +104,14 @@ class ActionModule(ActionBase):
 '''
 
 NOOP_ACTION = "bench_noop_action"
-VARS_LOOKUP = re.compile(r"\"\{\{ lookup\('ansible\.builtin\.vars', '(\w+)', default=omit\) \}\}\"")
+MODULE_DEFAULTS = re.compile(r"(?m)^  module_defaults:\n    docbits\.infor\.ionapi: .*\n")
 
 # --profile: re-run variant -> (how the task changes, extra ansible-playbook arguments, extra environment, what it shows)
 PROFILE_VARIANTS = {
     "as_is": (None, [], {}, "the collection's playbook unchanged"),
     "summary": (None, ["-e", "docbits_summary_dir=summary"], {}, "with the run summary written (JSON and Markdown)"),
     "no_delegate_to": ("no_delegate", [], {}, "without delegate_to: localhost on the ionapi task"),
-    "no_vars_lookups": ("no_lookups", [], {}, "lookup('ansible.builtin.vars', X, default=omit) replaced by the default(omit) filter"),
+    "lookup_per_option": ("lookup_per_option", [], {}, "one lookup('ansible.builtin.vars', X, default=omit) per option (before 1.0.0)"),
     "noop_action": ("noop_action", [], {}, "the ionapi module replaced by a do-nothing action plugin"),
     "plain_pipelining": ("plain", [], {"ANSIBLE_PIPELINING": "1"}, "the plain uri playbook with pipelining on (fairer baseline)"),
 }
@@ -148,6 +156,13 @@ def write_inventory(directory, hosts, url):
     return inventory
 
 
+def lookups_per_option():
+    """The role's option mapping written as it was before 1.0.0: one templated lookup per option."""
+    mapping = yaml.safe_load((ROLE / "vars" / "main.yml").read_text(encoding="utf-8"))["ionapi_option_variables"]
+    lines = ["    %s: \"{{ lookup('ansible.builtin.vars', '%s', default=omit) }}\"\n" % item for item in dict(mapping, src="ionapi_file").items()]
+    return "".join(lines)
+
+
 def profile_playbook(directory, change):
     """A copy of the collection's playbook, its ionapi task changed for one --profile variant (None: the original)."""
     if change is None:
@@ -157,11 +172,14 @@ def profile_playbook(directory, change):
     text = COLLECTION_TASKS.read_text(encoding="utf-8")
     if change == "no_delegate":
         changed, count = re.subn(r"(?m)^\s+delegate_to: localhost\n", "", text)
-    elif change == "no_lookups":
-        changed, count = VARS_LOOKUP.subn(r'"{{ \1 | default(omit) }}"', text)
+    elif change == "lookup_per_option":
+        changed, count = MODULE_DEFAULTS.subn("", text)
+        changed = changed.replace('    expected_tenant: "{{ infor_tenant }}"\n', '    expected_tenant: "{{ infor_tenant }}"\n' + lookups_per_option())
     else:
         changed, count = re.subn(r"(?m)^(\s+)docbits\.infor\.ionapi:$", r"\1%s:" % NOOP_ACTION, text)
-    if not count:
+    playbook, imports = ROLE_IMPORT.subn(r"\1ansible.builtin.import_tasks: tasks/%s\n" % COLLECTION_TASKS.name,
+                                         COLLECTION_PLAYBOOK.read_text(encoding="utf-8"))
+    if not count or not imports:
         # The playbook changed shape: a variant identical to the original would measure nothing.
         raise SystemExit("--profile: variant %s does not apply to %s any more; update benchmarks/run.py" % (change, COLLECTION_TASKS))
     variant = directory / "variants" / change
@@ -170,8 +188,11 @@ def profile_playbook(directory, change):
     (variant / "action_plugins" / ("%s.py" % NOOP_ACTION)).write_text(NOOP_ACTION_PLUGIN, encoding="utf-8")
     (variant / "tasks").mkdir(exist_ok=True)
     (variant / "tasks" / COLLECTION_TASKS.name).write_text(changed, encoding="utf-8")
+    shutil.copyfile(REPO / "playbooks" / "tasks" / "report.yml", variant / "tasks" / "report.yml")
+    # The role's variables, which import_role would have brought, for the task imported on its own.
+    playbook = playbook.replace("  gather_facts: false\n", "  gather_facts: false\n  vars_files:\n    - %s\n" % (ROLE / "vars" / "main.yml"), 1)
     path = variant / COLLECTION_PLAYBOOK.name
-    shutil.copyfile(COLLECTION_PLAYBOOK, path)
+    path.write_text(playbook, encoding="utf-8")
     return path
 
 
@@ -196,8 +217,9 @@ class Simulator:
             time.sleep(0.05)
         self.url = "http://127.0.0.1:%d" % int(port_file.read_text(encoding="utf-8"))
 
-    def admin(self, method, name):
-        request = urllib.request.Request("%s/_sim/%s" % (self.url, name), method=method, data=b"" if method == "POST" else None)
+    def admin(self, method, name, payload=None):
+        data = json.dumps(payload).encode("utf-8") if payload is not None else (b"" if method == "POST" else None)
+        request = urllib.request.Request("%s/_sim/%s" % (self.url, name), method=method, data=data, headers={"Content-Type": "application/json"})
         # A direct connection: a proxy from the environment must not see 127.0.0.1 traffic.
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
         with opener.open(request, timeout=60) as response:
@@ -218,14 +240,16 @@ class Simulator:
 class Bench:
     """One size: generated environments, a simulator for them and timed ansible-playbook runs."""
 
-    def __init__(self, directory, size, forks, ansible_playbook, collections_path):
+    def __init__(self, directory, size, forks, ansible_playbook, collections_path, latency_s=0.0):
         self.directory = directory
         self.size = size
         self.forks = forks
+        self.latency_s = latency_s
         self.ansible_playbook = ansible_playbook
         self.runs = 0
         hosts, keys_file = write_environments(directory, size)
         self.sim = Simulator(directory, keys_file)
+        self.add_latency()
         self.inventory = write_inventory(directory, hosts, self.sim.url)
         config = directory / "ansible.cfg"
         # An empty configuration: neither the caller's ansible.cfg nor ~/.ansible.cfg changes the numbers.
@@ -246,10 +270,16 @@ class Bench:
     def close(self):
         self.sim.stop()
 
+    def add_latency(self):
+        """Every DocBits answer, whatever the request, waits latency_s first (a reset forgets it)."""
+        if self.latency_s:
+            self.sim.admin("POST", "faults", [{"path": "*", "delay": self.latency_s, "times": None}])
+
     def run(self, name, playbook, reset=False, expect_changed="none", writes_per_tenant=0, extra_args=(), extra_env=None):
         """Run one playbook, check its outcome and return its measurements."""
         if reset:
             self.sim.admin("POST", "reset")
+            self.add_latency()
         self.sim.admin("POST", "reset_stats")
         self.runs += 1
         log_path = self.directory / ("run-%03d-%s.log" % (self.runs, name))
@@ -319,7 +349,14 @@ def summarise(size, runs):
     return summary
 
 
-def ratios(summary):
+def latency_limit(summary, size, forks, latency_s):
+    """The fastest a re-run can be with this latency: Ansible's floor plus 2 requests per tenant, forks at a time."""
+    if not latency_s or "floor" not in summary:
+        return None
+    return round(summary["floor"]["wall_s"] + size * 2 * latency_s / forks, 3)
+
+
+def ratios(summary, limit=None):
     def ratio(numerator, denominator, key):
         if numerator not in summary or denominator not in summary or not summary[denominator][key]:
             return None
@@ -331,13 +368,15 @@ def ratios(summary):
         result["plain_over_collection_first_" + unit] = ratio("plain_first", "collection_first", key)
         result["plain_over_collection_rerun_" + unit] = ratio("plain_rerun", "collection_rerun", key)
         result["collection_rerun_over_floor_" + unit] = ratio("collection_rerun", "floor", key)
+    result["collection_rerun_over_latency_limit_wall"] = (
+        round(summary["collection_rerun"]["wall_s"] / limit, 2) if limit and "collection_rerun" in summary else None)
     return result
 
 
 def measure_size(args, size, repeat, profile_it, ansible_playbook, collections_path):
     with tempfile.TemporaryDirectory(prefix="docbits-bench-%d-" % size) as tmp:
         directory = Path(tmp)
-        bench = Bench(directory, size, args.forks, ansible_playbook, collections_path)
+        bench = Bench(directory, size, args.forks, ansible_playbook, collections_path, latency_s=args.latency / 1000.0)
         runs = {name: [] for name in args.scenarios}
         profile = {}
         try:
@@ -359,7 +398,9 @@ def measure_size(args, size, repeat, profile_it, ansible_playbook, collections_p
                 shutil.copytree(directory, kept, dirs_exist_ok=True)
                 progress("kept the run directory as %s" % kept)
     summary = summarise(size, runs)
-    return {"size": size, "repeat": repeat, "runs": runs, "summary": summary, "ratios": ratios(summary), "profile": profile}
+    limit = latency_limit(summary, size, args.forks, args.latency / 1000.0)
+    return {"size": size, "repeat": repeat, "latency_ms": args.latency, "latency_limit_wall_s": limit, "runs": runs, "summary": summary,
+            "ratios": ratios(summary, limit), "profile": profile}
 
 
 def profile_size(bench, directory, repeat):
@@ -435,6 +476,7 @@ TARGETS = (
     ("plain_over_collection_rerun", ">=", 10.0, "re-run at least 10x faster than the plain playbook"),
     ("collection_rerun_over_floor", "<=", 3.0, "re-run at most 3x the no-op floor"),
     ("plain_over_collection_first", ">=", 5.0, "first run at least 5x faster than the plain playbook"),
+    ("collection_rerun_over_latency_limit", "<=", 1.3, "re-run within 1.3x of the latency limit (floor + N x 2 requests x latency / forks)"),
 )
 TARGET_SIZE = 200
 
@@ -444,6 +486,9 @@ def target_checks(result):
     checks = []
     if result["size"] == TARGET_SIZE:
         for key, comparison, bound, meaning in TARGETS:
+            # With latency only the latency target means anything; without, it has no value.
+            if bool(result.get("latency_ms")) != (key == "collection_rerun_over_latency_limit"):
+                continue
             for unit in ("wall", "cpu"):
                 value = result["ratios"].get("%s_%s" % (key, unit))
                 if value is None:
@@ -477,7 +522,11 @@ def markdown(results):
                 "plain_over_collection_first_wall", "plain_over_collection_first_cpu",
                 "plain_over_collection_rerun_wall", "plain_over_collection_rerun_cpu",
                 "collection_rerun_over_floor_wall", "collection_rerun_over_floor_cpu"))))
-    lines += ["", "Targets (issue 4), on wall time and on CPU time:", ""]
+    for result in results["sizes"]:
+        if result.get("latency_limit_wall_s"):
+            lines += ["", "N=%d, %g ms per request: latency limit %.2f s (floor + N x 2 x latency / forks); re-run/limit %sx" % (
+                result["size"], result["latency_ms"], result["latency_limit_wall_s"], result["ratios"]["collection_rerun_over_latency_limit_wall"])]
+    lines += ["", "Targets (issues 4 and 15), on wall time and on CPU time:", ""]
     for result in results["sizes"]:
         lines += ["- N=%d: %s" % (result["size"], check) for check in target_checks(result)]
     sizes = sorted(results["sizes"], key=lambda result: result["size"])
@@ -540,6 +589,9 @@ def main(argv=None):
                         help="repetitions of every run: one value, or one per size (e.g. 3,1); medians are reported (default 3)")
     parser.add_argument("--forks", type=int, default=DEFAULT_FORKS, help="ansible-playbook --forks (default %d, Ansible's)" % DEFAULT_FORKS)
     parser.add_argument("--quick", action="store_true", help="N=20, one repetition: checks the harness, measures nothing useful")
+    parser.add_argument("--latency", type=float, default=0.0, metavar="MS", help="delay every DocBits answer by MS milliseconds (default 0)")
+    parser.add_argument("--latency-mode", action="store_true",
+                        help="--latency 100 --forks 20 --sizes 200 --scenarios collection_first,collection_rerun,floor (issue 15's measure)")
     parser.add_argument("--profile", action="store_true", help="also time variants of the collection's playbook (smallest size only)")
     parser.add_argument("--scenarios", type=scenario_list, default=list(SCENARIOS),
                         help="comma-separated subset of %s (default: all)" % ",".join(SCENARIOS))
@@ -550,6 +602,10 @@ def main(argv=None):
     if args.report:
         print(markdown(json.loads(args.report.read_text(encoding="utf-8"))))
         return 0
+    if args.latency_mode:
+        args.latency, args.forks, args.sizes = args.latency or 100.0, 20, [TARGET_SIZE]
+        # The first run only fills the simulator; the plain playbook's ratios are measured without latency.
+        args.scenarios = ["collection_first", "collection_rerun", "floor"]
     if args.quick:
         args.sizes, args.repeat = [20], [1]
     if len(args.repeat) not in (1, len(args.sizes)):
@@ -566,7 +622,8 @@ def main(argv=None):
     results = {
         "started": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "machine": machine(),
-        "settings": {"sizes": args.sizes, "repeat": repeats, "forks": args.forks, "profile": args.profile, "scenarios": args.scenarios},
+        "settings": {"sizes": args.sizes, "repeat": repeats, "forks": args.forks, "profile": args.profile, "scenarios": args.scenarios,
+                     "latency_ms": args.latency},
         "sizes": [],
     }
     for size, repeat in zip(args.sizes, repeats):
