@@ -1,0 +1,89 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, docbits.infor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Liveness of stored files against the Infor auth simulator over HTTPS (a CA made here)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+import pytest
+
+from ansible_collections.docbits.infor.plugins.module_utils.ionapi import parse_ionapi
+from ansible_collections.docbits.infor.plugins.module_utils.liveness import add_verdicts, prove_stored, verdict
+from ansible_collections.docbits.infor.plugins.module_utils.reconcile import Desired, Reconciler, StoredFile
+from ansible_collections.docbits.infor.plugins.plugin_utils.run_cache import RunCache
+from ansible_collections.docbits.infor.tests.support.fake_docbits import FakeDocBits
+from ansible_collections.docbits.infor.tests.unit.fixtures import dump, make_ionapi, start_auth_simulator
+
+pytestmark = pytest.mark.usefixtures("controlled_environment")
+
+
+@pytest.fixture
+def auth(pki):
+    simulator = start_auth_simulator(pki)
+    yield simulator
+    simulator.stop()
+
+
+def stored(credentials):
+    return StoredFile(dump(credentials))
+
+
+def test_alive_file_gets_a_token_that_is_revoked(auth, pki):
+    credentials = make_ionapi("ACME_TST", pu=auth.pu("ACME_TST"))
+    auth.register(credentials)
+    found = verdict(stored(credentials), ca_path=pki.ca)
+    assert found["alive"] is True and found["reason"] is None
+    assert len(auth.issued) == 2 and len(auth.revoked) == 2
+
+
+def test_disabled_service_account_and_changed_secret_are_dead_with_reason_and_fix(auth, pki):
+    disabled = make_ionapi("ACME_TST", pu=auth.pu("ACME_TST"))
+    auth.register(disabled)
+    auth.delete_service_account(disabled["saak"])
+    changed = make_ionapi("ACME_PRD", pu=auth.pu("ACME_PRD"))
+    auth.register(dict(changed, cs="another-secret-" + "x" * 60))
+    dead_account, dead_client = verdict(stored(disabled), ca_path=pki.ca), verdict(stored(changed), ca_path=pki.ca)
+    assert (dead_account["alive"], dead_account["reason"]) == (False, "invalid_grant")
+    assert "service account is disabled" in dead_account["fix"]
+    assert (dead_client["alive"], dead_client["reason"]) == (False, "invalid_client")
+    assert "secret was changed or the app was deleted" in dead_client["fix"]
+    text = json.dumps([dead_account, dead_client])
+    for secret in [disabled[key] for key in ("cs", "saak", "sask")] + [changed[key] for key in ("cs", "saak", "sask")]:
+        assert secret not in text
+
+
+def test_stored_file_that_is_no_ionapi_is_dead_without_a_request(auth, pki):
+    found = verdict(StoredFile(b"<html>login</html>"), ca_path=pki.ca)
+    assert (found["alive"], found["reason"]) == (False, "invalid_file")
+    assert auth.requests == []
+
+
+def test_each_distinct_stored_file_is_tried_once_per_run(auth, pki, tmp_path):
+    credentials = make_ionapi("ACME_TST", pu=auth.pu("ACME_TST"))
+    auth.register(credentials)
+    fake = FakeDocBits()
+    for doc_type in ("INVOICE", "CREDIT_NOTE", "ORDER"):
+        fake.seed(doc_type=doc_type, ionapi=dump(credentials))
+    desired = Desired(parse_ionapi(dump(credentials), source="tst.ionapi"), "INVOICE", "infor-idm-cloud", doc_types="all")
+    cache = RunCache(str(tmp_path))
+    for _host in range(2):
+        plan = Reconciler(fake.client).plan(desired)
+        verdicts = prove_stored(plan, ca_path=pki.ca, run_cache=cache)
+        assert sorted(verdicts) == [1, 2, 3] and all(found["alive"] for found in verdicts.values())
+    token_requests = [entry for entry in auth.requests if entry["path"].endswith("/token.oauth2")]
+    assert len(token_requests) == 1
+
+
+def test_a_dead_file_fails_the_task_only_while_it_stays():
+    dead = {"alive": False, "reason": "invalid_grant", "fix": "re-enable it", "message": "no token"}
+    configurations = [{"id": 1, "doc_type": "INVOICE", "action": "update", "changes": ["ion_api"]},
+                      {"id": 2, "doc_type": "ORDER", "action": "none", "changes": []}]
+    replaced = add_verdicts({"configurations": [dict(entry) for entry in configurations[:1]]}, {1: dead}, check_mode=False)
+    assert "failed" not in replaced and replaced["configurations"][0]["liveness"] == dead
+    audited = add_verdicts({"configurations": [dict(entry) for entry in configurations]}, {1: dead, 2: dead}, check_mode=True)
+    assert audited["failed"] is True
+    assert "configuration 1 (INVOICE)" in audited["msg"] and "configuration 2 (ORDER)" in audited["msg"] and "re-enable it" in audited["msg"]
