@@ -36,3 +36,25 @@ def test_quick_benchmark_runs_every_scenario_and_counts_requests(tmp_path):
     assert summary["floor"]["requests_per_tenant"] == 0
     assert "Targets (issue 4)" in completed.stdout
     assert "at most 2 HTTP requests per unchanged tenant: 2, met" in completed.stdout
+
+
+def test_latency_mode_delays_every_answer_and_reports_the_rerun_against_its_limit(tmp_path):
+    output = tmp_path / "bench.json"
+    latency_ms = 50
+
+    completed = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "run.py"), "--quick", "--latency", str(latency_ms), "--forks", "10",
+         "--scenarios", "collection_first,collection_rerun,floor", "--output", str(output)],
+        cwd=str(tmp_path), capture_output=True, text=True, timeout=4 * RUN_TIMEOUT, check=False, stdin=subprocess.DEVNULL,
+    )
+
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    size = json.loads(output.read_text(encoding="utf-8"))["sizes"][0]
+    summary = size["summary"]
+    assert size["latency_ms"] == latency_ms
+    assert size["latency_limit_wall_s"] == round(summary["floor"]["wall_s"] + QUICK_SIZE * 2 * latency_ms / 1000.0 / 10, 3)
+    assert size["ratios"]["collection_rerun_over_latency_limit_wall"] == round(summary["collection_rerun"]["wall_s"] / size["latency_limit_wall_s"], 2)
+    # Two requests per tenant, each at least latency_ms late, 10 at a time: the re-run cannot beat that.
+    assert summary["collection_rerun"]["wall_s"] >= QUICK_SIZE * 2 * latency_ms / 1000.0 / 10
+    assert summary["collection_rerun"]["max_requests_per_tenant"] == 2 and summary["collection_rerun"]["writes"] == 0
+    assert "re-run/limit" in completed.stdout
