@@ -254,9 +254,7 @@ class ConfigPlan:
 
     def as_dict(self, desired_fingerprint):
         current = self.current
-        after = None
-        if self.action != ACTION_REMOVE_DUPLICATE:
-            after = desired_fingerprint
+        after = desired_fingerprint if self.action != ACTION_REMOVE_DUPLICATE else None
         return {
             "id": self.id,
             "doc_type": self.doc_type,
@@ -521,7 +519,7 @@ class Reconciler:
             except DocBitsAuthError:
                 raise
             except DocBitsError as exc:
-                appeared = self._appeared(plan, entry, known)
+                appeared = self._appeared(entry, known)
                 if appeared is not None:
                     # Another run (or our own lost create) made it meanwhile: make it ours.
                     self._adopt(plan, entry, appeared)
@@ -536,7 +534,7 @@ class Reconciler:
                     self.client.set_active(entry.id, entry.set_active)
                 return
 
-    def _appeared(self, plan, entry, known):
+    def _appeared(self, entry, known):
         """A configuration of the entry's type that was not there when the task planned, or None."""
         for config in sorted(self.client.list_configurations(), key=lambda item: item.id):
             if (config.is_infor_export and config.id not in known and config.doc_type == entry.target["doc_type"]
@@ -558,7 +556,8 @@ class Reconciler:
         """A write counts once DocBits lists the attributes and stores the file as desired."""
         desired = plan.desired
         listed = None
-        if any(entry.id is None or entry.action == ACTION_UPDATE or entry.current is not None for entry in written):
+        # Only creates answered with their id skip the list: a download reads them back.
+        if any(entry.id is None or entry.current is not None for entry in written):
             listed = self.client.list_configurations()
             self._find_created(plan, written, listed)
             self._collapse_new_duplicates(plan, written, listed)
@@ -608,23 +607,20 @@ class Reconciler:
                      == (entry.target["doc_type"], entry.target["sub_org_id"], entry.target["export_method"], entry.target["title"])
                      and config.id not in set(item.id for item in plan.entries)]
             for twin in sorted(twins, key=lambda item: item.id):
+                if twin.id < entry.id and not (adopt_older or entry.action == ACTION_CREATE):
+                    continue
                 stored = self._download(twin.id)
                 if stored is None or stored.fingerprint != desired.ionapi.fingerprint:
                     continue
-                duplicate = ConfigPlan(entry.doc_type, twin, stored, ACTION_REMOVE_DUPLICATE, [CHANGE_DUPLICATE],
-                                       duplicate_of=min(twin.id, entry.id))
                 if twin.id < entry.id:
-                    if not (adopt_older or entry.action == ACTION_CREATE):
-                        continue
-                    # An older identical one exists: ours is the duplicate; keep theirs.
-                    ours = ConfigPlan(entry.doc_type, None, None, ACTION_REMOVE_DUPLICATE, [CHANGE_DUPLICATE], duplicate_of=twin.id)
-                    ours.id = entry.id
-                    ours.reasons = ["exact duplicate of configuration %s, made by a concurrent run" % twin.id]
+                    # An older identical one exists: ours is the duplicate; theirs is kept and becomes ours.
+                    duplicate = ConfigPlan(entry.doc_type, entry.current, None, ACTION_REMOVE_DUPLICATE, [CHANGE_DUPLICATE],
+                                           ["exact duplicate of configuration %s, made by a concurrent run" % twin.id], duplicate_of=twin.id)
+                    duplicate.id = entry.id
                     entry.id, entry.current = twin.id, twin
-                    self._remove_duplicate(ours)
-                    plan.entries.append(ours)
-                    continue
-                duplicate.reasons = ["exact duplicate of configuration %s, made by a concurrent run" % entry.id]
+                else:
+                    duplicate = ConfigPlan(entry.doc_type, twin, stored, ACTION_REMOVE_DUPLICATE, [CHANGE_DUPLICATE],
+                                           ["exact duplicate of configuration %s, made by a concurrent run" % entry.id], duplicate_of=entry.id)
                 self._remove_duplicate(duplicate)
                 plan.entries.append(duplicate)
 
