@@ -20,7 +20,7 @@ options:
         V(https://us.sandbox.api.docbits.com) and V(https://sandbox.api.docbits.com) (Europe).
       - The URL may carry a path (for example V(https://api.docbits.com/prod-api)); request paths are appended to it.
       - C(http://) is refused unless the host is this machine (127.0.0.0/8, V(::1), V(localhost)), since the key and the
-        file's secrets would travel in clear text. The same holds for Infor's token endpoint with O(check_token).
+        file's secrets would travel in clear text. The same holds for Infor's token endpoint with C(check_token).
       - Redirects (HTTP 3xx) are never followed; the task fails naming the origin the redirect points to, so no key or
         file reaches another address. Set O(docbits_url) to the final address.
       - Falls back to the E(DOCBITS_URL) environment variable.
@@ -47,7 +47,7 @@ options:
   timeout:
     description:
       - Seconds a whole request may take, from connecting to the last byte of the answer (also for Infor's token
-        endpoint with O(check_token)). A server trickling its answer byte by byte cannot stretch it.
+        endpoint with C(check_token)). A server trickling its answer byte by byte cannot stretch it.
       - A request that keeps timing out fails within about O(timeout) x (O(retries) + 1) seconds plus the backoff
         between tries (see O(retries)).
     type: int
