@@ -62,7 +62,7 @@ options:
     version_added: 1.0.0
   show_table:
     description:
-      - Print the run as one table in the output, whatever the verbosity and the stdout callback: per
+      - Print the run as one table in the output, whatever the verbosity and the stdout callback, with per
         environment its tenant, action (V(create), V(update), V(delete), V(unchanged), V(failed), V(not run)),
         the fingerprints before and after (shortened), the token check and the error, whole.
     type: bool
