@@ -40,7 +40,9 @@ def printed_table(run, title):
 
 
 def table_rows(markdown):
-    return [line for line in markdown.splitlines() if line.startswith("| ") and not line.startswith("| environment")]
+    """The rows of the table of environments (the table per configuration follows it, after a heading)."""
+    environments = markdown.split("\n## ", 1)[0]
+    return [line for line in environments.splitlines() if line.startswith("| ") and not line.startswith("| environment")]
 
 
 def test_summary_names_every_environment_and_a_failure_stops_no_other(lab_factory, tmp_path):
