@@ -483,13 +483,3 @@ def parse_ionapi(data, source="<content>", expected_tenant=None):
     # The upload carries the user's bytes as given: never a silent rewrite, only the BOM dropped.
     return IonApiFile(strip_bom(data), obj, source, warnings)
 
-
-def describe_stored(data):
-    """Summary of the bytes of a file stored in DocBits, which may predate any validation: never raises."""
-    try:
-        obj = json.loads(data.decode("utf-8-sig"))
-    except (ValueError, UnicodeDecodeError):
-        return {"tenant": None, "app_name": None, "fingerprint": "sha256:" + hashlib.sha256(data).hexdigest(), "parsed": False}
-    if not isinstance(obj, dict):
-        return {"tenant": None, "app_name": None, "fingerprint": fingerprint(obj), "parsed": True}
-    return {"tenant": obj.get("ti"), "app_name": obj.get("cn"), "fingerprint": fingerprint(obj), "parsed": True}

@@ -21,7 +21,6 @@ from ansible_collections.docbits.infor.plugins.module_utils.ionapi import (
     MAX_BYTES,
     MAX_DEPTH,
     IonApiError,
-    describe_stored,
     fingerprint,
     parse_ionapi,
     redacted,
@@ -737,35 +736,6 @@ def test_a_refusal_carries_its_rule_and_key_into_a_failed_result():
         parse_ionapi(b"", source=SOURCE)
     assert failure_details(info.value) == {"rule": "empty"}
     assert failure_details(OptionError("src 'x': no such file")) == {}
-
-
-# --- describe_stored ---------------------------------------------------------------------------------
-
-def test_describe_stored_valid_file():
-    data = dump(BASE)
-    described = describe_stored(data)
-    assert described == {"tenant": "ACME_TST", "app_name": "DocBits_TST", "fingerprint": accept(data).fingerprint, "parsed": True}
-    assert describe_stored(codecs.BOM_UTF8 + json.dumps(BASE).encode("utf-8")) == described
-    assert_no_secret(json.dumps(described), BASE_SECRETS)
-
-
-def test_describe_stored_does_not_validate():
-    described = describe_stored(dump(make_ionapi("ACME_PRD", saak=DELETE, pu="http://x")))
-    assert described["parsed"] is True and described["tenant"] == "ACME_PRD"
-
-
-@pytest.mark.parametrize("data", [b"{not json", dump(BASE)[:50], b"\xff\xfe{\x00", b""], ids=["syntax", "truncated", "utf16", "empty"])
-def test_describe_stored_unparseable(data):
-    described = describe_stored(data)
-    assert described == {"tenant": None, "app_name": None, "fingerprint": "sha256:" + hashlib.sha256(data).hexdigest(), "parsed": False}
-
-
-@pytest.mark.parametrize("data", [b"[1, 2]", b'"ACME_TST"', b"null"], ids=["array", "string", "null"])
-def test_describe_stored_non_object(data):
-    described = describe_stored(data)
-    assert described["parsed"] is True
-    assert described["tenant"] is None and described["app_name"] is None
-    assert described["fingerprint"] == fingerprint(json.loads(data))
 
 
 # --- documentation ----------------------------------------------------------------------------------------------

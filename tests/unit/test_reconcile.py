@@ -8,13 +8,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import codecs
+import hashlib
 import json
 
 import pytest
 
 from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import DocBitsError, DocBitsTransientError, ExportConfig
 from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError
-from ansible_collections.docbits.infor.plugins.module_utils.ionapi import parse_ionapi
+from ansible_collections.docbits.infor.plugins.module_utils.ionapi import fingerprint, parse_ionapi
 from ansible_collections.docbits.infor.plugins.module_utils.reconcile import (
     ACTION_CREATE,
     ACTION_DELETE,
@@ -180,6 +182,31 @@ def test_stored_file_that_is_not_json_is_fingerprinted_by_its_bytes():
     assert page.fingerprint.startswith("sha256:") and page.fingerprint != TST.fingerprint
     assert page.view() == "<not a JSON object: %s>" % page.fingerprint
     assert page.summary() == {"tenant": None, "app_name": None, "fingerprint": page.fingerprint, "parsed": False}
+
+
+def test_stored_file_summary_of_a_valid_file_with_or_without_bom():
+    summary = StoredFile(TST.content).summary()
+    assert summary == {"tenant": "ACME_TST", "app_name": "DocBits_TST", "fingerprint": TST.fingerprint, "parsed": True}
+    assert StoredFile(codecs.BOM_UTF8 + json.dumps(TST.credentials).encode("utf-8")).summary() == summary
+
+
+def test_stored_file_is_not_validated():
+    summary = StoredFile(dump(make_ionapi("ACME_PRD", saak=DELETE, pu="http://x"))).summary()
+    assert summary["parsed"] is True and summary["tenant"] == "ACME_PRD"
+
+
+@pytest.mark.parametrize("data", [b"{not json", TST.content[:50], b"\xff\xfe{\x00", b"", b"[" * 100000],
+                         ids=["syntax", "truncated", "utf16", "empty", "deep"])
+def test_stored_file_unparseable(data):
+    assert StoredFile(data).summary() == {"tenant": None, "app_name": None, "fingerprint": "sha256:" + hashlib.sha256(data).hexdigest(),
+                                          "parsed": False}
+
+
+@pytest.mark.parametrize("data", [b"[1, 2]", b'"ACME_TST"', b"null"], ids=["array", "string", "null"])
+def test_stored_file_not_an_object(data):
+    stored_file = StoredFile(data)
+    assert stored_file.parsed is True and not stored_file.is_object
+    assert stored_file.summary() == {"tenant": None, "app_name": None, "fingerprint": fingerprint(json.loads(data)), "parsed": True}
 
 
 def test_stored_file_view_and_summary_hold_no_secret():
