@@ -197,7 +197,7 @@ def check_url(url, option):
         raise OptionError("%s must not carry credentials; use api_key" % option)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise OptionError(
-            "%s must be an absolute https URL such as https://api.docbits.com (got %s)"
+            "%s must be an absolute http(s) URL such as https://api.docbits.com (got %s)"
             % (option, "an empty value" if not url else "scheme '%s'" % printable(parts.scheme) if parts.scheme else "no scheme"))
     try:
         parts.port  # pylint: disable=pointless-statement
