@@ -34,7 +34,7 @@ def test_quick_benchmark_runs_every_scenario_and_counts_requests(tmp_path):
     assert summary["collection_rerun"]["writes"] == 0 and summary["plain_rerun"]["writes"] == 0
     assert summary["collection_rerun"]["max_requests_per_tenant"] == 2
     assert summary["floor"]["requests_per_tenant"] == 0
-    assert "Targets (issue 4)" in completed.stdout
+    assert "Targets (issues 4 and 15)" in completed.stdout
     assert "at most 2 HTTP requests per unchanged tenant: 2, met" in completed.stdout
 
 
