@@ -110,7 +110,9 @@ def run_ionapi(params, check_mode=False, data=None, source=None, read_warnings=(
     try:
         # Before any DocBits call: a file that gets no token is never uploaded.
         token_check = prove_token(params, desired_file) if desired_file is not None else None
-        reconciler = Reconciler(client)
+        # The live contract is checked right before the first write (never in check mode or without one).
+        preflight = ContractPreflight(client, params["contract_check"], operations_for(params), run_cache)
+        reconciler = Reconciler(client, before_first_write=preflight)
         if desired is not None:
             plan = reconciler.plan(desired)
             if params.get("check_stored_token"):
@@ -127,12 +129,18 @@ def run_ionapi(params, check_mode=False, data=None, source=None, read_warnings=(
         result["token_check"] = token_check
     if verdicts is not None:
         add_verdicts(result, verdicts, check_mode)
-    result["warnings"] = warnings
+    result["warnings"] = warnings + preflight.warnings
     return result
 
 
 def run_info(params):
     client = client_from_params(params)
+    if params.get("contract"):
+        # Read-only: the live /openapi.json against every operation the collection uses.
+        try:
+            return {"changed": False, "configurations": [], "contract": contract_report(client, OPERATIONS)}
+        finally:
+            client.close()
     try:
         configurations = Reconciler(client).describe(params.get("doc_type"), params.get("sub_org_id"))
     finally:

@@ -132,6 +132,24 @@ options:
     type: bool
     default: false
     version_added: 1.0.0
+  contract_check:
+    description:
+      - Before the first write to a DocBits base URL in a playbook run, read its live C(/openapi.json) (with the key) and
+        check that it declares the operations this task will send (path, method, content type, fields, their types,
+        query parameters, the C(ion_api) file part).
+      - The document is read at most once per base URL per playbook run, whichever environment writes first; an
+        unchanged environment writes nothing and sends no extra request. Nothing is read in check mode.
+      - When the live API lacks what the task cannot do without (an operation, the C(ion_api) file part, C(config_id),
+        a field it requires), the task fails before any write with a table of the operation, what the collection
+        sends, what the live API declares and the constant to change in C(plugins/module_utils/docbits_api.py).
+      - An attribute the live API does not declare (for example C(export_method), C(sub_org_id), C(org_id)) earns a
+        warning, once per URL (DocBits will ignore it).
+      - V(auto) warns once and goes on when the document cannot be read (HTTP 401, 403, 404, an HTML page, not JSON);
+        V(strict) fails then, before any write; V(off) reads nothing.
+    type: str
+    choices: [auto, strict, "off"]
+    default: auto
+    version_added: 1.0.0
 notes:
   - O(src) or O(content) is required with O(state=present).
   - With O(state=absent), when several different Infor export configurations match O(doc_type) and O(sub_org_id), the

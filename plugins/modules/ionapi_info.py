@@ -48,11 +48,27 @@ options:
     description:
       - Only configurations of this sub-organisation.
     type: str
+  contract:
+    description:
+      - Instead of listing configurations, check the DocBits contract of O(docbits_url) - read its live C(/openapi.json)
+        with the key and check every operation the collection can send against it, as O(docbits.infor.ionapi#module:contract_check)
+        does before a write. Returns RV(contract); RV(configurations) is then empty. Read-only.
+      - C(playbooks/check_contract.yml) runs it once for each distinct C(docbits_url) of an inventory.
+    type: bool
+    default: false
+    version_added: 1.0.0
 seealso:
   - module: docbits.infor.ionapi
 """
 
 EXAMPLES = r"""
+- name: Does the live DocBits API declare what the collection sends?
+  docbits.infor.ionapi_info:
+    docbits_url: https://us.api.docbits.com
+    api_key: "{{ vault_docbits_api_key }}"
+    contract: true
+  register: docbits_contract
+
 - name: What does the TST tenant carry?
   docbits.infor.ionapi_info:
     api_key: "{{ vault_docbits_api_key }}"
@@ -68,7 +84,7 @@ exporting:
   description:
     - Whether any listed Infor export configuration is active. V(false) with configurations listed means DocBits
       exports nothing to Infor; the task then warns.
-  returned: always
+  returned: unless O(contract=true)
   type: bool
   sample: true
   version_added: 1.0.0
@@ -122,6 +138,72 @@ configurations:
           description: Whether the stored file is valid JSON.
           type: bool
           sample: true
+contract:
+  description: With O(contract), the check of the live C(/openapi.json) against the operations of the collection.
+  returned: when O(contract) is true
+  type: dict
+  contains:
+    source:
+      description: The document read.
+      type: str
+      sample: https://api.docbits.com/openapi.json
+    readable:
+      description: Whether an OpenAPI document could be read there.
+      type: bool
+      sample: true
+    reason:
+      description: Why it could not be read, or null.
+      type: str
+      sample: null
+    title:
+      description: The document's title.
+      type: str
+      sample: DOC2 - API
+    version:
+      description: The document's version.
+      type: str
+      sample: 2.2.10
+    blocking:
+      description: How many findings would stop a write (the job cannot do without them).
+      type: int
+      sample: 0
+    ignored:
+      description: How many attributes the collection sends that the live API does not declare (DocBits ignores them).
+      type: int
+      sample: 2
+    findings:
+      description: Each difference between what the collection sends and what the document declares.
+      type: list
+      elements: dict
+      contains:
+        severity:
+          description: V(blocking), V(ignored) or V(web-app-only) (an operation known from the DocBits web app only).
+          type: str
+          sample: ignored
+        operation:
+          description: Method and path.
+          type: str
+          sample: POST /configurations/configure_infor_export
+        item:
+          description: What differs (a field, query parameter, header, the content type or the operation).
+          type: str
+          sample: export_method
+        sends:
+          description: What the collection sends.
+          type: str
+          sample: string export_method
+        declares:
+          description: What the live API declares.
+          type: str
+          sample: no such field
+        constant:
+          description: The constant in C(plugins/module_utils/docbits_api.py) to change if DocBits moved.
+          type: str
+          sample: OP_CONFIGURE
+    table:
+      description: The findings as text lines, one row per finding and V(ok) for each operation without one.
+      type: list
+      elements: str
 """
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
