@@ -62,7 +62,7 @@ GRANT_HINT = " DocBits signs in as a service account (the Password Credentials g
 APP_NAMING = re.compile(r"^DocBits_", re.IGNORECASE)
 
 # Placeholders are recognised by general properties of the value, not by a list of known templates.
-TEMPLATE_MARKERS = re.compile(r"[<>]|\{\{|\}\}|\$\{|%[A-Za-z_]{3,}%")
+TEMPLATE_MARKERS = re.compile(r"[<>]|\{\{|\}\}|\$\{|\$\(|%[A-Za-z_]{3,}%")
 # [tenant], {secret}; URLs may hold IPv6 hosts in square brackets, app names any text.
 BRACKETS = {"iu": re.compile(r"[{}]"), "pu": re.compile(r"[{}]"), "cn": re.compile(r"$^")}
 ANY_BRACKET = re.compile(r"[\[\]{}]")
@@ -84,7 +84,10 @@ NAME_WORDS = NAME_CORE_WORDS | frozenset((
     "my", "the", "a", "an", "of", "for", "from", "to", "in", "with", "me", "it", "this", "goes", "go", "put", "enter",
     "insert", "paste", "fill", "replace", "change", "ion", "api", "infor", "oauth", "value", "string", "env",
     "environment", "access", "service", "account", "app", "application", "name", "user", "username", "auth", "org",
-    "organisation", "organization", "company", "customer", "instance", "sa", "ak", "sk", "cs", "ci", "ti"))
+    "organisation", "organization", "company", "customer", "instance", "sa", "ak", "sk", "cs", "ci", "ti", "ionapi", "url",
+    "uri", "secrets", "vault", "var", "config", "docbits"))
+# Words a run-together name (TENANTNAME, MYCLIENTSECRET) is split into: two-letter words would split almost anything.
+COMPOUND_PARTS = sorted((word for word in NAME_WORDS if len(word) > 2 or word in ("my", "id")), key=len, reverse=True)
 # Keys whose placeholders may be the name of the value (TENANT_ID); app names and paths are free text.
 NAMED_KEYS = ("ti", "ci", "cs", "saak", "sask")
 # A tenant id is a path segment of pu and of every gateway call.
@@ -323,11 +326,26 @@ def _random_looking(text):
     return any(char.isupper() for char in text) and any(char.islower() for char in text) and any(char.isdigit() for char in text)
 
 
+def _split_compound(word):
+    """The name words `word` is made of (tenantname -> tenant, name), or None."""
+    ends = {0: []}
+    for end in range(1, len(word) + 1):
+        for part in COMPOUND_PARTS:
+            start = end - len(part)
+            if start in ends and word[start:end] == part:
+                ends[end] = ends[start] + [part]
+                break
+    return ends.get(len(word))
+
+
 def _is_name(text):
-    """TENANT_ID, MY_CLIENT_SECRET, yourSecretHere: words naming a credential, at least one of them the credential itself."""
-    words = [word.lower() for word in WORDS.findall(text)]
-    if not words or not all(word in NAME_WORDS for word in words):
-        return False
+    """TENANT_ID, MY_CLIENT_SECRET, yourSecretHere, TENANTNAME: words naming a credential, one of them the credential itself."""
+    words = []
+    for word in WORDS.findall(text):
+        parts = [word.lower()] if word.lower() in NAME_WORDS else _split_compound(word.lower())
+        if not parts:
+            return False
+        words.extend(parts)
     return any(word in NAME_CORE_WORDS for word in words) and (len(words) > 1 or words[0] not in ("id", "here"))
 
 

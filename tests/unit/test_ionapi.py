@@ -538,12 +538,12 @@ def test_redacted_handles_non_string_secret_values():
 
 PLACEHOLDERS = [
     ("ti", "<tenant>"), ("ti", "YOUR_TENANT"), ("ti", "TENANT_ID"), ("ti", "TenantId"), ("ti", "[TENANT]"), ("ti", "XXXX_TST"),
-    ("ti", "{{ infor_tenant }}"), ("ti", "tbd"),
+    ("ti", "{{ infor_tenant }}"), ("ti", "tbd"), ("ti", "TENANTNAME"), ("ti", "__TENANT__"),
     ("ci", "ACME_TST~<client id>"), ("ci", "ACME_TST~xxxxxxxxxxxxxxxxxxxx"), ("ci", "CLIENT_ID"), ("ci", "ACME_TST~yourClientId"),
-    ("ci", "ION_API_CLIENT_ID"),
+    ("ci", "ION_API_CLIENT_ID"), ("ci", "#{IonApiClientId}#"), ("ci", "ionapi_client_id"),
     ("cs", "MY_CLIENT_SECRET"), ("cs", "your-secret-here"), ("cs", "changeme"), ("cs", "${ION_CS}"), ("cs", "%CLIENT_SECRET%"),
     ("cs", "<client secret>"), ("cs", "x" * 86), ("cs", "Replace_With_Your_Client_Secret_From_The_ION_API_Portal"),
-    ("cs", "ab" * 43), ("cs", "0" * 86),
+    ("cs", "ab" * 43), ("cs", "0" * 86), ("cs", "$(ION_CLIENT_SECRET)"), ("cs", "@@MYCLIENTSECRET@@"),
     ("saak", "ACME_TST#SERVICE_ACCOUNT_KEY"), ("saak", "ACME_TST#<saak>"), ("saak", "SERVICE_ACCOUNT_ACCESS_KEY"),
     ("sask", "SERVICE_ACCOUNT_SECRET_KEY"), ("sask", "yoursecretkeygoeshereandthisisnotrandomatall"),
     ("iu", "https://<host>:7443"), ("iu", "https://mingle-ionapi.xxx.inforcloudsuite.com"), ("iu", "https://your-gateway.acme.local"),
@@ -617,13 +617,14 @@ def test_control_and_bidi_characters_in_other_values_are_refused(key, value):
 
 @pytest.mark.parametrize("overrides", [
     {"ti": "ACCESS_PRD"}, {"ti": "KEY_TST"}, {"ti": "SERVICE_DEV"}, {"ti": "INFOR_ION"}, {"ti": "infor"}, {"ti": "A62KR42EX6BAV5NU_TST"},
-    {"ti": "TENANT_TST"}, {"ti": "CLIENTX_TST"}, {"cn": "DocBits_TST (invoices)"}, {"cn": "DocBits_[TST]"},
+    {"ti": "TENANT_TST"}, {"ti": "CLIENTX_TST"}, {"ti": "KEYBANK_PRD"}, {"ti": "IDEA_TST"}, {"ti": "MEDIA"}, {"cn": "DocBits_TST (invoices)"}, {"cn": "DocBits_[TST]"},
     {"iu": "https://[fd00::10]:7443", "pu": "https://sso.acme.local/InforIntSTS/"},
     {"cs": "FAKE-DEMO-CLIENT-SECRET-NOT-REAL-" + token("demo", 52)},
     {"sask": "yourt" + token("your-prefix", 81)},
     {"ci": "ACME_TST~" + token("ci32", 32)},
     {"ci": "infor-os-farm~" + token("ci-farm", 43)},
-], ids=["access", "key", "service", "infor-ion", "infor", "random", "tenant-word", "clientx", "cn-parentheses", "cn-brackets",
+], ids=["access", "key", "service", "infor-ion", "infor", "random", "tenant-word", "clientx", "keybank", "idea", "media",
+        "cn-parentheses", "cn-brackets",
         "ipv6", "demo-secret", "secret-starting-with-yourt", "ci-32", "ci-farm"])
 def test_real_values_that_share_words_with_placeholders_are_accepted(overrides):
     overrides = dict(overrides)
