@@ -189,3 +189,33 @@ def test_check_mode_writes_the_summary_and_nothing_to_docbits(lab_factory, tmp_p
     document, rows, _markdown = read_report(lab, reports, "ionapi-summary")
     assert document["totals"]["changed"] == 3
     assert all(row["action"] == "create" for row in rows.values()), rows
+
+
+def test_a_variable_set_but_not_resolving_fails_its_environment_and_never_falls_back(lab_factory):
+    lab = lab_factory(THREE)
+    # What a missing Vault file looks like: the variable is set, its value does not resolve.
+    lab["tst"].vars["docbits_api_key"] = "{{ vault_docbits_api_key }}"
+    lab["prd"].vars["ionapi_file"] = "{{ vault_files_dir }}/acme_prd.ionapi"
+
+    # DOCBITS_API_KEY would be the module's fallback for an unset api_key: here it must not be used.
+    run = lab.run(PROVISION, env={"DOCBITS_API_KEY": lab["tst"].api_key})
+
+    assert run.rc == 2, run
+    run.assert_recap(dev={"changed": 1, "failed": 0}, tst={"failed": 1}, prd={"failed": 1})
+    assert "vault_docbits_api_key" in run.result("ionapi", "tst")["result"]["msg"], run
+    assert "vault_files_dir" in run.result("ionapi", "prd")["result"]["msg"], run
+    assert lab["tst"].requests() == [] and lab["prd"].requests() == []
+
+
+def test_ionapi_file_is_taken_under_docbits_files_dir_relative_to_where_the_run_starts(lab_factory):
+    lab = lab_factory(THREE)
+    for env in lab.envs.values():
+        env.vars["ionapi_file"] = env.ionapi_file.name
+        # The lab runs ansible-playbook in its directory, which holds files/.
+        env.vars["docbits_files_dir"] = "files"
+
+    run = lab.run(PROVISION)
+
+    assert run.rc == 0, run
+    run.assert_recap(dev={"changed": 1}, tst={"changed": 1}, prd={"changed": 1})
+    assert all(env.stored_ionapi() == env.credentials for env in lab.envs.values())
