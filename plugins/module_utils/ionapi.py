@@ -500,4 +500,3 @@ def parse_ionapi(data, source="<content>", expected_tenant=None):
     warnings.extend(_shape_warnings(obj))
     # The upload carries the user's bytes as given: never a silent rewrite, only the BOM dropped.
     return IonApiFile(strip_bom(data), obj, source, warnings)
-
