@@ -14,6 +14,12 @@ version_added: 1.0.0
 description:
   - Checks that an C(.ionapi) file is the download DocBits needs (a Backend Service authorized app with a service account),
     well formed, and for the expected Infor tenant. Nothing is sent anywhere, unless O(check_token) asks Infor for a token.
+  - Refuses templates, redacted or damaged copies and files that are not that download (placeholders in any value, redaction
+    markers, secrets with whitespace or under 40 characters, tenant ids with spaces or control characters, nesting over 32
+    levels). The message names the file, the key and what the value looks like, never the value; the failed result carries
+    the rule id in RV(rule) and the key in RV(key). C(docs/ionapi-format.md) lists every rule.
+  - Warns, without failing, when C(cn) does not follow the C(DocBits_<ENV>) naming or C(ci) is prefixed by another name than
+    C(ti) (such as the Infor OS farm).
   - Runs on the controller, so the file never has to exist on a managed host.
 author:
   - docbits.infor maintainers (@docbits-infor)
