@@ -362,8 +362,8 @@ def test_plan_warns_about_a_broken_stored_file_and_replaces_it():
 
 
 def test_plan_warns_when_an_ion_or_bod_export_gets_another_app():
-    configs = [listed(1, export_method="infor-ion-cloud", title="ION"), listed(2, title="IDM"), listed(3, export_method="infor-bod-onpremise",
-                                                                                                      doc_type="ORDER", title="BOD")]
+    configs = [listed(1, export_method="infor-ion-cloud", title="ION"), listed(2, title="IDM"),
+               listed(3, export_method="infor-bod-onpremise", doc_type="ORDER", title="BOD")]
     plan = plan_for(desired(OTHER_APP, doc_types="all", title=None, export_method="infor-bod-onpremise"), configs, stored(TST, TST, TST))
     assert len(plan.warnings) == 2
     assert "configuration 1" in plan.warnings[0] and "client id" in plan.warnings[0]
@@ -523,7 +523,7 @@ def test_activation_switches_and_reads_back(fake):
     fake.seed(ionapi=TST.content)
     fake.seed(doc_type="CREDIT_NOTE", ionapi=TST.content)
     result = Reconciler(fake.client).ensure_present(desired(doc_types="all", active=False))
-    assert [call for call in fake.writes] == [("set_active", 1), ("set_active", 2)]
+    assert fake.writes == [("set_active", 1), ("set_active", 2)]
     assert not any(config["is_active"] for config in fake.configs.values())
     assert result["changes"] == ["is_active"] and result["diff"][0]["after"]["is_active"] is False
     fake.forget_calls()

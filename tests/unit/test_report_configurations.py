@@ -58,8 +58,8 @@ def test_dead_stored_file_makes_a_dead_environment_listed_first_with_reason_and_
 
 
 def test_markdown_has_a_table_per_configuration():
-    rows = [report.row(report.KIND_AUDIT, "tst", audit_result(configuration(1, ACTION_NONE), configuration(2, ACTION_UPDATE, ["ion_api"],
-                                                                                                          doc_type="CREDIT_NOTE")))]
+    result = audit_result(configuration(1, ACTION_NONE), configuration(2, ACTION_UPDATE, ["ion_api"], doc_type="CREDIT_NOTE"))
+    rows = [report.row(report.KIND_AUDIT, "tst", result)]
     markdown = report.to_markdown(report.report(report.KIND_AUDIT, rows))
     assert "## Infor export configurations" in markdown
     assert "| tst | 2 | CREDIT_NOTE | infor-idm-cloud |" in markdown and "another file" in markdown
