@@ -14,7 +14,12 @@ import json
 
 import pytest
 
-from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import DocBitsError, DocBitsTransientError, ExportConfig
+from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import (
+    DocBitsError,
+    DocBitsTransientError,
+    DocBitsUnexpectedAnswer,
+    ExportConfig,
+)
 from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError
 from ansible_collections.docbits.infor.plugins.module_utils.ionapi import fingerprint, parse_ionapi
 from ansible_collections.docbits.infor.plugins.module_utils.reconcile import (
@@ -572,6 +577,25 @@ def test_failed_write_midway_with_verification_rolls_back_what_was_written(fake)
     with pytest.raises(ReconcileError, match="rolled back"):
         Reconciler(fake.client).ensure_present(desired(ROTATED, doc_types="all", title=None), verify_connection=True)
     assert fake.stored(1) == TST.credentials and fake.stored(2) == TST.credentials
+
+
+def test_a_download_that_is_not_a_stored_file_is_never_compared_nor_a_reason_to_write(fake):
+    fake.seed(ionapi=TST.content)
+    fake.fail("download", DocBitsUnexpectedAnswer("GET /configurations/download/1 answered an HTML page: a proxy in between?"))
+    with pytest.raises(DocBitsUnexpectedAnswer, match="a proxy in between"):
+        Reconciler(fake.client).ensure_present(desired(ROTATED))
+    assert not fake.writes and fake.stored(1) == TST.credentials
+
+
+def test_a_proxy_page_during_the_rollback_is_reported_not_restored(fake):
+    fake.seed(ionapi=TST.content)
+    fake.dead_files.add(ROTATED.credentials["cs"])
+    # The read back after the upload is fine; the rollback's read back meets a proxy's page.
+    fake.fail("download", lambda: None, lambda: None, DocBitsUnexpectedAnswer("an HTML page: a proxy in between?"))
+    with pytest.raises(ReconcileError) as info:
+        Reconciler(fake.client).ensure_present(desired(ROTATED), verify_connection=True)
+    assert "the rollback failed" in str(info.value) and "a proxy in between" in str(info.value)
+    assert fake.stored(1) == TST.credentials
 
 
 def test_connection_that_cannot_be_tested_keeps_the_new_file_and_says_so(fake):
