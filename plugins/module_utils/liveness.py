@@ -10,6 +10,7 @@ __metaclass__ = type
 
 from ansible_collections.docbits.infor.plugins.module_utils.infor_token import TokenCheckError, check_token
 from ansible_collections.docbits.infor.plugins.module_utils.ionapi import IonApiError, parse_ionapi
+from ansible_collections.docbits.infor.plugins.module_utils.reconcile import ACTION_REMOVE_DUPLICATE, CHANGE_ION_API
 
 RUN_CACHE_NAMESPACE = "stored-token"
 REASON_INVALID_FILE = "invalid_file"
@@ -67,7 +68,7 @@ def add_verdicts(result, verdicts, check_mode):
             continue
         entry["liveness"] = found
         # A file this task replaced is no longer DocBits' problem; in check mode every file stays.
-        stays = check_mode or "ion_api" not in entry["changes"] and entry["action"] != "remove duplicate"
+        stays = check_mode or CHANGE_ION_API not in entry["changes"] and entry["action"] != ACTION_REMOVE_DUPLICATE
         if not found["alive"] and stays:
             dead.append("configuration %s (%s): %s (%s)" % (entry["id"], entry["doc_type"], found["message"], found["fix"]))
     if dead:
