@@ -35,8 +35,10 @@ options:
   kind:
     description:
       - V(provision) reports what the task did (V(changed), V(unchanged), V(failed), V(not run)).
-      - V(audit) reports a check-mode run as drift (V(in sync), V(differs), V(no configuration),
-        V(failed), V(not run)).
+      - V(audit) reports a check-mode run as drift (V(dead), V(in sync), V(differs), V(no configuration),
+        V(failed), V(not run)); V(dead) environments (a stored file that gets no token, with
+        C(check_stored_token)) come first. Per Infor export it says V(in sync), V(another file) (a stale
+        copy), V(differs), V(duplicate), V(no configuration) or V(dead).
       - V(check) reports a read-only check per environment, such as M(docbits.infor.ionapi_validate)
         (V(ok), V(failed), V(not run)).
     type: str
@@ -182,9 +184,21 @@ rows:
       sample: ok
       version_added: 1.0.0
     error:
-      description: The error of a failed environment.
+      description: The error of a failed (or dead) environment.
       type: str
       sample: "DocBits refused the API key for environment 'acme-tst' (HTTP 401 ...)"
+    configurations:
+      description:
+        - Per Infor export configuration of the environment (also a second table in the Markdown) - C(id),
+          C(doc_type), C(export_method), C(fingerprint_before), C(fingerprint_after), C(action), C(status),
+          C(liveness) (V(alive), C(dead) and the reason, or null) and the C(fix) of a dead one.
+      type: list
+      elements: dict
+      sample: [{"id": 117, "doc_type": "INVOICE", "export_method": "infor-idm-cloud", "action": "none", "status": "dead",
+                "liveness": "dead: invalid_grant", "fix": "the service account is disabled (or deleted) ...",
+                "fingerprint_before": "sha256:0b3e4c1f6a0f4d7e8a1c2b3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6071",
+                "fingerprint_after": "sha256:0b3e4c1f6a0f4d7e8a1c2b3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6071"}]
+      version_added: 1.0.0
 table:
   description: The lines of the table printed with O(show_table).
   returned: always
