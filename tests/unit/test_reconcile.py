@@ -360,6 +360,15 @@ def test_plan_activation():
     assert [(entry.id, entry.changes, entry.set_active) for entry in plan.entries] == [(1, ["is_active"], True), (2, [], None)]
 
 
+def test_plan_warns_when_every_infor_export_is_inactive():
+    configs = [listed(1, is_active=False), listed(2, doc_type="CREDIT_NOTE", is_active=False)]
+    [warning] = plan_for(desired(doc_types="all"), configs, stored(TST, TST)).warnings
+    assert "ids 1, 2" in warning and "exports nothing" in warning
+    assert not plan_for(desired(doc_types="all"), [listed(1, is_active=False), listed(2, doc_type="CREDIT_NOTE")], stored(TST, TST)).warnings
+    # Switching them on is what the task is about to do: no warning then.
+    assert not plan_for(desired(doc_types="all", active=True), configs, stored(TST, TST)).warnings
+
+
 def test_plan_warns_about_a_broken_stored_file_and_replaces_it():
     plan = plan_for(desired(), [listed(1)], {1: StoredFile(b"garbage")})
     assert plan.entries[0].send_file
