@@ -212,7 +212,7 @@ def _short(fingerprint):
 
 
 def _table_action(kind, line):
-    if line["status"] in (STATUS_FAILED, STATUS_NOT_RUN) or kind == KIND_CHECK:
+    if line["status"] in (STATUS_FAILED, STATUS_NOT_RUN, STATUS_DEAD) or kind == KIND_CHECK:
         return line["status"]
     return _ACTION_WORDS.get(line["action"], line["action"] or line["status"])
 

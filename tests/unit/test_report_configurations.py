@@ -55,6 +55,8 @@ def test_dead_stored_file_makes_a_dead_environment_listed_first_with_reason_and_
     assert document["rows"][0]["configurations"][0]["liveness"] == "dead: invalid_grant"
     assert document["rows"][0]["configurations"][0]["fix"] == "re-enable the service account"
     assert document["rows"][1]["configurations"][0]["liveness"] == "alive"
+    lines = report.table(document)
+    assert lines[2].split()[:3] == ["disabled", "ACME_TST", "dead"]
 
 
 def test_markdown_has_a_table_per_configuration():
