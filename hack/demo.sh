@@ -130,8 +130,8 @@ playbook playbooks/info_ionapi.yml -e "docbits_url=$url"
 kill "$sim_pid" && wait "$sim_pid" || true
 sim_pid=
 hosts=$(wc -w <<<"$expected_hosts")
-tokens=$(field "$tmp/stats.json" tokens_issued)
-revoked=$(field "$tmp/stats.json" tokens_revoked)
+tokens=$(field "$tmp/stats.json" token_grants)
+revoked=$(field "$tmp/stats.json" revocations)
 echo "authorization server: $tokens tokens issued, $revoked access and refresh tokens revoked"
 [[ $tokens -eq $((3 * hosts)) && $revoked -eq $((2 * tokens)) ]] \
     || die "expected $((3 * hosts)) tokens, each revoked with its refresh token ($((6 * hosts)) revocations)"

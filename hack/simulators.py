@@ -15,7 +15,7 @@ hack/demo.sh and for a person trying the playbooks by hand (``make simulators``)
 
 It prints the commands to run, writes --ready-file (JSON: docbits_url, auth_url, ca_path, pid) once
 both listen, and serves until SIGINT or SIGTERM; then it writes --stats-file (JSON: requests,
-writes, tokens issued and revoked) and exits. Needs trustme and ansible-core (for the Vault file)
+writes, tokens granted, revocations) and exits. Needs trustme and ansible-core (for the Vault file)
 on its Python: .venv/bin/python.
 """
 
@@ -88,7 +88,7 @@ def main(argv=None):
     parser.add_argument("--vault-password-file", default=str(DEMO / "vault-password.txt"))
     parser.add_argument("--state-dir", help="where the CA goes (default: a temporary directory, removed on exit)")
     parser.add_argument("--ready-file", help="write JSON (docbits_url, auth_url, ca_path, pid) here once both listen")
-    parser.add_argument("--stats-file", help="write JSON (requests, writes, tokens issued and revoked) here on exit")
+    parser.add_argument("--stats-file", help="write JSON (requests, writes, token grants, revocations) here on exit")
     parser.add_argument("--quiet", action="store_true", help="print only the ready line")
     args = parser.parse_args(argv)
 
@@ -123,8 +123,10 @@ def main(argv=None):
         docbits.stop()
         auth.stop()
         if args.stats_file:
+            answered = [entry["path"] for entry in auth.requests if entry["status"] == 200]
             write_json(args.stats_file, {"requests": len(docbits.requests), "writes": docbits.writes,
-                                         "tokens_issued": len(auth.issued), "tokens_revoked": len(auth.revoked)})
+                                         "token_grants": sum(1 for path in answered if path.endswith("/token.oauth2")),
+                                         "revocations": sum(1 for path in answered if path.endswith("/revoke_token.oauth2"))})
         if not keep:
             for path in (ca_path, server_pem):
                 path.unlink()
