@@ -617,7 +617,8 @@ def test_control_and_bidi_characters_in_other_values_are_refused(key, value):
 
 @pytest.mark.parametrize("overrides", [
     {"ti": "ACCESS_PRD"}, {"ti": "KEY_TST"}, {"ti": "SERVICE_DEV"}, {"ti": "INFOR_ION"}, {"ti": "infor"}, {"ti": "A62KR42EX6BAV5NU_TST"},
-    {"ti": "TENANT_TST"}, {"ti": "CLIENTX_TST"}, {"ti": "KEYBANK_PRD"}, {"ti": "IDEA_TST"}, {"ti": "MEDIA"}, {"cn": "DocBits_TST (invoices)"}, {"cn": "DocBits_[TST]"},
+    {"ti": "TENANT_TST"}, {"ti": "CLIENTX_TST"}, {"ti": "KEYBANK_PRD"}, {"ti": "IDEA_TST"}, {"ti": "MEDIA"},
+    {"cn": "DocBits_TST (invoices)"}, {"cn": "DocBits_[TST]"},
     {"iu": "https://[fd00::10]:7443", "pu": "https://sso.acme.local/InforIntSTS/"},
     {"cs": "FAKE-DEMO-CLIENT-SECRET-NOT-REAL-" + token("demo", 52)},
     {"sask": "yourt" + token("your-prefix", 81)},
