@@ -253,17 +253,18 @@ class ConfigPlan:
         return self.stored.fingerprint if self.stored is not None else None
 
     def as_dict(self, desired_fingerprint):
-        current = self.current
-        after = desired_fingerprint if self.action != ACTION_REMOVE_DUPLICATE else None
+        # A duplicate to remove has no target: it is described as it is.
+        attrs = self.target or (self.current.as_dict() if self.current is not None else {})
+        is_active = self.current.is_active if self.current is not None else True
         return {
             "id": self.id,
             "doc_type": self.doc_type,
-            "export_method": (self.target or {}).get("export_method") or (current.export_method if current is not None else None),
-            "title": (self.target or {}).get("title") or (current.title if current is not None else None),
-            "sub_org_id": (self.target or {}).get("sub_org_id") if self.target else (current.sub_org_id if current is not None else None),
-            "is_active": self.set_active if self.set_active is not None else (current.is_active if current is not None else True),
+            "export_method": attrs.get("export_method"),
+            "title": attrs.get("title"),
+            "sub_org_id": attrs.get("sub_org_id"),
+            "is_active": self.set_active if self.set_active is not None else is_active,
             "fingerprint_before": self.fingerprint_before,
-            "fingerprint_after": after,
+            "fingerprint_after": desired_fingerprint if self.action != ACTION_REMOVE_DUPLICATE else None,
             "action": self.action,
             "changes": list(self.changes),
             "reasons": list(self.reasons),
@@ -615,7 +616,8 @@ class Reconciler:
                 if twin.id < entry.id:
                     # An older identical one exists: ours is the duplicate; theirs is kept and becomes ours.
                     duplicate = ConfigPlan(entry.doc_type, entry.current, None, ACTION_REMOVE_DUPLICATE, [CHANGE_DUPLICATE],
-                                           ["exact duplicate of configuration %s, made by a concurrent run" % twin.id], duplicate_of=twin.id)
+                                           ["exact duplicate of configuration %s, made by a concurrent run" % twin.id], dict(entry.target),
+                                           duplicate_of=twin.id)
                     duplicate.id = entry.id
                     entry.id, entry.current = twin.id, twin
                 else:
