@@ -12,9 +12,9 @@ import os
 import stat
 
 from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import OPERATIONS, client_from_params
-from ansible_collections.docbits.infor.plugins.module_utils.errors import OptionError
+from ansible_collections.docbits.infor.plugins.module_utils.errors import OptionError, printable
 from ansible_collections.docbits.infor.plugins.module_utils.infor_token import check_token
-from ansible_collections.docbits.infor.plugins.module_utils.ionapi import MAX_BYTES, parse_ionapi
+from ansible_collections.docbits.infor.plugins.module_utils.ionapi import MAX_BYTES, IonApiError, parse_ionapi
 from ansible_collections.docbits.infor.plugins.module_utils.liveness import add_verdicts, prove_stored
 from ansible_collections.docbits.infor.plugins.module_utils.preflight import ContractPreflight, contract_report, operations_for
 from ansible_collections.docbits.infor.plugins.module_utils.reconcile import Desired, Reconciler, all_inactive_warning
@@ -23,30 +23,31 @@ from ansible_collections.docbits.infor.plugins.module_utils.transport import che
 
 def read_source(path, label=None, warn_permissions=True):
     """Bytes of an .ionapi file and warnings about it; errors name the file and the rule."""
-    label = label or path
+    shown = printable(label or path)
     try:
         info = os.stat(path)
     except OSError as exc:
         if not os.path.lexists(path):
-            raise OptionError("src '%s': no such file" % label)
-        raise OptionError("src '%s': cannot be read (%s)" % (label, exc.strerror))
+            raise OptionError("src '%s': no such file" % shown)
+        raise OptionError("src '%s': cannot be read (%s)" % (shown, exc.strerror))
     if stat.S_ISDIR(info.st_mode):
-        raise OptionError("src '%s': is a directory, not an .ionapi file" % label)
+        raise OptionError("src '%s': is a directory, not an .ionapi file" % shown)
     if not stat.S_ISREG(info.st_mode):
-        raise OptionError("src '%s': is not a regular file" % label)
+        raise OptionError("src '%s': is not a regular file" % shown)
     if info.st_size > MAX_BYTES:
-        raise OptionError(
-            "src '%s': has %d bytes, over the %d-byte limit (a real .ionapi file is under 2 KiB)" % (label, info.st_size, MAX_BYTES))
+        raise IonApiError(
+            label or path, "too-large",
+            "the file has %d bytes, over the %d-byte limit (a real .ionapi file is under 2 KiB)" % (info.st_size, MAX_BYTES))
     try:
         with open(path, "rb") as handle:
             data = handle.read(MAX_BYTES + 1)
     except (IOError, OSError) as exc:
-        raise OptionError("src '%s': cannot be read (%s)" % (label, exc.strerror))
+        raise OptionError("src '%s': cannot be read (%s)" % (shown, exc.strerror))
     warnings = []
     if warn_permissions and info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
         warnings.append(
             "src '%s': is accessible by group or others (mode %04o); it holds credentials, chmod 600 it or keep it in Ansible Vault"
-            % (label, stat.S_IMODE(info.st_mode)))
+            % (shown, stat.S_IMODE(info.st_mode)))
     return data, warnings
 
 

@@ -16,7 +16,7 @@ import os
 from ansible.errors import AnsibleError
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, OptionError, failure_details
+from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, OptionError, failure_details, printable
 from ansible_collections.docbits.infor.plugins.module_utils.runner import load_ionapi, read_source
 
 
@@ -70,16 +70,16 @@ class DocBitsAction(ActionBase):
         try:
             path = self._find_needle("files", src)
         except AnsibleError:
-            raise OptionError("src '%s': no such file on the controller" % src)
+            raise OptionError("src '%s': no such file on the controller" % printable(src))
         if os.path.isdir(path):
-            raise OptionError("src '%s': is a directory, not an .ionapi file" % src)
+            raise OptionError("src '%s': is a directory, not an .ionapi file" % printable(src))
         if not os.path.isfile(path):
-            raise OptionError("src '%s': is not a regular file" % src)
+            raise OptionError("src '%s': is not a regular file" % printable(src))
         try:
             real_path = self._loader.get_real_file(path, decrypt=True)
         except AnsibleError as exc:
             hint = "is Vault-encrypted and could not be decrypted: give the right vault password" if "vault" in str(exc).lower() else "cannot be read"
-            raise OptionError("src '%s': %s (%s)" % (src, hint, type(exc).__name__))
+            raise OptionError("src '%s': %s (%s)" % (printable(src), hint, type(exc).__name__))
         try:
             # A Vault-encrypted file is safe at any mode; only plaintext earns the warning.
             data, warnings = read_source(real_path, label=src, warn_permissions=real_path == path)

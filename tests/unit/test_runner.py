@@ -89,9 +89,16 @@ def test_read_source_dev_null_is_not_regular():
 
 def test_read_source_over_size(tmp_path):
     path = write(tmp_path / "big.ionapi", b" " * (MAX_BYTES + 1))
+    with pytest.raises(IonApiError) as info:
+        read_source(path, label=u"big\u202e.ionapi")
+    assert (info.value.rule, info.value.key) == ("too-large", None)
+    assert str(info.value).startswith("big\\u202e.ionapi: the file has %d bytes" % (MAX_BYTES + 1)) and "limit" in str(info.value)
+
+
+def test_read_source_escapes_the_file_name_in_messages(tmp_path):
     with pytest.raises(OptionError) as info:
-        read_source(path)
-    assert str(MAX_BYTES + 1) in str(info.value) and "limit" in str(info.value)
+        read_source(str(tmp_path / "missing.ionapi"), label=u"files/ACME_TST\u202e.ionapi")
+    assert str(info.value) == "src 'files/ACME_TST\\u202e.ionapi': no such file"
 
 
 def test_read_source_exactly_max_size(tmp_path):
