@@ -29,6 +29,11 @@ from ansible.plugins.callback import CallbackBase
 from ansible.vars.clean import module_response_deepcopy, strip_internal_keys
 
 
+def _part(result, name):
+    """A task result's host, task or result: public since ansible-core 2.19, private before (2.18)."""
+    return getattr(result, name) if hasattr(result, name) else getattr(result, '_' + name)
+
+
 class CallbackModule(CallbackBase):
     """Collects results in memory and writes them once, when the recap is due."""
 
@@ -43,15 +48,15 @@ class CallbackModule(CallbackBase):
 
     def _record(self, status, result):
         self._results.append({
-            'host': result.host.get_name(),
-            'task': result.task.get_name(),
-            'action': result.task.action,
+            'host': _part(result, 'host').get_name(),
+            'task': _part(result, 'task').get_name(),
+            'action': _part(result, 'task').action,
             'status': status,
-            'result': strip_internal_keys(module_response_deepcopy(result.result)),
+            'result': strip_internal_keys(module_response_deepcopy(_part(result, 'result'))),
         })
 
     def v2_runner_on_ok(self, result):
-        self._record('changed' if result.result.get('changed') else 'ok', result)
+        self._record('changed' if _part(result, 'result').get('changed') else 'ok', result)
 
     def v2_runner_on_failed(self, result, ignore_errors=False):
         self._record('ignored' if ignore_errors else 'failed', result)
