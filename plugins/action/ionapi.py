@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.docbits.infor.plugins.module_utils.arguments import CONNECTION_MUTUALLY_EXCLUSIVE, IONAPI_SPEC
+from ansible_collections.docbits.infor.plugins.module_utils.arguments import IONAPI_ARGUMENTS
 from ansible_collections.docbits.infor.plugins.module_utils.runner import run_ionapi
 from ansible_collections.docbits.infor.plugins.plugin_utils.action import DocBitsAction
 from ansible_collections.docbits.infor.plugins.plugin_utils.run_cache import RunCache
@@ -13,9 +13,7 @@ from ansible_collections.docbits.infor.plugins.plugin_utils.run_cache import Run
 class ActionModule(DocBitsAction):
 
     MODULE = "docbits.infor.ionapi"
-    ARGUMENT_SPEC = IONAPI_SPEC
-    MUTUALLY_EXCLUSIVE = [("src", "content")] + CONNECTION_MUTUALLY_EXCLUSIVE
-    REQUIRED_IF = [("state", "present", ("src", "content"), True)]
+    ARGUMENTS = IONAPI_ARGUMENTS
 
     def run_local(self, params, data, source, read_warnings, task_vars):
         return run_ionapi(

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.docbits.infor.plugins.module_utils.arguments import CONNECTION_MUTUALLY_EXCLUSIVE, IONAPI_INFO_SPEC
+from ansible_collections.docbits.infor.plugins.module_utils.arguments import IONAPI_INFO_ARGUMENTS
 from ansible_collections.docbits.infor.plugins.module_utils.runner import run_info
 from ansible_collections.docbits.infor.plugins.plugin_utils.action import DocBitsAction
 
@@ -12,8 +12,7 @@ from ansible_collections.docbits.infor.plugins.plugin_utils.action import DocBit
 class ActionModule(DocBitsAction):
 
     MODULE = "docbits.infor.ionapi_info"
-    ARGUMENT_SPEC = IONAPI_INFO_SPEC
-    MUTUALLY_EXCLUSIVE = CONNECTION_MUTUALLY_EXCLUSIVE
+    ARGUMENTS = IONAPI_INFO_ARGUMENTS
 
     def run_local(self, params, data, source, read_warnings, task_vars):
         return run_info(params)

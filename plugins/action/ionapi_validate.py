@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.docbits.infor.plugins.module_utils.arguments import VALIDATE_SPEC
+from ansible_collections.docbits.infor.plugins.module_utils.arguments import VALIDATE_ARGUMENTS
 from ansible_collections.docbits.infor.plugins.module_utils.runner import run_validate
 from ansible_collections.docbits.infor.plugins.plugin_utils.action import DocBitsAction
 
@@ -12,9 +12,7 @@ from ansible_collections.docbits.infor.plugins.plugin_utils.action import DocBit
 class ActionModule(DocBitsAction):
 
     MODULE = "docbits.infor.ionapi_validate"
-    ARGUMENT_SPEC = VALIDATE_SPEC
-    MUTUALLY_EXCLUSIVE = [("src", "content")]
-    REQUIRED_ONE_OF = [("src", "content")]
+    ARGUMENTS = VALIDATE_ARGUMENTS
 
     def run_local(self, params, data, source, read_warnings, task_vars):
         return run_validate(params, data, source, read_warnings)

@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, docbits.infor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Argument specs shared by the modules and their action plugins."""
+"""Options of every module and the constraints between them: one definition, used by the module
+(AnsibleModule) and by its action plugin (validate_argument_spec)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -35,8 +36,6 @@ CONNECTION_SPEC = dict(
     environment_name=dict(type="str"),
 )
 
-CONNECTION_MUTUALLY_EXCLUSIVE = [("api_key", "bearer_token")]
-
 # ionapi_validate reaches Infor only for check_token; ionapi shares these with its DocBits connection.
 TOKEN_CHECK_SPEC = dict(
     check_token=dict(type="bool", default=False),
@@ -67,3 +66,28 @@ IONAPI_SPEC = dict(
 IONAPI_INFO_SPEC = dict(CONNECTION_SPEC, **EXPORT_SPEC)
 IONAPI_INFO_SPEC["doc_type"] = dict(type="str")
 IONAPI_INFO_SPEC["contract"] = dict(type="bool", default=False)
+
+
+class ModuleArguments:
+    """A module's argument spec with its constraints, in the keywords that AnsibleModule and
+    ActionBase.validate_argument_spec both take."""
+
+    def __init__(self, argument_spec, mutually_exclusive=(), required_one_of=(), required_if=()):
+        self.argument_spec = argument_spec
+        self.constraints = dict(
+            mutually_exclusive=list(mutually_exclusive),
+            required_one_of=list(required_one_of),
+            required_if=list(required_if),
+        )
+
+
+ONE_SOURCE = ("src", "content")
+ONE_CREDENTIAL = ("api_key", "bearer_token")
+
+VALIDATE_ARGUMENTS = ModuleArguments(VALIDATE_SPEC, mutually_exclusive=[ONE_SOURCE], required_one_of=[ONE_SOURCE])
+IONAPI_ARGUMENTS = ModuleArguments(
+    IONAPI_SPEC,
+    mutually_exclusive=[ONE_SOURCE, ONE_CREDENTIAL],
+    required_if=[("state", "present", ONE_SOURCE, True)],
+)
+IONAPI_INFO_ARGUMENTS = ModuleArguments(IONAPI_INFO_SPEC, mutually_exclusive=[ONE_CREDENTIAL])

@@ -35,27 +35,17 @@ extends_documentation_fragment:
   - docbits.infor.connection.export
   - docbits.infor.token
   - ansible.builtin.action_common_attributes
+  - docbits.infor.attributes
+  - docbits.infor.attributes.action_group
   - ansible.builtin.action_common_attributes.flow
   - ansible.builtin.action_common_attributes.actiongroups
 attributes:
-  action:
-    support: full
-  action_group:
-    support: full
-    membership:
-      - docbits.infor.docbits
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
   check_mode:
     support: full
     details: Reads DocBits and reports what would change; writes nothing.
   diff_mode:
     support: full
     details: Before and after of the configuration and of the file, with C(cs), C(saak) and C(sask) replaced by fingerprints.
-  platform:
-    platforms: all
 options:
   state:
     description:
@@ -271,35 +261,13 @@ changes:
   sample: [ion_api]
 """
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-
-from ansible_collections.docbits.infor.plugins.module_utils.arguments import CONNECTION_MUTUALLY_EXCLUSIVE, IONAPI_SPEC
-from ansible_collections.docbits.infor.plugins.module_utils.transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
-from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, failure_details
+from ansible_collections.docbits.infor.plugins.module_utils.arguments import IONAPI_ARGUMENTS
+from ansible_collections.docbits.infor.plugins.module_utils.module_entry import run_module
 from ansible_collections.docbits.infor.plugins.module_utils.runner import run_ionapi
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=IONAPI_SPEC,
-        mutually_exclusive=[("src", "content")] + CONNECTION_MUTUALLY_EXCLUSIVE,
-        required_if=[("state", "present", ("src", "content"), True)],
-        supports_check_mode=True,
-    )
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
-    try:
-        result = run_ionapi(module.params, check_mode=module.check_mode)
-    except DocBitsInforError as exc:
-        module.fail_json(msg=str(exc), **failure_details(exc))
-    for warning in result.pop("warnings"):
-        module.warn(warning)
-    if not module._diff:
-        result.pop("diff")
-    if result.pop("failed", False):
-        # A dead stored file (check_stored_token): the host fails, the result keeps its report data.
-        module.fail_json(**result)
-    module.exit_json(**result)
+    run_module(IONAPI_ARGUMENTS, lambda module: run_ionapi(module.params, check_mode=module.check_mode))
 
 
 if __name__ == "__main__":

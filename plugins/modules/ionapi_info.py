@@ -20,25 +20,15 @@ author:
 extends_documentation_fragment:
   - docbits.infor.connection
   - ansible.builtin.action_common_attributes
+  - docbits.infor.attributes
+  - docbits.infor.attributes.action_group
   - ansible.builtin.action_common_attributes.flow
   - ansible.builtin.action_common_attributes.actiongroups
 attributes:
-  action:
-    support: full
-  action_group:
-    support: full
-    membership:
-      - docbits.infor.docbits
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
   check_mode:
     support: full
   diff_mode:
     support: none
-  platform:
-    platforms: all
 options:
   doc_type:
     description:
@@ -206,29 +196,13 @@ contract:
       elements: str
 """
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-
-from ansible_collections.docbits.infor.plugins.module_utils.arguments import CONNECTION_MUTUALLY_EXCLUSIVE, IONAPI_INFO_SPEC
-from ansible_collections.docbits.infor.plugins.module_utils.transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
-from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError
+from ansible_collections.docbits.infor.plugins.module_utils.arguments import IONAPI_INFO_ARGUMENTS
+from ansible_collections.docbits.infor.plugins.module_utils.module_entry import run_module
 from ansible_collections.docbits.infor.plugins.module_utils.runner import run_info
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=IONAPI_INFO_SPEC,
-        mutually_exclusive=CONNECTION_MUTUALLY_EXCLUSIVE,
-        supports_check_mode=True,
-    )
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
-    try:
-        result = run_info(module.params)
-    except DocBitsInforError as exc:
-        module.fail_json(msg=str(exc))
-    for warning in result.pop("warnings", []):
-        module.warn(warning)
-    module.exit_json(**result)
+    run_module(IONAPI_INFO_ARGUMENTS, lambda module: run_info(module.params))
 
 
 if __name__ == "__main__":

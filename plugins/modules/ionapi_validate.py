@@ -28,20 +28,13 @@ extends_documentation_fragment:
   - docbits.infor.token
   - docbits.infor.token.transport
   - ansible.builtin.action_common_attributes
+  - docbits.infor.attributes
   - ansible.builtin.action_common_attributes.flow
 attributes:
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
   check_mode:
     support: full
   diff_mode:
     support: none
-  platform:
-    platforms: all
 seealso:
   - module: docbits.infor.ionapi
 """
@@ -115,30 +108,14 @@ token_check:
            "token_type": "Bearer", "expires_in": 7200, "refresh_token_issued": true, "tenant_claim": "matched", "revoked": true}
 """
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-
-from ansible_collections.docbits.infor.plugins.module_utils.arguments import VALIDATE_SPEC
-from ansible_collections.docbits.infor.plugins.module_utils.transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
-from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, failure_details
+from ansible_collections.docbits.infor.plugins.module_utils.arguments import VALIDATE_ARGUMENTS
+from ansible_collections.docbits.infor.plugins.module_utils.module_entry import run_module
 from ansible_collections.docbits.infor.plugins.module_utils.runner import run_validate
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=VALIDATE_SPEC,
-        mutually_exclusive=[("src", "content")],
-        required_one_of=[("src", "content")],
-        supports_check_mode=True,
-    )
-    if module.params["check_token"] and not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
-    try:
-        result = run_validate(module.params)
-    except DocBitsInforError as exc:
-        module.fail_json(msg=str(exc), **failure_details(exc))
-    for warning in result.pop("warnings"):
-        module.warn(warning)
-    module.exit_json(**result)
+    # Offline validation needs no HTTP library; only the token check does.
+    run_module(VALIDATE_ARGUMENTS, lambda module: run_validate(module.params), needs_requests=lambda params: params["check_token"])
 
 
 if __name__ == "__main__":

@@ -16,21 +16,19 @@ import os
 from ansible.errors import AnsibleError
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.docbits.infor.plugins.module_utils.arguments import ModuleArguments
 from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, OptionError, failure_details, printable
 from ansible_collections.docbits.infor.plugins.module_utils.runner import load_ionapi, read_source
 
 
 class DocBitsAction(ActionBase):
-    """Subclasses set the spec and module name, and implement run_local()."""
+    """Subclasses set the module name and its ModuleArguments, and implement run_local()."""
 
     TRANSFERS_FILES = False
     _requires_connection = False
 
     MODULE = ""
-    ARGUMENT_SPEC: dict = {}
-    MUTUALLY_EXCLUSIVE: list = []
-    REQUIRED_ONE_OF: list = []
-    REQUIRED_IF: list = []
+    ARGUMENTS: ModuleArguments
 
     def run_local(self, params, data, source, read_warnings, task_vars):
         """The module's work, in-process on the controller: a result dict or DocBitsInforError."""
@@ -39,13 +37,8 @@ class DocBitsAction(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         del tmp
-        params = self.validate_argument_spec(
-            self.ARGUMENT_SPEC,
-            mutually_exclusive=self.MUTUALLY_EXCLUSIVE,
-            required_one_of=self.REQUIRED_ONE_OF,
-            required_if=self.REQUIRED_IF,
-        )[1]
-        if "environment_name" in self.ARGUMENT_SPEC and not params.get("environment_name"):
+        params = self.validate_argument_spec(self.ARGUMENTS.argument_spec, **self.ARGUMENTS.constraints)[1]
+        if "environment_name" in self.ARGUMENTS.argument_spec and not params.get("environment_name"):
             params["environment_name"] = (task_vars or {}).get("inventory_hostname")
         try:
             data, source, read_warnings = self._read_controller_source(params.get("src"))
