@@ -228,8 +228,8 @@ tools:
 	@MAKE="$(MAKE)" hack/run_suites.sh tools "$(MATRIX_RESULTS)/tools" $(TEST_SUITES)
 
 # Every leg and the tools, MATRIX_JOBS at a time, each one's output printed in one piece when
-# it ends (-Orecurse); then one line per leg: what ran, the result and the time.  Fails if any
-# suite failed.
+# it ends (-Orecurse); then one line per leg: what ran, the result and the time, and the count
+# of suites as the closing line.  Fails if any suite failed.
 test: venv
 	@rm -rf "$(MATRIX_RESULTS)"
 	@$(MAKE) --no-print-directory $(foreach leg,$(OTHER_LEGS),venv-$(leg))
@@ -237,13 +237,18 @@ test: venv
 	$(MAKE) --no-print-directory -k -j$(MATRIX_JOBS) -Orecurse $(MATRIX) || rc=$$?; \
 	elapsed=$$((SECONDS - started)); \
 	echo "=============================== ansible-core matrix"; \
+	passed=0; failed=0; \
 	for name in $(patsubst leg-%,%,$(MATRIX)); do \
-		if [[ -f "$(MATRIX_RESULTS)/$$name" ]]; then echo "LEGS: $$(<"$(MATRIX_RESULTS)/$$name")"; \
-		else echo "LEGS: $$name FAILED (did not finish)"; rc=1; fi; \
+		kind=$$([[ $$name == tools ]] && echo TOOLS || echo LEGS); \
+		if [[ -f "$(MATRIX_RESULTS)/$$name" ]]; then \
+			echo "$$kind: $$(<"$(MATRIX_RESULTS)/$$name")"; \
+			read -r p f <"$(MATRIX_RESULTS)/$$name.counts"; passed=$$((passed + p)); failed=$$((failed + f)); \
+		else echo "$$kind: $$name FAILED (did not finish)"; rc=1; failed=$$((failed + 1)); fi; \
 	done; \
-	printf 'TOTAL: %dm%02ds for the legs, %s at a time\n' $$((elapsed / 60)) $$((elapsed % 60)) $(MATRIX_JOBS); \
-	if ((rc)); then echo "FAILED: see the lines above"; exit 1; fi; \
-	echo "ALL PASSED: legs $(LEGS) and $(TEST_SUITES)"
+	printf 'TOTAL: %dm%02ds, %s at a time\n' $$((elapsed / 60)) $$((elapsed % 60)) $(MATRIX_JOBS); \
+	if ((rc)); then echo "FAILED: see the lines above"; else echo "ALL PASSED: legs $(LEGS) and $(TEST_SUITES)"; fi; \
+	echo "suites: $$passed passed, $$failed failed"; \
+	exit $$rc
 
 # hack/demo.sh is maintained separately; it gets the integration tests' environment.
 demo: venv stage

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run make targets one after another, each even when an earlier one failed, and write one
 # summary line for them all: "<label> passed (unit, sanity) in 1m05s" or
-# "<label> FAILED (unit) passed (sanity) in 0m40s".  Exits non-zero when any target failed.
+# "<label> FAILED (unit) passed (sanity) in 0m40s", and the counts "<passed> <failed>" to
+# <summary-file>.counts.  Exits non-zero when any target failed.
 #
 # Usage: hack/run_suites.sh <label> <summary-file> <target>[=<name shown>]...
 # (MAKE names the make to run)
@@ -38,5 +39,6 @@ if ((${#passed[@]})); then line+=" passed ($(join "${passed[@]}"))"; fi
 line+=$(printf ' in %dm%02ds' $((elapsed / 60)) $((elapsed % 60)))
 mkdir -p "$(dirname "$summary")"
 echo "$line" >"$summary"
+echo "${#passed[@]} ${#failed[@]}" >"$summary.counts"
 echo "=============================== $line"
 ((${#failed[@]} == 0))
