@@ -450,6 +450,10 @@ class Transport:
         headers = dict(headers or {})
         _check_headers(headers)
         self._session = requests.Session()
+        # requests reads proxies and CA bundle variables from os.environ on every request; they are
+        # read once per origin instead (_environment), which also keeps ~/.netrc credentials out.
+        self._session.trust_env = False
+        self._environments = {}
         self._session.headers.update(headers)
         adapter = _Adapter()
         self._session.mount("http://", adapter)
@@ -508,7 +512,7 @@ class Transport:
         if problem:
             raise ClearTextRefused(problem)
         if urlsplit(url).scheme == "http":
-            proxy = select_proxy(url, get_environ_proxies(url)) if self._session.trust_env else None
+            proxy = select_proxy(url, self._environment(url)[0])
             if proxy and urlsplit(proxy).scheme == "http" and not is_loopback(urlsplit(proxy).hostname):
                 raise ClearTextRefused("the http proxy for this http:// address is not on this machine: the credentials would "
                                        "travel in clear text; name the host in NO_PROXY, or use https://")
@@ -516,7 +520,8 @@ class Transport:
     def _try(self, method, url, cap, headers, kwargs):
         with _Deadline(self.timeout) as deadline:
             try:
-                response = self._session.request(method, url, headers=headers, timeout=self.timeout, verify=self.verify,
+                proxies, verify = self._environment(url)
+                response = self._session.request(method, url, headers=headers, timeout=self.timeout, verify=verify, proxies=proxies,
                                                  allow_redirects=False, stream=True, **kwargs)
                 try:
                     return self._read(url, response, cap, deadline)
@@ -531,6 +536,17 @@ class Transport:
                 raise NoAnswer(self.excerpt(transport_reason(exc)), timed_out=isinstance(exc, requests.exceptions.Timeout))
             except requests.exceptions.RequestException as exc:
                 raise TransportError(self.excerpt(transport_reason(exc)))
+
+    def _environment(self, url):
+        """(proxies, verify) for `url` as requests would take them from the environment: HTTP(S)_PROXY and
+        NO_PROXY; REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE only when ca_path is unset (ca_path wins)."""
+        origin = origin_of(url)
+        if origin not in self._environments:
+            verify = self.verify
+            if verify is True:
+                verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+            self._environments[origin] = (get_environ_proxies(url), verify)
+        return self._environments[origin]
 
     def _late(self):
         return "no complete answer within %s s (the timeout bounds each whole request)" % self.timeout

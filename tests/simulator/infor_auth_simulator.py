@@ -201,6 +201,8 @@ def _oauth_error(status, error, description):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body are separate writes: without this each answer waits for a delayed ACK.
+    disable_nagle_algorithm = True
 
     def _serve(self):
         simulator = self.server.simulator
