@@ -29,6 +29,7 @@ from ansible_collections.docbits.infor.plugins.module_utils.ionapi import (
     fingerprint,
     parse_ionapi,
     redacted,
+    strip_bom,
 )
 
 ACTION_NONE = "none"
@@ -62,7 +63,7 @@ class StoredFile:
     def __init__(self, data):
         self.data = data
         try:
-            obj = json.loads(data.decode("utf-8-sig"))
+            obj = json.loads(strip_bom(data).decode("utf-8"))
         except (ValueError, UnicodeDecodeError, RecursionError):
             self.parsed, self.credentials = False, None
             self.fingerprint = "sha256:" + hashlib.sha256(data).hexdigest()

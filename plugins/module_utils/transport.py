@@ -210,6 +210,11 @@ def check_url(url, option):
         raise OptionError("%s: %s" % (option, problem))
 
 
+# Compiled at import: the controller imports this once, then forks a worker per host.
+BEARER_PREFIX = re.compile(r"(?i)\s*bearer\s")
+MARKUP_TAG = re.compile(r"<[^>]*>")
+
+
 def check_credential(value, option, what):
     """An API key or token: printable ASCII without whitespace or control characters.
 
@@ -218,7 +223,7 @@ def check_credential(value, option, what):
         return
     if not value.strip():
         raise OptionError("%s is empty; set it to the %s" % (option, what))
-    if re.match(r"(?i)\s*bearer\s", value):
+    if BEARER_PREFIX.match(value):
         raise OptionError("%s starts with 'Bearer ': paste the key alone, the collection adds what DocBits needs" % option)
     stripped = value.rstrip("\r\n")
     if stripped != value and not has_whitespace_or_control(stripped) and stripped.isascii():
@@ -267,7 +272,7 @@ def redact(text, secrets):
 
 def excerpt(text, secrets, limit=EXCERPT_CHARS):
     """A short, one-line, printable and secret-free excerpt of untrusted text (markup tags dropped)."""
-    text = re.sub(r"<[^>]*>", " ", text or "")
+    text = MARKUP_TAG.sub(" ", text or "")
     text = " ".join(redact(text, secrets).split())
     # Escaping may form another encoding of a secret: redact once more.
     text = redact(printable(text), secrets)
