@@ -28,7 +28,8 @@ class Case:
         self.expected = expected
         with open(os.path.join(CORPUS_DIR, name), "rb") as handle:
             data = handle.read()
-        self.data = data.replace(b"\n", b"\r\n") if expected.get("crlf") else data
+        data = data.replace(b"\n", b"\r\n") if expected.get("crlf") else data
+        self.data = b"\xef\xbb\xbf" + data if expected.get("bom") else data
 
     def __repr__(self):
         return self.name
