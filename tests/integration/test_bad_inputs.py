@@ -28,12 +28,16 @@ from ansible.parsing.vault import VaultLib, VaultSecret
 from docbits_lab import NO_PROXY_NO_BUNDLE as RUN_ENV, Lab, find_leaks, make_ionapi, token
 from docbits_simulator import DocBitsSimulator
 
+from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import PATH_CONFIGURE, PATH_DOWNLOAD, PATH_LIST, PATH_OPENAPI
+from ansible_collections.docbits.infor.plugins.module_utils.ionapi import MAX_BYTES
+
 PROVISION = "provision_ionapi.yml"
 FORKS = "10"
-LIST = "/configurations/get_configurations"
-CONFIGURE = "/configurations/configure_infor_export"
-DOWNLOAD = "/configurations/download/"
-MAX_BYTES = 16 * 1024
+LIST = PATH_LIST
+CONFIGURE = PATH_CONFIGURE
+DOWNLOAD = PATH_DOWNLOAD.split("{", 1)[0]
+# Before its first write to a DocBits URL, a run reads the live contract (contract_check: auto).
+PREFLIGHT = ("GET", PATH_OPENAPI, 200)
 SERVER_RETRIES = 2
 SHARED_RESULT = "docbits-bad-inputs.json"
 
@@ -341,7 +345,7 @@ def _html_200_on_list(_lab, env):
 
 
 @case("success-false-on-configure", "server", "DocBits refused the request", "at POST %s" % CONFIGURE, "Export target quota reached",
-      calls=[("POST", LIST, 200), ("POST", CONFIGURE, 200), ("POST", LIST, 200)])
+      calls=[("POST", LIST, 200), PREFLIGHT, ("POST", CONFIGURE, 200), ("POST", LIST, 200)])
 def _success_false_on_configure(_lab, env):
     sim = own_simulator(env)
     sim.add_fault(path=CONFIGURE, status=200, body={"success": False, "exception": {"detail": "Export target quota reached"}}, times=None)
@@ -349,7 +353,7 @@ def _success_false_on_configure(_lab, env):
 
 
 @case("422-on-configure", "server", "DocBits refused field(s) title: ensure this value has at most 64 characters", "HTTP 422",
-      calls=[("POST", LIST, 200), ("POST", CONFIGURE, 422), ("POST", LIST, 200)])
+      calls=[("POST", LIST, 200), PREFLIGHT, ("POST", CONFIGURE, 422), ("POST", LIST, 200)])
 def _unprocessable_on_configure(_lab, env):
     sim = own_simulator(env)
     detail = [{"loc": ["body", "title"], "msg": "ensure this value has at most 64 characters", "type": "value_error.any_str.max_length"}]
@@ -363,7 +367,7 @@ def _revoked_key(_lab, env):
 
 
 @case("500-persistent", "server", "DocBits answered HTTP 500", "at POST %s" % CONFIGURE,
-      calls=[("POST", LIST, 200), ("GET", DOWNLOAD, 200)] + [("POST", CONFIGURE, 500)] * (SERVER_RETRIES + 1))
+      calls=[("POST", LIST, 200), ("GET", DOWNLOAD, 200), PREFLIGHT] + [("POST", CONFIGURE, 500)] * (SERVER_RETRIES + 1))
 def _persistent_500(_lab, env):
     sim = own_simulator(env)
     # A previous generation of the file is stored; the update to the rotated one never gets through.
