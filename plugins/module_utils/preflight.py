@@ -42,12 +42,13 @@ def operations_for(params):
     if params.get("state", "present") == "absent":
         operations = [OP_LIST, OP_DOWNLOAD, OP_REMOVE]
     else:
-        operations = [OP_LIST, OP_DOWNLOAD, OP_CONFIGURE]
+        # OP_REMOVE: exact duplicates left by concurrent runs are collapsed, and a failed connection
+        # test rolls a configuration created by the task back by removing it.
+        operations = [OP_LIST, OP_DOWNLOAD, OP_CONFIGURE, OP_REMOVE]
         if params.get("active") is not None:
             operations.append(OP_SET_ACTIVE)
         if params.get("verify_connection"):
-            # A failed test rolls back: the previous file goes back, or the new configuration is removed.
-            operations.extend([OP_TEST_CONNECTION, OP_REMOVE])
+            operations.append(OP_TEST_CONNECTION)
     unset = set()
     if not params.get("org_id"):
         unset.update(("org_id", HEADER_ORG_ID))
