@@ -37,7 +37,6 @@ Needs ansible-playbook on PATH and ANSIBLE_COLLECTIONS_PATH holding ansible_coll
 
 import argparse
 import datetime
-import importlib.util
 import json
 import os
 import platform
@@ -57,11 +56,13 @@ import yaml
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 SIMULATOR = REPO / "tests" / "simulator" / "docbits_simulator.py"
-# The tests' generator of real-shaped, deterministic, fake .ionapi contents (loaded by path: the
-# harness runs from a checkout, not as part of the installed collection).
-_FIXTURES_SPEC = importlib.util.spec_from_file_location("docbits_bench_fixtures", REPO / "tests" / "unit" / "fixtures.py")
-fixtures = importlib.util.module_from_spec(_FIXTURES_SPEC)
-_FIXTURES_SPEC.loader.exec_module(fixtures)
+# The one import path setup of the harness, as tests/conftest.py's (it runs outside pytest): the
+# staged collection (make stage) and the simulators, for the tests' support modules.
+for _directory in (REPO / ".build" / "collections", REPO / "tests" / "simulator"):
+    sys.path.insert(0, str(_directory))
+
+# The tests' generator of real-shaped, deterministic, fake .ionapi contents.
+from ansible_collections.docbits.infor.tests.support import builders  # noqa: E402  pylint: disable=wrong-import-position
 COLLECTION_PLAYBOOK = REPO / "playbooks" / "provision_ionapi.yml"
 ROLE = REPO / "roles" / "ionapi"
 COLLECTION_TASKS = ROLE / "tasks" / "ionapi.yml"
@@ -131,9 +132,9 @@ def write_environments(directory, size):
         tenant = "BENCH%05d_TST" % index
         path = files / ("%s.ionapi" % tenant.lower())
         # Not the simulator's layout (indent=2): stored and local bytes differ, their JSON does not.
-        path.write_text(json.dumps(fixtures.make_ionapi(tenant), indent=4), encoding="utf-8")
+        path.write_text(json.dumps(builders.make_seeded_ionapi(tenant), indent=4), encoding="utf-8")
         path.chmod(0o600)
-        api_key = "dbk_" + fixtures.token(tenant + ":key", 40)
+        api_key = "dbk_" + builders.seeded_token(tenant + ":key", 40)
         org = "org-bench-%05d" % index
         key_lines.append("%s=%s" % (api_key, org))
         hosts["env%05d" % index] = {"ionapi_file": str(path), "infor_tenant": tenant, "docbits_api_key": api_key, "docbits_org_id": org}

@@ -1,21 +1,14 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, docbits.infor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Fixtures of the integration tests; the lab itself is in docbits_lab.py."""
+"""Fixtures of the integration tests; the lab itself is in tests/support/docbits_lab.py."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-HERE = Path(__file__).resolve().parent
-if str(HERE) not in sys.path:
-    sys.path.insert(0, str(HERE))
-
-from docbits_lab import Lab  # noqa: E402  pylint: disable=wrong-import-position
-from ansible_collections.docbits.infor.tests.unit.fixtures import Pki  # noqa: E402  pylint: disable=wrong-import-position
+from ansible_collections.docbits.infor.tests.support.builders import Pki
+from ansible_collections.docbits.infor.tests.support.docbits_lab import Lab
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ import json
 
 import pytest
 
-from ansible_collections.docbits.infor.tests.unit.fixtures import start_auth_simulator
-from docbits_lab import NO_PROXY_NO_BUNDLE as RUN_ENV, find_leaks, make_ionapi, token
+from ansible_collections.docbits.infor.tests.support.builders import start_auth_simulator
+from ansible_collections.docbits.infor.tests.support.docbits_lab import NO_PROXY_NO_BUNDLE as RUN_ENV, find_leaks, make_random_ionapi, random_token
 
 AUDIT = "audit_ionapi.yml"
 
@@ -23,15 +23,15 @@ def fleet(lab_factory, pki):
     good-copy stores the same file as good. Each DocBits organisation stores its environment's file."""
     lab = lab_factory({"good": "GOOD_TST", "goodcopy": "GOOD_TST", "disabled": "DISABLED_TST", "changed": "CHANGED_TST"})
     auth = start_auth_simulator(pki)
-    shared = make_ionapi("GOOD_TST", pu=auth.pu("GOOD_TST"))
+    shared = make_random_ionapi("GOOD_TST", pu=auth.pu("GOOD_TST"))
     for env in lab.envs.values():
-        env.write(shared if env.tenant == "GOOD_TST" else make_ionapi(env.tenant, pu=auth.pu(env.tenant)))
+        env.write(shared if env.tenant == "GOOD_TST" else make_random_ionapi(env.tenant, pu=auth.pu(env.tenant)))
         auth.register(env.credentials)
         env.vars.update(docbits_ca_path=pki.ca, docbits_timeout=10)
         lab.sim.seed(env.org, {"title": env.vars["docbits_export_title"], "doc_type": "INVOICE", "export_method": "infor-idm-cloud",
                                "files": {"ION_API": env.credentials}})
     auth.delete_service_account(lab["disabled"].credentials["saak"])
-    changed_secret = token(86)
+    changed_secret = random_token(86)
     lab.remember_secret("changed: Infor's new secret", changed_secret)
     auth.apps[lab["changed"].credentials["ci"]]["cs"] = changed_secret
     lab.sim.reset_stats()
@@ -81,7 +81,7 @@ def test_audit_names_dead_tenants_with_reason_and_fix_fails_only_them_and_writes
 
 def test_audit_without_liveness_sends_no_token_request_and_reports_stale_copies(fleet):
     lab, auth = fleet
-    lab["good"].write(make_ionapi("GOOD_TST", pu=auth.pu("GOOD_TST")))
+    lab["good"].write(make_random_ionapi("GOOD_TST", pu=auth.pu("GOOD_TST")))
 
     run = lab.run(AUDIT, env=RUN_ENV)
 

@@ -26,8 +26,8 @@ import ansible_runner
 import pytest
 import yaml
 
-from ansible_collections.docbits.infor.tests.unit.fixtures import start_auth_simulator
-from docbits_lab import NO_PROXY_NO_BUNDLE, REPO, RUN_TIMEOUT, find_leaks, fingerprint, make_ionapi, token, tool
+from ansible_collections.docbits.infor.tests.support.builders import start_auth_simulator
+from ansible_collections.docbits.infor.tests.support.docbits_lab import NO_PROXY_NO_BUNDLE, REPO, RUN_TIMEOUT, find_leaks, fingerprint, make_random_ionapi, random_token, tool
 from docbits_simulator import DocBitsSimulator
 
 DEMO = REPO / "inventories" / "demo"
@@ -78,7 +78,7 @@ class AwxSite:
     def __init__(self, root, pki):
         self.root = root
         self.secrets = {}
-        self.vault_password = token(32)
+        self.vault_password = random_token(32)
         self.remember("vault password", self.vault_password)
         self.collections = root / "ee-collections"
         self.install_collection()
@@ -100,7 +100,7 @@ class AwxSite:
         """Random API keys in place of the demo's (which share long runs of text a leak scan would flag)."""
         keys = {}
         for demo_key, org in demo_api_keys().items():
-            key = "dbk_" + token(40)
+            key = "dbk_" + random_token(40)
             keys[key] = org
             self.remember("%s api key" % org, key)
             host_vars = self.project / "inventories" / "demo" / "host_vars" / ("%s.yml" % org)
@@ -122,7 +122,7 @@ class AwxSite:
     def write_ionapi(self, org):
         """A fresh file for the environment (random secrets, pu at the auth simulator), as the project holds it."""
         tenant = org.upper().replace("-", "_")
-        credentials = make_ionapi(tenant, pu="https://127.0.0.1:%d/%s/as/" % (self.auth.port, tenant))
+        credentials = make_random_ionapi(tenant, pu="https://127.0.0.1:%d/%s/as/" % (self.auth.port, tenant))
         self.auth.register(credentials)
         self.credentials[org] = credentials
         for key in ("cs", "sask"):

@@ -25,7 +25,7 @@ import time
 import pytest
 from ansible.parsing.vault import VaultLib, VaultSecret
 
-from docbits_lab import NO_PROXY_NO_BUNDLE as RUN_ENV, Lab, find_leaks, make_ionapi, token
+from ansible_collections.docbits.infor.tests.support.docbits_lab import NO_PROXY_NO_BUNDLE as RUN_ENV, Lab, find_leaks, make_random_ionapi, random_token
 from docbits_simulator import DocBitsSimulator
 
 from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import PATH_CONFIGURE, PATH_DOWNLOAD, PATH_LIST, PATH_OPENAPI
@@ -167,7 +167,7 @@ def _nan_constant(_lab, env):
 
 @case("duplicate-key", "file", "key 'cs': appears more than once")
 def _duplicate_key(lab, env):
-    second = token(86)
+    second = random_token(86)
     lab.remember_secret("%s second cs" % env.name, second)
     text = text_of(env.credentials)
     put(env, (text[:text.rindex("}")].rstrip() + ',\n    "cs": "%s"\n}\n' % second).encode("utf-8"))
@@ -240,9 +240,9 @@ def _service_account_csv(_lab, env):
 
 @case("private-jwt-key-file", "file", "looks like a private-JWT key file", "Create Service Account")
 def _private_jwt_key_file(lab, env):
-    private = token(342)
+    private = random_token(342)
     lab.remember_secret("%s jwt private exponent" % env.name, private)
-    key = {"kty": "RSA", "kid": "ionapi-bridge-private-jwt-1", "alg": "RS256", "use": "sig", "e": "AQAB", "n": token(342), "d": private}
+    key = {"kty": "RSA", "kid": "ionapi-bridge-private-jwt-1", "alg": "RS256", "use": "sig", "e": "AQAB", "n": random_token(342), "d": private}
     put(env, json.dumps(key, indent=2).encode("utf-8"))
 
 
@@ -253,7 +253,7 @@ def _json_without_ionapi_keys(_lab, env):
 
 @case("tenant-mismatch", "file", "key 'ti'", "is for Infor tenant 'BAD_PRD'", "expects 'BAD_TST'")
 def _tenant_mismatch(_lab, env):
-    env.write(make_ionapi("BAD_PRD"))
+    env.write(make_random_ionapi("BAD_PRD"))
 
 
 @case("missing-saak-only", "file", "key 'saak': is required but missing")
@@ -264,7 +264,7 @@ def _missing_saak_only(_lab, env):
 @case("vault-wrong-password", "file", "Vault-encrypted and could not be decrypted", "vault password")
 def _vault_wrong_password(lab, env):
     # The run gets the lab's Vault password file (see the good-vault host); this file has another password.
-    password = token(32)
+    password = random_token(32)
     lab.remember_secret("%s other vault password" % env.name, password)
     vault = VaultLib([("default", VaultSecret(password.encode("utf-8")))])
     put(env, vault.encrypt(env.ionapi_file.read_bytes()))
@@ -290,7 +290,7 @@ def _url_ftp(lab, env):
 
 @case("url-with-credentials", "option", "must not carry credentials", names="docbits_url")
 def _url_with_credentials(lab, env):
-    password = token(24)
+    password = random_token(24)
     lab.remember_secret("%s url password" % env.name, password)
     env.vars["docbits_url"] = lab.url.replace("://", "://admin:%s@" % password, 1)
 

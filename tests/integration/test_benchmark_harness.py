@@ -12,7 +12,7 @@ import json
 import subprocess
 import sys
 
-from docbits_lab import REPO, RUN_TIMEOUT
+from ansible_collections.docbits.infor.tests.support.docbits_lab import REPO, RUN_TIMEOUT
 
 QUICK_SIZE = 20
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from docbits_lab import find_leaks, fingerprint
+from ansible_collections.docbits.infor.tests.support.docbits_lab import find_leaks, fingerprint
 
 PROVISION = "provision_ionapi.yml"
 AUDIT = "audit_ionapi.yml"

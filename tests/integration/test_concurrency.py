@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from docbits_lab import PLAYBOOKS, RUN_TIMEOUT, find_leaks, tool
+from ansible_collections.docbits.infor.tests.support.docbits_lab import PLAYBOOKS, RUN_TIMEOUT, find_leaks, tool
 
 PROVISION = "provision_ionapi.yml"
 TENANTS = 20

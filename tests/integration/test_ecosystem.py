@@ -24,7 +24,7 @@ import threading
 import jinja2
 import yaml
 
-from docbits_lab import REPO, RUN_TIMEOUT, tool
+from ansible_collections.docbits.infor.tests.support.docbits_lab import REPO, RUN_TIMEOUT, tool
 
 CREDENTIAL_TYPE = REPO / "awx" / "credential_type_docbits_api.yml"
 # Where the EE's Containerfile installs collections.

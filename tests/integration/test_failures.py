@@ -10,13 +10,13 @@ import json
 
 import pytest
 
-from docbits_lab import fingerprint, make_ionapi, token
+from ansible_collections.docbits.infor.tests.support.docbits_lab import fingerprint, make_random_ionapi, random_token
 
 PROVISION = "provision_ionapi.yml"
 
 
 def _other_tenant(env):
-    env.write(make_ionapi("ACME_PRD"))
+    env.write(make_random_ionapi("ACME_PRD"))
     return ["key 'ti'", "'ACME_PRD'", "'ACME_TST'"]
 
 
@@ -59,7 +59,7 @@ def test_wrong_file_fails_only_its_environment(lab, spoil):
 
 def test_bad_api_key_and_malformed_url_fail_their_environment(lab_factory):
     lab = lab_factory({"dev": "ACME_DEV", "tst": "ACME_TST", "prd": "ACME_PRD"})
-    wrong_key = "dbk_" + token(40)
+    wrong_key = "dbk_" + random_token(40)
     lab.remember_secret("tst wrong api key", wrong_key)
     lab["tst"].vars["docbits_api_key"] = wrong_key
     # The simulator's address without its scheme: it would answer, were a request sent.

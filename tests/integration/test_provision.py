@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from docbits_lab import fingerprint, make_ionapi
+from ansible_collections.docbits.infor.tests.support.docbits_lab import fingerprint, make_random_ionapi
 
 PROVISION = "provision_ionapi.yml"
 READS = ("/configurations/get_configurations", "/configurations/download/")
@@ -81,7 +81,7 @@ def test_rerun_changes_nothing(lab):
 
 def test_existing_configurations_updated_in_place_others_untouched(lab):
     tst, prd = lab["tst"], lab["prd"]
-    stale = make_ionapi("ACME_TST")
+    stale = make_random_ionapi("ACME_TST")
     lab.remember_credentials("tst-stale", stale)
     owned = lab.sim.seed(tst.org, {"title": "Old title", "doc_type": "INVOICE", "export_method": "infor-ion-cloud", "files": {"ION_API": stale}})
     lab.sim.seed(tst.org, {"title": "Orders", "doc_type": "ORDER", "export_method": "infor-idm-cloud", "files": {"ION_API": stale}})

@@ -15,7 +15,7 @@ import tarfile
 
 import yaml
 
-from docbits_lab import REPO, RUN_TIMEOUT, tool
+from ansible_collections.docbits.infor.tests.support.docbits_lab import REPO, RUN_TIMEOUT, tool
 
 # What antsibull-changelog reads: the version, the changelog and its fragments, the plugins' docs.
 RELEASE_INPUTS = ("galaxy.yml", "changelogs", "meta", "plugins")

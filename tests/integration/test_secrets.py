@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from docbits_lab import fingerprint, find_leaks, make_ionapi, token
+from ansible_collections.docbits.infor.tests.support.docbits_lab import fingerprint, find_leaks, make_random_ionapi, random_token
 
 PROVISION = "provision_ionapi.yml"
 CONFIGURE = "/configurations/configure_infor_export"
@@ -92,10 +92,10 @@ def test_no_secret_at_vvvv_in_success_and_failure(lab, result_format):
     assert len(find_leaks("".join(c["files"]["ION_API"].decode("utf-8") for c in lab.sim.configs()), lab.secret_values)) == 6
 
     lab["tst"].rotate()
-    wrong_key = "dbk_" + token(40)
+    wrong_key = "dbk_" + random_token(40)
     lab.remember_secret("tst wrong api key", wrong_key)
     lab["tst"].vars["docbits_api_key"] = wrong_key
-    lab["prd"].write(make_ionapi("ACME_TST"))
+    lab["prd"].write(make_random_ionapi("ACME_TST"))
 
     failure = lab.run(PROVISION, "-vvvv", "--diff", env=callback)
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 
-from ansible_collections.docbits.infor.tests.unit.fixtures import start_auth_simulator
-from docbits_lab import NO_PROXY_NO_BUNDLE as RUN_ENV, fingerprint, make_ionapi
+from ansible_collections.docbits.infor.tests.support.builders import start_auth_simulator
+from ansible_collections.docbits.infor.tests.support.docbits_lab import NO_PROXY_NO_BUNDLE as RUN_ENV, fingerprint, make_random_ionapi
 
 PROVISION = "provision_ionapi.yml"
 ROTATE = "rotate_ionapi.yml"
@@ -42,7 +42,7 @@ def paths(env):
 def test_every_infor_export_gets_the_new_file_and_nothing_else_changes(lab_factory):
     lab = lab_factory({"tst": "ACME_TST"})
     env = lab["tst"]
-    old = make_ionapi(env.tenant)
+    old = make_random_ionapi(env.tenant)
     lab.remember_credentials("tst-old", old)
     ids = seed_organisation(lab, env, old)
     hook = lab.sim.get_config(ids["hook"])
@@ -145,7 +145,7 @@ def test_broken_stored_file_is_replaced_with_a_warning_and_another_app_on_ion_is
     lab = lab_factory({"tst": "ACME_TST", "prd": "ACME_PRD"})
     broken = lab.sim.seed(lab["tst"].org, {"title": "T", "doc_type": "INVOICE", "export_method": "infor-idm-cloud",
                                            "files": {"ION_API": b"\x00\x01 not json"}})
-    other_app = make_ionapi("ACME_PRD")
+    other_app = make_random_ionapi("ACME_PRD")
     lab.remember_credentials("prd-other-app", other_app)
     ion = lab.sim.seed(lab["prd"].org, {"title": "ION", "doc_type": "INVOICE", "export_method": "infor-ion-cloud",
                                         "files": {"ION_API": other_app}})
@@ -167,11 +167,11 @@ def test_rotation_covers_every_export_and_rolls_all_of_them_back(lab_factory, pk
     try:
         lab.sim.infor_ca_path = pki.ca
         env.vars.update(docbits_ca_path=pki.ca, docbits_timeout=10)
-        old = make_ionapi(env.tenant, pu=auth.pu(env.tenant))
+        old = make_random_ionapi(env.tenant, pu=auth.pu(env.tenant))
         lab.remember_credentials("tst-old", old)
         auth.register(old)
         ids = seed_organisation(lab, env, old)
-        env.write(make_ionapi(env.tenant, pu=auth.pu(env.tenant)))
+        env.write(make_random_ionapi(env.tenant, pu=auth.pu(env.tenant)))
         auth.register(env.credentials)
         # DocBits cannot connect through the CREDIT_NOTE export: every export gets its old file back.
         lab.sim.mark_dead(config_id=ids["credit"])

@@ -9,8 +9,8 @@ import json
 
 import pytest
 
-from ansible_collections.docbits.infor.tests.unit.fixtures import start_auth_simulator
-from docbits_lab import NO_PROXY_NO_BUNDLE as RUN_ENV, find_leaks, make_ionapi, token
+from ansible_collections.docbits.infor.tests.support.builders import start_auth_simulator
+from ansible_collections.docbits.infor.tests.support.docbits_lab import NO_PROXY_NO_BUNDLE as RUN_ENV, find_leaks, make_random_ionapi, random_token
 
 PROVISION = "provision_ionapi.yml"
 VALIDATE = "validate_ionapi.yml"
@@ -39,11 +39,11 @@ def token_lab_factory(lab_factory, pki):
         auth = start_auth_simulator(pki)
         started.append(auth)
         for env in lab.envs.values():
-            env.write(make_ionapi(env.tenant, pu=auth.pu(env.tenant)))
+            env.write(make_random_ionapi(env.tenant, pu=auth.pu(env.tenant)))
             auth.register(env.credentials)
             env.vars.update(docbits_check_token=True, docbits_ca_path=pki.ca, docbits_timeout=10)
         if "wrongsecret" in lab.envs:
-            wrong = token(86)
+            wrong = random_token(86)
             lab.remember_secret("wrong cs", wrong)
             lab["wrongsecret"].write(dict(lab["wrongsecret"].credentials, cs=wrong))
         if "noaccount" in lab.envs:

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from docbits_lab import fingerprint
+from ansible_collections.docbits.infor.tests.support.docbits_lab import fingerprint
 
 VALIDATE = "validate_ionapi.yml"
 INFO = "info_ionapi.yml"

@@ -10,8 +10,8 @@ import json
 
 import pytest
 
-from ansible_collections.docbits.infor.tests.unit.fixtures import start_auth_simulator
-from docbits_lab import NO_PROXY_NO_BUNDLE as RUN_ENV, find_leaks, fingerprint, make_ionapi, token
+from ansible_collections.docbits.infor.tests.support.builders import start_auth_simulator
+from ansible_collections.docbits.infor.tests.support.docbits_lab import NO_PROXY_NO_BUNDLE as RUN_ENV, find_leaks, fingerprint, make_random_ionapi, random_token
 
 PROVISION = "provision_ionapi.yml"
 ROTATE = "rotate_ionapi.yml"
@@ -24,7 +24,7 @@ def infor(lab_factory, pki):
     auth = start_auth_simulator(pki)
     lab.sim.infor_ca_path = pki.ca
     for env in lab.envs.values():
-        env.write(make_ionapi(env.tenant, pu=auth.pu(env.tenant)))
+        env.write(make_random_ionapi(env.tenant, pu=auth.pu(env.tenant)))
         auth.register(env.credentials)
         env.vars.update(docbits_ca_path=pki.ca, docbits_timeout=10)
     first = lab.run(PROVISION, env=RUN_ENV)
@@ -39,9 +39,9 @@ def stored_bytes(env):
 
 def dead_rotation(lab, env):
     """A new download whose secret Infor does not know (rotated again since, or mistyped)."""
-    secret = token(86)
+    secret = random_token(86)
     lab.remember_secret("%s dead cs" % env.name, secret)
-    env.write(dict(make_ionapi(env.tenant, pu=env.credentials["pu"]), cs=secret))
+    env.write(dict(make_random_ionapi(env.tenant, pu=env.credentials["pu"]), cs=secret))
 
 
 def test_rotation_uploads_proven_files_and_rolls_back_what_docbits_cannot_use(infor, tmp_path):
@@ -49,10 +49,10 @@ def test_rotation_uploads_proven_files_and_rolls_back_what_docbits_cannot_use(in
     before = dict((name, stored_bytes(env)) for name, env in lab.envs.items())
     old_fingerprints = dict((name, fingerprint(env.credentials)) for name, env in lab.envs.items())
     # dev: a good new file. tst: a dead one (no token). prd: gets a token, but DocBits cannot connect with it.
-    lab["dev"].write(make_ionapi("ACME_DEV", pu=lab["dev"].credentials["pu"]))
+    lab["dev"].write(make_random_ionapi("ACME_DEV", pu=lab["dev"].credentials["pu"]))
     auth.register(lab["dev"].credentials)
     dead_rotation(lab, lab["tst"])
-    lab["prd"].write(make_ionapi("ACME_PRD", pu=lab["prd"].credentials["pu"]))
+    lab["prd"].write(make_random_ionapi("ACME_PRD", pu=lab["prd"].credentials["pu"]))
     auth.register(lab["prd"].credentials)
     lab.sim.mark_dead(ion_api=lab["prd"].credentials)
     lab.sim.reset_stats()
@@ -103,7 +103,7 @@ def test_a_dead_first_file_leaves_no_configuration(lab_factory, pki):
     auth = start_auth_simulator(pki)
     try:
         lab.sim.infor_ca_path = pki.ca
-        lab["new"].write(make_ionapi("ACME_NEW", pu=auth.pu("ACME_NEW")))
+        lab["new"].write(make_random_ionapi("ACME_NEW", pu=auth.pu("ACME_NEW")))
         lab["new"].vars.update(docbits_ca_path=pki.ca, docbits_verify_connection=True)
 
         run = lab.run(PROVISION, env=RUN_ENV)

@@ -9,7 +9,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.docbits.infor.tests.unit.fixtures import CA_BUNDLE_VARIABLES, PROXY_VARIABLES, Pki
+from ansible_collections.docbits.infor.tests.support.builders import CA_BUNDLE_VARIABLES, PROXY_VARIABLES, Pki
 
 
 @pytest.fixture(scope="module")

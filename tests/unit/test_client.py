@@ -26,12 +26,12 @@ from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import (
 from ansible_collections.docbits.infor.plugins.module_utils.arguments import CONNECTION_SPEC
 from ansible_collections.docbits.infor.plugins.module_utils.errors import OptionError
 from ansible_collections.docbits.infor.plugins.module_utils.transport import RETRY_POLICY
-from ansible_collections.docbits.infor.tests.unit.fixtures import dump, make_ionapi, secret_values, start_simulator
+from ansible_collections.docbits.infor.tests.support.builders import dump, make_seeded_ionapi, secret_values, start_simulator
 
 KEY = "sim-key-0123456789abcdef"
 OTHER_KEY = "sim-key-other-organisation"
 ORG = "acme"
-ION = make_ionapi()
+ION = make_seeded_ionapi()
 ION_BYTES = dump(ION)
 
 
@@ -135,7 +135,7 @@ def test_configure_update_without_file_keeps_the_stored_file(sim, client):
 
 def test_configure_update_with_file(sim, client):
     config_id = seed_infor(sim)
-    rotated = make_ionapi(seed="rotated")
+    rotated = make_seeded_ionapi(seed="rotated")
     client.configure_infor_export("infor-idm-cloud", "DocBits_TST", "INVOICE", config_id=config_id, ionapi_bytes=dump(rotated))
     assert json.loads(sim.get_config(config_id)["files"]["ION_API"]) == rotated
     assert calls(sim, PATH_CONFIGURE)[0]["files"] == ["ion_api"]

@@ -23,7 +23,7 @@ from docbits_simulator import parse_form  # pylint: disable=import-error
 from ansible_collections.docbits.infor.plugins.module_utils import contract
 from ansible_collections.docbits.infor.plugins.module_utils.contract import BLOCKING, FILE, Part, Request
 from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import OPERATIONS, WEB_APP_ONLY, DocBitsAuthError, DocBitsClient
-from ansible_collections.docbits.infor.tests.unit.fixtures import dump, make_ionapi, start_simulator
+from ansible_collections.docbits.infor.tests.support.builders import dump, make_seeded_ionapi, start_simulator
 
 DOCUMENT_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "contract", "docbits-openapi-2.2.10-configurations.json")
 BASE_PATH = "/prod-api"
@@ -60,7 +60,7 @@ class RecordingHandler(BaseHTTPRequestHandler):
         self.server.requests.append({"method": self.command, "path": split.path, "query": urllib.parse.parse_qs(split.query),
                                      "headers": dict(self.headers.items()), "body": body})
         if "/download/" in split.path:
-            payload, content_type = dump(make_ionapi()), "application/octet-stream"
+            payload, content_type = dump(make_seeded_ionapi()), "application/octet-stream"
         elif split.path.endswith("/get_configurations"):
             payload, content_type = json.dumps({"success": True, "data": []}).encode(), "application/json"
         else:
@@ -90,7 +90,7 @@ def document_fixture():
 
 def exercise(client):
     """Every operation the client can send: list, download, create, update, remove, activation, connection test."""
-    ion = dump(make_ionapi())
+    ion = dump(make_seeded_ionapi())
     client.list_configurations()
     client.download_ionapi(7)
     assert client.configure_infor_export("infor-idm-cloud", "Infor IDM (TST)", "INVOICE", sub_org_id="12", ionapi_bytes=ion) == 41

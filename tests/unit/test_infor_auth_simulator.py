@@ -17,7 +17,7 @@ import time
 import pytest
 import requests
 
-from ansible_collections.docbits.infor.tests.unit.fixtures import SIMULATOR_DIR, make_ionapi, start_auth_simulator
+from ansible_collections.docbits.infor.tests.support.builders import SIMULATOR_DIR, make_seeded_ionapi, start_auth_simulator
 
 SCRIPT = os.path.join(SIMULATOR_DIR, "infor_auth_simulator.py")
 TENANT = "ACME_TST"
@@ -50,7 +50,7 @@ class Client:
 @pytest.fixture
 def made(pki):
     auth = start_auth_simulator(pki)
-    credentials = make_ionapi(TENANT)
+    credentials = make_seeded_ionapi(TENANT)
     auth.register(credentials)
     yield Client(auth, pki, credentials)
     auth.stop()
@@ -85,7 +85,7 @@ def test_a_forged_token_is_not_verified(made):
 @pytest.mark.parametrize("mode, body_status, basic_status", [("both", 200, 200), ("body", 200, 401), ("basic", 401, 200)])
 def test_client_authentication_modes(pki, mode, body_status, basic_status):
     auth = start_auth_simulator(pki)
-    credentials = make_ionapi(TENANT)
+    credentials = make_seeded_ionapi(TENANT)
     auth.register(credentials, client_auth=mode)
     client = Client(auth, pki, credentials)
     try:
@@ -163,7 +163,7 @@ def test_a_delay_fault_answers_late(made):
 
 
 def test_cli_serves_registered_files_over_tls(tmp_path, pki):
-    credentials = make_ionapi(TENANT)
+    credentials = make_seeded_ionapi(TENANT)
     (tmp_path / "acme.ionapi").write_text(json.dumps(credentials), encoding="utf-8")
     port_file = tmp_path / "port"
     cert, key = pki.server

@@ -15,7 +15,7 @@ import pytest
 from ansible_collections.docbits.infor.plugins.module_utils.infor_token import TokenCheckError, check_token, token_claims
 from ansible_collections.docbits.infor.plugins.module_utils.ionapi import parse_ionapi
 from ansible_collections.docbits.infor.tests.support.hostile_servers import MB, HostileFront, RecordingOrigin
-from ansible_collections.docbits.infor.tests.unit.fixtures import dump, make_ionapi, start_auth_simulator
+from ansible_collections.docbits.infor.tests.support.builders import dump, make_seeded_ionapi, start_auth_simulator
 
 SOURCE = "files/acme_tst.ionapi"
 
@@ -29,7 +29,7 @@ class Setup:
     def __init__(self, pki, client_auth="both", tenant="ACME_TST"):
         self.pki = pki
         self.auth = start_auth_simulator(pki)
-        self.credentials = make_ionapi(tenant, pu=self.auth.pu(tenant))
+        self.credentials = make_seeded_ionapi(tenant, pu=self.auth.pu(tenant))
         self.auth.register(self.credentials, client_auth=client_auth)
 
     def check(self, credentials=None, **options):
@@ -72,7 +72,7 @@ def test_a_working_file_gets_a_token_that_is_then_revoked(pki, client_auth):
 
 def test_a_rotated_secret_is_invalid_client(setup):
     # A well-formed secret Infor does not know ("x" * 86 would be refused offline as a placeholder).
-    message = setup.failure(dict(setup.credentials, cs=make_ionapi(seed="rotated")["cs"]))
+    message = setup.failure(dict(setup.credentials, cs=make_seeded_ionapi(seed="rotated")["cs"]))
     assert "invalid_client" in message and "download the credentials again" in message
     # Body first, then once with HTTP Basic: a server may accept only one of the two.
     assert [entry["basic"] for entry in setup.auth.requests] == [False, True]
@@ -170,7 +170,7 @@ def hostile(pki):
 
 def check_through(front, pki, **options):
     options.setdefault("ca_path", pki.ca)
-    credentials = make_ionapi("ACME_TST", pu=front.url + "/ACME_TST/as/")
+    credentials = make_seeded_ionapi("ACME_TST", pu=front.url + "/ACME_TST/as/")
     ionapi = parse_ionapi(dump(credentials), source=SOURCE)
     with pytest.raises(TokenCheckError) as caught:
         check_token(ionapi, source=SOURCE, **options)
@@ -207,7 +207,7 @@ def test_an_oversized_token_answer_is_not_read(hostile, pki):
 def test_a_token_endpoint_in_clear_text_off_this_machine_is_refused(hostile):
     """The file's rules refuse an http:// pu first; the transport refuses it again (defence in depth)."""
     front, _origin = hostile
-    ionapi = parse_ionapi(dump(make_ionapi("ACME_TST")), source=SOURCE)
+    ionapi = parse_ionapi(dump(make_seeded_ionapi("ACME_TST")), source=SOURCE)
     ionapi.credentials["pu"] = "http://mingle-sso.example.com/ACME_TST/as/"
     with pytest.raises(TokenCheckError) as caught:
         check_token(ionapi, source=SOURCE)

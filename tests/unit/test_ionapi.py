@@ -25,11 +25,11 @@ from ansible_collections.docbits.infor.plugins.module_utils.ionapi import (
     parse_ionapi,
     redacted,
 )
-from ansible_collections.docbits.infor.tests.unit.fixtures import DELETE, SECRET_KEYS, dump, make_ionapi, only, secret_values, token
+from ansible_collections.docbits.infor.tests.support.builders import DELETE, SECRET_KEYS, dump, make_seeded_ionapi, only, secret_values, seeded_token
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SOURCE = "inventories/acme/host_vars/tst/ACME_TST.ionapi"
-BASE = make_ionapi()
+BASE = make_seeded_ionapi()
 BASE_SECRETS = secret_values(BASE)
 REQUIRED = ("ti", "ci", "cs", "iu", "pu", "ot", "saak", "sask")
 EXPECTED = ("cn", "oa", "or")
@@ -98,9 +98,9 @@ def test_fixture_shapes():
     assert BASE["ci"].startswith("ACME_TST~") and len(BASE["ci"]) == len("ACME_TST~") + 43
     assert BASE["saak"].startswith("ACME_TST#") and len(BASE["saak"]) == len("ACME_TST#") + 86
     assert len(BASE["cs"]) == 86 and len(BASE["sask"]) == 86
-    assert make_ionapi() == BASE
-    assert make_ionapi(seed="other")["cs"] != BASE["cs"]
-    assert "cn" not in make_ionapi(cn=DELETE)
+    assert make_seeded_ionapi() == BASE
+    assert make_seeded_ionapi(seed="other")["cs"] != BASE["cs"]
+    assert "cn" not in make_seeded_ionapi(cn=DELETE)
     assert set(SECRET_KEYS) == {"cs", "saak", "sask"}
 
 
@@ -112,15 +112,15 @@ def test_empty_file_is_refused():
 
 
 def test_file_of_exactly_max_bytes_is_accepted():
-    size = len(dump(make_ionapi(pad="")))
-    data = dump(make_ionapi(pad="x" * (MAX_BYTES - size)))
+    size = len(dump(make_seeded_ionapi(pad="")))
+    data = dump(make_seeded_ionapi(pad="x" * (MAX_BYTES - size)))
     assert len(data) == MAX_BYTES
     assert accept(data).credentials["pad"].startswith("x")
 
 
 def test_file_over_max_bytes_is_refused():
-    size = len(dump(make_ionapi(pad="")))
-    data = dump(make_ionapi(pad="x" * (MAX_BYTES - size + 1)))
+    size = len(dump(make_seeded_ionapi(pad="")))
+    data = dump(make_seeded_ionapi(pad="x" * (MAX_BYTES - size + 1)))
     assert len(data) == MAX_BYTES + 1
     message = refuse(data, "too-large")
     assert str(MAX_BYTES + 1) in message and str(MAX_BYTES) in message
@@ -151,14 +151,14 @@ def test_binary_with_nul_bytes_is_refused(data):
 
 
 def test_invalid_utf8_is_refused_with_the_byte_offset():
-    data = json.dumps(make_ionapi(cn=u"DocBits_T\u00e9ST"), indent=2, ensure_ascii=False).encode("latin-1")
+    data = json.dumps(make_seeded_ionapi(cn=u"DocBits_T\u00e9ST"), indent=2, ensure_ascii=False).encode("latin-1")
     offset = data.index(b"\xe9")
     message = refuse(data, "encoding")
     assert "UTF-8" in message and "byte %d" % offset in message
 
 
 def test_valid_utf8_non_ascii_is_accepted():
-    ionapi = accept(json.dumps(make_ionapi(cn=u"DocBits_T\u00e9ST"), ensure_ascii=False).encode("utf-8"))
+    ionapi = accept(json.dumps(make_seeded_ionapi(cn=u"DocBits_T\u00e9ST"), ensure_ascii=False).encode("utf-8"))
     assert ionapi.app_name == u"DocBits_T\u00e9ST"
 
 
@@ -181,7 +181,7 @@ def test_missing_comma_reports_line_and_column():
 
 
 def test_keys_appended_after_the_closing_brace_report_line_and_column():
-    head = dump(make_ionapi(saak=DELETE, sask=DELETE)).decode("utf-8")
+    head = dump(make_seeded_ionapi(saak=DELETE, sask=DELETE)).decode("utf-8")
     assert head.count("\n") == 13  # '{', 12 keys, '}'
     text = head + '\n"saak": "%s",\n"sask": "%s"\n' % (BASE["saak"], BASE["sask"])
     message = refuse(text.encode("utf-8"), "json-syntax")
@@ -214,20 +214,20 @@ def test_truncated_json_is_refused():
 def test_duplicate_top_level_key_is_refused(key):
     text = dump(BASE).decode("utf-8")
     anchor = '  "oa": "authorization.oauth2",\n'
-    duplicate = '  "%s": "%s",\n' % (key, make_ionapi("ACME_PRD")[key])
+    duplicate = '  "%s": "%s",\n' % (key, make_seeded_ionapi("ACME_PRD")[key])
     message = refuse(text.replace(anchor, anchor + duplicate).encode("utf-8"), "duplicate-key", key=key,
-                     secrets=BASE_SECRETS + secret_values(make_ionapi("ACME_PRD")))
+                     secrets=BASE_SECRETS + secret_values(make_seeded_ionapi("ACME_PRD")))
     assert "more than once" in message
 
 
 def test_duplicate_key_nested_in_sc_is_refused():
-    text = dump(make_ionapi(sc={"scope": "a"})).decode("utf-8")
+    text = dump(make_seeded_ionapi(sc={"scope": "a"})).decode("utf-8")
     text = text.replace('"scope": "a"', '"scope": "a", "scope": "b"')
     refuse(text.encode("utf-8"), "duplicate-key", key="scope")
 
 
 def test_distinct_keys_nested_in_sc_are_accepted():
-    ionapi = accept(dump(make_ionapi(sc={"scope": "a", "other": "b"})))
+    ionapi = accept(dump(make_seeded_ionapi(sc={"scope": "a", "other": "b"})))
     assert ionapi.credentials["sc"] == {"scope": "a", "other": "b"}
 
 
@@ -258,18 +258,18 @@ def test_nan_and_infinity_are_refused(constant):
 
 @pytest.mark.parametrize("key", REQUIRED)
 def test_each_required_key_missing_is_refused(key):
-    message = refuse(dump(make_ionapi(**{key: DELETE})), "missing-key", key=key)
+    message = refuse(dump(make_seeded_ionapi(**{key: DELETE})), "missing-key", key=key)
     assert "missing" in message
 
 
 def test_missing_both_service_account_keys_is_a_wrong_download():
-    message = refuse(dump(make_ionapi(saak=DELETE, sask=DELETE)), "wrong-download", key="saak")
+    message = refuse(dump(make_seeded_ionapi(saak=DELETE, sask=DELETE)), "wrong-download", key="saak")
     assert "service account" in message and "Create Service Account" in message
 
 
 @pytest.mark.parametrize("key", EXPECTED)
 def test_expected_key_missing_is_only_a_warning(key):
-    ionapi = accept(dump(make_ionapi(**{key: DELETE})))
+    ionapi = accept(dump(make_seeded_ionapi(**{key: DELETE})))
     assert len(ionapi.warnings) == 1
     assert "key '%s' is missing" % key in ionapi.warnings[0]
 
@@ -286,14 +286,14 @@ def test_expected_key_missing_is_only_a_warning(key):
 def test_wrong_type_is_refused(key, value, type_name):
     if key in SECRET_KEYS and isinstance(value, list):
         value = [BASE[key]]  # the secret inside a list must not be echoed either
-    message = refuse(dump(make_ionapi(**{key: value})), "type", key=key)
+    message = refuse(dump(make_seeded_ionapi(**{key: value})), "type", key=key)
     assert "must be a string" in message and type_name in message
 
 
 @pytest.mark.parametrize("value", ["", "   ", "\t\n"], ids=["empty", "spaces", "tab-newline"])
 @pytest.mark.parametrize("key", REQUIRED)
 def test_empty_required_value_is_refused(key, value):
-    message = refuse(dump(make_ionapi(**{key: value})), "empty-value", key=key)
+    message = refuse(dump(make_seeded_ionapi(**{key: value})), "empty-value", key=key)
     assert "empty" in message
 
 
@@ -301,25 +301,25 @@ def test_empty_required_value_is_refused(key, value):
 @pytest.mark.parametrize("key", REQUIRED + EXPECTED)
 def test_whitespace_around_a_value_is_refused(key, where):
     value = " " + BASE[key] if where == "leading" else BASE[key] + "\n"
-    message = refuse(dump(make_ionapi(**{key: value})), "whitespace", key=key)
+    message = refuse(dump(make_seeded_ionapi(**{key: value})), "whitespace", key=key)
     assert "whitespace" in message
 
 
 # --- rule 5: the wrong download -----------------------------------------------------------
 
 def test_ru_in_a_backend_service_download_is_refused_as_web_application():
-    message = refuse(dump(make_ionapi(ru="https://docbits.example.com/callback")), "wrong-download", key="ru")
+    message = refuse(dump(make_seeded_ionapi(ru="https://docbits.example.com/callback")), "wrong-download", key="ru")
     assert "Web Application" in message and "redirect URI" in message and "Create Service Account" in message
 
 
 def test_web_application_download_is_refused():
-    web = make_ionapi(saak=DELETE, sask=DELETE, ru="https://docbits.example.com/callback")
+    web = make_seeded_ionapi(saak=DELETE, sask=DELETE, ru="https://docbits.example.com/callback")
     message = refuse(dump(web), "wrong-download", key="ru")
     assert "Web Application" in message and "Backend Service" in message
 
 
 def test_web_application_download_without_ru_is_refused():
-    web = make_ionapi(saak=DELETE, sask=DELETE)
+    web = make_seeded_ionapi(saak=DELETE, sask=DELETE)
     message = refuse(dump(web), "wrong-download", key="saak")
     assert "without a service account" in message and "Create Service Account" in message
 
@@ -330,7 +330,7 @@ def test_client_credentials_download_is_refused():
 
 
 def test_mobile_download_is_refused():
-    mobile = make_ionapi(saak=DELETE, sask=DELETE, dt=DELETE, v=DELETE)
+    mobile = make_seeded_ionapi(saak=DELETE, sask=DELETE, dt=DELETE, v=DELETE)
     message = refuse(dump(mobile), "wrong-download", key="saak")
     assert "Mobile" in message and "Create Service Account" in message
 
@@ -371,19 +371,19 @@ def test_json_without_ionapi_keys_is_refused(obj):
     ("pu", "ftp://mingle-sso.eu1.inforcloudsuite.com/ACME_TST/as/"),
 ], ids=["http-iu", "http-pu", "no-scheme-iu", "relative-pu", "relative-pu-no-slash", "no-host-iu", "ftp-pu"])
 def test_iu_and_pu_must_be_absolute_https_urls(key, value):
-    message = refuse(dump(make_ionapi(**{key: value})), "https-url", key=key)
+    message = refuse(dump(make_seeded_ionapi(**{key: value})), "https-url", key=key)
     assert "https://" in message
 
 
 def test_pu_without_trailing_slash_is_refused_not_rewritten():
-    message = refuse(dump(make_ionapi(pu="https://mingle-sso.eu1.inforcloudsuite.com:443/ACME_TST/as")), "pu-trailing-slash", key="pu")
+    message = refuse(dump(make_seeded_ionapi(pu="https://mingle-sso.eu1.inforcloudsuite.com:443/ACME_TST/as")), "pu-trailing-slash", key="pu")
     assert "must end with '/'" in message
 
 
 # --- rule 7: tenant ----------------------------------------------------------------------------
 
 def test_tenant_mismatch_is_refused():
-    prd = make_ionapi("ACME_PRD")
+    prd = make_seeded_ionapi("ACME_PRD")
     message = refuse(dump(prd), "tenant-mismatch", key="ti", secrets=secret_values(prd), expected_tenant="ACME_TST")
     assert "'ACME_PRD'" in message and "'ACME_TST'" in message
 
@@ -399,13 +399,13 @@ def test_tenant_comparison_is_exact():
 # --- unknown and undocumented keys ----------------------------------------------------------
 
 def test_unknown_keys_are_kept_and_change_the_fingerprint():
-    extra = make_ionapi(custom="kept", nested={"list": [1, 2]})
+    extra = make_seeded_ionapi(custom="kept", nested={"list": [1, 2]})
     ionapi = accept(dump(extra))
     assert ionapi.warnings == []
     assert ionapi.credentials["custom"] == "kept"
     assert ionapi.credentials["nested"] == {"list": [1, 2]}
     assert ionapi.fingerprint != accept(dump(BASE)).fingerprint
-    assert ionapi.fingerprint != accept(dump(make_ionapi(custom="other", nested={"list": [1, 2]}))).fingerprint
+    assert ionapi.fingerprint != accept(dump(make_seeded_ionapi(custom="other", nested={"list": [1, 2]}))).fingerprint
 
 
 @pytest.mark.parametrize("overrides", [
@@ -419,7 +419,7 @@ def test_unknown_keys_are_kept_and_change_the_fingerprint():
     {"dt": True, "v": None, "ev": ["U1"]},
 ], ids=["dt-int", "v-float", "ev-null", "sc-empty", "sc-object", "sc-array", "sc-string", "mixed"])
 def test_undocumented_keys_of_any_type_are_accepted_as_is(overrides):
-    ionapi = accept(dump(make_ionapi(**overrides)))
+    ionapi = accept(dump(make_seeded_ionapi(**overrides)))
     for key, value in overrides.items():
         assert ionapi.credentials[key] == value
     assert ionapi.warnings == []
@@ -436,14 +436,14 @@ def test_undocumented_keys_of_any_type_are_accepted_as_is(overrides):
     ({"sask": BASE["sask"][:40] + "." + BASE["sask"][40:]}, "sask"),
 ], ids=["ci-prefix", "ci-no-tilde", "saak-prefix", "saak-no-hash", "cs-chars", "sask-chars"])
 def test_shape_oddities_are_warnings_not_errors(overrides, key):
-    odd = make_ionapi(**overrides)
+    odd = make_seeded_ionapi(**overrides)
     ionapi = accept(dump(odd), secrets=BASE_SECRETS + secret_values(odd))
     assert len(ionapi.warnings) == 1, ionapi.warnings
     assert ionapi.warnings[0].startswith("key '%s'" % key)
 
 
 def test_on_premises_shape_is_accepted_without_host_warnings():
-    onprem = make_ionapi(
+    onprem = make_seeded_ionapi(
         "infor", cn="DocBits_PRD", iu="https://ionapi.acme.local:7443", pu="https://sso.acme.local/InforIntSTS/",
         oa="connect/authorize", ot="connect/token", **{"or": "connect/revocation"})
     ionapi = accept(dump(onprem), secrets=secret_values(onprem), expected_tenant="infor")
@@ -452,7 +452,7 @@ def test_on_premises_shape_is_accepted_without_host_warnings():
 
 @pytest.mark.parametrize("region", ["", "eu1.", "se1.", "se2."])
 def test_cloud_regions_give_no_host_warning(region):
-    cloud = make_ionapi(iu="https://mingle-ionapi.%sinforcloudsuite.com" % region,
+    cloud = make_seeded_ionapi(iu="https://mingle-ionapi.%sinforcloudsuite.com" % region,
                         pu="https://mingle-sso.%sinforcloudsuite.com:443/ACME_TST/as/" % region)
     assert accept(dump(cloud)).warnings == []
 
@@ -464,13 +464,13 @@ def test_cloud_regions_give_no_host_warning(region):
     ("pu", "https://sso.example.com/ACME_TST/as/", "sso.example.com"),
 ], ids=["iu-other", "iu-suffix-trick", "iu-no-dot", "pu-other"])
 def test_cloud_host_outside_inforcloudsuite_warns(key, value, host):
-    ionapi = accept(dump(make_ionapi(**{key: value})))
+    ionapi = accept(dump(make_seeded_ionapi(**{key: value})))
     assert len(ionapi.warnings) == 1, ionapi.warnings
     assert "key '%s'" % key in ionapi.warnings[0] and "'%s'" % host in ionapi.warnings[0]
 
 
 def test_pu_path_naming_another_tenant_warns():
-    ionapi = accept(dump(make_ionapi(pu="https://mingle-sso.eu1.inforcloudsuite.com:443/ACME_PRD/as/")))
+    ionapi = accept(dump(make_seeded_ionapi(pu="https://mingle-sso.eu1.inforcloudsuite.com:443/ACME_PRD/as/")))
     assert len(ionapi.warnings) == 1, ionapi.warnings
     assert "ACME_PRD" in ionapi.warnings[0] and "ACME_TST" in ionapi.warnings[0] and "key 'pu'" in ionapi.warnings[0]
 
@@ -500,12 +500,12 @@ def _changed(key, value):
 
 @pytest.mark.parametrize("key", sorted(BASE))
 def test_fingerprint_changes_when_any_value_changes(key):
-    other = make_ionapi(**{key: _changed(key, BASE[key])})
+    other = make_seeded_ionapi(**{key: _changed(key, BASE[key])})
     assert accept(dump(other), secrets=BASE_SECRETS + secret_values(other)).fingerprint != accept(dump(BASE)).fingerprint
 
 
 def test_fingerprint_distinguishes_value_types():
-    assert accept(dump(make_ionapi(dt=12))).fingerprint != accept(dump(make_ionapi(dt="12"))).fingerprint
+    assert accept(dump(make_seeded_ionapi(dt=12))).fingerprint != accept(dump(make_seeded_ionapi(dt="12"))).fingerprint
 
 
 def test_fingerprint_is_sha256_of_canonical_form():
@@ -525,12 +525,12 @@ def test_redacted_hides_secrets_and_keeps_the_rest():
         else:
             assert view[key] == BASE[key]
     assert_no_secret(json.dumps(view), BASE_SECRETS)
-    assert redacted(make_ionapi(seed="other"))["cs"] != view["cs"]
+    assert redacted(make_seeded_ionapi(seed="other"))["cs"] != view["cs"]
     assert BASE["cs"] in BASE_SECRETS  # redacted() returned a copy
 
 
 def test_redacted_handles_non_string_secret_values():
-    view = redacted(make_ionapi(cs=["x"], sask=None))
+    view = redacted(make_seeded_ionapi(cs=["x"], sask=None))
     assert view["cs"].startswith("<secret sha256:") and view["sask"].startswith("<secret sha256:")
 
 
@@ -556,7 +556,7 @@ PLACEHOLDERS = [
 
 @pytest.mark.parametrize("key, value", PLACEHOLDERS, ids=["%s-%d" % (key, number) for number, (key, _value) in enumerate(PLACEHOLDERS)])
 def test_placeholders_in_any_value_are_refused(key, value):
-    message = refuse(dump(make_ionapi(**{key: value})), "placeholder", key=key)
+    message = refuse(dump(make_seeded_ionapi(**{key: value})), "placeholder", key=key)
     assert "is a placeholder" in message and "download the credentials again" in message
     assert value not in message.split("'%s': " % key, 1)[1]
 
@@ -570,7 +570,7 @@ REDACTIONS = [
 
 @pytest.mark.parametrize("key, value", REDACTIONS, ids=["%s-%d" % (key, number) for number, (key, _value) in enumerate(REDACTIONS)])
 def test_redaction_markers_are_refused(key, value):
-    message = refuse(dump(make_ionapi(**{key: value})), "redacted", key=key)
+    message = refuse(dump(make_seeded_ionapi(**{key: value})), "redacted", key=key)
     assert "is a redaction marker" in message
 
 
@@ -578,23 +578,23 @@ def test_redaction_markers_are_refused(key, value):
 @pytest.mark.parametrize("key", SECRET_KEYS)
 def test_whitespace_inside_a_secret_is_refused(key, inside):
     value = BASE[key][:50] + inside + BASE[key][50:]
-    message = refuse(dump(make_ionapi(**{key: value})), "secret-whitespace", key=key)
+    message = refuse(dump(make_seeded_ionapi(**{key: value})), "secret-whitespace", key=key)
     assert "contains whitespace" in message
 
 
 @pytest.mark.parametrize("key", SECRET_KEYS)
 def test_a_secret_shorter_than_40_characters_is_refused_and_40_accepted(key):
     prefix = "ACME_TST#" if key == "saak" else ""
-    message = refuse(dump(make_ionapi(**{key: prefix + token("short", 39)})), "secret-too-short", key=key)
+    message = refuse(dump(make_seeded_ionapi(**{key: prefix + seeded_token("short", 39)})), "secret-too-short", key=key)
     assert "too short to be a secret (39 characters" in message
-    accept(dump(make_ionapi(**{key: prefix + token("long-enough", 40)})))
+    accept(dump(make_seeded_ionapi(**{key: prefix + seeded_token("long-enough", 40)})))
 
 
 @pytest.mark.parametrize("char", [u"\u0000", u"\u0007", u"\u001b", u"\u202e", u"\u200b", u"\ufeff"], ids=["nul", "bel", "esc", "rlo", "zwsp", "bom"])
 @pytest.mark.parametrize("key", SECRET_KEYS)
 def test_control_and_invisible_characters_in_a_secret_are_refused(key, char):
     value = BASE[key][:60] + char + BASE[key][60:]
-    message = refuse(dump(make_ionapi(**{key: value})), "control-character", key=key)
+    message = refuse(dump(make_seeded_ionapi(**{key: value})), "control-character", key=key)
     assert "control or invisible" in message
 
 
@@ -602,7 +602,7 @@ def test_control_and_invisible_characters_in_a_secret_are_refused(key, char):
     "ACME TST", "ACME_TST\u202e", "\u200bACME_TST", "ACME\tTST", "ACME/TST", "ACME_TST?x", "ACME#TST", "ACME%20TST", '"ACME"',
 ], ids=["space", "rlo", "zwsp", "tab", "slash", "query", "hash", "percent", "quotes"])
 def test_a_tenant_id_that_cannot_be_one_is_refused(value):
-    message = refuse(dump(make_ionapi(ti=value)), "tenant-invalid", key="ti")
+    message = refuse(dump(make_seeded_ionapi(ti=value)), "tenant-invalid", key="ti")
     assert "\u202e" not in message and "\u200b" not in message
 
 
@@ -611,7 +611,7 @@ def test_a_tenant_id_that_cannot_be_one_is_refused(value):
     ("ev", u"U147858101\u2066"),
 ], ids=["cn-rlo", "iu-zwsp", "oa-bel", "ev-lri"])
 def test_control_and_bidi_characters_in_other_values_are_refused(key, value):
-    message = refuse(dump(make_ionapi(**{key: value})), "control-character", key=key)
+    message = refuse(dump(make_seeded_ionapi(**{key: value})), "control-character", key=key)
     assert "control or invisible" in message
 
 
@@ -620,10 +620,10 @@ def test_control_and_bidi_characters_in_other_values_are_refused(key, value):
     {"ti": "TENANT_TST"}, {"ti": "CLIENTX_TST"}, {"ti": "KEYBANK_PRD"}, {"ti": "IDEA_TST"}, {"ti": "MEDIA"},
     {"cn": "DocBits_TST (invoices)"}, {"cn": "DocBits_[TST]"},
     {"iu": "https://[fd00::10]:7443", "pu": "https://sso.acme.local/InforIntSTS/"},
-    {"cs": "FAKE-DEMO-CLIENT-SECRET-NOT-REAL-" + token("demo", 52)},
-    {"sask": "yourt" + token("your-prefix", 81)},
-    {"ci": "ACME_TST~" + token("ci32", 32)},
-    {"ci": "infor-os-farm~" + token("ci-farm", 43)},
+    {"cs": "FAKE-DEMO-CLIENT-SECRET-NOT-REAL-" + seeded_token("demo", 52)},
+    {"sask": "yourt" + seeded_token("your-prefix", 81)},
+    {"ci": "ACME_TST~" + seeded_token("ci32", 32)},
+    {"ci": "infor-os-farm~" + seeded_token("ci-farm", 43)},
 ], ids=["access", "key", "service", "infor-ion", "infor", "random", "tenant-word", "clientx", "keybank", "idea", "media",
         "cn-parentheses", "cn-brackets",
         "ipv6", "demo-secret", "secret-starting-with-yourt", "ci-32", "ci-farm"])
@@ -631,9 +631,9 @@ def test_real_values_that_share_words_with_placeholders_are_accepted(overrides):
     overrides = dict(overrides)
     if "ti" in overrides:
         overrides.setdefault("pu", "https://mingle-sso.eu1.inforcloudsuite.com:443/%s/as/" % overrides["ti"])
-        overrides.update(ci="%s~%s" % (overrides["ti"], token("ci", 43)), saak="%s#%s" % (overrides["ti"], token("saak", 86)))
+        overrides.update(ci="%s~%s" % (overrides["ti"], seeded_token("ci", 43)), saak="%s#%s" % (overrides["ti"], seeded_token("saak", 86)))
     secrets = [value.split("#", 1)[-1] for value in secret_values(overrides)]
-    ionapi = accept(dump(make_ionapi(**overrides)), secrets=BASE_SECRETS + secrets)
+    ionapi = accept(dump(make_seeded_ionapi(**overrides)), secrets=BASE_SECRETS + secrets)
     assert all(warning.startswith(("key 'ci'", "key 'pu'", "key 'iu'")) for warning in ionapi.warnings), ionapi.warnings
 
 
@@ -642,10 +642,10 @@ def test_random_secrets_of_every_real_length_are_always_accepted(length):
     """No real download is refused: 400 random files per length, the shapes of the format document."""
     for number in range(400):
         seed = "real-%d-%d" % (length, number)
-        tenant = token(seed + ":ti", 16).upper().replace("-", "Q").replace("_", "Z") + "_TST"
-        real = make_ionapi(
-            tenant, seed=seed, cs=token(seed + ":cs", length), sask=token(seed + ":sask", length),
-            saak="%s#%s" % (tenant, token(seed + ":saak", length)), ci="%s~%s" % (tenant, token(seed + ":ci", 32 if number % 2 else 43)))
+        tenant = seeded_token(seed + ":ti", 16).upper().replace("-", "Q").replace("_", "Z") + "_TST"
+        real = make_seeded_ionapi(
+            tenant, seed=seed, cs=seeded_token(seed + ":cs", length), sask=seeded_token(seed + ":sask", length),
+            saak="%s#%s" % (tenant, seeded_token(seed + ":saak", length)), ci="%s~%s" % (tenant, seeded_token(seed + ":ci", 32 if number % 2 else 43)))
         assert parse_ionapi(dump(real), source=SOURCE).warnings == [], seed
 
 
@@ -653,17 +653,17 @@ def test_random_secrets_of_every_real_length_are_always_accepted(length):
 
 @pytest.mark.parametrize("name", ["DocBits_TST", "DocBits_PRD", "docbits_dev", "DOCBITS_TRN"])
 def test_app_named_after_docbits_gives_no_warning(name):
-    assert accept(dump(make_ionapi(cn=name))).warnings == []
+    assert accept(dump(make_seeded_ionapi(cn=name))).warnings == []
 
 
 @pytest.mark.parametrize("name", ["ERP_Export", "DocBits", "MyApp", u"ION\u00e9"])
 def test_app_not_named_docbits_env_is_a_warning_not_an_error(name):
-    ionapi = accept(dump(make_ionapi(cn=name)))
+    ionapi = accept(dump(make_seeded_ionapi(cn=name)))
     assert len(ionapi.warnings) == 1 and ionapi.warnings[0].startswith("key 'cn'") and "DocBits_<ENV>" in ionapi.warnings[0]
 
 
 def test_missing_cn_is_one_warning_not_two():
-    assert [warning[:9] for warning in accept(dump(make_ionapi(cn=DELETE))).warnings] == ["key 'cn' "]
+    assert [warning[:9] for warning in accept(dump(make_seeded_ionapi(cn=DELETE))).warnings] == ["key 'cn' "]
 
 
 # --- the other downloads say what to download instead ------------------------------------------------------------
@@ -677,7 +677,7 @@ def test_client_credentials_download_says_what_to_download_instead():
 
 def test_bridge_private_jwt_file_with_ionapi_keys_is_a_jwt_key_file():
     bridge = dict(only(BASE, "ti", "ci", "pu", "ot"), kid="ionapi-bridge-private-jwt-1",
-                  privateKey="-----BEGIN PRIVATE KEY-----\n%s\n-----END PRIVATE KEY-----\n" % token("pem", 64))
+                  privateKey="-----BEGIN PRIVATE KEY-----\n%s\n-----END PRIVATE KEY-----\n" % seeded_token("pem", 64))
     message = refuse(dump(bridge), "jwt-key-file", secrets=[bridge["privateKey"][28:92]])
     assert "private-JWT" in message and "Backend Service" in message and "Issue Refresh Tokens" in message
 
@@ -711,7 +711,7 @@ def test_deep_nesting_under_the_size_limit_is_refused_without_recursion_error(te
 
 
 def test_brackets_inside_strings_do_not_count_as_nesting():
-    ionapi = accept(dump(make_ionapi(note="[" * 200 + '\\"{' * 50)))
+    ionapi = accept(dump(make_seeded_ionapi(note="[" * 200 + '\\"{' * 50)))
     assert ionapi.credentials["note"].startswith("[[[")
 
 
@@ -723,7 +723,7 @@ def test_untrusted_text_in_messages_is_escaped():
     with pytest.raises(IonApiError) as info:
         parse_ionapi(dump(BASE), source=SOURCE, expected_tenant=u"ACME_TST\u202e")
     assert "expects 'ACME_TST\\u202e'" in str(info.value) and u"\u202e" not in str(info.value)
-    text = dump(make_ionapi(sc={u"k\u202e": 1})).decode("utf-8").replace('"k\\u202e": 1', '"k\\u202e": 1, "k\\u202e": 2')
+    text = dump(make_seeded_ionapi(sc={u"k\u202e": 1})).decode("utf-8").replace('"k\\u202e": 1', '"k\\u202e": 1, "k\\u202e": 2')
     with pytest.raises(IonApiError) as info:
         parse_ionapi(text.encode("utf-8"), source=SOURCE)
     assert (info.value.rule, info.value.key) == ("duplicate-key", u"k\u202e")
@@ -732,7 +732,7 @@ def test_untrusted_text_in_messages_is_escaped():
 
 def test_a_refusal_carries_its_rule_and_key_into_a_failed_result():
     with pytest.raises(IonApiError) as info:
-        parse_ionapi(dump(make_ionapi(cs="[hidden]")), source=SOURCE)
+        parse_ionapi(dump(make_seeded_ionapi(cs="[hidden]")), source=SOURCE)
     assert failure_details(info.value) == {"rule": "redacted", "key": "cs"}
     with pytest.raises(IonApiError) as info:
         parse_ionapi(b"", source=SOURCE)

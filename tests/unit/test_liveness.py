@@ -16,7 +16,7 @@ from ansible_collections.docbits.infor.plugins.module_utils.liveness import add_
 from ansible_collections.docbits.infor.plugins.module_utils.reconcile import Desired, Reconciler, StoredFile
 from ansible_collections.docbits.infor.plugins.plugin_utils.run_cache import RunCache
 from ansible_collections.docbits.infor.tests.support.fake_docbits import FakeDocBits
-from ansible_collections.docbits.infor.tests.unit.fixtures import dump, make_ionapi, start_auth_simulator
+from ansible_collections.docbits.infor.tests.support.builders import dump, make_seeded_ionapi, start_auth_simulator
 
 pytestmark = pytest.mark.usefixtures("controlled_environment")
 
@@ -33,7 +33,7 @@ def stored(credentials):
 
 
 def test_alive_file_gets_a_token_that_is_revoked(auth, pki):
-    credentials = make_ionapi("ACME_TST", pu=auth.pu("ACME_TST"))
+    credentials = make_seeded_ionapi("ACME_TST", pu=auth.pu("ACME_TST"))
     auth.register(credentials)
     found = verdict(stored(credentials), ca_path=pki.ca)
     assert found["alive"] is True and found["reason"] is None
@@ -41,10 +41,10 @@ def test_alive_file_gets_a_token_that_is_revoked(auth, pki):
 
 
 def test_disabled_service_account_and_changed_secret_are_dead_with_reason_and_fix(auth, pki):
-    disabled = make_ionapi("ACME_TST", pu=auth.pu("ACME_TST"))
+    disabled = make_seeded_ionapi("ACME_TST", pu=auth.pu("ACME_TST"))
     auth.register(disabled)
     auth.delete_service_account(disabled["saak"])
-    changed = make_ionapi("ACME_PRD", pu=auth.pu("ACME_PRD"))
+    changed = make_seeded_ionapi("ACME_PRD", pu=auth.pu("ACME_PRD"))
     auth.register(dict(changed, cs="another-secret-" + "x" * 60))
     dead_account, dead_client = verdict(stored(disabled), ca_path=pki.ca), verdict(stored(changed), ca_path=pki.ca)
     assert (dead_account["alive"], dead_account["reason"]) == (False, "invalid_grant")
@@ -63,7 +63,7 @@ def test_stored_file_that_is_no_ionapi_is_dead_without_a_request(auth, pki):
 
 
 def test_each_distinct_stored_file_is_tried_once_per_run(auth, pki, tmp_path):
-    credentials = make_ionapi("ACME_TST", pu=auth.pu("ACME_TST"))
+    credentials = make_seeded_ionapi("ACME_TST", pu=auth.pu("ACME_TST"))
     auth.register(credentials)
     fake = FakeDocBits()
     for doc_type in ("INVOICE", "CREDIT_NOTE", "ORDER"):

@@ -41,11 +41,11 @@ from ansible_collections.docbits.infor.plugins.module_utils.reconcile import (
     stored_fingerprint,
 )
 from ansible_collections.docbits.infor.tests.support.fake_docbits import FakeDocBits
-from ansible_collections.docbits.infor.tests.unit.fixtures import DELETE, dump, make_ionapi
+from ansible_collections.docbits.infor.tests.support.builders import DELETE, dump, make_seeded_ionapi
 
-TST = parse_ionapi(dump(make_ionapi()), source="tst.ionapi")
-ROTATED = parse_ionapi(dump(make_ionapi(seed="rotated")), source="tst-rotated.ionapi")
-OTHER_APP = parse_ionapi(dump(make_ionapi(seed="other-app")), source="other-app.ionapi")
+TST = parse_ionapi(dump(make_seeded_ionapi()), source="tst.ionapi")
+ROTATED = parse_ionapi(dump(make_seeded_ionapi(seed="rotated")), source="tst-rotated.ionapi")
+OTHER_APP = parse_ionapi(dump(make_seeded_ionapi(seed="other-app")), source="other-app.ionapi")
 
 
 def listed(config_id, doc_type="INVOICE", export_method="infor-idm-cloud", sub_org_id=None, is_active=True, title="DocBits_TST"):
@@ -168,7 +168,7 @@ def test_title_for_new_configuration_is_the_app_name():
 
 
 def test_title_for_without_app_name_names_the_tenant():
-    nameless = parse_ionapi(dump(make_ionapi(cn=DELETE)), source="nameless.ionapi")
+    nameless = parse_ionapi(dump(make_seeded_ionapi(cn=DELETE)), source="nameless.ionapi")
     assert nameless.app_name is None
     assert desired(nameless).title_for(None) == "Infor ION API (ACME_TST)"
 
@@ -196,7 +196,7 @@ def test_stored_file_summary_of_a_valid_file_with_or_without_bom():
 
 
 def test_stored_file_is_not_validated():
-    summary = StoredFile(dump(make_ionapi("ACME_PRD", saak=DELETE, pu="http://x"))).summary()
+    summary = StoredFile(dump(make_seeded_ionapi("ACME_PRD", saak=DELETE, pu="http://x"))).summary()
     assert summary["parsed"] is True and summary["tenant"] == "ACME_PRD"
 
 
@@ -383,7 +383,7 @@ def test_plan_warns_when_an_ion_or_bod_export_gets_another_app():
     assert "configuration 1" in plan.warnings[0] and "client id" in plan.warnings[0]
     assert "configuration 3" in plan.warnings[1]
     # Same app, new secret: no warning.
-    new_secret = parse_ionapi(dump(make_ionapi(seed="rotated", ci=TST.credentials["ci"])), source="new-secret.ionapi")
+    new_secret = parse_ionapi(dump(make_seeded_ionapi(seed="rotated", ci=TST.credentials["ci"])), source="new-secret.ionapi")
     assert not plan_for(desired(new_secret, doc_types="all", title=None, export_method="infor-bod-onpremise"), configs, stored(TST, TST, TST)).warnings
 
 

@@ -16,9 +16,9 @@ from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import D
 from ansible_collections.docbits.infor.plugins.module_utils.errors import OptionError
 from ansible_collections.docbits.infor.plugins.module_utils.ionapi import MAX_BYTES, IonApiError
 from ansible_collections.docbits.infor.plugins.module_utils.runner import read_source, run_info, run_ionapi, run_validate
-from ansible_collections.docbits.infor.tests.unit.fixtures import DELETE, dump, make_ionapi, secret_values, start_simulator
+from ansible_collections.docbits.infor.tests.support.builders import DELETE, dump, make_seeded_ionapi, secret_values, start_simulator
 
-BASE = make_ionapi()
+BASE = make_seeded_ionapi()
 
 
 def write(path, data, mode=0o600):
@@ -145,7 +145,7 @@ def test_run_validate_src(ionapi_file):
 
 
 def test_run_validate_src_reports_permission_warning_first(tmp_path):
-    path = write(tmp_path / "open.ionapi", dump(make_ionapi(oa=DELETE)), 0o644)
+    path = write(tmp_path / "open.ionapi", dump(make_seeded_ionapi(oa=DELETE)), 0o644)
     result = run_validate(validate_params(src=path))
     assert len(result["warnings"]) == 2
     assert "chmod 600" in result["warnings"][0] and "key 'oa' is missing" in result["warnings"][1]
@@ -158,7 +158,7 @@ def test_run_validate_content_matches_src(ionapi_file):
 
 
 def test_run_validate_content_wins_over_src(ionapi_file):
-    other = make_ionapi("ACME_PRD")
+    other = make_seeded_ionapi("ACME_PRD")
     result = run_validate(validate_params(content=dump(other).decode("utf-8"), src=ionapi_file))
     assert result["tenant"] == "ACME_PRD"
 
@@ -317,7 +317,7 @@ def test_run_ionapi_present_then_unchanged_then_absent(sim, ionapi_file):
 
 
 def test_run_ionapi_refuses_a_bad_file_before_any_request(sim):
-    params = ionapi_params(sim.base_url, content=dump(make_ionapi("ACME_PRD")).decode("utf-8"), expected_tenant="ACME_TST")
+    params = ionapi_params(sim.base_url, content=dump(make_seeded_ionapi("ACME_PRD")).decode("utf-8"), expected_tenant="ACME_TST")
     with pytest.raises(IonApiError) as info:
         run_ionapi(params)
     assert info.value.rule == "tenant-mismatch"

@@ -16,15 +16,11 @@ import time
 import pytest
 import requests
 
-SIMULATOR_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "simulator")
-if os.path.normpath(SIMULATOR_DIR) not in [os.path.normpath(p) for p in sys.path]:
-    sys.path.insert(0, os.path.normpath(SIMULATOR_DIR))
+import docbits_simulator  # pylint: disable=import-error
+from docbits_simulator import DocBitsSimulator, FILE_TYPES, INFOR_EXPORT_METHODS  # pylint: disable=import-error
+from ansible_collections.docbits.infor.tests.support.builders import SIMULATOR_DIR, Pki, make_seeded_ionapi, start_auth_simulator
 
-import docbits_simulator  # noqa: E402  pylint: disable=wrong-import-position,import-error
-from docbits_simulator import DocBitsSimulator, FILE_TYPES, INFOR_EXPORT_METHODS  # noqa: E402  pylint: disable=wrong-import-position,import-error
-from ansible_collections.docbits.infor.tests.unit.fixtures import Pki, make_ionapi, start_auth_simulator  # noqa: E402  pylint: disable=wrong-import-position
-
-SIMULATOR_SCRIPT = os.path.join(os.path.normpath(SIMULATOR_DIR), "docbits_simulator.py")
+SIMULATOR_SCRIPT = os.path.join(SIMULATOR_DIR, "docbits_simulator.py")
 
 KEY = "key-acme-7f3a9c"
 OTHER_KEY = "key-other-51be02"
@@ -500,7 +496,7 @@ def connect_with(sim, auth, credentials):
 
 
 def test_connection_asks_infor_for_a_token_with_the_stored_file(sim, pki, infor):
-    credentials = make_ionapi("ACME_TST")
+    credentials = make_seeded_ionapi("ACME_TST")
     infor.register(credentials)
     sim.infor_ca_path = pki.ca
     assert connect_with(sim, infor, credentials) == {"success": True, "message": "Connection OK"}
@@ -508,7 +504,7 @@ def test_connection_asks_infor_for_a_token_with_the_stored_file(sim, pki, infor)
 
 
 def test_connection_falls_back_to_basic_on_invalid_client(sim, pki, infor):
-    credentials = make_ionapi("ACME_TST")
+    credentials = make_seeded_ionapi("ACME_TST")
     infor.register(credentials, client_auth="basic")
     sim.infor_ca_path = pki.ca
     assert connect_with(sim, infor, credentials)["success"] is True
@@ -520,7 +516,7 @@ def test_connection_falls_back_to_basic_on_invalid_client(sim, pki, infor):
     ({"sask": "deleted-account-" + "y" * 40}, "Connection failed: invalid_grant (HTTP 400) from the token endpoint", 1),
 ], ids=["wrong-secret", "wrong-service-account"])
 def test_connection_refused_by_infor_says_why_without_secrets(sim, pki, infor, dead, expected, attempts):
-    credentials = make_ionapi("ACME_TST")
+    credentials = make_seeded_ionapi("ACME_TST")
     infor.register(credentials)
     sim.infor_ca_path = pki.ca
     answer = connect_with(sim, infor, dict(credentials, **dead))
@@ -529,7 +525,7 @@ def test_connection_refused_by_infor_says_why_without_secrets(sim, pki, infor, d
 
 
 def test_connection_with_an_untrusted_infor_certificate_fails(sim, pki, infor):
-    credentials = make_ionapi("ACME_TST")
+    credentials = make_seeded_ionapi("ACME_TST")
     infor.register(credentials)
     sim.infor_ca_path = pki.other_ca
     answer = connect_with(sim, infor, credentials)
@@ -538,7 +534,7 @@ def test_connection_with_an_untrusted_infor_certificate_fails(sim, pki, infor):
 
 
 def test_connection_forced_dead_asks_nobody(sim, pki, infor):
-    credentials = make_ionapi("ACME_TST")
+    credentials = make_seeded_ionapi("ACME_TST")
     infor.register(credentials)
     sim.infor_ca_path = pki.ca
     sim.mark_dead(ion_api=dict(credentials, pu=infor.pu("ACME_TST")))
@@ -547,7 +543,7 @@ def test_connection_forced_dead_asks_nobody(sim, pki, infor):
 
 
 def test_cli_infor_ca(tmp_path, pki, infor):
-    credentials = make_ionapi("ACME_TST")
+    credentials = make_seeded_ionapi("ACME_TST")
     infor.register(credentials)
     process, port = _start_cli(tmp_path, "--infor-ca", pki.ca)
     try:

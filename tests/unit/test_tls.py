@@ -15,7 +15,6 @@ __metaclass__ = type
 
 import json
 import os
-import sys
 import time
 
 import pytest
@@ -25,16 +24,12 @@ from ansible_collections.docbits.infor.plugins.module_utils.arguments import ION
 from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import DocBitsClient, DocBitsError, DocBitsTransientError
 from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError
 from ansible_collections.docbits.infor.plugins.module_utils.runner import run_ionapi
-from ansible_collections.docbits.infor.tests.unit.fixtures import CA_BUNDLE_VARIABLES, SIMULATOR_DIR, dump, make_ionapi
-
-if SIMULATOR_DIR not in sys.path:
-    sys.path.insert(0, SIMULATOR_DIR)
-
-from docbits_simulator import DocBitsSimulator  # noqa: E402  pylint: disable=wrong-import-position,import-error
+from ansible_collections.docbits.infor.tests.support.builders import CA_BUNDLE_VARIABLES, dump, make_seeded_ionapi
+from docbits_simulator import DocBitsSimulator  # pylint: disable=import-error
 
 KEY = "tls-key-0123456789abcdef"
 ORG = "acme"
-ION = make_ionapi()
+ION = make_seeded_ionapi()
 ENV_NAME = "acme_tst"
 pytestmark = pytest.mark.usefixtures("controlled_environment")
 

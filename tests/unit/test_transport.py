@@ -37,10 +37,10 @@ from ansible_collections.docbits.infor.plugins.module_utils.transport import (
     redact,
 )
 from ansible_collections.docbits.infor.tests.support.hostile_servers import MB, HostileFront, RecordingOrigin
-from ansible_collections.docbits.infor.tests.unit.fixtures import start_simulator, token
+from ansible_collections.docbits.infor.tests.support.builders import start_simulator, seeded_token
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-KEY = "dbk_" + token("transport-key", 40)
+KEY = "dbk_" + seeded_token("transport-key", 40)
 OPENAPI = "/openapi.json"
 
 pytestmark = pytest.mark.usefixtures("controlled_environment")
@@ -147,7 +147,7 @@ def test_a_good_key_passes():
 
 # --- redaction ----------------------------------------------------------------------------------
 
-SECRET = "s3cr#t/with+specials&" + token("redaction", 40)
+SECRET = "s3cr#t/with+specials&" + seeded_token("redaction", 40)
 
 
 @pytest.mark.parametrize("form", [
@@ -158,7 +158,7 @@ def test_every_form_of_a_secret_is_redacted(form):
     text = "echo: [%s] end" % form
     redacted = redact(text, [SECRET])
     assert redacted == "echo: [%s] end" % REDACTED or redacted.startswith("echo: [%s" % REDACTED), redacted
-    assert token("redaction", 40)[:16] not in redacted
+    assert seeded_token("redaction", 40)[:16] not in redacted
 
 
 def test_a_key_with_a_newline_is_redacted_in_its_escaped_forms():
@@ -168,13 +168,13 @@ def test_a_key_with_a_newline_is_redacted_in_its_escaped_forms():
 
 
 def test_pieces_of_a_wrapped_secret_are_redacted():
-    wrapped = token("piece-a", 30) + "\n " + token("piece-b", 30)
-    text = "got %s and %s" % (token("piece-a", 30), token("piece-b", 30))
+    wrapped = seeded_token("piece-a", 30) + "\n " + seeded_token("piece-b", 30)
+    text = "got %s and %s" % (seeded_token("piece-a", 30), seeded_token("piece-b", 30))
     assert redact(text, [wrapped]) == "got %s and %s" % (REDACTED, REDACTED)
 
 
 def test_basic_auth_of_client_id_and_secret_is_redacted():
-    pair = "ACME_TST~client:" + token("cs", 86)
+    pair = "ACME_TST~client:" + seeded_token("cs", 86)
     header = "Basic " + base64.b64encode(pair.encode()).decode()
     assert redact("Authorization: " + header, [pair]) == "Authorization: Basic " + REDACTED
 

@@ -19,22 +19,17 @@ import secrets
 import shutil
 import string
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[1]
+REPO = Path(__file__).resolve().parents[2]
+INTEGRATION_DIR = REPO / "tests" / "integration"
 PLAYBOOKS = REPO / "playbooks"
-SIMULATOR_DIR = REPO / "tests" / "simulator"
 
-if str(SIMULATOR_DIR) not in sys.path:
-    sys.path.insert(0, str(SIMULATOR_DIR))
-
-from docbits_simulator import DocBitsSimulator  # noqa: E402  pylint: disable=wrong-import-position
-from ansible_collections.docbits.infor.tests.unit.fixtures import make_ionapi as make_seeded_ionapi  # noqa: E402  pylint: disable=wrong-import-position
+from docbits_simulator import DocBitsSimulator  # pylint: disable=import-error
+from ansible_collections.docbits.infor.tests.support.builders import make_seeded_ionapi
 
 TOKEN_ALPHABET = string.ascii_letters + string.digits + "-_"
 SECRET_KEYS = ("cs", "saak", "sask")
@@ -54,12 +49,12 @@ NO_PROXY_NO_BUNDLE = dict((name, "") for name in ("REQUESTS_CA_BUNDLE", "CURL_CA
                                                   "https_proxy", "ALL_PROXY", "all_proxy"))
 
 
-def token(length):
+def random_token(length):
     """`length` random characters of [A-Za-z0-9_-], as in real client ids and secrets."""
     return "".join(secrets.choice(TOKEN_ALPHABET) for _index in range(length))
 
 
-def make_ionapi(tenant, **overrides):
+def make_random_ionapi(tenant, **overrides):
     """A Backend Service download with a service account for `tenant`, with fresh random secrets."""
     return make_seeded_ionapi(tenant, seed=secrets.token_hex(16), **overrides)
 
@@ -88,8 +83,8 @@ class Environment:
         self.lab = lab
         self.name = name
         self.tenant = tenant
-        self.org = "org-%s-%s" % (name, token(6))
-        self.api_key = "dbk_" + token(40)
+        self.org = "org-%s-%s" % (name, random_token(6))
+        self.api_key = "dbk_" + random_token(40)
         self.ionapi_file = lab.directory / "files" / ("%s.ionapi" % tenant.lower())
         self.credentials = None
         self.vars = {
@@ -103,7 +98,7 @@ class Environment:
             "docbits_ionapi_state": "present",
         }
         lab.remember_secret("%s api key" % name, self.api_key)
-        self.write(make_ionapi(tenant))
+        self.write(make_random_ionapi(tenant))
 
     def write(self, credentials=None, text=None):
         """Write the .ionapi file (0600): `credentials` as Infor formats it, or `text` verbatim."""
@@ -118,7 +113,7 @@ class Environment:
 
     def rotate(self):
         """New client secret and service account secret key, as after a rotation in Infor."""
-        rotated = dict(self.credentials, cs=token(86), sask=token(86))
+        rotated = dict(self.credentials, cs=random_token(86), sask=random_token(86))
         self.write(rotated)
         return rotated
 
@@ -235,7 +230,7 @@ class Lab:
         """Encrypt the environment's file in place with ansible-vault and a password file."""
         if self.vault_password_file is None:
             self.vault_password_file = self.directory / "vault-password.txt"
-            password = token(32)
+            password = random_token(32)
             self.vault_password_file.write_text(password + "\n", encoding="utf-8")
             self.vault_password_file.chmod(0o600)
             self.remember_secret("vault password", password)
@@ -271,8 +266,8 @@ class Lab:
         env.update({
             "ANSIBLE_CONFIG": str(config),
             "ANSIBLE_COLLECTIONS_PATH": collections_path,
-            "ANSIBLE_CONNECTION_PLUGINS": str(HERE / "connection_plugins"),
-            "ANSIBLE_CALLBACK_PLUGINS": str(HERE / "callback_plugins"),
+            "ANSIBLE_CONNECTION_PLUGINS": str(INTEGRATION_DIR / "connection_plugins"),
+            "ANSIBLE_CALLBACK_PLUGINS": str(INTEGRATION_DIR / "callback_plugins"),
             "ANSIBLE_CALLBACKS_ENABLED": "record_results",
             "ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.default",
             "ANSIBLE_LOCAL_TEMP": str(self.directory / "ansible-local"),

@@ -13,9 +13,9 @@ __metaclass__ = type
 import hashlib
 import json
 import os
-import sys
-
 import trustme
+from docbits_simulator import DocBitsSimulator  # pylint: disable=import-error
+from infor_auth_simulator import InforAuthSimulator  # pylint: disable=import-error
 
 SECRET_KEYS = ("cs", "saak", "sask")
 
@@ -27,7 +27,7 @@ SIMULATOR_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__f
 TOKEN_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
 
-def token(seed, length):
+def seeded_token(seed, length):
     """`length` characters of [A-Za-z0-9_-], the same for the same seed."""
     chars = []
     counter = 0
@@ -38,7 +38,7 @@ def token(seed, length):
     return "".join(chars[:length])
 
 
-def make_ionapi(tenant="ACME_TST", seed=None, **overrides):
+def make_seeded_ionapi(tenant="ACME_TST", seed=None, **overrides):
     """A dict of a Backend Service download for `tenant`; overrides replace (or, with DELETE, drop) keys."""
     seed = tenant if seed is None else seed
     env = tenant.rsplit("_", 1)[-1] if "_" in tenant else tenant
@@ -46,8 +46,8 @@ def make_ionapi(tenant="ACME_TST", seed=None, **overrides):
         "ti": tenant,
         "cn": "DocBits_%s" % env,
         "dt": "12",
-        "ci": "%s~%s" % (tenant, token(seed + ":ci", 43)),
-        "cs": token(seed + ":cs", 86),
+        "ci": "%s~%s" % (tenant, seeded_token(seed + ":ci", 43)),
+        "cs": seeded_token(seed + ":cs", 86),
         "iu": "https://mingle-ionapi.eu1.inforcloudsuite.com",
         "pu": "https://mingle-sso.eu1.inforcloudsuite.com:443/%s/as/" % tenant,
         "oa": "authorization.oauth2",
@@ -55,8 +55,8 @@ def make_ionapi(tenant="ACME_TST", seed=None, **overrides):
         "or": "revoke_token.oauth2",
         "ev": "U147858101",
         "v": "1.0",
-        "saak": "%s#%s" % (tenant, token(seed + ":saak", 86)),
-        "sask": token(seed + ":sask", 86),
+        "saak": "%s#%s" % (tenant, seeded_token(seed + ":saak", 86)),
+        "sask": seeded_token(seed + ":sask", 86),
     }
     for key, value in overrides.items():
         if value is DELETE:
@@ -109,10 +109,6 @@ class Pki:
 
 def start_auth_simulator(pki, *registered, **register_options):
     """A started InforAuthSimulator (tests/simulator) over HTTPS on 127.0.0.1, accepting these .ionapi dicts."""
-    if SIMULATOR_DIR not in sys.path:
-        sys.path.insert(0, SIMULATOR_DIR)
-    from infor_auth_simulator import InforAuthSimulator  # pylint: disable=import-outside-toplevel
-
     simulator = InforAuthSimulator()
     for credentials in registered:
         simulator.register(credentials, **register_options)
@@ -122,10 +118,6 @@ def start_auth_simulator(pki, *registered, **register_options):
 
 def start_simulator(**kwargs):
     """A started DocBitsSimulator (tests/simulator) on 127.0.0.1 and a free port; the caller stops it."""
-    if SIMULATOR_DIR not in sys.path:
-        sys.path.insert(0, SIMULATOR_DIR)
-    from docbits_simulator import DocBitsSimulator  # pylint: disable=import-outside-toplevel
-
     simulator = DocBitsSimulator(**kwargs)
     simulator.start(host="127.0.0.1", port=0)
     return simulator
