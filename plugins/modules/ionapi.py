@@ -37,8 +37,6 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - docbits.infor.attributes
   - docbits.infor.attributes.action_group
-  - ansible.builtin.action_common_attributes.flow
-  - ansible.builtin.action_common_attributes.actiongroups
 attributes:
   check_mode:
     support: full

@@ -72,14 +72,8 @@ options:
     version_added: 1.0.0
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.flow
+  - docbits.infor.attributes
 attributes:
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
   check_mode:
     support: full
     details: Says whether a file would change and writes nothing; set C(check_mode=false) on the task to write the report of a check-mode run.

@@ -29,7 +29,6 @@ extends_documentation_fragment:
   - docbits.infor.token.transport
   - ansible.builtin.action_common_attributes
   - docbits.infor.attributes
-  - ansible.builtin.action_common_attributes.flow
 attributes:
   check_mode:
     support: full
