@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import json
 
+from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import PATH_CONFIGURE, PATH_LIST as LIST, PATH_REMOVE
 from ansible_collections.docbits.infor.tests.support.docbits_lab import find_leaks, fingerprint
 
 PROVISION = "provision_ionapi.yml"
 AUDIT = "audit_ionapi.yml"
-LIST = "/configurations/get_configurations"
-WRITE_PATHS = ("/configurations/configure_infor_export", "/configurations/remove_configuration")
+WRITE_PATHS = (PATH_CONFIGURE, PATH_REMOVE)
 THREE = {"dev": "ACME_DEV", "tst": "ACME_TST", "prd": "ACME_PRD"}
 
 

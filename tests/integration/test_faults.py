@@ -12,10 +12,10 @@ import json
 
 import pytest
 
+from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import PATH_CONFIGURE as CONFIGURE, PATH_DOWNLOAD, PATH_LIST as LIST
+
 PROVISION = "provision_ionapi.yml"
-LIST = "/configurations/get_configurations"
-CONFIGURE = "/configurations/configure_infor_export"
-DOWNLOAD = "/configurations/download/*"
+DOWNLOAD = PATH_DOWNLOAD.format(config_id="*")
 
 
 def _calls(lab, path):

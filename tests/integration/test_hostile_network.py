@@ -20,12 +20,11 @@ import time
 
 import pytest
 
+from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import PATH_CONFIGURE as CONFIGURE, PATH_DOWNLOAD, PATH_LIST as LIST
 from ansible_collections.docbits.infor.tests.support.hostile_servers import MB, HostileFront, RecordingOrigin
 
 PROVISION = "provision_ionapi.yml"
-LIST = "/configurations/get_configurations"
-CONFIGURE = "/configurations/configure_infor_export"
-DOWNLOAD = "/configurations/download/*"
+DOWNLOAD = PATH_DOWNLOAD.format(config_id="*")
 VERBOSE = "-vvvv"
 
 

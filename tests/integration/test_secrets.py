@@ -13,10 +13,10 @@ from urllib.parse import urlencode
 
 import pytest
 
+from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import PATH_CONFIGURE as CONFIGURE
 from ansible_collections.docbits.infor.tests.support.docbits_lab import fingerprint, find_leaks, make_random_ionapi, random_token
 
 PROVISION = "provision_ionapi.yml"
-CONFIGURE = "/configurations/configure_infor_export"
 
 
 def assert_no_leak(lab, run):

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 
+from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import PATH_CONFIGURE as CONFIGURE
 from ansible_collections.docbits.infor.tests.support.builders import start_auth_simulator
 from ansible_collections.docbits.infor.tests.support.docbits_lab import NO_PROXY_NO_BUNDLE as RUN_ENV, fingerprint, make_random_ionapi
 
 PROVISION = "provision_ionapi.yml"
 ROTATE = "rotate_ionapi.yml"
 INFO = "info_ionapi.yml"
-CONFIGURE = "/configurations/configure_infor_export"
 
 
 def seed_organisation(lab, env, old):

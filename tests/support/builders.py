@@ -1,9 +1,12 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, docbits.infor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Fake .ionapi files shaped like a real Backend Service download (with a service account).
+"""Builders shared by the unit tests, the integration lab and the benchmarks.
 
-Every value is derived from a seed with SHA-256: deterministic, and no real secret anywhere.
+Fake .ionapi files shaped like a real Backend Service download (with a service account), a
+throw-away PKI, and simulators started on 127.0.0.1. Every .ionapi value is derived from a seed
+with SHA-256 (``make_seeded_ionapi``, ``seeded_token``): deterministic, and no real secret
+anywhere. The integration lab's ``make_random_ionapi`` / ``random_token`` draw fresh secrets.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -13,11 +16,12 @@ __metaclass__ = type
 import hashlib
 import json
 import os
+
 import trustme
 from docbits_simulator import DocBitsSimulator  # pylint: disable=import-error
 from infor_auth_simulator import InforAuthSimulator  # pylint: disable=import-error
 
-SECRET_KEYS = ("cs", "saak", "sask")
+from ansible_collections.docbits.infor.plugins.module_utils.ionapi import SECRET_KEYS
 
 # An override with this value removes the key from the generated file.
 DELETE = object()

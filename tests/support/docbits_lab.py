@@ -29,10 +29,10 @@ INTEGRATION_DIR = REPO / "tests" / "integration"
 PLAYBOOKS = REPO / "playbooks"
 
 from docbits_simulator import DocBitsSimulator  # pylint: disable=import-error
-from ansible_collections.docbits.infor.tests.support.builders import make_seeded_ionapi
+from ansible_collections.docbits.infor.plugins.module_utils.ionapi import SECRET_KEYS
+from ansible_collections.docbits.infor.tests.support.builders import CA_BUNDLE_VARIABLES, PROXY_VARIABLES, make_seeded_ionapi
 
 TOKEN_ALPHABET = string.ascii_letters + string.digits + "-_"
-SECRET_KEYS = ("cs", "saak", "sask")
 # A leaked fragment this long of a random secret cannot be a coincidence.
 LEAK_WINDOW = 16
 RUN_TIMEOUT = 180
@@ -45,8 +45,7 @@ RECAP_LINE = re.compile(
 # format, Vault password file...) but the collections path, which is passed on as given.
 SCRUBBED_PREFIXES = ("DOCBITS_", "ANSIBLE_", "PYTHONPATH")
 # A run's environment whatever the caller's: no proxy, and no CA bundle variable replacing the tasks' TLS settings.
-NO_PROXY_NO_BUNDLE = dict((name, "") for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "HTTP_PROXY", "http_proxy", "HTTPS_PROXY",
-                                                  "https_proxy", "ALL_PROXY", "all_proxy"))
+NO_PROXY_NO_BUNDLE = dict((name, "") for name in CA_BUNDLE_VARIABLES + PROXY_VARIABLES)
 
 
 def random_token(length):
@@ -60,7 +59,11 @@ def make_random_ionapi(tenant, **overrides):
 
 
 def fingerprint(credentials):
-    """The collection's fingerprint, computed independently: SHA-256 of the canonical JSON form."""
+    """The collection's fingerprint, computed independently: SHA-256 of the canonical JSON form.
+
+    Deliberately not imported from plugins/module_utils: a test comparing the collection's
+    fingerprint with its own would pass whatever the function did.
+    """
     canonical = json.dumps(credentials, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

@@ -13,8 +13,10 @@ import pytest
 
 from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import (
     PATH_CONFIGURE,
+    PATH_DOWNLOAD,
     PATH_LIST,
     PATH_REMOVE,
+    PATH_TEST_CONNECTION,
     DOWNLOAD_ANSWER_CAP,
     DocBitsAuthError,
     DocBitsClient,
@@ -97,7 +99,7 @@ def test_download(sim, client):
     assert client.download_ionapi(str(with_file)) == ION_BYTES
     assert client.download_ionapi(without_file) is None
     assert client.download_ionapi(9999) is None
-    download = calls(sim, "/configurations/download/%d" % with_file, "GET")[0]
+    download = calls(sim, PATH_DOWNLOAD.format(config_id=with_file), "GET")[0]
     assert download["query"] == ["type"] and download["status"] == 200
 
 
@@ -397,7 +399,7 @@ def test_test_connection_failure_message_hides_the_file_secrets(sim, client):
     config_id = seed_infor(sim)
     client.add_secrets(secret_values(ION))
     echoed = urlencode({"grant_type": "password", "username": ION["saak"], "password": ION["sask"]})
-    sim.add_fault(path="/configurations/test_infor_connection", status=200, body={"success": False, "message": "token request failed: " + echoed})
+    sim.add_fault(path=PATH_TEST_CONNECTION, status=200, body={"success": False, "message": "token request failed: " + echoed})
     ok, message = client.test_connection(config_id)
     assert ok is False and "token request failed" in message
     assert ION["sask"] not in message
@@ -416,7 +418,7 @@ LOGIN_PAGE = "<!DOCTYPE html><html><head><title>Sign in</title></head><body><for
 ], ids=["login-page", "foreign-type", "html-without-attachment"])
 def test_a_download_that_is_a_page_is_not_a_stored_file(sim, client, fault, what):
     config_id = seed_infor(sim)
-    sim.add_fault(path="/configurations/download/%d" % config_id, status=200, **fault)
+    sim.add_fault(path=PATH_DOWNLOAD.format(config_id=config_id), status=200, **fault)
     with pytest.raises(DocBitsUnexpectedAnswer) as info:
         client.download_ionapi(config_id)
     message = str(info.value)
@@ -432,7 +434,7 @@ def test_a_broken_file_that_docbits_serves_as_a_file_is_returned(sim, client):
 
 def test_an_oversized_download_is_refused(sim, client):
     config_id = seed_infor(sim)
-    sim.add_fault(path="/configurations/download/%d" % config_id, status=200, content_type="application/octet-stream",
+    sim.add_fault(path=PATH_DOWNLOAD.format(config_id=config_id), status=200, content_type="application/octet-stream",
                   body="{" + " " * (DOWNLOAD_ANSWER_CAP + 1) + "}")
     with pytest.raises(DocBitsUnexpectedAnswer) as info:
         client.download_ionapi(config_id)
@@ -448,7 +450,7 @@ def test_a_list_that_is_a_login_page_is_an_unexpected_answer(sim, client):
 
 def test_a_login_page_answering_the_connection_test_is_no_answer_not_a_no(sim, client):
     config_id = seed_infor(sim)
-    sim.add_fault(path="/configurations/test_infor_connection", status=200, content_type="text/html", body=LOGIN_PAGE)
+    sim.add_fault(path=PATH_TEST_CONNECTION, status=200, content_type="text/html", body=LOGIN_PAGE)
     with pytest.raises(DocBitsUnexpectedAnswer):
         client.test_connection(config_id)
 

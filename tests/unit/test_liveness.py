@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from ansible_collections.docbits.infor.plugins.module_utils.ionapi import parse_ionapi
+from ansible_collections.docbits.infor.plugins.module_utils.ionapi import SECRET_KEYS, parse_ionapi
 from ansible_collections.docbits.infor.plugins.module_utils.liveness import add_verdicts, prove_stored, verdict
 from ansible_collections.docbits.infor.plugins.module_utils.reconcile import Desired, Reconciler, StoredFile
 from ansible_collections.docbits.infor.plugins.plugin_utils.run_cache import RunCache
@@ -52,7 +52,7 @@ def test_disabled_service_account_and_changed_secret_are_dead_with_reason_and_fi
     assert (dead_client["alive"], dead_client["reason"]) == (False, "invalid_client")
     assert "secret was changed or the app was deleted" in dead_client["fix"]
     text = json.dumps([dead_account, dead_client])
-    for secret in [disabled[key] for key in ("cs", "saak", "sask")] + [changed[key] for key in ("cs", "saak", "sask")]:
+    for secret in [disabled[key] for key in SECRET_KEYS] + [changed[key] for key in SECRET_KEYS]:
         assert secret not in text
 
 

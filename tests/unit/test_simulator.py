@@ -18,6 +18,8 @@ import requests
 
 import docbits_simulator  # pylint: disable=import-error
 from docbits_simulator import DocBitsSimulator, FILE_TYPES, INFOR_EXPORT_METHODS  # pylint: disable=import-error
+from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import (PATH_CONFIGURE as P_CONFIGURE, PATH_LIST as P_LIST, PATH_REMOVE as P_REMOVE,
+                                                                                PATH_SET_ACTIVE as P_VISIBILITY, PATH_TEST_CONNECTION as P_TEST)
 from ansible_collections.docbits.infor.tests.support.builders import SIMULATOR_DIR, Pki, make_seeded_ionapi, start_auth_simulator
 
 SIMULATOR_SCRIPT = os.path.join(SIMULATOR_DIR, "docbits_simulator.py")
@@ -43,11 +45,6 @@ ION_API = {
 ION_API_BYTES = json.dumps(ION_API, separators=(",", ":")).encode("utf-8")
 ION_API_2 = dict(ION_API, ci="ACME_TST~ghijkl", cs="another-secret")
 
-P_LIST = "/configurations/get_configurations"
-P_CONFIGURE = "/configurations/configure_infor_export"
-P_REMOVE = "/configurations/remove_configuration"
-P_TEST = "/configurations/test_infor_connection"
-P_VISIBILITY = "/configurations/update_configuration_visibility"
 
 
 class Api:
