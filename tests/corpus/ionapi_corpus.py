@@ -85,7 +85,7 @@ def corpus_files():
     return sorted(name for name in os.listdir(CORPUS_DIR) if name != os.path.basename(MANIFEST))
 
 
-def find_leaks(text, secrets):
+def find_numbered_leaks(text, secrets):
     """Which secrets (or LEAK_WINDOW-long fragments of them) appear in `text`: their positions, never the values."""
     leaks = []
     for number, secret in enumerate(secrets):

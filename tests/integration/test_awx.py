@@ -219,7 +219,7 @@ def awx(tmp_path_factory, pki):
     site.stop()
 
 
-def summary(job_dir, name):
+def read_summary(job_dir, name):
     return json.loads((job_dir / "project" / "reports" / ("ionapi-%s.json" % name)).read_text(encoding="utf-8"))
 
 
@@ -238,7 +238,7 @@ def sliced_provision(awx):
         runner, job_dir = awx.job("playbooks/provision_ionapi.yml", hosts=awx.hosts[index::SLICES],
                                   extravars={"docbits_summary_dir": "reports", "docbits_check_token": True})
         assert runner.rc == 0 and runner.status == "successful", runner.stdout.read()
-        documents.append(summary(job_dir, "summary"))
+        documents.append(read_summary(job_dir, "summary"))
     return merged(documents)
 
 
@@ -266,14 +266,14 @@ def test_awx_job_provisions_every_environment_then_changes_nothing_audits_and_ro
     audit, audit_dir = awx.job("playbooks/audit_ionapi.yml", extravars={"docbits_summary_dir": "reports"})
 
     assert audit.rc == 0, audit.stdout.read()
-    rows = dict((row["environment"], row["status"]) for row in summary(audit_dir, "audit")["rows"])
+    rows = dict((row["environment"], row["status"]) for row in read_summary(audit_dir, "audit")["rows"])
     assert rows.pop("acme-tst") == "differs" and set(rows.values()) == {"in sync"}, rows
     assert awx.docbits.writes == writes
 
     rotation, rotation_dir = awx.job("playbooks/rotate_ionapi.yml", limit="acme-tst", extravars={"docbits_summary_dir": "reports"})
 
     assert rotation.rc == 0, rotation.stdout.read()
-    [row] = [row for row in summary(rotation_dir, "rotation")["rows"] if row["status"] != "not run"]
+    [row] = [row for row in read_summary(rotation_dir, "rotation")["rows"] if row["status"] != "not run"]
     assert row["environment"] == "acme-tst" and row["status"] == "changed" and row["fingerprint_after"] == fingerprint(rotated)
     [stored] = awx.docbits.configs("acme-tst")
     assert json.loads(stored["files"]["ION_API"]) == rotated

@@ -30,6 +30,7 @@ from docbits_simulator import DocBitsSimulator
 
 from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import PATH_CONFIGURE, PATH_DOWNLOAD, PATH_LIST, PATH_OPENAPI
 from ansible_collections.docbits.infor.plugins.module_utils.ionapi import MAX_BYTES
+from ansible_collections.docbits.infor.tests.support.builders import only
 
 PROVISION = "provision_ionapi.yml"
 FORKS = "10"
@@ -86,10 +87,6 @@ def text_of(credentials):
 
 def without(credentials, *keys):
     return dict((key, value) for key, value in credentials.items() if key not in keys)
-
-
-def only(credentials, *keys):
-    return dict((key, credentials[key]) for key in keys)
 
 
 # ---------------------------------------------------------------------------- file-level cases

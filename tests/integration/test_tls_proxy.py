@@ -17,30 +17,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
-import trustme
+
+from ansible_collections.docbits.infor.tests.support.builders import CA_BUNDLE_VARIABLES, PROXY_VARIABLES
 
 PROVISION = "provision_ionapi.yml"
-PROXY_VARIABLES = ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")
-CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
 RUN_ENV = dict([(name, "") for name in PROXY_VARIABLES + CA_BUNDLE_VARIABLES] + [("NO_PROXY", "127.0.0.1,localhost"), ("no_proxy", "127.0.0.1,localhost")])
 HOP_BY_HOP = frozenset(("connection", "keep-alive", "proxy-connection", "proxy-authorization", "proxy-authenticate", "te", "trailers",
                         "transfer-encoding", "upgrade", "content-length", "server", "date"))
 
 
 # ---------------------------------------------------------------------------- HTTPS
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory):
-    """(CA bundle path, (server cert chain path, key path)) for 127.0.0.1 and localhost."""
-    directory = tmp_path_factory.mktemp("pki")
-    ca = trustme.CA()
-    server = ca.issue_cert(u"127.0.0.1", u"localhost")
-    ca_file, cert_file, key_file = directory / "ca.pem", directory / "server-cert.pem", directory / "server-key.pem"
-    ca_file.write_bytes(ca.cert_pem.bytes())
-    cert_file.write_bytes(b"".join(blob.bytes() for blob in server.cert_chain_pems))
-    key_file.write_bytes(server.private_key_pem.bytes())
-    return str(ca_file), (str(cert_file), str(key_file))
-
 
 def serve_https(lab, pair):
     """Serve the lab's simulator (its keys and state kept) over HTTPS instead of HTTP."""
@@ -52,7 +38,7 @@ def serve_https(lab, pair):
 
 
 def test_https_with_ca_path_succeeds_and_is_idempotent_without_it_fails(lab, pki):
-    ca_file, pair = pki
+    ca_file, pair = pki.ca, pki.server
     serve_https(lab, pair)
     lab["tst"].vars["docbits_ca_path"] = ca_file
 
@@ -80,7 +66,7 @@ def test_https_with_ca_path_succeeds_and_is_idempotent_without_it_fails(lab, pki
 @pytest.mark.parametrize("variable", CA_BUNDLE_VARIABLES)
 def test_ca_path_is_honoured_when_a_ca_bundle_variable_is_set(lab_factory, pki, variable):
     """CI runners and distribution images often export a system bundle: docbits_ca_path must still win."""
-    ca_file, pair = pki
+    ca_file, pair = pki.ca, pki.server
     lab = lab_factory({"tst": "ACME_TST"})
     serve_https(lab, pair)
     lab["tst"].vars["docbits_ca_path"] = ca_file

@@ -10,7 +10,7 @@ import json
 import pytest
 
 from ansible_collections.docbits.infor.plugins.module_utils.ionapi import IonApiError, parse_ionapi
-from ansible_collections.docbits.infor.tests.corpus.ionapi_corpus import corpus_files, find_leaks, load_cases
+from ansible_collections.docbits.infor.tests.corpus.ionapi_corpus import corpus_files, find_numbered_leaks, load_cases
 
 CASES = load_cases()
 # The rules a real-world file breaks; the corpus must hold at least one file for each.
@@ -60,19 +60,19 @@ def test_corpus_file_is_judged_as_expected(case):
         assert detail.startswith(case.name + ": "), detail
         if key:
             assert detail.startswith("%s: key '%s': " % (case.name, key)), detail
-        assert not find_leaks(detail, case.secrets()), detail
+        assert not find_numbered_leaks(detail, case.secrets()), detail
     else:
         assert len(detail) == len(case.warnings), detail
         for expected in case.warnings:
             assert [warning for warning in detail if expected in warning], (expected, detail)
-        assert not find_leaks("\n".join(detail), case.secrets()), detail
+        assert not find_numbered_leaks("\n".join(detail), case.secrets()), detail
 
 
 @pytest.mark.parametrize("case", [case for case in CASES if case.secrets()], ids=repr)
 def test_the_secrets_of_a_file_are_found_by_the_leak_check(case):
     """The leak check of these tests is not blind: the file's own text contains what it looks for."""
     text = case.data.decode("utf-16" if case.data.startswith(b"\xff\xfe") else "utf-8", "replace")
-    assert find_leaks(text, case.secrets())
+    assert find_numbered_leaks(text, case.secrets())
 
 
 def test_a_refusal_describes_the_value_never_quotes_it():

@@ -28,14 +28,14 @@ def auth(pki):
     simulator.stop()
 
 
-def stored(credentials):
+def stored_file(credentials):
     return StoredFile(dump(credentials))
 
 
 def test_alive_file_gets_a_token_that_is_revoked(auth, pki):
     credentials = make_seeded_ionapi("ACME_TST", pu=auth.pu("ACME_TST"))
     auth.register(credentials)
-    found = verdict(stored(credentials), ca_path=pki.ca)
+    found = verdict(stored_file(credentials), ca_path=pki.ca)
     assert found["alive"] is True and found["reason"] is None
     assert len(auth.issued) == 2 and len(auth.revoked) == 2
 
@@ -46,7 +46,7 @@ def test_disabled_service_account_and_changed_secret_are_dead_with_reason_and_fi
     auth.delete_service_account(disabled["saak"])
     changed = make_seeded_ionapi("ACME_PRD", pu=auth.pu("ACME_PRD"))
     auth.register(dict(changed, cs="another-secret-" + "x" * 60))
-    dead_account, dead_client = verdict(stored(disabled), ca_path=pki.ca), verdict(stored(changed), ca_path=pki.ca)
+    dead_account, dead_client = verdict(stored_file(disabled), ca_path=pki.ca), verdict(stored_file(changed), ca_path=pki.ca)
     assert (dead_account["alive"], dead_account["reason"]) == (False, "invalid_grant")
     assert "service account is disabled" in dead_account["fix"]
     assert (dead_client["alive"], dead_client["reason"]) == (False, "invalid_client")

@@ -62,7 +62,7 @@ def desired(ionapi=TST, **kwargs):
     return Desired(ionapi, **kwargs)
 
 
-def stored(*ionapis):
+def stored_files_by_id(*ionapis):
     return dict((index + 1, StoredFile(ionapi.content) if ionapi is not None else None) for index, ionapi in enumerate(ionapis))
 
 
@@ -284,12 +284,12 @@ def test_plan_create_when_nothing_is_owned():
 
 
 def test_plan_none_when_file_and_attributes_match():
-    plan = plan_for(desired(), [listed(1)], stored(TST))
+    plan = plan_for(desired(), [listed(1)], stored_files_by_id(TST))
     assert (plan.changed, plan.action, plan.entries[0].reasons) == (False, ACTION_NONE, ["in sync"])
 
 
 def test_plan_update_file_title_and_method_of_a_single_configuration():
-    plan = plan_for(desired(ROTATED, title="New", export_method="infor-ion-cloud"), [listed(1)], stored(TST))
+    plan = plan_for(desired(ROTATED, title="New", export_method="infor-ion-cloud"), [listed(1)], stored_files_by_id(TST))
     [entry] = plan.entries
     assert entry.action == ACTION_UPDATE and entry.send_file
     assert sorted(entry.changes) == ["export_method", "ion_api", "title"]
@@ -297,7 +297,7 @@ def test_plan_update_file_title_and_method_of_a_single_configuration():
 
 
 def test_plan_title_none_keeps_the_current_title():
-    assert not plan_for(desired(title=None), [listed(1, title="Named by hand")], stored(TST)).changed
+    assert not plan_for(desired(title=None), [listed(1, title="Named by hand")], stored_files_by_id(TST)).changed
 
 
 def test_plan_no_stored_file_is_an_upload():
@@ -306,11 +306,11 @@ def test_plan_no_stored_file_is_an_upload():
 
 
 def test_plan_sub_org_id_as_int_or_text_is_the_same():
-    assert not plan_for(desired(sub_org_id=7), [listed(1, sub_org_id="7")], stored(TST)).changed
+    assert not plan_for(desired(sub_org_id=7), [listed(1, sub_org_id="7")], stored_files_by_id(TST)).changed
 
 
 def test_plan_config_id_of_another_doc_type_updates_it():
-    [entry] = plan_for(desired(config_id=1), [listed(1, doc_type="ORDER")], stored(TST)).entries
+    [entry] = plan_for(desired(config_id=1), [listed(1, doc_type="ORDER")], stored_files_by_id(TST)).entries
     assert (entry.action, entry.changes) == (ACTION_UPDATE, ["doc_type"])
 
 
@@ -327,25 +327,25 @@ def test_plan_several_exports_of_a_type_all_get_the_file_and_none_is_restyled():
 
 def test_plan_title_and_method_apply_only_where_the_task_owns_one_configuration():
     configs = [listed(1, title="IDM"), listed(2, export_method="infor-ion-cloud", title="ION"), listed(3, doc_type="CREDIT_NOTE", title="CN")]
-    plan = plan_for(desired(doc_types="all", title="Mine"), configs, stored(TST, TST, TST))
+    plan = plan_for(desired(doc_types="all", title="Mine"), configs, stored_files_by_id(TST, TST, TST))
     # One title for three exports (or for the one of CREDIT_NOTE among them) would be a guess.
     assert [(entry.id, entry.changes) for entry in plan.entries] == [(1, []), (2, []), (3, [])]
-    plan = plan_for(desired(doc_types="all", title="Mine"), [listed(3, doc_type="CREDIT_NOTE", title="CN")], stored(None, None, TST))
+    plan = plan_for(desired(doc_types="all", title="Mine"), [listed(3, doc_type="CREDIT_NOTE", title="CN")], stored_files_by_id(None, None, TST))
     assert [(entry.id, entry.changes) for entry in plan.entries] == [(3, ["title"])]
     # Created ones get them.
-    plan = plan_for(desired(doc_types=["INVOICE", "ORDER"], title="Mine"), configs, stored(TST, TST, TST))
+    plan = plan_for(desired(doc_types=["INVOICE", "ORDER"], title="Mine"), configs, stored_files_by_id(TST, TST, TST))
     assert [(entry.id, entry.changes, entry.target["title"]) for entry in plan.entries] == [
         (1, [], "IDM"), (2, [], "ION"), (None, ["configuration"], "Mine")]
 
 
 def test_plan_listed_types_create_the_missing_ones():
-    plan = plan_for(desired(doc_types=["INVOICE", "CREDIT_NOTE"]), [listed(1)], stored(TST))
+    plan = plan_for(desired(doc_types=["INVOICE", "CREDIT_NOTE"]), [listed(1)], stored_files_by_id(TST))
     assert [(entry.doc_type, entry.action) for entry in plan.entries] == [("INVOICE", ACTION_NONE), ("CREDIT_NOTE", ACTION_CREATE)]
     assert plan.action == ACTION_CREATE and plan.primary.id == 1
 
 
 def test_plan_collapses_exact_duplicates_to_the_oldest():
-    plan = plan_for(desired(), [listed(2), listed(1), listed(3, title="Other")], stored(TST, TST, TST))
+    plan = plan_for(desired(), [listed(2), listed(1), listed(3, title="Other")], stored_files_by_id(TST, TST, TST))
     duplicates = [entry for entry in plan.entries if entry.action == ACTION_REMOVE_DUPLICATE]
     assert [(entry.id, entry.duplicate_of) for entry in duplicates] == [(2, 1)]
     assert plan.action == ACTION_UPDATE and plan.changes == ["duplicate"]
@@ -354,19 +354,19 @@ def test_plan_collapses_exact_duplicates_to_the_oldest():
 
 
 def test_plan_activation():
-    plan = plan_for(desired(active=False), [listed(1), listed(2, doc_type="CREDIT_NOTE", is_active=False)], stored(TST, TST))
+    plan = plan_for(desired(active=False), [listed(1), listed(2, doc_type="CREDIT_NOTE", is_active=False)], stored_files_by_id(TST, TST))
     assert [(entry.id, entry.changes, entry.set_active) for entry in plan.entries] == [(1, ["is_active"], False)]
-    plan = plan_for(desired(doc_types="all", active=True), [listed(1, is_active=False), listed(2, doc_type="CREDIT_NOTE")], stored(TST, TST))
+    plan = plan_for(desired(doc_types="all", active=True), [listed(1, is_active=False), listed(2, doc_type="CREDIT_NOTE")], stored_files_by_id(TST, TST))
     assert [(entry.id, entry.changes, entry.set_active) for entry in plan.entries] == [(1, ["is_active"], True), (2, [], None)]
 
 
 def test_plan_warns_when_every_infor_export_is_inactive():
     configs = [listed(1, is_active=False), listed(2, doc_type="CREDIT_NOTE", is_active=False)]
-    [warning] = plan_for(desired(doc_types="all"), configs, stored(TST, TST)).warnings
+    [warning] = plan_for(desired(doc_types="all"), configs, stored_files_by_id(TST, TST)).warnings
     assert "ids 1, 2" in warning and "exports nothing" in warning
-    assert not plan_for(desired(doc_types="all"), [listed(1, is_active=False), listed(2, doc_type="CREDIT_NOTE")], stored(TST, TST)).warnings
+    assert not plan_for(desired(doc_types="all"), [listed(1, is_active=False), listed(2, doc_type="CREDIT_NOTE")], stored_files_by_id(TST, TST)).warnings
     # Switching them on is what the task is about to do: no warning then.
-    assert not plan_for(desired(doc_types="all", active=True), configs, stored(TST, TST)).warnings
+    assert not plan_for(desired(doc_types="all", active=True), configs, stored_files_by_id(TST, TST)).warnings
 
 
 def test_plan_warns_about_a_broken_stored_file_and_replaces_it():
@@ -378,13 +378,13 @@ def test_plan_warns_about_a_broken_stored_file_and_replaces_it():
 def test_plan_warns_when_an_ion_or_bod_export_gets_another_app():
     configs = [listed(1, export_method="infor-ion-cloud", title="ION"), listed(2, title="IDM"),
                listed(3, export_method="infor-bod-onpremise", doc_type="ORDER", title="BOD")]
-    plan = plan_for(desired(OTHER_APP, doc_types="all", title=None, export_method="infor-bod-onpremise"), configs, stored(TST, TST, TST))
+    plan = plan_for(desired(OTHER_APP, doc_types="all", title=None, export_method="infor-bod-onpremise"), configs, stored_files_by_id(TST, TST, TST))
     assert len(plan.warnings) == 2
     assert "configuration 1" in plan.warnings[0] and "client id" in plan.warnings[0]
     assert "configuration 3" in plan.warnings[1]
     # Same app, new secret: no warning.
     new_secret = parse_ionapi(dump(make_seeded_ionapi(seed="rotated", ci=TST.credentials["ci"])), source="new-secret.ionapi")
-    assert not plan_for(desired(new_secret, doc_types="all", title=None, export_method="infor-bod-onpremise"), configs, stored(TST, TST, TST)).warnings
+    assert not plan_for(desired(new_secret, doc_types="all", title=None, export_method="infor-bod-onpremise"), configs, stored_files_by_id(TST, TST, TST)).warnings
 
 
 # --- apply against the fake client -----------------------------------------------------------------------

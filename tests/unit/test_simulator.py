@@ -20,7 +20,7 @@ import docbits_simulator  # pylint: disable=import-error
 from docbits_simulator import DocBitsSimulator, FILE_TYPES, INFOR_EXPORT_METHODS  # pylint: disable=import-error
 from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import (PATH_CONFIGURE as P_CONFIGURE, PATH_LIST as P_LIST, PATH_REMOVE as P_REMOVE,
                                                                                 PATH_SET_ACTIVE as P_VISIBILITY, PATH_TEST_CONNECTION as P_TEST)
-from ansible_collections.docbits.infor.tests.support.builders import SIMULATOR_DIR, Pki, make_seeded_ionapi, start_auth_simulator
+from ansible_collections.docbits.infor.tests.support.builders import SIMULATOR_DIR, make_seeded_ionapi, start_auth_simulator
 
 SIMULATOR_SCRIPT = os.path.join(SIMULATOR_DIR, "docbits_simulator.py")
 
@@ -120,7 +120,7 @@ def api_fixture(sim):
     return Api(sim.base_url)
 
 
-def only(configs):
+def single_config(configs):
     assert len(configs) == 1, configs
     return configs[0]
 
@@ -149,7 +149,7 @@ def test_list_empty_with_and_without_org_id(api):
 
 def test_list_fields_and_unknown_key(sim, api):
     assert api.create(sub_org_id="12", zugferd="true").json() == {"success": True, "message": "Configuration saved", "data": {"id": 1}}
-    row = only(api.data())
+    row = single_config(api.data())
     expected = {"id", "title", "doc_type", "export_method", "sub_org_id", "is_active", "infor_ion_api", "infor_idm_mapping",
                 "infor_bod_mapping", "infor_ln_mapping", "infor_m3_mapping", "zugferd"}
     assert expected <= set(row)
@@ -163,7 +163,7 @@ def test_list_fields_and_unknown_key(sim, api):
 
 def test_list_shows_seeded_non_infor_config(sim, api):
     config_id = sim.seed("acme", {"title": "hook", "doc_type": "INVOICE", "export_method": "webhook", "export_url": "https://example.invalid/hook"})
-    row = only(api.data())
+    row = single_config(api.data())
     assert row["id"] == config_id and row["export_method"] == "webhook"
     assert row["infor_ion_api"] is False and row["export_url"] == "https://example.invalid/hook"
     assert sim.writes == 0, "seeding is not a write"
@@ -200,7 +200,7 @@ def test_invalid_key_401_on_every_endpoint(sim):
 def test_bearer_token(sim):
     bearer = Api(sim.base_url, headers={"Authorization": "Bearer " + TOKEN})
     assert bearer.create().json()["success"] is True
-    assert only(bearer.data())["id"] == 1
+    assert single_config(bearer.data())["id"] == 1
     assert sim.requests[-1]["auth"] == "bearer" and sim.requests[-1]["org"] == "acme"
 
 
@@ -228,7 +228,7 @@ def test_org_isolation(sim, api):
     assert_failure(other.remove(1), "Configuration not found")
     assert_failure(other.configure(config_id=1, title="stolen"), "Configuration not found")
     assert other.test_connection(1).json()["success"] is False
-    assert only(api.data())["title"] == "Infor INVOICE"
+    assert single_config(api.data())["title"] == "Infor INVOICE"
     # The same doc_type in another organisation is no conflict.
     assert other.create().json()["success"] is True
 
@@ -237,7 +237,7 @@ def test_org_isolation(sim, api):
 
 def test_create_defaults_and_state(sim, api):
     assert api.create(export_method="infor-ion-onpremise", on_permise="true", title="On prem").json()["success"]
-    config = only(sim.configs("acme"))
+    config = single_config(sim.configs("acme"))
     assert config["is_active"] is True and config["on_permise"] is True and config["zugferd"] is False
     assert config["title"] == "On prem" and config["sub_org_id"] is None
     assert json.loads(config["files"]["ION_API"]) == ION_API
@@ -332,7 +332,7 @@ def test_mapping_files_stored_as_received(sim, api):
     }
     assert api.post(P_CONFIGURE, files=files).json()["success"]
     assert api.download(1, "IDM_MAPPING").content == mapping
-    assert only(api.data())["infor_idm_mapping"] is True
+    assert single_config(api.data())["infor_idm_mapping"] is True
     assert sim.get_config(1)["files"]["IDM_MAPPING"] == mapping
 
 
@@ -473,11 +473,6 @@ def test_connection_dead_over_admin(sim, api):
 
 # ------------------------------------------------ test_infor_connection: a real token request to Infor
 
-@pytest.fixture(name="pki", scope="module")
-def pki_fixture(tmp_path_factory):
-    return Pki(str(tmp_path_factory.mktemp("pki")))
-
-
 @pytest.fixture(name="infor")
 def infor_fixture(pki):
     auth = start_auth_simulator(pki)
@@ -489,7 +484,7 @@ def connect_with(sim, auth, credentials):
     """Store `credentials` (pu pointing at the auth simulator) and have the simulator test them: the answer's JSON."""
     api = Api(sim.base_url)
     assert api.create(ion_api=dict(credentials, pu=auth.pu(credentials["ti"]))).json()["success"]
-    return api.test_connection(only(sim.configs("acme"))["id"]).json()
+    return api.test_connection(single_config(sim.configs("acme"))["id"]).json()
 
 
 def test_connection_asks_infor_for_a_token_with_the_stored_file(sim, pki, infor):
