@@ -27,7 +27,8 @@ import pytest
 import yaml
 
 from ansible_collections.docbits.infor.tests.support.builders import start_auth_simulator
-from ansible_collections.docbits.infor.tests.support.docbits_lab import NO_PROXY_NO_BUNDLE, REPO, RUN_TIMEOUT, find_leaks, fingerprint, make_random_ionapi, random_token, tool
+from ansible_collections.docbits.infor.tests.support.docbits_lab import (NO_PROXY_NO_BUNDLE, REPO, RUN_TIMEOUT, find_leaks, fingerprint, make_random_ionapi,
+                                                                         random_token, tool)
 from docbits_simulator import DocBitsSimulator
 
 DEMO = REPO / "inventories" / "demo"

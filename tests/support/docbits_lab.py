@@ -23,14 +23,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from docbits_simulator import DocBitsSimulator  # pylint: disable=import-error
+
+from ansible_collections.docbits.infor.plugins.module_utils.ionapi import SECRET_KEYS
+from ansible_collections.docbits.infor.tests.support.builders import CA_BUNDLE_VARIABLES, PROXY_VARIABLES, make_seeded_ionapi
 
 REPO = Path(__file__).resolve().parents[2]
 INTEGRATION_DIR = REPO / "tests" / "integration"
 PLAYBOOKS = REPO / "playbooks"
-
-from docbits_simulator import DocBitsSimulator  # pylint: disable=import-error
-from ansible_collections.docbits.infor.plugins.module_utils.ionapi import SECRET_KEYS
-from ansible_collections.docbits.infor.tests.support.builders import CA_BUNDLE_VARIABLES, PROXY_VARIABLES, make_seeded_ionapi
 
 TOKEN_ALPHABET = string.ascii_letters + string.digits + "-_"
 # A leaked fragment this long of a random secret cannot be a coincidence.

@@ -453,7 +453,7 @@ def test_on_premises_shape_is_accepted_without_host_warnings():
 @pytest.mark.parametrize("region", ["", "eu1.", "se1.", "se2."])
 def test_cloud_regions_give_no_host_warning(region):
     cloud = make_seeded_ionapi(iu="https://mingle-ionapi.%sinforcloudsuite.com" % region,
-                        pu="https://mingle-sso.%sinforcloudsuite.com:443/ACME_TST/as/" % region)
+                               pu="https://mingle-sso.%sinforcloudsuite.com:443/ACME_TST/as/" % region)
     assert accept(dump(cloud)).warnings == []
 
 

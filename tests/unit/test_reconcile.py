@@ -384,7 +384,8 @@ def test_plan_warns_when_an_ion_or_bod_export_gets_another_app():
     assert "configuration 3" in plan.warnings[1]
     # Same app, new secret: no warning.
     new_secret = parse_ionapi(dump(make_seeded_ionapi(seed="rotated", ci=TST.credentials["ci"])), source="new-secret.ionapi")
-    assert not plan_for(desired(new_secret, doc_types="all", title=None, export_method="infor-bod-onpremise"), configs, stored_files_by_id(TST, TST, TST)).warnings
+    plan = plan_for(desired(new_secret, doc_types="all", title=None, export_method="infor-bod-onpremise"), configs, stored_files_by_id(TST, TST, TST))
+    assert not plan.warnings
 
 
 # --- apply against the fake client -----------------------------------------------------------------------

@@ -46,7 +46,6 @@ ION_API_BYTES = json.dumps(ION_API, separators=(",", ":")).encode("utf-8")
 ION_API_2 = dict(ION_API, ci="ACME_TST~ghijkl", cs="another-secret")
 
 
-
 class Api:
     """A minimal client speaking the contract, for the tests."""
 
