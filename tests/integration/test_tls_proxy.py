@@ -19,11 +19,10 @@ import pytest
 import requests
 
 from ansible_collections.docbits.infor.tests.support.builders import CA_BUNDLE_VARIABLES, PROXY_VARIABLES
+from ansible_collections.docbits.infor.tests.support.hostile_servers import relay
 
 PROVISION = "provision_ionapi.yml"
 RUN_ENV = dict([(name, "") for name in PROXY_VARIABLES + CA_BUNDLE_VARIABLES] + [("NO_PROXY", "127.0.0.1,localhost"), ("no_proxy", "127.0.0.1,localhost")])
-HOP_BY_HOP = frozenset(("connection", "keep-alive", "proxy-connection", "proxy-authorization", "proxy-authenticate", "te", "trailers",
-                        "transfer-encoding", "upgrade", "content-length", "server", "date"))
 
 
 # ---------------------------------------------------------------------------- HTTPS
@@ -97,23 +96,8 @@ class _ProxyHandler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else None
         self.server.record(self.command, self.path)
-        headers = dict((name, value) for name, value in self.headers.items() if name.lower() not in HOP_BY_HOP)
-        if body is not None:
-            headers["Content-Length"] = str(len(body))
         origin = http.client.HTTPConnection(target.hostname, target.port or 80, timeout=30)
-        try:
-            origin.request(self.command, urllib.parse.urlunsplit(("", "", target.path or "/", target.query, "")), body=body, headers=headers)
-            answer = origin.getresponse()
-            data = answer.read()
-            answer_headers = [(name, value) for name, value in answer.getheaders() if name.lower() not in HOP_BY_HOP]
-        finally:
-            origin.close()
-        self.send_response(answer.status, answer.reason)
-        for name, value in answer_headers:
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        relay(self, origin, urllib.parse.urlunsplit(("", "", target.path or "/", target.query, "")), body)
 
     do_GET = _forward
     do_POST = _forward

@@ -30,8 +30,28 @@ MB = 1000 * 1000
 LOGIN_PAGE = (b"<!DOCTYPE html><html><head><title>Sign in - Corporate Web Gateway</title></head><body>"
               b"<h1>Corporate proxy: please sign in</h1><form method=\"post\" action=\"/login\">"
               b"<input name=\"user\"><input type=\"password\" name=\"password\"><button>Sign in</button></form></body></html>")
-HOP_BY_HOP = frozenset(("connection", "keep-alive", "proxy-connection", "te", "trailers", "transfer-encoding", "upgrade",
-                        "content-length", "server", "date"))
+HOP_BY_HOP = frozenset(("connection", "keep-alive", "proxy-connection", "proxy-authorization", "proxy-authenticate", "te", "trailers",
+                        "transfer-encoding", "upgrade", "content-length", "server", "date"))
+
+
+def relay(handler, connection, path, body):
+    """Send `handler`'s request to `connection` (path, body, end-to-end headers) and copy the answer back to its client."""
+    headers = dict((name, value) for name, value in handler.headers.items() if name.lower() not in HOP_BY_HOP)
+    if body is not None:
+        headers["Content-Length"] = str(len(body))
+    try:
+        connection.request(handler.command, path, body=body, headers=headers)
+        answer = connection.getresponse()
+        data = answer.read()
+        answer_headers = [(name, value) for name, value in answer.getheaders() if name.lower() not in HOP_BY_HOP]
+    finally:
+        connection.close()
+    handler.send_response(answer.status, answer.reason)
+    for name, value in answer_headers:
+        handler.send_header(name, value)
+    handler.send_header("Content-Length", str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)
 
 
 class _Served:
@@ -127,26 +147,12 @@ class _FrontHandler(BaseHTTPRequestHandler):
 
     def _forward(self, body):
         upstream = urllib.parse.urlsplit(self.server.upstream)
-        headers = dict((name, value) for name, value in self.headers.items() if name.lower() not in HOP_BY_HOP)
-        headers["Content-Length"] = str(len(body))
         if upstream.scheme == "https":
             # The upstream is another loopback test server with a certificate of a CA made for the test.
             connection = http.client.HTTPSConnection(upstream.hostname, upstream.port, timeout=30, context=ssl._create_unverified_context())
         else:
             connection = http.client.HTTPConnection(upstream.hostname, upstream.port, timeout=30)
-        try:
-            connection.request(self.command, self.path, body=body, headers=headers)
-            answer = connection.getresponse()
-            data = answer.read()
-            answer_headers = [(name, value) for name, value in answer.getheaders() if name.lower() not in HOP_BY_HOP]
-        finally:
-            connection.close()
-        self.send_response(answer.status, answer.reason)
-        for name, value in answer_headers:
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        relay(self, connection, self.path, body)
 
     def _redirect(self, status, location):
         self.send_response(status)
