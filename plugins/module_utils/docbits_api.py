@@ -11,6 +11,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from dataclasses import asdict, dataclass
+from typing import Optional
+
 from ansible_collections.docbits.infor.plugins.module_utils.contract import FILE, Part, Request, is_readable
 from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, OptionError, printable
 from ansible_collections.docbits.infor.plugins.module_utils.transport import (
@@ -155,17 +158,17 @@ class DocBitsUnexpectedAnswer(DocBitsError):
     (a proxy in between, or the wrong URL). Never compared, never a reason to write."""
 
 
+@dataclass
 class ExportConfig:
     """An export configuration as listed by DocBits (only the fields this project reads)."""
 
-    def __init__(self, config_id, title, doc_type, export_method, sub_org_id, is_active, created_at=None):
-        self.id = config_id
-        self.title = title
-        self.doc_type = doc_type
-        self.export_method = export_method
-        self.sub_org_id = sub_org_id
-        self.is_active = is_active
-        self.created_at = created_at
+    id: int
+    title: Optional[str]
+    doc_type: Optional[str]
+    export_method: Optional[str]
+    sub_org_id: Optional[str]
+    is_active: bool
+    created_at: Optional[str] = None
 
     @property
     def is_infor_export(self):
@@ -181,7 +184,7 @@ class ExportConfig:
             return None
         created_at = item.get("created_at")
         return cls(
-            config_id=config_id,
+            id=config_id,
             title=item.get("title"),
             doc_type=item.get("doc_type"),
             export_method=item.get("export_method"),
@@ -191,14 +194,9 @@ class ExportConfig:
         )
 
     def as_dict(self):
-        return {
-            "id": self.id,
-            "title": self.title,
-            "doc_type": self.doc_type,
-            "export_method": self.export_method,
-            "sub_org_id": self.sub_org_id,
-            "is_active": self.is_active,
-        }
+        attributes = asdict(self)
+        del attributes["created_at"]
+        return attributes
 
 
 def _listed_bool(value):
