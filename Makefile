@@ -68,7 +68,8 @@ python_override = $(PYTHON_$(subst .,,$(1)))
 # do not depend on the ansible-core release and live only in .venv.
 INTEGRATION_TOOLING := --ignore=tests/integration/test_release.py \
 	--ignore=tests/integration/test_benchmark_harness.py \
-	--deselect=tests/integration/test_ecosystem.py::test_execution_environment_definition_builds_a_context
+	--deselect=tests/integration/test_ecosystem.py::test_execution_environment_from_galaxy_installs_the_release \
+	--deselect=tests/integration/test_ecosystem.py::test_execution_environment_from_a_tarball_in_the_build_context
 INTEGRATION_SUBSET := $(addprefix tests/integration/,test_provision.py test_faults.py \
 	test_token_check.py test_verify_rotate.py test_bad_inputs.py)
 INTEGRATION_TESTS_2.18 := $(INTEGRATION_SUBSET)

@@ -46,6 +46,12 @@ def _copy_corpus(directory):
     return corpus
 
 
+def _refused(item_result):
+    """Whether a loop item's validation failed. As callbacks see a loop's items, ansible-core 2.21 leaves out their
+    `failed` flag: a file that passes always has its fingerprint in the result, a refused one never."""
+    return bool(item_result.get("failed")) or "fingerprint" not in item_result
+
+
 def test_every_corpus_file_gets_its_verdict_and_rule_and_no_secret_is_printed(lab_factory):
     lab = lab_factory({"corpus": "ACME_TST"})
     secrets = sorted(set(secret for case in CASES for secret in case.secrets()))
@@ -63,7 +69,7 @@ def test_every_corpus_file_gets_its_verdict_and_rule_and_no_secret_is_printed(la
     assert [result["item"]["file"] for result in results] == [case.name for case in CASES]
     wrong = []
     for case, result in zip(CASES, results):
-        got = ("refuse" if result.get("failed") else "accept", result.get("rule"), result.get("key"))
+        got = ("refuse" if _refused(result) else "accept", result.get("rule"), result.get("key"))
         if got != (case.verdict, case.rule, case.key):
             wrong.append("%s: expected %s, got %s: %s" % (case.name, (case.verdict, case.rule, case.key), got, result.get("msg")))
         elif case.verdict == "refuse":
@@ -111,7 +117,7 @@ def test_a_shipped_module_and_the_controller_report_the_same_rule(lab_factory):
     by_src, by_module = (entry["result"]["results"] for entry in run.results("ionapi_validate", "remote"))
     for case, from_src, from_module in zip(chosen, by_src, by_module):
         for result in (from_src, from_module):
-            assert (bool(result.get("failed")), result.get("rule"), result.get("key")) == (
+            assert (_refused(result), result.get("rule"), result.get("key")) == (
                 case.verdict == "refuse", case.rule, case.key), (case.name, result)
         if case.verdict == "refuse":
             assert from_src["msg"].startswith("%s: " % (corpus_dir / case.name)), from_src["msg"]
