@@ -119,6 +119,12 @@ class ContractPreflight:
         for item, operations in sorted(ignored.items()):
             self._warn_once("the live %s does not declare %s (%s): DocBits will ignore it" % (source, item, ", ".join(operations)))
 
+    def diagnose(self):
+        """After DocBits answered 404 to an operation: fail with the live contract's table when it explains the 404
+        (the operation moved or went); otherwise return and let the 404 speak."""
+        if self.mode != "off" and not self.checked:
+            self()
+
     def _warn_once(self, text):
         """Once per URL and run: only the host whose worker records the warning first gives it."""
         if self.run_cache is None:

@@ -11,7 +11,7 @@ __metaclass__ = type
 import os
 import stat
 
-from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import OPERATIONS, client_from_params
+from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import OPERATIONS, DocBitsNotFound, client_from_params
 from ansible_collections.docbits.infor.plugins.module_utils.errors import OptionError, printable
 from ansible_collections.docbits.infor.plugins.module_utils.infor_token import check_token
 from ansible_collections.docbits.infor.plugins.module_utils.ionapi import MAX_BYTES, IonApiError, parse_ionapi
@@ -124,6 +124,10 @@ def run_ionapi(params, check_mode=False, data=None, source=None, read_warnings=(
         else:
             result = reconciler.ensure_absent(
                 params["doc_type"], params.get("sub_org_id"), params.get("config_id"), check_mode=check_mode)
+    except DocBitsNotFound:
+        # A path DocBits does not know: its live contract says which operation moved, in the table.
+        preflight.diagnose()
+        raise
     finally:
         client.close()
     if token_check is not None:

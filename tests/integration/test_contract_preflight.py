@@ -11,6 +11,8 @@ import pytest
 
 from docbits_simulator import contract_document  # pylint: disable=import-error
 
+from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import PATH_LIST
+
 PROVISION = "provision_ionapi.yml"
 CHECK = "check_contract.yml"
 OPENAPI = "/openapi.json"
@@ -92,6 +94,23 @@ def test_a_document_lacking_what_the_job_needs_fails_every_environment_before_an
         row = next(line for line in message.splitlines() if line.startswith("BLOCKING"))
         assert operation in row and item in row, message
         assert ("OP_CONFIGURE" if "ion_api" in item else "PATH_LIST") in row
+
+
+def test_a_404_on_an_operation_the_live_document_lacks_is_explained_by_it(lab_factory):
+    """A DocBits whose list operation moved answers 404 before anything is written: the error is the live table."""
+    lab = lab_factory(TENANTS)
+    lab.sim.openapi = without_list()
+    lab.sim.add_fault(path=PATH_LIST, status=404, body={"detail": "Not Found"}, times=None)
+
+    run = lab.run(PROVISION)
+
+    assert run.rc == 2, run
+    assert lab.sim.writes == 0
+    for name in TENANTS:
+        message = run.result("ionapi", name)["result"]["msg"]
+        assert "the live %s%s" % (lab.url, OPENAPI) in message, message
+        row = next(line for line in message.splitlines() if line.startswith("BLOCKING"))
+        assert "POST %s" % PATH_LIST in row and "no such path" in row and "PATH_LIST" in row, message
 
 
 @pytest.mark.parametrize("answer", ["absent", "html", "unauthorised"])
