@@ -448,7 +448,7 @@ class Transport:
         self.timeout = timeout
         self.retries = retries
         self.policy = policy
-        # Given per request: a session-level value loses to REQUESTS_CA_BUNDLE from the environment.
+        # ca_path wins over REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE; see _environment.
         self.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
         self._secrets = set()
         self.add_secrets(secrets)

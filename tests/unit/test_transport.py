@@ -345,6 +345,16 @@ def test_an_http_proxy_off_this_machine_is_refused_for_http(sim, monkeypatch, or
     assert len(origin.requests) == 1
 
 
+def test_netrc_credentials_are_never_sent(origin, monkeypatch, tmp_path):
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login netrc-user password %s\n" % KEY, encoding="utf-8")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    with transport(headers={}) as http:
+        assert http.request("GET", origin.url + "/configurations/get_configurations").status == 200
+    assert len(origin.requests) == 1 and "authorization" not in origin.requests[0].lower()
+
+
 @pytest.mark.parametrize("value", [KEY + "\n", KEY + "\r\nX-Injected: 1", "\u00e9" + KEY])
 def test_a_header_with_a_line_break_is_refused_by_the_transport_too(sim, value):
     with pytest.raises(TransportError) as refused:
