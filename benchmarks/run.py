@@ -105,20 +105,39 @@ class ActionModule(ActionBase):
 '''
 
 NOOP_ACTION = "bench_noop_action"
-MODULE_DEFAULTS = re.compile(r"(?m)^  module_defaults:\n    docbits\.infor\.ionapi: .*\n")
+# The ionapi task's options from the inventory variables (the role's mapping, resolved by the action plugin).
+OPTION_VARIABLES = re.compile(r"(?m)^(    # .*\n)?    option_variables: .*\n")
+# 1.0.0's mapping, for the templated_dict variant: one dict templated per host, through module_defaults.
+TEMPLATED_DICT = "  module_defaults:\n    docbits.infor.ionapi: \"{{ ionapi_options }}\"\n"
+TEMPLATED_DICT_VARS = """
+ionapi_options: >-
+  {{ dict(bench_option_variables.keys() | zip(query('ansible.builtin.vars', *bench_option_variables.values(), default=omit)))
+     | combine({'src': [docbits_files_dir | ansible.builtin.realpath, ionapi_file] | ansible.builtin.path_join}
+               if docbits_files_dir is defined and ionapi_file is defined else {})
+     | combine({'doc_types': docbits_default_doc_types} if docbits_default_doc_types is defined and docbits_doc_types is not defined else {}) }}
+"""
+
+
+def templated_dict_vars():
+    """1.0.0's role variables: its option -> variable mapping (no src_dir, one variable per option) and the dict."""
+    mapping = yaml.safe_load((ROLE / "vars" / "main.yml").read_text(encoding="utf-8"))["ionapi_option_variables"]
+    one_each = dict((option, names if isinstance(names, str) else names[0]) for option, names in mapping.items() if option != "src_dir")
+    return yaml.safe_dump({"bench_option_variables": one_each}, sort_keys=False) + TEMPLATED_DICT_VARS
+
 
 # --profile: re-run variant -> (how the task changes, extra ansible-playbook arguments, extra environment, what it shows)
 PROFILE_VARIANTS = {
     "as_is": (None, [], {}, "the collection's playbook unchanged"),
     "summary": (None, ["-e", "docbits_summary_dir=summary"], {}, "with the run summary written (JSON and Markdown)"),
     "no_delegate_to": ("no_delegate", [], {}, "without delegate_to: localhost on the ionapi task"),
-    "lookup_per_option": ("lookup_per_option", [], {}, "one lookup('ansible.builtin.vars', X, default=omit) per option (before 1.0.0)"),
+    "lookup_per_option": ("lookup_per_option", [], {}, "one lookup('ansible.builtin.vars', X, default=omit) per option (0.x)"),
+    "templated_dict": ("templated_dict", [], {}, "the options as one templated dict per host through module_defaults (1.0.0)"),
     "noop_action": ("noop_action", [], {}, "the ionapi module replaced by a do-nothing action plugin"),
     "plain_pipelining": ("plain", [], {"ANSIBLE_PIPELINING": "1"}, "the plain uri playbook with pipelining on (fairer baseline)"),
 }
 
 
-LATENCY_PROFILE_VARIANTS = ("as_is", "lookup_per_option", "noop_action")
+LATENCY_PROFILE_VARIANTS = ("as_is", "templated_dict", "lookup_per_option", "noop_action")
 
 
 # ---------------------------------------------------------------------------- generated inputs
@@ -163,7 +182,8 @@ def write_inventory(directory, hosts, url):
 def lookups_per_option():
     """The role's option mapping written as it was before 1.0.0: one templated lookup per option."""
     mapping = yaml.safe_load((ROLE / "vars" / "main.yml").read_text(encoding="utf-8"))["ionapi_option_variables"]
-    lines = ["    %s: \"{{ lookup('ansible.builtin.vars', '%s', default=omit) }}\"\n" % item for item in dict(mapping, src="ionapi_file").items()]
+    # The options that name one variable; 0.x had neither src_dir nor a playbook default of doc_types.
+    lines = ["    %s: \"{{ lookup('ansible.builtin.vars', '%s', default=omit) }}\"\n" % item for item in mapping.items() if isinstance(item[1], str)]
     return "".join(lines)
 
 
@@ -177,8 +197,10 @@ def profile_playbook(directory, change):
     if change == "no_delegate":
         changed, count = re.subn(r"(?m)^\s+delegate_to: localhost\n", "", text)
     elif change == "lookup_per_option":
-        changed, count = MODULE_DEFAULTS.subn("", text)
-        changed = changed.replace('    expected_tenant: "{{ infor_tenant }}"\n', '    expected_tenant: "{{ infor_tenant }}"\n' + lookups_per_option())
+        changed, count = OPTION_VARIABLES.subn(lookups_per_option(), text)
+    elif change == "templated_dict":
+        changed, count = OPTION_VARIABLES.subn("", text)
+        changed = changed.replace("  delegate_to: localhost\n", TEMPLATED_DICT + "  delegate_to: localhost\n")
     else:
         changed, count = re.subn(r"(?m)^(\s+)docbits\.infor\.ionapi:$", r"\1%s:" % NOOP_ACTION, text)
     playbook, imports = ROLE_IMPORT.subn(r"\1ansible.builtin.import_tasks: tasks/%s\n" % COLLECTION_TASKS.name,
@@ -194,7 +216,11 @@ def profile_playbook(directory, change):
     (variant / "tasks" / COLLECTION_TASKS.name).write_text(changed, encoding="utf-8")
     shutil.copyfile(REPO / "playbooks" / "tasks" / "report.yml", variant / "tasks" / "report.yml")
     # The role's variables, which import_role would have brought, for the task imported on its own.
-    playbook = playbook.replace("  gather_facts: false\n", "  gather_facts: false\n  vars_files:\n    - %s\n" % (ROLE / "vars" / "main.yml"), 1)
+    vars_files = [ROLE / "vars" / "main.yml"]
+    if change == "templated_dict":
+        vars_files.append(variant / "templated_dict_vars.yml")
+        vars_files[-1].write_text(templated_dict_vars(), encoding="utf-8")
+    playbook = playbook.replace("  gather_facts: false\n", "  gather_facts: false\n  vars_files:\n%s" % "".join("    - %s\n" % path for path in vars_files), 1)
     path = variant / COLLECTION_PLAYBOOK.name
     path.write_text(playbook, encoding="utf-8")
     return path

@@ -17,6 +17,12 @@ options:
       - A relative path is searched like the O(ansible.builtin.copy#module:src) of M(ansible.builtin.copy) (role and playbook C(files/) directories).
       - Mutually exclusive with O(content).
     type: path
+  src_dir:
+    description:
+      - Directory a relative O(src) is taken under (an absolute O(src) is kept as it is); a relative O(src_dir) is
+        relative to the directory ansible-playbook starts in.
+    type: path
+    version_added: 1.1.0
   content:
     description:
       - The text of the C(.ionapi) file, for example from a secret store lookup. Never logged.

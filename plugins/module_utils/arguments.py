@@ -9,6 +9,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import (
     DEFAULT_DOC_TYPE,
@@ -18,8 +19,14 @@ from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import (
 )
 from ansible_collections.docbits.infor.plugins.module_utils.preflight import CONTRACT_CHECK_MODES
 
+# Read by the action plugin on the controller (plugin_utils/option_variables.py), never by a module on a target.
+CONTROLLER_SPEC = dict(
+    option_variables=dict(type="dict"),
+)
+
 SOURCE_SPEC = dict(
     src=dict(type="path"),
+    src_dir=dict(type="path"),
     content=dict(type="str", no_log=True),
     expected_tenant=dict(type="str"),
 )
@@ -43,7 +50,7 @@ TOKEN_CHECK_SPEC = dict(
     validate_certs=CONNECTION_SPEC["validate_certs"],
     ca_path=CONNECTION_SPEC["ca_path"],
 )
-VALIDATE_SPEC = dict(SOURCE_SPEC, **TOKEN_CHECK_SPEC)
+VALIDATE_SPEC = dict(SOURCE_SPEC, **dict(TOKEN_CHECK_SPEC, **CONTROLLER_SPEC))
 
 EXPORT_SPEC = dict(
     doc_type=dict(type="str", default=DEFAULT_DOC_TYPE),
@@ -60,17 +67,17 @@ IONAPI_SPEC = dict(
     active=dict(type="bool"),
     check_stored_token=dict(type="bool", default=False),
     contract_check=dict(type="str", default="auto", choices=list(CONTRACT_CHECK_MODES)),
-    **dict(SOURCE_SPEC, **dict(CONNECTION_SPEC, **dict(EXPORT_SPEC, **TOKEN_CHECK_SPEC)))
+    **dict(SOURCE_SPEC, **dict(CONNECTION_SPEC, **dict(EXPORT_SPEC, **dict(TOKEN_CHECK_SPEC, **CONTROLLER_SPEC))))
 )
 
-IONAPI_INFO_SPEC = dict(CONNECTION_SPEC, **EXPORT_SPEC)
+IONAPI_INFO_SPEC = dict(CONNECTION_SPEC, **dict(EXPORT_SPEC, **CONTROLLER_SPEC))
 IONAPI_INFO_SPEC["doc_type"] = dict(type="str")
 IONAPI_INFO_SPEC["contract"] = dict(type="bool", default=False)
 
 
 class ModuleArguments:
-    """A module's argument spec with its constraints, in the keywords that AnsibleModule and
-    ActionBase.validate_argument_spec both take."""
+    """A module's argument spec with its constraints, in the keywords that AnsibleModule takes, and
+    their validator for the action plugin."""
 
     def __init__(self, argument_spec, mutually_exclusive=(), required_one_of=(), required_if=()):
         self.argument_spec = argument_spec
@@ -79,6 +86,9 @@ class ModuleArguments:
             required_one_of=list(required_one_of),
             required_if=list(required_if),
         )
+        # Built once, at import: on the controller that is before the strategy forks its workers,
+        # which then validate with it instead of each deep-copying the spec into a validator of its own.
+        self.validator = ArgumentSpecValidator(argument_spec, **self.constraints)
 
 
 ONE_SOURCE = ("src", "content")

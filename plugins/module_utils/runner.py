@@ -51,14 +51,22 @@ def read_source(path, label=None, warn_permissions=True):
     return data, warnings
 
 
+def source_path(params):
+    """The task's src, taken under src_dir when it is relative (an absolute src stays as it is)."""
+    src = params.get("src")
+    if src and params.get("src_dir"):
+        return os.path.join(os.path.realpath(params["src_dir"]), src)
+    return src
+
+
 def load_ionapi(params, data=None, source=None, read_warnings=()):
     """Validate the task's file: `data` when the caller already read it, else src or content."""
     if data is None:
         if params.get("content") is not None:
             data, source = params["content"], "content"
         elif params.get("src"):
-            data, read_warnings = read_source(params["src"])
-            source = params["src"]
+            source = source_path(params)
+            data, read_warnings = read_source(source)
         else:
             raise OptionError("one of src or content is required")
     ionapi = parse_ionapi(data, source=source, expected_tenant=params.get("expected_tenant"))

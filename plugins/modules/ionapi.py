@@ -34,6 +34,7 @@ extends_documentation_fragment:
   - docbits.infor.connection
   - docbits.infor.connection.export
   - docbits.infor.token
+  - docbits.infor.variables
   - ansible.builtin.action_common_attributes
   - docbits.infor.attributes
   - docbits.infor.attributes.action_group

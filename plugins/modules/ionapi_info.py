@@ -19,6 +19,7 @@ author:
   - docbits.infor maintainers (@docbits-infor)
 extends_documentation_fragment:
   - docbits.infor.connection
+  - docbits.infor.variables
   - ansible.builtin.action_common_attributes
   - docbits.infor.attributes
   - docbits.infor.attributes.action_group

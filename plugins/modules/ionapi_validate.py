@@ -27,6 +27,7 @@ extends_documentation_fragment:
   - docbits.infor.source
   - docbits.infor.token
   - docbits.infor.token.transport
+  - docbits.infor.variables
   - ansible.builtin.action_common_attributes
   - docbits.infor.attributes
 attributes:

@@ -14,13 +14,15 @@ from __future__ import annotations
 import io
 import os
 
-from ansible.errors import AnsibleError
+from ansible.errors import AnsibleActionFail, AnsibleError
+from ansible.module_utils.errors import UnsupportedError
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.docbits.infor.plugins.module_utils.arguments import ModuleArguments
 from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, OptionError, failure_details, printable
-from ansible_collections.docbits.infor.plugins.module_utils.runner import load_ionapi, read_source
+from ansible_collections.docbits.infor.plugins.module_utils.runner import load_ionapi, read_source, source_path
 from ansible_collections.docbits.infor.plugins.module_utils.transport import HAS_REQUESTS
+from ansible_collections.docbits.infor.plugins.plugin_utils.option_variables import OPTION as OPTION_VARIABLES, options_from_variables
 
 if HAS_REQUESTS:
     import requests
@@ -70,13 +72,19 @@ class DocBitsAction(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         del tmp
-        params = self.validate_argument_spec(self.ARGUMENTS.argument_spec, **self.ARGUMENTS.constraints)[1]
-        if "environment_name" in self.ARGUMENTS.argument_spec and not params.get("environment_name"):
-            params["environment_name"] = (task_vars or {}).get("inventory_hostname")
+        task_vars = task_vars or {}
         try:
-            data, source, read_warnings = self._read_controller_source(params.get("src"))
+            arguments = self._arguments(task_vars)
+        except DocBitsInforError as exc:
+            result.update(failed=True, msg=str(exc))
+            return result
+        params = self._validated_params(arguments)
+        if "environment_name" in self.ARGUMENTS.argument_spec and not params.get("environment_name"):
+            params["environment_name"] = task_vars.get("inventory_hostname")
+        try:
+            data, source, read_warnings = self._read_controller_source(source_path(params))
             if self._connection.transport == "local":
-                outcome = self.run_local(params, data, source, read_warnings, task_vars or {})
+                outcome = self.run_local(params, data, source, read_warnings, task_vars)
             else:
                 outcome = self._run_on_target(params, data, source, read_warnings, task_vars)
         except DocBitsInforError as exc:
@@ -88,6 +96,25 @@ class DocBitsAction(ActionBase):
             outcome.pop("diff", None)
         result.update(outcome)
         return result
+
+    def _validated_params(self, arguments):
+        """`arguments` checked against the module's spec, as validate_argument_spec() checks the task's,
+        with the validator built once per module instead of once per host."""
+        outcome = self.ARGUMENTS.validator.validate(arguments)
+        if outcome.errors.errors:
+            message = outcome.errors.msg
+            if isinstance(outcome.errors.errors[0], UnsupportedError):
+                message = "Unsupported parameters for (%s) module: %s" % (self.MODULE, message)
+            raise AnsibleActionFail(message)
+        return outcome.validated_parameters
+
+    def _arguments(self, task_vars):
+        """The task's arguments, completed from the variables that option_variables names."""
+        arguments = dict(self._task.args)
+        mapping = arguments.pop(OPTION_VARIABLES, None)
+        if mapping is not None:
+            arguments.update(options_from_variables(mapping, self.ARGUMENTS.argument_spec, arguments, task_vars, self._templar))
+        return arguments
 
     def _read_controller_source(self, src):
         """(bytes, label, warnings) of the controller file named by src, or Nones without src."""
@@ -119,6 +146,7 @@ class DocBitsAction(ActionBase):
             # Validate here, so an invalid file never leaves the controller.
             load_ionapi(params, data, source, read_warnings)
             module_args.pop("src")
+            module_args.pop("src_dir", None)
             module_args["content"] = data.decode("utf-8-sig")
         outcome = self._execute_module(module_name=self.MODULE, module_args=module_args, task_vars=task_vars)
         if outcome.get("failed"):

@@ -15,7 +15,7 @@ from ansible_collections.docbits.infor.plugins.module_utils.arguments import ION
 from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import DocBitsClient, client_from_params
 from ansible_collections.docbits.infor.plugins.module_utils.errors import OptionError
 from ansible_collections.docbits.infor.plugins.module_utils.ionapi import MAX_BYTES, IonApiError
-from ansible_collections.docbits.infor.plugins.module_utils.runner import read_source, run_info, run_ionapi, run_validate
+from ansible_collections.docbits.infor.plugins.module_utils.runner import read_source, run_info, run_ionapi, run_validate, source_path
 from ansible_collections.docbits.infor.tests.support.builders import DELETE, dump, make_seeded_ionapi, secret_values, start_simulator
 
 BASE = make_seeded_ionapi()
@@ -142,6 +142,17 @@ def test_run_validate_src(ionapi_file):
     assert result["warnings"] == []
     for secret in secret_values(BASE):
         assert secret not in repr(result)
+
+
+def test_a_relative_src_is_taken_under_src_dir_and_an_absolute_one_is_kept(tmp_path, ionapi_file, monkeypatch):
+    monkeypatch.chdir(str(tmp_path.parent))
+    relative_dir = os.path.basename(str(tmp_path))
+
+    assert source_path({"src": "ACME_TST.ionapi", "src_dir": relative_dir}) == os.path.realpath(ionapi_file)
+    assert source_path({"src": ionapi_file, "src_dir": "/elsewhere"}) == ionapi_file
+    assert source_path({"src": "ACME_TST.ionapi", "src_dir": None}) == "ACME_TST.ionapi"
+    result = run_validate(validate_params(src="ACME_TST.ionapi", src_dir=relative_dir, expected_tenant="ACME_TST"))
+    assert result["tenant"] == "ACME_TST"
 
 
 def test_run_validate_src_reports_permission_warning_first(tmp_path):

@@ -1,0 +1,27 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, docbits.infor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+
+    DOCUMENTATION = r"""
+options:
+  option_variables:
+    description:
+      - Options this task does not set, taken from the host's variables, as connection plugins take theirs; a
+        dictionary of option name and variable name, or a list of variable names of which the first one set counts.
+      - A variable that is not set leaves its option to the option's default (or its environment variable). A
+        variable that is set is templated; when it does not resolve (say a Vault file is missing) the task fails,
+        naming the variable, and nothing else is used in its place. Options given to the task, by
+        C(module_defaults) too, win over their variables.
+      - Resolved by the action plugin on the controller, once per host and without templating the whole mapping,
+        which makes a bulk run markedly cheaper than templating one expression of options per host. The role
+        P(docbits.infor.ionapi#role) passes its mapping of the C(docbits_*) inventory variables here.
+    type: dict
+    version_added: 1.1.0
+"""

@@ -1,0 +1,69 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, docbits.infor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Module options taken from the host's variables (the option_variables option), on the controller.
+
+What connection plugins do with the ``vars:`` of their options, for the collection's modules: the
+role names the variable of each option once (roles/ionapi/vars/main.yml) and the action plugin
+resolves them, instead of every host templating one expression that builds the options. That
+expression was most of a bulk run's per-host cost (see docs/performance.md).
+
+Precedence: the task's own arguments (module_defaults included), then the variable, then the
+option's environment fallback and default. A variable that is not set leaves the option alone; a
+variable that is set but does not resolve (a missing Vault file) fails the host, naming the
+variable, and never falls back to another key or URL.
+"""
+
+from __future__ import annotations
+
+from ansible.errors import AnsibleUndefinedVariable
+
+from ansible_collections.docbits.infor.plugins.module_utils.errors import OptionError, printable
+
+OPTION = "option_variables"
+
+
+def options_from_variables(mapping, argument_spec, given, task_vars, templar):
+    """{option: value} for the options of `mapping` that `given` leaves unset and whose variable is set.
+
+    mapping: {option: variable name, or a list of names of which the first one set counts}.
+    """
+    if not isinstance(mapping, dict):
+        raise OptionError("%s: must be a dictionary of option: variable name, not %s" % (OPTION, type(mapping).__name__))
+    unknown = sorted(printable(option) for option in mapping if option not in argument_spec or option == OPTION)
+    if unknown:
+        raise OptionError("%s: %s %s no option of this module" % (OPTION, ", ".join(unknown), "is" if len(unknown) == 1 else "are"))
+    omit = task_vars.get("omit")
+    options = {}
+    for option, names in mapping.items():
+        if option in given:
+            continue
+        for name in _variable_names(option, names):
+            if name not in task_vars:
+                continue
+            value = _resolve(option, name, task_vars[name], templar)
+            if value is not None and not (omit is not None and value == omit):
+                options[option] = value
+            # The first variable that is set decides, even when it resolves to nothing.
+            break
+    return options
+
+
+def _variable_names(option, names):
+    names = [names] if isinstance(names, str) else names
+    if not isinstance(names, list) or not names or not all(isinstance(name, str) and name for name in names):
+        raise OptionError("%s: the variable of option %s must be a name or a list of names" % (OPTION, printable(option)))
+    return names
+
+
+def _resolve(option, name, value, templar):
+    try:
+        return templar.template(value)
+    except AnsibleUndefinedVariable as exc:
+        # Its message names the undefined variable only ("'vault_docbits_api_key' is undefined").
+        reason = printable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    except Exception as exc:  # pylint: disable=broad-except
+        # Another error (a filter's own, on ansible-core 2.18 unwrapped) may quote the value: its kind only.
+        reason = type(exc).__name__
+    raise OptionError("option %s: variable %s is set but does not resolve (%s); nothing else is used in its place"
+                      % (printable(option), printable(name), reason))

@@ -1,0 +1,97 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, docbits.infor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""option_variables: module options taken from the host's variables, with Ansible's own templar."""
+
+from __future__ import annotations
+
+import pytest
+from ansible.parsing.dataloader import DataLoader
+from ansible.template import Templar
+
+from ansible_collections.docbits.infor.plugins.module_utils.arguments import IONAPI_SPEC, VALIDATE_SPEC
+from ansible_collections.docbits.infor.plugins.module_utils.errors import OptionError
+from ansible_collections.docbits.infor.plugins.plugin_utils.option_variables import options_from_variables
+
+try:
+    from ansible.template import trust_as_template
+except ImportError:  # ansible-core 2.18 templates every string
+    def trust_as_template(value):
+        return value
+
+OMIT = "__omit_place_holder__0123456789"
+MAPPING = {"api_key": "docbits_api_key", "docbits_url": "docbits_url", "org_id": "docbits_org_id",
+           "doc_types": ["docbits_doc_types", "docbits_default_doc_types"]}
+
+
+def resolve(host_vars, mapping=None, given=None, spec=IONAPI_SPEC):
+    task_vars = dict(omit=OMIT, **dict((name, trust_as_template(value) if isinstance(value, str) else value) for name, value in host_vars.items()))
+    templar = Templar(loader=DataLoader(), variables=task_vars)
+    return options_from_variables(MAPPING if mapping is None else mapping, spec, given or {}, task_vars, templar)
+
+
+def test_a_set_variable_becomes_its_option_templated():
+    options = resolve({"docbits_api_key": "{{ vault_key }}", "vault_key": "k" * 40, "docbits_url": "https://api.docbits.com"})
+
+    assert options == {"api_key": "k" * 40, "docbits_url": "https://api.docbits.com"}
+
+
+def test_an_unset_variable_leaves_its_option_to_the_module():
+    assert resolve({}) == {}
+
+
+@pytest.mark.parametrize("value", [None, "{{ omit }}"])
+def test_a_variable_resolving_to_nothing_leaves_its_option_to_the_module(value):
+    assert resolve({"docbits_org_id": value}) == {}
+
+
+def test_the_task_own_argument_wins_and_its_variable_is_not_even_templated():
+    options = resolve({"docbits_api_key": "{{ vault_missing }}", "docbits_org_id": "from-inventory"}, given={"api_key": "from-task"})
+
+    assert options == {"org_id": "from-inventory"}
+
+
+def test_a_set_variable_that_does_not_resolve_fails_naming_the_option_and_the_variable():
+    with pytest.raises(OptionError) as raised:
+        resolve({"docbits_api_key": "{{ vault_docbits_api_key }}"})
+
+    message = str(raised.value)
+    assert "option api_key" in message and "variable docbits_api_key" in message
+    assert "'vault_docbits_api_key' is undefined" in message
+    assert "nothing else is used in its place" in message
+
+
+def test_another_template_error_is_named_by_its_kind_only_so_no_value_is_quoted():
+    with pytest.raises(OptionError) as raised:
+        resolve({"docbits_api_key": "{{ 'dbk_SECRETVALUE0123456789' | to_datetime }}"})
+
+    assert "variable docbits_api_key" in str(raised.value)
+    assert "SECRETVALUE" not in str(raised.value)
+
+
+def test_of_several_variables_the_first_one_set_counts():
+    assert resolve({"docbits_default_doc_types": "all"}) == {"doc_types": "all"}
+    assert resolve({"docbits_doc_types": ["INVOICE"], "docbits_default_doc_types": "all"}) == {"doc_types": ["INVOICE"]}
+    # Set to nothing, the first one still decides: the playbook's default does not replace it.
+    assert resolve({"docbits_doc_types": None, "docbits_default_doc_types": "all"}) == {}
+
+
+@pytest.mark.parametrize("mapping, rule", [
+    ({"api_keys": "docbits_api_key"}, "api_keys is no option of this module"),
+    ({"option_variables": "x"}, "option_variables is no option of this module"),
+    ({"title": 3}, "the variable of option title must be a name or a list of names"),
+    ({"title": []}, "the variable of option title must be a name or a list of names"),
+    (["docbits_api_key"], "must be a dictionary of option: variable name, not list"),
+])
+def test_a_wrong_mapping_is_refused_before_anything_is_read(mapping, rule):
+    with pytest.raises(OptionError) as raised:
+        resolve({"docbits_api_key": "{{ vault_missing }}"}, mapping=mapping)
+
+    assert rule in str(raised.value)
+
+
+def test_an_option_of_another_module_is_refused():
+    with pytest.raises(OptionError) as raised:
+        resolve({}, mapping={"api_key": "docbits_api_key"}, spec=VALIDATE_SPEC)
+
+    assert "api_key is no option of this module" in str(raised.value)
