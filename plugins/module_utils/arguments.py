@@ -67,6 +67,7 @@ IONAPI_SPEC = dict(
     active=dict(type="bool"),
     check_stored_token=dict(type="bool", default=False),
     contract_check=dict(type="str", default="auto", choices=list(CONTRACT_CHECK_MODES)),
+    concurrency_limit=dict(type="int", default=0),
     **dict(SOURCE_SPEC, **dict(CONNECTION_SPEC, **dict(EXPORT_SPEC, **dict(TOKEN_CHECK_SPEC, **CONTROLLER_SPEC))))
 )
 

@@ -139,6 +139,16 @@ options:
     choices: [auto, strict, "off"]
     default: auto
     version_added: 1.0.0
+  concurrency_limit:
+    description:
+      - At most this many hosts of the playbook run talk to DocBits at once; the others wait for a free slot (no CPU
+        spent waiting). V(0) is no limit.
+      - Held by the action plugin on the controller, from before the first request until the last, with a lock file
+        per slot in the run's temporary directory; the kernel frees the slot of a worker that dies. Like the C(throttle)
+        keyword, without templating a keyword per host; the role P(docbits.infor.ionapi#role) maps C(docbits_throttle) here.
+    type: int
+    default: 0
+    version_added: 1.1.0
 notes:
   - O(src) or O(content) is required with O(state=present).
   - With O(state=absent), when several different Infor export configurations match O(doc_type) and O(sub_org_id), the
@@ -167,6 +177,18 @@ EXAMPLES = r"""
     docbits_url: "{{ docbits_url }}"
     api_key: "{{ docbits_api_key }}"
     org_id: "{{ docbits_org_id | default(omit) }}"
+
+- name: Options from the host's variables, resolved on the controller (what the role docbits.infor.ionapi does)
+  docbits.infor.ionapi:
+    expected_tenant: "{{ infor_tenant }}"
+    option_variables:
+      src: ionapi_file
+      src_dir: docbits_files_dir
+      docbits_url: docbits_url
+      api_key: docbits_api_key
+      org_id: docbits_org_id
+      doc_types: [docbits_doc_types, my_default_doc_types]
+  delegate_to: localhost
 
 - name: Every Infor export of the organisation carries the file, all switched on
   docbits.infor.ionapi:

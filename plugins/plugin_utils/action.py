@@ -11,6 +11,7 @@ in-process; otherwise the module is shipped with the file's content.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 
@@ -23,6 +24,7 @@ from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBit
 from ansible_collections.docbits.infor.plugins.module_utils.runner import load_ionapi, read_source, source_path
 from ansible_collections.docbits.infor.plugins.module_utils.transport import HAS_REQUESTS
 from ansible_collections.docbits.infor.plugins.plugin_utils.option_variables import OPTION as OPTION_VARIABLES, options_from_variables
+from ansible_collections.docbits.infor.plugins.plugin_utils.run_cache import RunSlots
 
 if HAS_REQUESTS:
     import requests
@@ -83,10 +85,11 @@ class DocBitsAction(ActionBase):
             params["environment_name"] = task_vars.get("inventory_hostname")
         try:
             data, source, read_warnings = self._read_controller_source(source_path(params))
-            if self._connection.transport == "local":
-                outcome = self.run_local(params, data, source, read_warnings, task_vars)
-            else:
-                outcome = self._run_on_target(params, data, source, read_warnings, task_vars)
+            with self._slot(params.get("concurrency_limit")):
+                if self._connection.transport == "local":
+                    outcome = self.run_local(params, data, source, read_warnings, task_vars)
+                else:
+                    outcome = self._run_on_target(params, data, source, read_warnings, task_vars)
         except DocBitsInforError as exc:
             result.update(failed=True, msg=str(exc), **failure_details(exc))
             return result
@@ -96,6 +99,15 @@ class DocBitsAction(ActionBase):
             outcome.pop("diff", None)
         result.update(outcome)
         return result
+
+    @staticmethod
+    def _slot(limit):
+        """Held while the task talks to DocBits: at most `limit` hosts of the run at once (0: no limit)."""
+        if not limit:
+            return contextlib.nullcontext()
+        if limit < 0:
+            raise OptionError("concurrency_limit: must be 0 (no limit) or a number of hosts, not %d" % limit)
+        return RunSlots(limit).held()
 
     def _validated_params(self, arguments):
         """`arguments` checked against the module's spec, as validate_argument_spec() checks the task's,
@@ -147,6 +159,7 @@ class DocBitsAction(ActionBase):
             load_ionapi(params, data, source, read_warnings)
             module_args.pop("src")
             module_args.pop("src_dir", None)
+            module_args.pop("concurrency_limit", None)
             module_args["content"] = data.decode("utf-8-sig")
         outcome = self._execute_module(module_name=self.MODULE, module_args=module_args, task_vars=task_vars)
         if outcome.get("failed"):

@@ -1,16 +1,18 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, docbits.infor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Verdicts computed once per ansible-playbook run and shared by every host of it.
+"""What the hosts of one ansible-playbook run share: verdicts computed once (RunCache) and slots
+that bound how many hosts talk to DocBits at once (RunSlots).
 
 The strategy forks a worker for each host's task, so nothing in memory is shared between hosts.
 Ansible's per-run local temp directory is: the main process creates it before forking and
 removes it when it exits. A lock file per key lets the first worker compute a verdict while the
-others wait for it, then read it.
+others wait for it, then read it; a lock file per slot lets a worker hold that slot.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import json
@@ -46,3 +48,39 @@ class RunCache:
                 json.dump(value, handle)
             os.replace(partial, path)
             return value
+
+
+class RunSlots:
+    """`held()`: at most `size` workers of the run inside it at once; the others wait, without
+    polling, until a slot is free. The kernel releases a slot whose worker dies."""
+
+    def __init__(self, size, directory=None):
+        self.size = size
+        self.directory = directory or C.DEFAULT_LOCAL_TMP
+
+    @contextlib.contextmanager
+    def held(self):
+        paths = [os.path.join(self.directory, "docbits-infor-slot-%d.lock" % index) for index in range(self.size)]
+        # Start at a different slot per worker, so waiting workers spread over the slots.
+        first = os.getpid() % self.size
+        order = paths[first:] + paths[:first]
+        handle = None
+        try:
+            for path in order:
+                candidate = open(path, "a", encoding="utf-8")
+                try:
+                    fcntl.flock(candidate, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BaseException as exc:
+                    candidate.close()
+                    if isinstance(exc, BlockingIOError):
+                        continue
+                    raise
+                handle = candidate
+                break
+            if handle is None:
+                handle = open(order[0], "a", encoding="utf-8")
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
+        finally:
+            if handle is not None:
+                handle.close()

@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, docbits.infor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""RunCache: one computation per key across forked workers, as the strategy forks them."""
+"""RunCache and RunSlots: one computation per key, and at most N holders of a slot, across forked
+workers, as the strategy forks them."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import time
 
 import pytest
 
-from ansible_collections.docbits.infor.plugins.plugin_utils.run_cache import RunCache
+from ansible_collections.docbits.infor.plugins.plugin_utils.run_cache import RunCache, RunSlots
 
 
 def _worker(directory, key, log_path, results):
@@ -63,3 +64,51 @@ def test_defaults_to_the_runs_local_temp_directory():
     from ansible import constants as C
 
     assert RunCache().directory == C.DEFAULT_LOCAL_TMP
+
+
+def _holder(directory, size, log_path, hold_s):
+    with RunSlots(size, directory).held():
+        with open(log_path, "a", encoding="utf-8") as log:
+            log.write("in %f\n" % time.monotonic())
+        time.sleep(hold_s)
+        with open(log_path, "a", encoding="utf-8") as log:
+            log.write("out %f\n" % time.monotonic())
+
+
+def most_at_once(log_path):
+    events = sorted((float(stamp), kind) for kind, stamp in (line.split() for line in open(log_path, encoding="utf-8")))
+    inside = peak = 0
+    for _stamp, kind in events:
+        inside += 1 if kind == "in" else -1
+        peak = max(peak, inside)
+    return peak, len(events) // 2
+
+
+@pytest.mark.parametrize("size", [1, 2])
+def test_at_most_size_forked_workers_hold_a_slot_at_once(tmp_path, size):
+    log_path = str(tmp_path / "slots.log")
+    context = multiprocessing.get_context("fork")
+    workers = [context.Process(target=_holder, args=(str(tmp_path), size, log_path, 0.15)) for _index in range(5)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(30)
+        assert worker.exitcode == 0
+
+    # Without the slots, the five workers would all be inside at once.
+    assert most_at_once(log_path) == (size, 5)
+
+
+def test_a_slot_of_a_worker_that_dies_is_free_again(tmp_path):
+    context = multiprocessing.get_context("fork")
+    killed = context.Process(target=_holder, args=(str(tmp_path), 1, str(tmp_path / "killed.log"), 60))
+    killed.start()
+    deadline = time.monotonic() + 10
+    while not os.path.exists(str(tmp_path / "killed.log")) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    killed.kill()
+    killed.join(10)
+
+    _holder(str(tmp_path), 1, str(tmp_path / "after.log"), 0)
+
+    assert most_at_once(str(tmp_path / "after.log")) == (1, 1)
