@@ -107,6 +107,8 @@ class ActionModule(ActionBase):
 NOOP_ACTION = "bench_noop_action"
 # The ionapi task's options from the inventory variables (the role's mapping, resolved by the action plugin).
 OPTION_VARIABLES = re.compile(r"(?m)^(    # .*\n)?    option_variables: .*\n")
+# Before 1.1.0 the task named the tenant itself, a template of its own.
+EXPECTED_TENANT = '    expected_tenant: "{{ infor_tenant }}"\n'
 # 1.0.0's mapping, for the templated_dict variant: one dict templated per host, through module_defaults.
 TEMPLATED_DICT = "  module_defaults:\n    docbits.infor.ionapi: \"{{ ionapi_options }}\"\n"
 TEMPLATED_DICT_VARS = """
@@ -121,7 +123,8 @@ ionapi_options: >-
 def templated_dict_vars():
     """1.0.0's role variables: its option -> variable mapping (no src_dir, one variable per option) and the dict."""
     mapping = yaml.safe_load((ROLE / "vars" / "main.yml").read_text(encoding="utf-8"))["ionapi_option_variables"]
-    one_each = dict((option, names if isinstance(names, str) else names[0]) for option, names in mapping.items() if option != "src_dir")
+    one_each = dict((option, names if isinstance(names, str) else names[0]) for option, names in mapping.items()
+                    if option not in ("src_dir", "expected_tenant"))
     return yaml.safe_dump({"bench_option_variables": one_each}, sort_keys=False) + TEMPLATED_DICT_VARS
 
 
@@ -183,7 +186,8 @@ def lookups_per_option():
     """The role's option mapping written as it was before 1.0.0: one templated lookup per option."""
     mapping = yaml.safe_load((ROLE / "vars" / "main.yml").read_text(encoding="utf-8"))["ionapi_option_variables"]
     # The options that name one variable; 0.x had neither src_dir nor a playbook default of doc_types.
-    lines = ["    %s: \"{{ lookup('ansible.builtin.vars', '%s', default=omit) }}\"\n" % item for item in mapping.items() if isinstance(item[1], str)]
+    lines = ["    %s: \"{{ lookup('ansible.builtin.vars', '%s', default=omit) }}\"\n" % item for item in mapping.items()
+             if isinstance(item[1], str) and item[0] != "src_dir"]
     return "".join(lines)
 
 
@@ -197,9 +201,9 @@ def profile_playbook(directory, change):
     if change == "no_delegate":
         changed, count = re.subn(r"(?m)^\s+delegate_to: localhost\n", "", text)
     elif change == "lookup_per_option":
-        changed, count = OPTION_VARIABLES.subn(lookups_per_option(), text)
+        changed, count = OPTION_VARIABLES.subn(EXPECTED_TENANT + lookups_per_option(), text)
     elif change == "templated_dict":
-        changed, count = OPTION_VARIABLES.subn("", text)
+        changed, count = OPTION_VARIABLES.subn(EXPECTED_TENANT, text)
         changed = changed.replace("  delegate_to: localhost\n", TEMPLATED_DICT + "  delegate_to: localhost\n")
     else:
         changed, count = re.subn(r"(?m)^(\s+)docbits\.infor\.ionapi:$", r"\1%s:" % NOOP_ACTION, text)

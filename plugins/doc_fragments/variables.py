@@ -13,8 +13,11 @@ class ModuleDocFragment(object):
 options:
   option_variables:
     description:
-      - Options this task does not set, taken from the host's variables, as connection plugins take theirs; a
-        dictionary of option name and variable name, or a list of variable names of which the first one set counts.
+      - >-
+        Options this task does not set, taken from the host's variables, as connection plugins take theirs; a
+        dictionary of option name and variable name, or a list of variable names of which the first one set counts,
+        or a dictionary with C(variable) (a name or a list) and C(required=true) for an option the task cannot do
+        without (its variable not set fails the task).
       - A variable that is not set leaves its option to the option's default (or its environment variable). A
         variable that is set is templated; when it does not resolve (say a Vault file is missing) the task fails,
         naming the variable, and nothing else is used in its place. Options given to the task, by

@@ -180,8 +180,8 @@ EXAMPLES = r"""
 
 - name: Options from the host's variables, resolved on the controller (what the role docbits.infor.ionapi does)
   docbits.infor.ionapi:
-    expected_tenant: "{{ infor_tenant }}"
     option_variables:
+      expected_tenant: {variable: infor_tenant, required: true}
       src: ionapi_file
       src_dir: docbits_files_dir
       docbits_url: docbits_url

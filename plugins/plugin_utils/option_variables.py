@@ -11,7 +11,7 @@ expression was most of a bulk run's per-host cost (see docs/performance.md).
 Precedence: the task's own arguments (module_defaults included), then the variable, then the
 option's environment fallback and default. A variable that is not set leaves the option alone; a
 variable that is set but does not resolve (a missing Vault file) fails the host, naming the
-variable, and never falls back to another key or URL.
+variable, and never falls back to another key or URL; a required one that is not set fails it too.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ OPTION = "option_variables"
 def options_from_variables(mapping, argument_spec, given, task_vars, templar):
     """{option: value} for the options of `mapping` that `given` leaves unset and whose variable is set.
 
-    mapping: {option: variable name, or a list of names of which the first one set counts}.
+    mapping: {option: a variable name, a list of names of which the first one set counts, or
+    {variable: name or list, required: true} for an option the task cannot do without}.
     """
     if not isinstance(mapping, dict):
         raise OptionError("%s: must be a dictionary of option: variable name, not %s" % (OPTION, type(mapping).__name__))
@@ -35,25 +36,32 @@ def options_from_variables(mapping, argument_spec, given, task_vars, templar):
         raise OptionError("%s: %s %s no option of this module" % (OPTION, ", ".join(unknown), "is" if len(unknown) == 1 else "are"))
     omit = task_vars.get("omit")
     options = {}
-    for option, names in mapping.items():
+    for option, entry in mapping.items():
+        names, required = _entry(option, entry)
         if option in given:
             continue
-        for name in _variable_names(option, names):
-            if name not in task_vars:
-                continue
-            value = _resolve(option, name, task_vars[name], templar)
-            if value is not None and not (omit is not None and value == omit):
-                options[option] = value
-            # The first variable that is set decides, even when it resolves to nothing.
-            break
+        # The first variable that is set decides, even when it resolves to nothing.
+        name = next((name for name in names if name in task_vars), None)
+        value = _resolve(option, name, task_vars[name], templar) if name is not None else None
+        if value is not None and not (omit is not None and value == omit):
+            options[option] = value
+        elif required:
+            raise OptionError("option %s: variable %s is not set, and this task needs it" % (printable(option), printable(name or names[0])))
     return options
 
 
-def _variable_names(option, names):
-    names = [names] if isinstance(names, str) else names
+def _entry(option, entry):
+    """(variable names, required) of one entry of the mapping."""
+    required = False
+    if isinstance(entry, dict):
+        required = entry.get("required", False)
+        if set(entry) - {"variable", "required"} or not isinstance(required, bool):
+            raise OptionError("%s: the entry of option %s takes variable and required (true or false)" % (OPTION, printable(option)))
+        entry = entry.get("variable")
+    names = [entry] if isinstance(entry, str) else entry
     if not isinstance(names, list) or not names or not all(isinstance(name, str) and name for name in names):
         raise OptionError("%s: the variable of option %s must be a name or a list of names" % (OPTION, printable(option)))
-    return names
+    return names, required
 
 
 def _resolve(option, name, value, templar):

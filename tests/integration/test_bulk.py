@@ -207,6 +207,18 @@ def test_a_variable_set_but_not_resolving_fails_its_environment_and_never_falls_
     assert lab["tst"].requests() == [] and lab["prd"].requests() == []
 
 
+def test_an_environment_without_infor_tenant_fails_before_any_request_and_the_others_go_on(lab_factory):
+    lab = lab_factory(THREE)
+    del lab["tst"].vars["infor_tenant"]
+
+    run = lab.run(PROVISION)
+
+    assert run.rc == 2, run
+    run.assert_recap(dev={"changed": 1, "failed": 0}, tst={"failed": 1}, prd={"changed": 1, "failed": 0})
+    assert "variable infor_tenant is not set" in run.result("ionapi", "tst")["result"]["msg"], run
+    assert lab["tst"].requests() == [] and lab["tst"].stored_configs() == []
+
+
 def test_ionapi_file_is_taken_under_docbits_files_dir_relative_to_where_the_run_starts(lab_factory):
     lab = lab_factory(THREE)
     for env in lab.envs.values():

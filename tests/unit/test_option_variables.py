@@ -76,11 +76,25 @@ def test_of_several_variables_the_first_one_set_counts():
     assert resolve({"docbits_doc_types": None, "docbits_default_doc_types": "all"}) == {}
 
 
+def test_a_required_variable_that_is_not_set_fails_naming_it():
+    mapping = {"expected_tenant": {"variable": "infor_tenant", "required": True}}
+
+    assert resolve({"infor_tenant": "ACME_TST"}, mapping=mapping) == {"expected_tenant": "ACME_TST"}
+    for host_vars in ({}, {"infor_tenant": None}):
+        with pytest.raises(OptionError) as raised:
+            resolve(host_vars, mapping=mapping)
+        assert str(raised.value) == "option expected_tenant: variable infor_tenant is not set, and this task needs it"
+    # Given by the task, the option needs no variable.
+    assert resolve({}, mapping=mapping, given={"expected_tenant": "ACME_TST"}) == {}
+
+
 @pytest.mark.parametrize("mapping, rule", [
     ({"api_keys": "docbits_api_key"}, "api_keys is no option of this module"),
     ({"option_variables": "x"}, "option_variables is no option of this module"),
     ({"title": 3}, "the variable of option title must be a name or a list of names"),
     ({"title": []}, "the variable of option title must be a name or a list of names"),
+    ({"title": {"variable": "t", "required": "yes"}}, "the entry of option title takes variable and required (true or false)"),
+    ({"title": {"name": "t"}}, "the entry of option title takes variable and required (true or false)"),
     (["docbits_api_key"], "must be a dictionary of option: variable name, not list"),
 ])
 def test_a_wrong_mapping_is_refused_before_anything_is_read(mapping, rule):
