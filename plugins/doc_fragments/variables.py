@@ -18,6 +18,8 @@ options:
         dictionary of option name and variable name, or a list of variable names of which the first one set counts,
         or a dictionary with C(variable) (a name or a list) and C(required=true) for an option the task cannot do
         without (its variable not set fails the task).
+      - Or the name of a variable holding that dictionary, as the role does with C(option_variables=ionapi_option_variables);
+        the task then templates nothing per host, which in a bulk run costs less than templating the dictionary.
       - A variable that is not set leaves its option to the option's default (or its environment variable). A
         variable that is set is templated; when it does not resolve (say a Vault file is missing) the task fails,
         naming the variable, and nothing else is used in its place. Options given to the task, by
@@ -25,6 +27,6 @@ options:
       - Resolved by the action plugin on the controller, once per host and without templating the whole mapping,
         which makes a bulk run markedly cheaper than templating one expression of options per host. The role
         P(docbits.infor.ionapi#role) passes its mapping of the C(docbits_*) inventory variables here.
-    type: dict
+    type: raw
     version_added: 1.1.0
 """

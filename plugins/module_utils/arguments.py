@@ -21,7 +21,7 @@ from ansible_collections.docbits.infor.plugins.module_utils.preflight import CON
 
 # Read by the action plugin on the controller (plugin_utils/option_variables.py), never by a module on a target.
 CONTROLLER_SPEC = dict(
-    option_variables=dict(type="dict"),
+    option_variables=dict(type="raw"),
 )
 
 SOURCE_SPEC = dict(

@@ -27,8 +27,13 @@ def options_from_variables(mapping, argument_spec, given, task_vars, templar):
     """{option: value} for the options of `mapping` that `given` leaves unset and whose variable is set.
 
     mapping: {option: a variable name, a list of names of which the first one set counts, or
-    {variable: name or list, required: true} for an option the task cannot do without}.
+    {variable: name or list, required: true} for an option the task cannot do without}; or the name
+    of a variable holding that mapping, which spares the task templating the mapping for every host.
     """
+    if isinstance(mapping, str):
+        if mapping not in task_vars:
+            raise OptionError("%s: no variable %s holds the mapping" % (OPTION, printable(mapping)))
+        mapping = _resolve(OPTION, mapping, task_vars[mapping], templar)
     if not isinstance(mapping, dict):
         raise OptionError("%s: must be a dictionary of option: variable name, not %s" % (OPTION, type(mapping).__name__))
     unknown = sorted(printable(option) for option in mapping if option not in argument_spec or option == OPTION)

@@ -104,6 +104,17 @@ def test_a_wrong_mapping_is_refused_before_anything_is_read(mapping, rule):
     assert rule in str(raised.value)
 
 
+def test_the_mapping_can_be_named_by_its_variable_and_is_templated_then():
+    host_vars = {"docbits_org_id": "org-1", "role_mapping": {"org_id": "docbits_org_id", "title": "docbits_export_title"},
+                 "subset": "{{ role_mapping | dict2items | selectattr('key', 'in', ['org_id']) | items2dict }}"}
+
+    assert resolve(host_vars, mapping="role_mapping") == {"org_id": "org-1"}
+    assert resolve(host_vars, mapping="subset") == {"org_id": "org-1"}
+    with pytest.raises(OptionError) as raised:
+        resolve(host_vars, mapping="no_such_mapping")
+    assert str(raised.value) == "option_variables: no variable no_such_mapping holds the mapping"
+
+
 def test_an_option_of_another_module_is_refused():
     with pytest.raises(OptionError) as raised:
         resolve({}, mapping={"api_key": "docbits_api_key"}, spec=VALIDATE_SPEC)
