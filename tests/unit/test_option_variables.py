@@ -24,10 +24,10 @@ MAPPING = {"api_key": "docbits_api_key", "docbits_url": "docbits_url", "org_id":
            "doc_types": ["docbits_doc_types", "docbits_default_doc_types"]}
 
 
-def resolve(host_vars, mapping=None, given=None, spec=IONAPI_SPEC):
+def resolve(host_vars, mapping=None, given=None, spec=None):
     task_vars = dict(omit=OMIT, **dict((name, trust_as_template(value) if isinstance(value, str) else value) for name, value in host_vars.items()))
     templar = Templar(loader=DataLoader(), variables=task_vars)
-    return options_from_variables(MAPPING if mapping is None else mapping, spec, given or {}, task_vars, templar)
+    return options_from_variables(MAPPING if mapping is None else mapping, spec or IONAPI_SPEC, given or {}, task_vars, templar)
 
 
 def test_a_set_variable_becomes_its_option_templated():
