@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, docbits.infor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Options of every module and the constraints between them: one definition, used by the module
-(AnsibleModule) and by its action plugin (validate_argument_spec)."""
+(AnsibleModule) and by its action plugin (the same checks, through one ArgumentSpecValidator)."""
 
 from __future__ import absolute_import, division, print_function
 

@@ -141,8 +141,8 @@ options:
     version_added: 1.0.0
   concurrency_limit:
     description:
-      - At most this many hosts of the playbook run talk to DocBits at once; the others wait for a free slot (no CPU
-        spent waiting). V(0) is no limit.
+      - At most this many hosts of the playbook run talk to DocBits at once. A host that finds every slot taken waits
+        for one of them (the same one for a given worker process, without polling). V(0) is no limit.
       - Held by the action plugin on the controller, from before the first request until the last, with a lock file
         per slot in the run's temporary directory; the kernel frees the slot of a worker that dies. Like the C(throttle)
         keyword, without templating a keyword per host; the role P(docbits.infor.ionapi#role) maps C(docbits_throttle) here.

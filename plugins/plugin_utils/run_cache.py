@@ -51,8 +51,9 @@ class RunCache:
 
 
 class RunSlots:
-    """`held()`: at most `size` workers of the run inside it at once; the others wait, without
-    polling, until a slot is free. The kernel releases a slot whose worker dies."""
+    """`held()`: at most `size` workers of the run inside it at once. A worker that finds every slot
+    taken waits, without polling, for one of them (chosen by its pid, so waiting workers spread
+    over the slots). The kernel releases a slot whose worker dies."""
 
     def __init__(self, size, directory=None):
         self.size = size
@@ -61,7 +62,7 @@ class RunSlots:
     @contextlib.contextmanager
     def held(self):
         paths = [os.path.join(self.directory, "docbits-infor-slot-%d.lock" % index) for index in range(self.size)]
-        # Start at a different slot per worker, so waiting workers spread over the slots.
+        # Each worker starts at, and if need be waits for, the slot its pid picks.
         first = os.getpid() % self.size
         order = paths[first:] + paths[:first]
         handle = None
