@@ -13,7 +13,6 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import (
     DEFAULT_DOC_TYPE,
-    DEFAULT_EXPORT_METHOD,
     DEFAULT_URL,
     INFOR_EXPORT_METHODS,
 )
@@ -60,7 +59,7 @@ EXPORT_SPEC = dict(
 IONAPI_SPEC = dict(
     state=dict(type="str", default="present", choices=["present", "absent"]),
     title=dict(type="str"),
-    export_method=dict(type="str", default=DEFAULT_EXPORT_METHOD, choices=list(INFOR_EXPORT_METHODS)),
+    export_method=dict(type="str", choices=list(INFOR_EXPORT_METHODS)),
     config_id=dict(type="int"),
     verify_connection=dict(type="bool", default=False),
     doc_types=dict(type="list", elements="str"),

@@ -79,6 +79,13 @@ class Request:
         return Request(self.name, self.method, self.path, self.content_type, fields, self.query, self.headers, self.constant,
                        self.path_constant)
 
+    def with_fields(self, kinds):
+        """A copy that may also send the fields named ({name: kind}), each only when set."""
+        fields = dict(self.fields)
+        fields.update((name, Part(kind, always=False)) for name, kind in kinds.items() if name not in fields)
+        return Request(self.name, self.method, self.path, self.content_type, fields, self.query, self.headers, self.constant,
+                       self.path_constant)
+
     def without(self, names):
         """A copy that does not send the fields, query parameters or headers named."""
         def keep(parts):
@@ -323,6 +330,22 @@ def _check_parameters(document, request, path_item, operation, findings, is_know
         if name.lower() not in declared_headers:
             _undeclared(findings, request, "header %s" % name, part, "no such header or security scheme", request.constant,
                         is_known("header %s" % name))
+
+
+def declared_fields(document, request):
+    """{field: FILE or "value"} the document declares for the request's body, or None when it declares no such operation."""
+    document = _Document(document)
+    path_item, _template = document.path_item(request.path)
+    operation = document.resolve(path_item.get(request.method.lower())) if path_item else {}
+    if not operation:
+        return None
+    body = document.resolve(operation.get("requestBody"))
+    content = body.get("content") if isinstance(body.get("content"), dict) else {}
+    media = dict((name.split(";")[0].strip().lower(), value) for name, value in content.items())
+    schema = document.resolve((media.get(request.content_type) or {}).get("schema"))
+    properties = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+    return dict((name, FILE if any(_is_file(option) for option in _alternatives(document, value)) else "value")
+                for name, value in properties.items())
 
 
 def check(document, requests, known=()):

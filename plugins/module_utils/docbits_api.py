@@ -11,7 +11,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from dataclasses import asdict, dataclass
+import json
+from dataclasses import dataclass, field
 from typing import Optional
 
 from ansible_collections.docbits.infor.plugins.module_utils.contract import FILE, Part, Request, is_readable
@@ -88,6 +89,10 @@ OP_CONFIGURE = Request(
         "on_permise": Part("boolean"),
         "zugferd": Part("boolean"),
         "sub_org_id": Part("string", always=False),
+        # Sent back as listed (never set by the collection): the web app sends them on every update.
+        "auto_approve_after_export": Part("boolean", always=False),
+        "auto_validate_after_export": Part("boolean", always=False),
+        "m3_toml_mapping_id": Part("string", always=False),
         "config_id": Part("integer", essential=True, always=False),
         FIELD_ION_API_FILE: Part(FILE, essential=True, always=False),
     }),
@@ -106,6 +111,10 @@ OP_TEST_CONNECTION = Request(
     constant="OP_TEST_CONNECTION", path_constant="PATH_TEST_CONNECTION")
 OPERATIONS = (OP_LIST, OP_DOWNLOAD, OP_CONFIGURE, OP_REMOVE, OP_SET_ACTIVE, OP_TEST_CONNECTION)
 
+# Fields of configure_infor_export only ever sent back as listed: when a live document is read, only
+# those it declares are (so they are not part of the live contract check).
+SENT_BACK_ONLY = ("auto_approve_after_export", "auto_validate_after_export", "m3_toml_mapping_id")
+
 # What the client sends that the public document ("DOC2 - API" 2.2.10) does not declare, known
 # from the DocBits web app (X-ORG-ID: from today's Swagger page). The ONE list of it: the
 # conformance test fails on anything else undeclared. (name, None) is a whole operation.
@@ -113,10 +122,24 @@ WEB_APP_ONLY = (
     ("test_infor_connection", None),
     ("configure_infor_export", "export_method"),
     ("configure_infor_export", "sub_org_id"),
+    ("configure_infor_export", "auto_approve_after_export"),
+    ("configure_infor_export", "auto_validate_after_export"),
+    ("configure_infor_export", "m3_toml_mapping_id"),
 ) + tuple((operation.name, item) for operation in OPERATIONS for item in ("org_id", "header " + HEADER_ORG_ID))
 
 DEFAULT_EXPORT_METHOD = "infor-idm-cloud"
 DEFAULT_DOC_TYPE = "INVOICE"
+
+# The settings of an Infor export the collection compares, sends and reports (is_active has its own
+# operation). Every other setting the list carries is sent back as read on an update.
+MANAGED_SETTINGS = ("title", "export_method", "doc_type", "sub_org_id")
+# What a listed configuration carries that is not a setting to send back: its identity, its state
+# (own operation), timestamps and whether a file part is stored (DocBits keeps a file part not sent).
+LISTED_NOT_SETTINGS = ("id", "config_id", "org_id", "is_active", "created_at", "updated_at", "infor_ion_api", "infor_idm_mapping",
+                       "infor_bod_mapping", "infor_ln_mapping", "infor_m3_mapping")
+# Fields of a list answer by which a DocBits list says it is one page of more.
+LIST_TOTAL_FIELDS = ("total", "count", "total_count", "totalCount")
+LIST_NEXT_FIELDS = ("next", "next_page", "nextPage", "next_url", "has_more", "hasMore")
 
 # Size caps per kind of answer: a stored .ionapi file is under 16 KiB, a list a few configurations.
 DOWNLOAD_ANSWER_CAP = 64 * KIB
@@ -158,6 +181,11 @@ class DocBitsUnexpectedAnswer(DocBitsError):
     (a proxy in between, or the wrong URL). Never compared, never a reason to write."""
 
 
+class DocBitsAmbiguousView(DocBitsUnexpectedAnswer):
+    """A list or download that could show the organisation wrong (an id twice, an item without id,
+    one page of more, a download that is not the listed file): nothing is written on it."""
+
+
 @dataclass
 class ExportConfig:
     """An export configuration as listed by DocBits (only the fields this project reads)."""
@@ -169,18 +197,29 @@ class ExportConfig:
     sub_org_id: Optional[str]
     is_active: bool
     created_at: Optional[str] = None
+    # Every field the list carries, as listed: what an update sends back (settings_to_send_back).
+    listed: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def is_infor_export(self):
         # Other methods (webhook, infor_sftp, watcher, vertex, ...) are listed too: never ours.
-        return self.export_method in INFOR_EXPORT_METHODS
+        return method_key(self.export_method) in INFOR_EXPORT_METHODS
+
+    @property
+    def doc_type_key(self):
+        return doc_type_key(self.doc_type)
+
+    @property
+    def lists_a_file(self):
+        """Whether the list says an ION API file is stored: True, False, or None when it does not say."""
+        flag = self.listed.get("infor_ion_api")
+        return _listed_bool(flag) if isinstance(flag, (bool, int, str)) else None
 
     @classmethod
     def from_api(cls, item):
         """The configuration of one listed item, or None when the item has no integer id."""
-        try:
-            config_id = int(item["id"])
-        except (KeyError, TypeError, ValueError):
+        config_id = listed_id(item.get("id"))
+        if config_id is None:
             return None
         created_at = item.get("created_at")
         return cls(
@@ -191,12 +230,57 @@ class ExportConfig:
             sub_org_id=normalise_id(item.get("sub_org_id")),
             is_active=_listed_bool(item.get("is_active", True)),
             created_at=created_at if isinstance(created_at, str) else None,
+            listed=dict(item),
         )
 
     def as_dict(self):
-        attributes = asdict(self)
-        del attributes["created_at"]
-        return attributes
+        return dict(((name, getattr(self, name)) for name in MANAGED_SETTINGS), id=self.id, is_active=self.is_active)
+
+    def settings(self):
+        """The settings listed beside the managed ones, as listed (what an update must not change)."""
+        return dict((name, value) for name, value in sorted(self.listed.items())
+                    if name not in LISTED_NOT_SETTINGS and name not in MANAGED_SETTINGS)
+
+
+def listed_id(value):
+    """A listed id as an int (5, "5" and " 5" are one id), or None when it is none."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def doc_type_key(value):
+    """Document types as DocBits may store them: case and surrounding white space make no other type."""
+    return value.strip().casefold() if isinstance(value, str) else value
+
+
+def method_key(value):
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def settings_to_send_back(config, declared_fields):
+    """(fields, unsendable names) for an update of a listed configuration: every listed setting that
+    configure_infor_export declares (`declared_fields`: the live document's, else the contract's),
+    as listed; file parts are never sent (DocBits keeps a file part not sent)."""
+    fields, unsendable = {}, []
+    for name, value in config.settings().items():
+        declared = declared_fields.get(name)
+        if declared == FILE:
+            continue
+        if declared is None or isinstance(value, (dict, list)):
+            unsendable.append(name)
+        elif value is not None:
+            fields[name] = value
+    return fields, unsendable
+
+
+def contract_fields(operation):
+    """{field: kind} of an operation as the collection describes it."""
+    return dict((name, part.kind) for name, part in operation.fields.items())
 
 
 def _listed_bool(value):
@@ -219,6 +303,9 @@ def is_onpremise(export_method):
 
 class DocBitsClient:
     """One HTTP session per run; every call maps answers to the errors of the contract."""
+
+    # {field: kind} of configure_infor_export in the live document once the contract check read it.
+    declared_configure_fields = None
 
     def __init__(self, base_url, api_key=None, bearer_token=None, org_id=None, timeout=30, retries=3,
                  validate_certs=True, ca_path=None, environment=None):
@@ -374,14 +461,52 @@ class DocBitsClient:
         if not isinstance(items, list):
             raise DocBitsError(
                 "DocBits answered%s at POST %s without a 'data' list" % (self._where(), PATH_LIST), endpoint="POST " + PATH_LIST)
-        configs = (ExportConfig.from_api(item) for item in items if isinstance(item, dict))
-        return [config for config in configs if config is not None]
+        self._check_whole_list(body, items)
+        configs = [ExportConfig.from_api(item) for item in items]
+        return configs
+
+    def _check_whole_list(self, body, items):
+        """A list is trusted only when it is one whole list of items with distinct ids."""
+        endpoint = "POST " + PATH_LIST
+        problem = _incomplete_list(body, len(items))
+        seen = {}
+        for position, item in enumerate(items):
+            if problem:
+                break
+            config_id = listed_id(item.get("id")) if isinstance(item, dict) else None
+            if config_id is None:
+                problem = "item %d has no id (%s)" % (position + 1, printable(repr(item.get("id")) if isinstance(item, dict) else type(item).__name__))
+            elif config_id in seen:
+                problem = "configuration %d is listed twice (as %s and %s)" % (
+                    config_id, printable(repr(seen[config_id])), printable(repr(item.get("id"))))
+            else:
+                seen[config_id] = item.get("id")
+        if problem:
+            raise DocBitsAmbiguousView(
+                "DocBits' list of configurations%s cannot be trusted: %s; nothing was written or removed on this view "
+                "(look at the organisation's exports in DocBits)" % (self._where(), problem), endpoint=endpoint)
 
     def list_infor_exports(self):
         return [config for config in self.list_configurations() if config.is_infor_export]
 
     def download_ionapi(self, config_id):
         """The stored ION API file's bytes, or None when DocBits has none."""
+        return self._download(config_id)
+
+    def download_listed_file(self, config):
+        """The stored file of a listed configuration; a download that contradicts the list (which says
+        whether a file is stored) is no view to act on."""
+        data = self._download(config.id)
+        listed = config.lists_a_file
+        if listed is not None and listed != (data is not None):
+            raise DocBitsAmbiguousView(
+                "DocBits%s lists configuration %d %s an ION API file, but its download %s: the download is not the file of that "
+                "configuration, so nothing was written" % (self._where(), config.id, "with" if listed else "without",
+                                                           "has none" if data is None else "returns one"),
+                endpoint="%s %s" % (OP_DOWNLOAD.method, OP_DOWNLOAD.path.format(config_id=config.id)))
+        return data
+
+    def _download(self, config_id):
         path = OP_DOWNLOAD.path.format(config_id=int(config_id))
         endpoint = "%s %s" % (OP_DOWNLOAD.method, path)
         response = self._send(OP_DOWNLOAD.method, path, cap=DOWNLOAD_ANSWER_CAP, **self._encode(OP_DOWNLOAD, query={"type": FILE_TYPE_ION_API}))
@@ -390,6 +515,10 @@ class DocBitsClient:
         except DocBitsNotFound:
             return None
         self._judge_stored_file(response, endpoint)
+        if _is_api_envelope(response.content):
+            raise DocBitsAmbiguousView(
+                "DocBits answered%s at %s with one of its own JSON answers, not a stored file: %s" % (
+                    self._where(), endpoint, self._excerpt(response.text)), endpoint=endpoint, status=response.status)
         return response.content or None
 
     def _judge_stored_file(self, response, endpoint):
@@ -407,24 +536,33 @@ class DocBitsClient:
             % (self._where(), endpoint, response.status, what, self._excerpt(response.text)), endpoint=endpoint, status=response.status)
 
     def configure_infor_export(self, export_method, title, doc_type, sub_org_id=None, config_id=None, ionapi_bytes=None,
-                               filename="credentials.ionapi"):
+                               settings=None, filename="credentials.ionapi"):
         """Create (config_id None) or update an Infor export; the configuration's id when the answer
-        carries it (data.id or id), else None. A create is never retried here: its answer may be
-        lost after DocBits applied it, so the caller lists again first."""
+        carries it (data.id or id), else None. `settings`: the other settings sent back as listed
+        (settings_to_send_back). A create is never retried here: its answer may be lost after
+        DocBits applied it, so the caller lists again first."""
         fields = {
-            "export_method": export_method,
-            "title": title,
-            "doc_type": doc_type,
             # Required by the 2022 API, no longer sent by the web app: both generations accept them.
             "on_permise": is_onpremise(export_method),
             "zugferd": False,
+        }
+        fields.update(settings or {})
+        fields.update({
+            "export_method": export_method,
+            "title": title,
+            "doc_type": doc_type,
             "sub_org_id": sub_org_id,
             "config_id": int(config_id) if config_id is not None else None,
-        }
+        })
+        operation = OP_CONFIGURE.with_fields(dict((name, "string") for name in fields if name not in OP_CONFIGURE.fields))
         if ionapi_bytes is not None:
             fields[FIELD_ION_API_FILE] = (filename, ionapi_bytes, "application/octet-stream")
-        body = self._call(OP_CONFIGURE, retry=config_id is not None, fields=fields)
+        body = self._call(operation, retry=config_id is not None, fields=fields)
         return _answered_id(body)
+
+    def configure_fields(self):
+        """{field: kind} configure_infor_export takes: the live document's once read, else the contract's."""
+        return self.declared_configure_fields if self.declared_configure_fields is not None else contract_fields(OP_CONFIGURE)
 
     def remove_configuration(self, config_id):
         return self._call(OP_REMOVE, fields={"id": int(config_id)})
@@ -484,6 +622,32 @@ def _form_text(value):
     if isinstance(value, bool):
         return "true" if value else "false"
     return value if isinstance(value, (tuple, bytes)) else str(value)
+
+
+def _incomplete_list(body, count):
+    """Why a list answer is one page of more, or None; read in the answer and its paging objects."""
+    holders = [body] + [body[name] for name in ("meta", "pagination", "paging", "page_info") if isinstance(body.get(name), dict)]
+    for holder in holders:
+        for name in LIST_TOTAL_FIELDS:
+            value = holder.get(name)
+            if isinstance(value, int) and not isinstance(value, bool) and value > count:
+                return "it says %s %d but holds %d item(s)" % (name, value, count)
+        for name in LIST_NEXT_FIELDS:
+            if holder.get(name) not in (None, False, "", 0, [], {}):
+                return "it says there is more (%s)" % name
+        page, pages = holder.get("page"), holder.get("pages", holder.get("total_pages"))
+        if isinstance(page, int) and isinstance(pages, int) and not isinstance(page, bool) and page < pages:
+            return "it is page %d of %d" % (page, pages)
+    return None
+
+
+def _is_api_envelope(content):
+    """Whether a download is one of DocBits' own JSON answers ({"success": ..., ...} or {"detail": ...})."""
+    try:
+        obj = json.loads(content.decode("utf-8-sig"))
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return False
+    return isinstance(obj, dict) and ("success" in obj or set(obj) == set(("detail",)))
 
 
 def _answered_id(body):

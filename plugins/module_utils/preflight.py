@@ -13,7 +13,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.docbits.infor.plugins.module_utils.contract import BLOCKING, IGNORED, check, excerpt, table
+from ansible_collections.docbits.infor.plugins.module_utils.contract import BLOCKING, IGNORED, check, declared_fields, excerpt, table
 from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import (
     HEADER_ORG_ID,
     OP_CONFIGURE,
@@ -24,6 +24,7 @@ from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import (
     OP_TEST_CONNECTION,
     OPERATIONS,
     PATH_OPENAPI,
+    SENT_BACK_ONLY,
     WEB_APP_ONLY,
     DocBitsError,
 )
@@ -49,7 +50,7 @@ def operations_for(params):
             operations.append(OP_SET_ACTIVE)
         if params.get("verify_connection"):
             operations.append(OP_TEST_CONNECTION)
-    unset = set()
+    unset = set(SENT_BACK_ONLY)
     if not params.get("org_id"):
         unset.update(("org_id", HEADER_ORG_ID))
     if not params.get("sub_org_id"):
@@ -106,6 +107,8 @@ class ContractPreflight:
             return
         findings = check(verdict["document"], self.operations, WEB_APP_ONLY)
         blocking = [finding for finding in findings if finding.severity == BLOCKING]
+        # An update sends back the settings this document declares (docbits_api.settings_to_send_back).
+        self.client.declared_configure_fields = declared_fields(verdict["document"], OP_CONFIGURE)
         if blocking:
             where = " for environment '%s'" % printable(self.client.environment) if self.client.environment else ""
             raise ContractError(

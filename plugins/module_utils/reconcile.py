@@ -17,10 +17,15 @@ import hashlib
 import json
 
 from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import (
+    DEFAULT_EXPORT_METHOD,
+    MANAGED_SETTINGS,
     DocBitsAuthError,
     DocBitsError,
     DocBitsTransientError,
+    doc_type_key,
+    method_key,
     normalise_id,
+    settings_to_send_back,
 )
 from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, printable
 from ansible_collections.docbits.infor.plugins.module_utils.ionapi import (
@@ -37,7 +42,6 @@ ACTION_CREATE = "create"
 ACTION_UPDATE = "update"
 ACTION_DELETE = "delete"
 ACTION_REMOVE_DUPLICATE = "remove duplicate"
-ACTIONS = (ACTION_NONE, ACTION_CREATE, ACTION_UPDATE, ACTION_DELETE, ACTION_REMOVE_DUPLICATE)
 # The task's action is the strongest of its configurations' (a duplicate removal is an update of the tenant).
 _TASK_ACTION = {ACTION_REMOVE_DUPLICATE: ACTION_UPDATE}
 _PRECEDENCE = (ACTION_CREATE, ACTION_DELETE, ACTION_UPDATE, ACTION_NONE)
@@ -46,6 +50,7 @@ CHANGE_CONFIGURATION = "configuration"
 CHANGE_ION_API = "ion_api"
 CHANGE_ACTIVE = "is_active"
 CHANGE_DUPLICATE = "duplicate"
+CHANGE_TENANT = "tenant"
 
 DOC_TYPES_ALL = "all"
 # Exports whose ION connection point is bound to the authorized app's client id.
@@ -104,15 +109,11 @@ class StoredFile:
         return None
 
 
-def stored_fingerprint(data):
-    """The fingerprint of stored bytes (canonical JSON when they parse, else the raw bytes); None for no file."""
-    return StoredFile(data).fingerprint if data is not None else None
-
-
 class Desired:
-    """What the inventory says one environment's Infor exports must be."""
+    """What the inventory says one environment's Infor exports must be (ionapi None: removed).
+    export_method and title None: not set, so an existing configuration keeps its own."""
 
-    def __init__(self, ionapi, doc_type, export_method, sub_org_id=None, title=None, config_id=None, doc_types=None,
+    def __init__(self, ionapi, doc_type, export_method=None, sub_org_id=None, title=None, config_id=None, doc_types=None,
                  active=None):
         self.ionapi = ionapi
         self.doc_type = doc_type
@@ -123,13 +124,14 @@ class Desired:
         self.doc_types = normalise_doc_types(doc_types)
         self.active = active
 
-    def title_for(self, current):
-        """An unset title is left as DocBits has it; a new configuration is named after the app."""
-        if self.title is not None:
-            return self.title
-        if current is not None and current.title:
-            return current.title
-        return self.ionapi.app_name or "Infor ION API (%s)" % self.ionapi.tenant
+    @property
+    def fingerprint(self):
+        return self.ionapi.fingerprint if self.ionapi is not None else None
+
+    def new_configuration(self, doc_type):
+        """The settings of a configuration the task creates: the defaults apply only here."""
+        return {"title": self.title if self.title is not None else self.ionapi.app_name or "Infor ION API (%s)" % self.ionapi.tenant,
+                "export_method": self.export_method or DEFAULT_EXPORT_METHOD, "doc_type": doc_type, "sub_org_id": self.sub_org_id}
 
 
 def normalise_doc_types(doc_types):
@@ -142,7 +144,7 @@ def normalise_doc_types(doc_types):
         return DOC_TYPES_ALL
     unique = []
     for item in doc_types:
-        if item and item not in unique:
+        if item and doc_type_key(item) not in [doc_type_key(known) for known in unique]:
             unique.append(item)
     return unique or None
 
@@ -153,7 +155,7 @@ def find_owned_config(configs, doc_type, sub_org_id=None, config_id=None):
         return _by_id(configs, config_id)
     sub_org_id = normalise_id(sub_org_id)
     candidates = [config for config in configs
-                  if config.is_infor_export and config.doc_type == doc_type and config.sub_org_id == sub_org_id]
+                  if config.is_infor_export and config.doc_type_key == doc_type_key(doc_type) and config.sub_org_id == sub_org_id]
     if len(candidates) <= 1:
         return candidates[0] if candidates else None
     active = [config for config in candidates if config.is_active]
@@ -200,18 +202,20 @@ def select_scope(desired, configs):
     if desired.doc_types == DOC_TYPES_ALL:
         doc_types = []
         for config in owned:
-            if config.doc_type not in doc_types:
+            if config.doc_type_key not in [doc_type_key(known) for known in doc_types]:
                 doc_types.append(config.doc_type)
         # An organisation without any Infor export gets one, of doc_type.
         doc_types = doc_types or [desired.doc_type]
     else:
         doc_types = desired.doc_types or [desired.doc_type]
-    return Scope(doc_types, dict((doc_type, [config for config in owned if config.doc_type == doc_type]) for doc_type in doc_types))
+    return Scope(doc_types, dict((doc_type, [config for config in owned if config.doc_type_key == doc_type_key(doc_type)])
+                                 for doc_type in doc_types))
 
 
 def duplicate_key(config, stored):
-    """What makes two configurations exact duplicates: same type, sub-organisation, method, title and file."""
-    return (config.doc_type, config.sub_org_id, config.export_method, config.title, stored.fingerprint if stored is not None else None)
+    """What makes two configurations exact duplicates: same type, sub-organisation, method, title, other settings and file."""
+    return (config.doc_type_key, config.sub_org_id, method_key(config.export_method), config.title, repr(config.settings()),
+            stored.fingerprint if stored is not None else None)
 
 
 def collapse(configs, stored):
@@ -239,7 +243,7 @@ class ConfigPlan:
         self.action = action
         self.changes = changes or []
         self.reasons = reasons or []
-        # The attributes it is written with (title, export_method, doc_type, sub_org_id).
+        # The managed settings it is written with (MANAGED_SETTINGS).
         self.target = target
         self.send_file = send_file
         self.set_active = set_active
@@ -253,8 +257,12 @@ class ConfigPlan:
     def fingerprint_before(self):
         return self.stored.fingerprint if self.stored is not None else None
 
+    @property
+    def removes(self):
+        return self.action in (ACTION_DELETE, ACTION_REMOVE_DUPLICATE)
+
     def as_dict(self, desired_fingerprint):
-        # A duplicate to remove has no target: it is described as it is.
+        # A configuration to remove has no target: it is described as it is.
         attrs = self.target or (self.current.as_dict() if self.current is not None else {})
         is_active = self.current.is_active if self.current is not None else True
         return {
@@ -265,7 +273,7 @@ class ConfigPlan:
             "sub_org_id": attrs.get("sub_org_id"),
             "is_active": self.set_active if self.set_active is not None else is_active,
             "fingerprint_before": self.fingerprint_before,
-            "fingerprint_after": desired_fingerprint if self.action != ACTION_REMOVE_DUPLICATE else None,
+            "fingerprint_after": desired_fingerprint if not self.removes else None,
             "action": self.action,
             "changes": list(self.changes),
             "reasons": list(self.reasons),
@@ -299,28 +307,44 @@ class Plan:
 
     @property
     def carriers(self):
-        """The configurations that carry the file after the task (duplicates go)."""
-        return [entry for entry in self.entries if entry.action != ACTION_REMOVE_DUPLICATE]
+        """The configurations that carry the file after the task (removed ones go)."""
+        return [entry for entry in self.entries if not entry.removes]
 
     @property
     def primary(self):
         """The configuration the top-level keys describe: the first of doc_type, else the first."""
-        carriers = self.carriers
-        of_type = [entry for entry in carriers if entry.doc_type == self.desired.doc_type]
+        carriers = self.carriers or self.entries
+        of_type = [entry for entry in carriers if doc_type_key(entry.doc_type) == doc_type_key(self.desired.doc_type)]
         return (of_type or carriers or [None])[0]
 
 
-def _target(desired, doc_type, current, restyle):
-    """The attributes a configuration is written with: title and export method only where the task may restyle it."""
-    if current is not None and not restyle:
-        return {"title": current.title, "export_method": current.export_method, "doc_type": current.doc_type, "sub_org_id": current.sub_org_id}
-    return {"title": desired.title_for(current), "export_method": desired.export_method, "doc_type": doc_type, "sub_org_id": desired.sub_org_id}
+def _target(desired, config, restyle):
+    """The managed settings an existing configuration is written with: its own, but for the title and
+    export method the inventory sets, where the task may restyle it."""
+    target = dict((name, getattr(config, name)) for name in MANAGED_SETTINGS)
+    if restyle:
+        for name in ("title", "export_method"):
+            if getattr(desired, name) is not None:
+                target[name] = getattr(desired, name)
+    return target
 
 
-def _plan_existing(desired, doc_type, config, stored, restyle, warnings):
-    target = _target(desired, doc_type, config, restyle)
+def _tenant_change(desired, config, stored, warnings):
+    """The reason to give when the stored file is of another Infor tenant than the new one, or None."""
+    before = stored.credentials.get("ti") if stored is not None and stored.is_object else None
+    if not isinstance(before, str) or before == desired.ionapi.tenant:
+        return None
+    warnings.append("configuration %s (%s) stores a file of Infor tenant '%s' and gets one of tenant '%s': check that this "
+                    "environment's DocBits organisation (docbits_api_key, docbits_org_id) is the one meant for '%s'"
+                    % (config.id, printable(config.doc_type), printable(before), printable(desired.ionapi.tenant),
+                       printable(desired.ionapi.tenant)))
+    return "replaces a file of Infor tenant '%s' with one of '%s'" % (printable(before), printable(desired.ionapi.tenant))
+
+
+def _plan_existing(desired, config, stored, restyle, warnings):
+    target = _target(desired, config, restyle)
     changes, reasons = [], []
-    for name in ("title", "export_method", "doc_type", "sub_org_id"):
+    for name in MANAGED_SETTINGS:
         if getattr(config, name) != target[name]:
             changes.append(name)
             reasons.append("%s '%s' -> '%s'" % (name, printable(getattr(config, name)), printable(target[name])))
@@ -335,6 +359,10 @@ def _plan_existing(desired, doc_type, config, stored, restyle, warnings):
                             % (config.id, stored.fingerprint))
         else:
             reasons.append("stores another file (%s)" % stored.fingerprint)
+        tenant_change = _tenant_change(desired, config, stored, warnings)
+        if tenant_change:
+            changes.append(CHANGE_TENANT)
+            reasons.append(tenant_change)
         if stored.client_id and stored.client_id != desired.ionapi.credentials["ci"] \
                 and target["export_method"].startswith(CLIENT_BOUND_METHOD_PREFIXES):
             warnings.append(
@@ -346,7 +374,7 @@ def _plan_existing(desired, doc_type, config, stored, restyle, warnings):
         set_active = desired.active
         changes.append(CHANGE_ACTIVE)
         reasons.append("is %s" % ("inactive" if desired.active else "active"))
-    return ConfigPlan(target["doc_type"], config, stored, ACTION_UPDATE if changes else ACTION_NONE, changes, reasons or ["in sync"], target,
+    return ConfigPlan(config.doc_type, config, stored, ACTION_UPDATE if changes else ACTION_NONE, changes, reasons or ["in sync"], target,
                       send_file=CHANGE_ION_API in changes, set_active=set_active)
 
 
@@ -361,24 +389,44 @@ def make_plan(desired, scope, stored):
     for doc_type in scope.doc_types:
         kept, duplicates = collapsed[doc_type]
         if not kept:
-            target = _target(desired, doc_type, None, True)
             entries.append(ConfigPlan(doc_type, None, None, ACTION_CREATE, [CHANGE_CONFIGURATION], ["no Infor export of this type"],
-                                      target, send_file=True, set_active=False if desired.active is False else None))
+                                      desired.new_configuration(doc_type), send_file=True,
+                                      set_active=False if desired.active is False else None))
             continue
         for config in kept:
-            entries.append(_plan_existing(desired, doc_type, config, stored.get(config.id), restyle, warnings))
+            entries.append(_plan_existing(desired, config, stored.get(config.id), restyle, warnings))
         for config, original in duplicates:
             entries.append(ConfigPlan(doc_type, config, stored.get(config.id), ACTION_REMOVE_DUPLICATE, [CHANGE_DUPLICATE],
                                       ["exact duplicate of configuration %s" % original.id], duplicate_of=original.id))
-    carriers = [entry for entry in entries if entry.current is not None and entry.action != ACTION_REMOVE_DUPLICATE]
+    carriers = [entry for entry in entries if entry.current is not None and not entry.removes]
     if carriers and desired.active is None and not any(entry.current.is_active for entry in carriers):
         warnings.append(all_inactive_warning([entry.id for entry in carriers]))
     return Plan(desired, entries, warnings)
 
 
+def make_absent_plan(desired, configs, stored):
+    """The plan of state=absent (pure): the one configuration owned, and its exact duplicates, removed."""
+    kept, duplicates = collapse(configs, stored)
+    # Exact duplicates are one configuration as far as the user can tell: all of them go.
+    current = find_owned_config(kept, desired.doc_type, desired.sub_org_id) if desired.config_id is None else (kept[0] if kept else None)
+    removed = [current] + [duplicate for duplicate, original in duplicates if original.id == current.id] if current is not None else []
+    entries = [ConfigPlan(config.doc_type, config, stored.get(config.id), ACTION_DELETE, [CHANGE_CONFIGURATION], ["state=absent"])
+               for config in removed]
+    return Plan(desired, entries, [])
+
+
 def all_inactive_warning(config_ids):
     return ("every Infor export configuration (ids %s) is inactive: DocBits exports nothing to Infor; set active: true "
             "to switch them on" % ", ".join(str(config_id) for config_id in config_ids))
+
+
+def _same_setting(name, listed, written):
+    """Whether DocBits lists a managed setting as written (it may store a document type in other case)."""
+    if name == "doc_type":
+        return doc_type_key(listed) == doc_type_key(written)
+    if name == "export_method":
+        return method_key(listed) == method_key(written)
+    return listed == written
 
 
 def config_view(attrs, ionapi_view, file_fingerprint):
@@ -396,20 +444,19 @@ def _diff(plan):
         current = entry.current
         before, after = {}, {}
         if current is not None:
-            attrs = {"id": current.id, "title": current.title, "doc_type": current.doc_type, "export_method": current.export_method,
-                     "sub_org_id": current.sub_org_id}
+            attrs = dict(((name, getattr(current, name)) for name in MANAGED_SETTINGS), id=current.id)
             if desired.active is not None:
                 attrs["is_active"] = current.is_active
             before = config_view(attrs, entry.stored.view() if entry.stored is not None else None, entry.fingerprint_before)
-        if entry.action != ACTION_REMOVE_DUPLICATE:
+        if not entry.removes:
             attrs = dict(entry.target, id=entry.id)
             if desired.active is not None:
                 attrs["is_active"] = entry.set_active if entry.set_active is not None else (current.is_active if current is not None else True)
             after = config_view(attrs, redacted(desired.ionapi.credentials), desired.ionapi.fingerprint)
         header = "configuration %s (%s)" % (entry.id if entry.id is not None else "new", printable(entry.doc_type))
         diffs.append({"before": before, "after": after, "before_header": header, "after_header": header})
-    if len(diffs) == 1:
-        return {"before": diffs[0]["before"], "after": diffs[0]["after"]}
+    if len(diffs) <= 1:
+        return {"before": diffs[0]["before"], "after": diffs[0]["after"]} if diffs else {"before": {}, "after": {}}
     return diffs
 
 
@@ -428,7 +475,12 @@ class Reconciler:
                 self._before_first_write()
 
     def _download(self, config_id):
-        data = self.client.download_ionapi(config_id)
+        return self._stored(self.client.download_ionapi(config_id))
+
+    def _download_listed(self, config):
+        return self._stored(self.client.download_listed_file(config))
+
+    def _stored(self, data):
         if data is None:
             return None
         stored = StoredFile(data)
@@ -441,8 +493,19 @@ class Reconciler:
         """One list and one download per Infor export in scope, then the pure plan."""
         self.client.add_secrets(desired.ionapi.secret_values())
         scope = select_scope(desired, self.client.list_configurations())
-        stored = dict((config.id, self._download(config.id)) for config in scope.configs)
+        stored = dict((config.id, self._download_listed(config)) for config in scope.configs)
         return make_plan(desired, scope, stored)
+
+    def plan_absent(self, desired):
+        """One list and one download per matching Infor export, then the pure plan of state=absent."""
+        configs = self.client.list_configurations()
+        if desired.config_id is not None:
+            owned = [config for config in [_by_id(configs, desired.config_id)] if config is not None]
+        else:
+            owned = [config for config in configs if config.is_infor_export and config.doc_type_key == doc_type_key(desired.doc_type)
+                     and config.sub_org_id == desired.sub_org_id]
+        stored = dict((config.id, self._download_listed(config)) for config in owned)
+        return make_absent_plan(desired, owned, stored)
 
     def ensure_present(self, desired, check_mode=False, verify_connection=False):
         plan = self.plan(desired)
@@ -464,7 +527,8 @@ class Reconciler:
                 if entry.action == ACTION_CREATE:
                     written.append(entry)
                     self._create(plan, entry)
-            self._read_back(plan, written)
+            if written:
+                self._read_back(plan, written)
         except DocBitsInforError as exc:
             if verify_connection and written:
                 # All or nothing: what this task wrote before the failure is put back.
@@ -473,8 +537,8 @@ class Reconciler:
         if verify_connection and written:
             result["verification"] = self._verify(plan, written)
         for entry in plan.entries:
-            if entry.action == ACTION_REMOVE_DUPLICATE:
-                self._remove_duplicate(entry)
+            if entry.removes:
+                self._remove(entry)
         return self._result(plan, result)
 
     def _result(self, plan, result=None):
@@ -486,30 +550,34 @@ class Reconciler:
             "action": plan.action,
             "changes": plan.changes,
             "config_id": primary.id if primary is not None else None,
-            "fingerprint": desired.ionapi.fingerprint,
+            "fingerprint": desired.fingerprint,
             "previous_fingerprint": primary.fingerprint_before if primary is not None else None,
-            "tenant": desired.ionapi.tenant,
-            "app_name": desired.ionapi.app_name,
-            "configurations": [entry.as_dict(desired.ionapi.fingerprint) for entry in plan.entries],
+            "configurations": [entry.as_dict(desired.fingerprint) for entry in plan.entries],
             "diff": _diff(plan),
         })
+        if desired.ionapi is not None:
+            result.update(tenant=desired.ionapi.tenant, app_name=desired.ionapi.app_name)
         return result
 
-    def _configure(self, target, config_id, ionapi_bytes):
-        return self.client.configure_infor_export(
-            export_method=target["export_method"],
-            title=target["title"],
-            doc_type=target["doc_type"],
-            sub_org_id=target["sub_org_id"],
-            config_id=config_id,
-            ionapi_bytes=ionapi_bytes,
-        )
+    def _configure(self, target, config_id, ionapi_bytes, settings=None):
+        return self.client.configure_infor_export(config_id=config_id, ionapi_bytes=ionapi_bytes, settings=settings, **target)
 
     def _update(self, plan, entry):
-        if entry.send_file or set(entry.changes) - set((CHANGE_ACTIVE,)):
-            self._configure(entry.target, entry.id, plan.desired.ionapi.content if entry.send_file else None)
+        if entry.send_file or set(entry.changes) - set((CHANGE_ACTIVE, CHANGE_TENANT)):
+            self._configure(entry.target, entry.id, plan.desired.ionapi.content if entry.send_file else None,
+                            self._settings_sent_back(plan, entry.current))
         if entry.set_active is not None:
             self.client.set_active(entry.id, entry.set_active)
+
+    def _settings_sent_back(self, plan, config):
+        """The listed settings an update sends back unchanged; those it cannot send are named in a warning."""
+        settings, unsendable = settings_to_send_back(config, self.client.configure_fields())
+        if unsendable:
+            plan.warnings.append(
+                "configuration %s has setting(s) %s that DocBits lists but configure_infor_export does not declare, so they "
+                "cannot be sent back: a DocBits that rebuilds a configuration from the form may reset them; check them in DocBits"
+                % (config.id, ", ".join(printable(name) for name in unsendable)))
+        return settings
 
     def _create(self, plan, entry):
         """Create; after a lost answer or a refusal list again before creating again: no duplicate of our own."""
@@ -536,11 +604,15 @@ class Reconciler:
                     self.client.set_active(entry.id, entry.set_active)
                 return
 
+    def _is_new_of(self, config, entry, known):
+        """Whether a listed configuration is a new one of the entry's type and sub-organisation."""
+        return (config.is_infor_export and config.id not in known and config.doc_type_key == doc_type_key(entry.target["doc_type"])
+                and config.sub_org_id == entry.target["sub_org_id"])
+
     def _appeared(self, entry, known):
         """A configuration of the entry's type that was not there when the task planned, or None."""
         for config in sorted(self.client.list_configurations(), key=lambda item: item.id):
-            if (config.is_infor_export and config.id not in known and config.doc_type == entry.target["doc_type"]
-                    and config.sub_org_id == entry.target["sub_org_id"]):
+            if self._is_new_of(config, entry, known):
                 return config
         return None
 
@@ -548,14 +620,14 @@ class Reconciler:
         entry.id = config.id
         entry.current = config
         stored = self._download(config.id)
-        differs = [name for name in ("title", "export_method") if getattr(config, name) != entry.target[name]]
-        if differs or stored is None or stored.fingerprint != plan.desired.ionapi.fingerprint:
-            self._configure(entry.target, config.id, plan.desired.ionapi.content)
+        differs = [name for name in ("title", "export_method") if not _same_setting(name, getattr(config, name), entry.target[name])]
+        if differs or stored is None or stored.fingerprint != plan.desired.fingerprint:
+            self._configure(entry.target, config.id, plan.desired.ionapi.content, self._settings_sent_back(plan, config))
         if entry.set_active is not None:
             self.client.set_active(config.id, entry.set_active)
 
     def _read_back(self, plan, written):
-        """A write counts once DocBits lists the attributes and stores the file as desired."""
+        """A write counts once DocBits lists the settings and stores the file as desired."""
         desired = plan.desired
         listed = None
         # Only creates answered with their id skip the list: a download reads them back.
@@ -571,18 +643,27 @@ class Reconciler:
                 self._collapse_new_duplicates(plan, [entry], listed, adopt_older=True)
                 stored = self._download(entry.id)
             fingerprint_now = stored.fingerprint if stored is not None else None
-            if fingerprint_now != desired.ionapi.fingerprint:
+            if fingerprint_now != desired.fingerprint:
                 raise ReconcileError("DocBits accepted the upload, but configuration %s now stores %s instead of %s"
-                                     % (entry.id, fingerprint_now or "no ION API file", desired.ionapi.fingerprint))
+                                     % (entry.id, fingerprint_now or "no ION API file", desired.fingerprint))
             if listed is not None:
-                config = next((item for item in listed if item.id == entry.id), None)
-                if config is None:
-                    raise ReconcileError("DocBits accepted the upload, but configuration %s is not listed afterwards" % entry.id)
-                mismatched = [name for name in ("title", "export_method", "doc_type", "sub_org_id") if getattr(config, name) != entry.target[name]]
-                if entry.set_active is not None and config.is_active != entry.set_active:
-                    mismatched.append(CHANGE_ACTIVE)
-                if mismatched:
-                    raise ReconcileError("DocBits accepted the upload, but configuration %s still differs in %s" % (entry.id, ", ".join(mismatched)))
+                self._check_listed(plan, entry, listed)
+
+    def _check_listed(self, plan, entry, listed):
+        config = next((item for item in listed if item.id == entry.id), None)
+        if config is None:
+            raise ReconcileError("DocBits accepted the upload, but configuration %s is not listed afterwards" % entry.id)
+        mismatched = [name for name in MANAGED_SETTINGS if not _same_setting(name, getattr(config, name), entry.target[name])]
+        if entry.set_active is not None and config.is_active != entry.set_active:
+            mismatched.append(CHANGE_ACTIVE)
+        if mismatched:
+            raise ReconcileError("DocBits accepted the upload, but configuration %s still differs in %s" % (entry.id, ", ".join(mismatched)))
+        if entry.action == ACTION_UPDATE:
+            before, after = entry.current.settings(), config.settings()
+            lost = sorted(name for name in set(before) | set(after) if before.get(name) != after.get(name))
+            if lost:
+                plan.warnings.append("DocBits changed setting(s) %s of configuration %s during the update, which sent them back as "
+                                     "listed: check them in DocBits" % (", ".join(printable(name) for name in lost), entry.id))
 
     def _find_created(self, plan, written, listed):
         """The id of a create whose answer carried none: the new configuration of its type, oldest first."""
@@ -590,9 +671,7 @@ class Reconciler:
         for entry in written:
             if entry.id is not None:
                 continue
-            new = [config for config in sorted(listed, key=lambda item: item.id)
-                   if config.is_infor_export and config.id not in known and config.doc_type == entry.target["doc_type"]
-                   and config.sub_org_id == entry.target["sub_org_id"]]
+            new = [config for config in sorted(listed, key=lambda item: item.id) if self._is_new_of(config, entry, known)]
             if not new:
                 raise ReconcileError("DocBits accepted the upload, but no matching configuration is listed afterwards")
             entry.id = new[0].id
@@ -603,16 +682,15 @@ class Reconciler:
     def _collapse_new_duplicates(self, plan, written, listed, adopt_older=False):
         """Exact duplicates of what this task wrote, made meanwhile by a concurrent run, go now: the oldest stays."""
         desired = plan.desired
+        planned = set(item.id for item in plan.entries)
         for entry in written:
-            twins = [config for config in listed if config.is_infor_export and config.id != entry.id
-                     and (config.doc_type, config.sub_org_id, config.export_method, config.title)
-                     == (entry.target["doc_type"], entry.target["sub_org_id"], entry.target["export_method"], entry.target["title"])
-                     and config.id not in set(item.id for item in plan.entries)]
+            twins = [config for config in listed if config.is_infor_export and config.id != entry.id and config.id not in planned
+                     and all(_same_setting(name, getattr(config, name), entry.target[name]) for name in MANAGED_SETTINGS)]
             for twin in sorted(twins, key=lambda item: item.id):
                 if twin.id < entry.id and not (adopt_older or entry.action == ACTION_CREATE):
                     continue
                 stored = self._download(twin.id)
-                if stored is None or stored.fingerprint != desired.ionapi.fingerprint:
+                if stored is None or stored.fingerprint != desired.fingerprint:
                     continue
                 if twin.id < entry.id:
                     # An older identical one exists: ours is the duplicate; theirs is kept and becomes ours.
@@ -624,10 +702,10 @@ class Reconciler:
                 else:
                     duplicate = ConfigPlan(entry.doc_type, twin, stored, ACTION_REMOVE_DUPLICATE, [CHANGE_DUPLICATE],
                                            ["exact duplicate of configuration %s, made by a concurrent run" % entry.id], duplicate_of=entry.id)
-                self._remove_duplicate(duplicate)
+                self._remove(duplicate)
                 plan.entries.append(duplicate)
 
-    def _remove_duplicate(self, entry):
+    def _remove(self, entry):
         self._about_to_write()
         try:
             self.client.remove_configuration(entry.id)
@@ -637,26 +715,29 @@ class Reconciler:
             # A concurrent run may have removed it first: gone is what we wanted.
             if any(config.id == entry.id for config in self.client.list_configurations()):
                 raise
-        entry.action = ACTION_REMOVE_DUPLICATE
 
     # --- verify and roll back ---------------------------------------------------------------------
     def _verify(self, plan, written):
-        """DocBits tries every configuration written; on any "no", every one gets its previous state back."""
+        """DocBits tries every configuration written; on Infor's "no" for any, every one gets its previous state back.
+        A test that could not run (the endpoint missing, refusing the request, or failing) is no "no": the file stays."""
         desired = plan.desired
-        verification = {"connected": True, "message": None, "configurations": []}
+        verification = {"available": True, "connected": True, "message": None, "configurations": []}
         for entry in written:
             try:
                 connected, message = self.client.test_connection(entry.id)
+            except DocBitsAuthError:
+                raise
             except DocBitsError as exc:
-                # No answer is not a "no": the file may work, so it stays, and the user is told to check it.
-                raise ReconcileError(
-                    "configuration %s now carries the new file %s (it had %s), but DocBits could not test the connection (%s): "
-                    "test it in DocBits (Test connection), or upload the previous file again"
-                    % (entry.id, desired.ionapi.fingerprint, entry.fingerprint_before or "none", exc))
+                verification.update(available=False, connected=None, message=str(exc))
+                plan.warnings.append(
+                    "configuration %s now carries the new file %s (it had %s), but DocBits' connection test could not run (%s): "
+                    "the upload stands; test it in DocBits (Test connection)"
+                    % (entry.id, desired.fingerprint, entry.fingerprint_before or "none", exc))
+                return verification
             verification["configurations"].append({"id": entry.id, "connected": connected, "message": message})
             if not connected:
                 failure = "DocBits could not connect to Infor with the new file %s (configuration %s: %s)" % (
-                    desired.ionapi.fingerprint, entry.id, printable(message))
+                    desired.fingerprint, entry.id, printable(message))
                 raise ReconcileError("%s; %s" % (failure, self._roll_back_all(plan, written)))
             verification["message"] = message
         return verification
@@ -672,7 +753,7 @@ class Reconciler:
                 failures.append("configuration %s: %s" % (entry.id, exc))
         if failures:
             return ("the rollback failed (%s): configuration(s) may now carry the unverified file %s; rolled back: %s"
-                    % ("; ".join(failures), plan.desired.ionapi.fingerprint, "; ".join(restored) or "none"))
+                    % ("; ".join(failures), plan.desired.fingerprint, "; ".join(restored) or "none"))
         return "the tenant was rolled back to %s" % "; ".join(restored)
 
     def _roll_back(self, plan, entry):
@@ -688,20 +769,14 @@ class Reconciler:
         if entry.send_file:
             if stored is None:
                 raise ReconcileError("it had no ION API file before, and DocBits cannot store none: it carries %s"
-                                     % plan.desired.ionapi.fingerprint)
+                                     % plan.desired.fingerprint)
             unusable = stored.restorable("the previous file of configuration %s" % config_id)
             if unusable:
                 raise ReconcileError("the previous file %s is not an .ionapi file (%s), so it was not put back: configuration %s "
-                                     "carries %s" % (stored.fingerprint, unusable, config_id, plan.desired.ionapi.fingerprint))
-        if entry.send_file or set(entry.changes) - set((CHANGE_ACTIVE,)):
-            self.client.configure_infor_export(
-                export_method=previous.export_method,
-                title=previous.title,
-                doc_type=previous.doc_type,
-                sub_org_id=previous.sub_org_id,
-                config_id=config_id,
-                ionapi_bytes=stored.data if entry.send_file else None,
-            )
+                                     "carries %s" % (stored.fingerprint, unusable, config_id, plan.desired.fingerprint))
+        if entry.send_file or set(entry.changes) - set((CHANGE_ACTIVE, CHANGE_TENANT)):
+            self._configure(dict((name, getattr(previous, name)) for name in MANAGED_SETTINGS), config_id,
+                            stored.data if entry.send_file else None, settings_to_send_back(previous, self.client.configure_fields())[0])
         if entry.set_active is not None:
             self.client.set_active(config_id, previous.is_active)
         config = next((config for config in self.client.list_configurations() if config.id == config_id), None)
@@ -715,42 +790,8 @@ class Reconciler:
 
     # --- absent and describe ---------------------------------------------------------------------
     def ensure_absent(self, doc_type, sub_org_id=None, config_id=None, check_mode=False):
-        configs = self.client.list_configurations()
-        sub_org_id = normalise_id(sub_org_id)
-        if config_id is not None:
-            owned = [config for config in [_by_id(configs, config_id)] if config is not None]
-        else:
-            owned = [config for config in configs
-                     if config.is_infor_export and config.doc_type == doc_type and config.sub_org_id == sub_org_id]
-        stored = dict((config.id, self._download(config.id)) for config in owned)
-        kept, duplicates = collapse(owned, stored)
-        # Exact duplicates are one configuration as far as the user can tell: all of them go.
-        current = find_owned_config(kept, doc_type, sub_org_id) if config_id is None else (kept[0] if kept else None)
-        if current is None:
-            return {"changed": False, "action": ACTION_NONE, "changes": [], "config_id": None, "configurations": [],
-                    "fingerprint": None, "previous_fingerprint": None, "diff": {"before": {}, "after": {}}}
-        removed = [current] + [duplicate for duplicate, original in duplicates if original.id == current.id]
-        before = stored.get(current.id)
-        attrs = dict((key, value) for key, value in current.as_dict().items() if key != "is_active")
-        result = {
-            "changed": True,
-            "action": ACTION_DELETE,
-            "changes": [CHANGE_CONFIGURATION],
-            "config_id": current.id,
-            "fingerprint": None,
-            "previous_fingerprint": before.fingerprint if before is not None else None,
-            "configurations": [
-                dict(config.as_dict(), fingerprint_before=stored[config.id].fingerprint if stored.get(config.id) else None,
-                     fingerprint_after=None, action=ACTION_DELETE, changes=[CHANGE_CONFIGURATION], reasons=["state=absent"])
-                for config in removed],
-            "diff": {"before": config_view(attrs, before.view() if before is not None else None,
-                                           before.fingerprint if before is not None else None), "after": {}},
-        }
-        if not check_mode:
-            self._about_to_write()
-            for config in removed:
-                self.client.remove_configuration(config.id)
-        return result
+        desired = Desired(None, doc_type, sub_org_id=sub_org_id, config_id=config_id)
+        return self.apply(self.plan_absent(desired), check_mode=check_mode)
 
     def describe(self, doc_type=None, sub_org_id=None):
         """Every Infor export of the organisation (optionally filtered), with its stored file summarised."""

@@ -97,23 +97,23 @@ def run_validate(params, data=None, source=None, read_warnings=()):
 
 def run_ionapi(params, check_mode=False, data=None, source=None, read_warnings=(), run_cache=None):
     warnings = []
-    desired = desired_file = None
+    desired_file = None
     if params["state"] == "present":
         # Validation comes before any network call: a bad file never reaches DocBits.
         desired_file = load_ionapi(params, data, source, read_warnings)
         warnings = desired_file.warnings
-        desired = Desired(
-            desired_file,
-            doc_type=params["doc_type"],
-            export_method=params["export_method"],
-            sub_org_id=params.get("sub_org_id"),
-            title=params.get("title"),
-            config_id=params.get("config_id"),
-            doc_types=params.get("doc_types"),
-            active=params.get("active"),
-        )
     elif params.get("doc_types"):
         raise OptionError("doc_types applies to state=present; to remove a configuration set doc_type or config_id")
+    desired = Desired(
+        desired_file,
+        doc_type=params["doc_type"],
+        export_method=params.get("export_method"),
+        sub_org_id=params.get("sub_org_id"),
+        title=params.get("title"),
+        config_id=params.get("config_id"),
+        doc_types=params.get("doc_types"),
+        active=params.get("active"),
+    )
     client = client_from_params(params)
     verdicts = None
     try:
@@ -122,16 +122,12 @@ def run_ionapi(params, check_mode=False, data=None, source=None, read_warnings=(
         # The live contract is checked right before the first write (never in check mode or without one).
         preflight = ContractPreflight(client, params["contract_check"], operations_for(params), run_cache)
         reconciler = Reconciler(client, before_first_write=preflight)
-        if desired is not None:
-            plan = reconciler.plan(desired)
-            if params.get("check_stored_token"):
-                # The files DocBits stores now, before anything replaces them.
-                verdicts = prove_stored(plan, params["validate_certs"], params.get("ca_path"), params["timeout"], run_cache)
-            result = reconciler.apply(plan, check_mode=check_mode, verify_connection=params["verify_connection"])
-            warnings = warnings + plan.warnings
-        else:
-            result = reconciler.ensure_absent(
-                params["doc_type"], params.get("sub_org_id"), params.get("config_id"), check_mode=check_mode)
+        plan = reconciler.plan(desired) if desired_file is not None else reconciler.plan_absent(desired)
+        if params.get("check_stored_token"):
+            # The files DocBits stores now, before anything replaces them.
+            verdicts = prove_stored(plan, params["validate_certs"], params.get("ca_path"), params["timeout"], run_cache)
+        result = reconciler.apply(plan, check_mode=check_mode, verify_connection=params["verify_connection"])
+        warnings = warnings + plan.warnings
     except DocBitsNotFound:
         # A path DocBits does not know: its live contract says which operation moved, in the table.
         preflight.diagnose()

@@ -60,8 +60,10 @@ options:
   export_method:
     description:
       - The Infor export method of the configuration.
+      - A configuration the task creates gets C(infor-idm-cloud) when this is not set.
+      - An existing configuration keeps its own method unless this is set (and the task owns exactly one configuration):
+        an update changes the file and what the task sets, nothing else.
     type: str
-    default: infor-idm-cloud
     choices:
       - infor-idm-cloud
       - infor-ion-cloud

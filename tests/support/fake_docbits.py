@@ -14,9 +14,17 @@ __metaclass__ = type
 import json
 from unittest import mock
 
-from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import DocBitsClient, DocBitsError, ExportConfig
+from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import (
+    OP_CONFIGURE,
+    DocBitsClient,
+    DocBitsError,
+    ExportConfig,
+    contract_fields,
+)
 
 WRITES = ("configure_infor_export", "remove_configuration", "set_active")
+# The settings an Infor export has beside the managed ones, and what a form-replacing update gives one not sent.
+SETTING_DEFAULTS = {"zugferd": False, "on_permise": False, "auto_approve_after_export": False, "auto_validate_after_export": False}
 
 
 class FakeDocBits:
@@ -28,7 +36,7 @@ class FakeDocBits:
     instead of the answer (e.g. to act as a concurrent run) and may return "apply" to let the call through.
     """
 
-    def __init__(self, answers_with_id=True, reserialise=True, retries=2):
+    def __init__(self, answers_with_id=True, reserialise=True, retries=2, form_replacing=False):
         self.configs = {}
         self.files = {}
         self.next_id = 1
@@ -37,22 +45,27 @@ class FakeDocBits:
         self.calls = []
         self.faults = {}
         self.dead_files = set()
+        # An update takes every setting from the form: one not sent gets its default (SETTING_DEFAULTS).
+        self.form_replacing = form_replacing
         client = mock.create_autospec(DocBitsClient, instance=True)
         client.retries = retries
-        for name in ("list_configurations", "list_infor_exports", "download_ionapi", "configure_infor_export",
+        client.declared_configure_fields = None
+        for name in ("list_configurations", "list_infor_exports", "download_ionapi", "download_listed_file", "configure_infor_export",
                      "remove_configuration", "set_active", "test_connection"):
             getattr(client, name).side_effect = getattr(self, "_" + name)
+        client.configure_fields.side_effect = lambda: contract_fields(OP_CONFIGURE)
         client.wait_before_retry.side_effect = lambda attempt, error: self.calls.append(("wait", attempt))
         self.client = client
 
     # --- state --------------------------------------------------------------------------------
     def seed(self, doc_type="INVOICE", export_method="infor-idm-cloud", title="DocBits_TST", sub_org_id=None, is_active=True,
-             ionapi=None):
-        """A configuration as it already is in DocBits (not counted as a write); `ionapi` bytes, a dict or None."""
+             ionapi=None, **settings):
+        """A configuration as it already is in DocBits (not counted as a write); `ionapi` bytes, a dict or None;
+        `settings` beside the managed ones (SETTING_DEFAULTS for those not given)."""
         config_id = self.next_id
         self.next_id += 1
-        self.configs[config_id] = {"id": config_id, "title": title, "doc_type": doc_type, "export_method": export_method,
-                                   "sub_org_id": sub_org_id, "is_active": is_active}
+        self.configs[config_id] = dict(SETTING_DEFAULTS, id=config_id, title=title, doc_type=doc_type, export_method=export_method,
+                                       sub_org_id=sub_org_id, is_active=is_active, **settings)
         if ionapi is not None:
             self.files[config_id] = self._stored_bytes(json.dumps(ionapi).encode("utf-8") if isinstance(ionapi, dict) else ionapi)
         return config_id
@@ -105,8 +118,11 @@ class FakeDocBits:
         self._fault("download")
         return self.files.get(config_id)
 
+    def _download_listed_file(self, config):
+        return self._download_ionapi(config.id)
+
     def _configure_infor_export(self, export_method, title, doc_type, sub_org_id=None, config_id=None, ionapi_bytes=None,
-                                filename="credentials.ionapi"):
+                                settings=None, filename="credentials.ionapi"):
         del filename
         self.calls.append(("configure_infor_export", config_id))
         outcome = self._fault("configure")
@@ -119,6 +135,9 @@ class FakeDocBits:
         else:
             if config_id not in self.configs:
                 raise DocBitsError("Configuration not found")
+            if self.form_replacing:
+                self.configs[config_id].update(SETTING_DEFAULTS)
+            self.configs[config_id].update(settings or {})
             self.configs[config_id].update(title=title, doc_type=doc_type, export_method=export_method, sub_org_id=sub_org_id)
             if ionapi_bytes is not None:
                 self.files[config_id] = self._stored_bytes(ionapi_bytes)

@@ -23,6 +23,7 @@ from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import (
     OP_REMOVE,
     OP_SET_ACTIVE,
     OP_TEST_CONNECTION,
+    SENT_BACK_ONLY,
     OPERATIONS,
     WEB_APP_ONLY as KNOWN,
     DocBitsError,
@@ -57,12 +58,13 @@ def test_the_public_document_and_the_client(document):
         (IGNORED, "configure_infor_export", "export_method", "OP_CONFIGURE"),
         (IGNORED, "configure_infor_export", "sub_org_id", "OP_CONFIGURE"),
         (WEB_APP_ONLY, "test_infor_connection", "operation", "PATH_TEST_CONNECTION"),
-    ])
+    ] + [(IGNORED, "configure_infor_export", name, "OP_CONFIGURE") for name in SENT_BACK_ONLY])
     assert all(finding.known for finding in findings)
 
 
 def test_without_org_and_sub_org_only_export_method_is_ignored(document):
-    operations = [operation.without({"org_id", "X-ORG-ID", "sub_org_id"}) for operation in (OP_LIST, OP_DOWNLOAD, OP_CONFIGURE, OP_REMOVE)]
+    operations = [operation.without({"org_id", "X-ORG-ID", "sub_org_id"} | set(SENT_BACK_ONLY))
+                  for operation in (OP_LIST, OP_DOWNLOAD, OP_CONFIGURE, OP_REMOVE)]
     assert finding_keys(contract.check(document, operations, KNOWN)) == [(IGNORED, "configure_infor_export", "export_method", "OP_CONFIGURE")]
 
 
@@ -132,7 +134,7 @@ def test_newer_fastapi_forms_are_understood(document):
     properties["ion_api"] = {"anyOf": [{"type": "string", "contentMediaType": "application/octet-stream"}, {"type": "null"}]}
     properties["export_method"] = {"anyOf": [{"type": "string"}, {"type": "null"}]}
     document["components"]["securitySchemes"]["OrgHeader"] = {"type": "apiKey", "in": "header", "name": "X-ORG-ID"}
-    assert finding_keys(contract.check(document, [OP_CONFIGURE.without({"org_id", "sub_org_id"})], KNOWN)) == []
+    assert finding_keys(contract.check(document, [OP_CONFIGURE.without({"org_id", "sub_org_id"} | set(SENT_BACK_ONLY))], KNOWN)) == []
 
 
 def test_values_really_sent_are_checked_against_the_declared_types(document):

@@ -22,7 +22,13 @@ import pytest
 from docbits_simulator import parse_form  # pylint: disable=import-error
 from ansible_collections.docbits.infor.plugins.module_utils import contract
 from ansible_collections.docbits.infor.plugins.module_utils.contract import BLOCKING, FILE, Part, Request
-from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import OPERATIONS, WEB_APP_ONLY, DocBitsAuthError, DocBitsClient
+from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import (
+    OPERATIONS,
+    WEB_APP_ONLY,
+    DocBitsAmbiguousView,
+    DocBitsAuthError,
+    DocBitsClient,
+)
 from ansible_collections.docbits.infor.tests.support.builders import dump, make_seeded_ionapi, start_simulator
 
 DOCUMENT_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "contract", "docbits-openapi-2.2.10-configurations.json")
@@ -193,10 +199,7 @@ def test_list_answers_with_other_methods_and_fields_are_tolerated(sim):
         {"id": 6, "export_method": "watcher"},
         {"id": 7, "export_method": "vertex", "is_active": None},
         {"id": 8, "export_method": "infor-gls840-onpremise"},
-        {"id": "not a number", "export_method": "infor-idm-cloud"},
-        {"title": "no id"},
-        "not an object",
-    ], "paging": {"next": None}}
+    ], "paging": {"next": None}, "total": 6}
     sim.add_fault(path="/configurations/get_configurations", status=200, body=answer, times=2)
     with DocBitsClient(sim.base_url, api_key=KEY, timeout=5, retries=0) as client:
         listed = client.list_configurations()
@@ -205,6 +208,47 @@ def test_list_answers_with_other_methods_and_fields_are_tolerated(sim):
     assert [(config.id, config.export_method, config.is_active) for config in infor] == [
         (3, "infor-idm-cloud", True), (4, "infor-ion-cloud", False)]
     assert infor[0].created_at == "2025-01-02T03:04:05+00:00" and infor[1].created_at is None
+    assert infor[0].settings() == {"execution_order": 2}
+
+
+INFOR_ITEM = {"title": "IDM", "doc_type": "INVOICE", "export_method": "infor-idm-cloud", "is_active": True}
+
+
+@pytest.mark.parametrize("answer, problem", [
+    ({"data": [dict(INFOR_ITEM, id=3), dict(INFOR_ITEM, id=3)]}, "configuration 3 is listed twice (as 3 and 3)"),
+    ({"data": [dict(INFOR_ITEM, id=3), dict(INFOR_ITEM, id="3")]}, "configuration 3 is listed twice (as 3 and '3')"),
+    ({"data": [dict(INFOR_ITEM, id=3), dict(INFOR_ITEM, id=" 3")]}, "listed twice"),
+    ({"data": [dict(INFOR_ITEM, id=3), {"title": "no id"}]}, "item 2 has no id (None)"),
+    ({"data": [dict(INFOR_ITEM, id="not a number")]}, "item 1 has no id ('not a number')"),
+    ({"data": [dict(INFOR_ITEM, id=True)]}, "item 1 has no id (True)"),
+    ({"data": ["not an object"]}, "item 1 has no id (str)"),
+    ({"data": [dict(INFOR_ITEM, id=3)], "total": 2}, "it says total 2 but holds 1 item(s)"),
+    ({"data": [dict(INFOR_ITEM, id=3)], "count": 5}, "it says count 5"),
+    ({"data": [dict(INFOR_ITEM, id=3)], "next": "/configurations/get_configurations?skip=1"}, "it says there is more (next)"),
+    ({"data": [dict(INFOR_ITEM, id=3)], "has_more": True}, "it says there is more (has_more)"),
+    ({"data": [dict(INFOR_ITEM, id=3)], "meta": {"page": 1, "pages": 2}}, "it is page 1 of 2"),
+    ({"data": [dict(INFOR_ITEM, id=3)], "pagination": {"total": 40}}, "it says total 40"),
+])
+def test_a_list_that_could_show_the_organisation_wrong_is_refused(sim, answer, problem):
+    sim.add_fault(path="/configurations/get_configurations", status=200, body=dict(answer, success=True), times=1)
+    with DocBitsClient(sim.base_url, api_key=KEY, timeout=5, retries=0) as client:
+        with pytest.raises(DocBitsAmbiguousView) as caught:
+            client.list_configurations()
+    assert problem in str(caught.value) and "nothing was written or removed" in str(caught.value)
+
+
+def test_a_download_that_contradicts_the_list_or_is_an_api_answer_is_refused(sim):
+    config_id = sim.seed("acme", {"title": "T", "files": {"ION_API": b'{"ti": "ACME_TST"}'}})
+    bare = sim.seed("acme", {"title": "B"})
+    with DocBitsClient(sim.base_url, api_key=KEY, timeout=5, retries=0) as client:
+        listed = dict((config.id, config) for config in client.list_configurations())
+        assert client.download_listed_file(listed[config_id]) and client.download_listed_file(listed[bare]) is None
+        sim.add_fault(path="/configurations/download/%d" % bare, status=200, body=b'{"ti": "ACME_PRD"}', times=1)
+        with pytest.raises(DocBitsAmbiguousView, match="lists configuration %d without an ION API file, but its download returns one" % bare):
+            client.download_listed_file(listed[bare])
+        sim.add_fault(path="/configurations/download/%d" % config_id, status=200, body={"success": False, "message": "Not found"}, times=1)
+        with pytest.raises(DocBitsAmbiguousView, match="one of its own JSON answers, not a stored file"):
+            client.download_ionapi(config_id)
 
 
 def test_org_id_travels_as_header_and_field(sim):

@@ -16,6 +16,7 @@ import pytest
 
 from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import (
     DocBitsError,
+    DocBitsNotFound,
     DocBitsTransientError,
     DocBitsUnexpectedAnswer,
     ExportConfig,
@@ -38,7 +39,6 @@ from ansible_collections.docbits.infor.plugins.module_utils.reconcile import (
     make_plan,
     normalise_doc_types,
     select_scope,
-    stored_fingerprint,
 )
 from ansible_collections.docbits.infor.tests.support.fake_docbits import FakeDocBits
 from ansible_collections.docbits.infor.tests.support.builders import DELETE, dump, make_seeded_ionapi
@@ -152,33 +152,37 @@ def test_config_id_of_a_non_infor_export_is_an_error():
 
 # --- Desired.title_for ------------------------------------------------------------------------------
 
-def test_title_for_explicit_title_wins():
-    assert desired(title="Mine").title_for(None) == "Mine"
-    assert desired(title="Mine").title_for(listed(1, title="Theirs")) == "Mine"
+def test_a_new_configuration_gets_the_defaults_or_what_is_set():
+    assert desired(export_method=None).new_configuration("ORDER") == {
+        "title": "DocBits_TST", "export_method": "infor-idm-cloud", "doc_type": "ORDER", "sub_org_id": None}
+    assert desired(title="Mine", export_method="infor-ion-cloud", sub_org_id=7).new_configuration("INVOICE") == {
+        "title": "Mine", "export_method": "infor-ion-cloud", "doc_type": "INVOICE", "sub_org_id": "7"}
 
 
-def test_title_for_unset_keeps_the_current_title():
-    assert desired().title_for(listed(1, title="Theirs")) == "Theirs"
-
-
-def test_title_for_new_configuration_is_the_app_name():
-    assert desired().title_for(None) == "DocBits_TST"
-    assert desired().title_for(listed(1, title="")) == "DocBits_TST"
-    assert desired().title_for(listed(1, title=None)) == "DocBits_TST"
-
-
-def test_title_for_without_app_name_names_the_tenant():
+def test_a_new_configuration_without_app_name_names_the_tenant():
     nameless = parse_ionapi(dump(make_seeded_ionapi(cn=DELETE)), source="nameless.ionapi")
     assert nameless.app_name is None
-    assert desired(nameless).title_for(None) == "Infor ION API (ACME_TST)"
+    assert desired(nameless).new_configuration("INVOICE")["title"] == "Infor ION API (ACME_TST)"
+
+
+@pytest.mark.parametrize("title", ["Theirs", "", None])
+def test_an_existing_title_and_method_stay_unless_set(title):
+    [entry] = plan_for(desired(ROTATED, export_method=None), [listed(1, title=title, export_method="infor-ion-cloud")],
+                       stored_files_by_id(TST)).entries
+    assert entry.target["title"] == title and entry.target["export_method"] == "infor-ion-cloud"
+    assert entry.changes == ["ion_api"]
+
+
+def test_a_title_and_method_set_restyle_the_one_configuration_owned():
+    [entry] = plan_for(desired(title="Mine", export_method="infor-bod-cloud"), [listed(1, title="Theirs")], stored_files_by_id(TST)).entries
+    assert entry.changes == ["title", "export_method"] and entry.target["title"] == "Mine"
 
 
 # --- fingerprints of stored bytes --------------------------------------------------------------------
 
 def test_stored_fingerprint_compares_parsed_json():
     reserialised = json.dumps(TST.credentials, indent=2).encode("utf-8")
-    assert stored_fingerprint(reserialised) == stored_fingerprint(TST.content) == TST.fingerprint
-    assert stored_fingerprint(None) is None
+    assert StoredFile(reserialised).fingerprint == StoredFile(TST.content).fingerprint == TST.fingerprint
 
 
 def test_stored_file_that_is_not_json_is_fingerprinted_by_its_bytes():
@@ -309,9 +313,9 @@ def test_plan_sub_org_id_as_int_or_text_is_the_same():
     assert not plan_for(desired(sub_org_id=7), [listed(1, sub_org_id="7")], stored_files_by_id(TST)).changed
 
 
-def test_plan_config_id_of_another_doc_type_updates_it():
+def test_plan_config_id_of_another_doc_type_keeps_its_type():
     [entry] = plan_for(desired(config_id=1), [listed(1, doc_type="ORDER")], stored_files_by_id(TST)).entries
-    assert (entry.action, entry.changes) == (ACTION_UPDATE, ["doc_type"])
+    assert (entry.action, entry.changes, entry.target["doc_type"]) == (ACTION_NONE, [], "ORDER")
 
 
 def test_plan_several_exports_of_a_type_all_get_the_file_and_none_is_restyled():
@@ -608,12 +612,17 @@ def test_a_proxy_page_during_the_rollback_is_reported_not_restored(fake):
     assert fake.stored(1) == TST.credentials
 
 
-def test_connection_that_cannot_be_tested_keeps_the_new_file_and_says_so(fake):
+@pytest.mark.parametrize("error", [DocBitsTransientError("no answer", status=503), DocBitsError("HTTP 422", status=422),
+                                   DocBitsNotFound("HTTP 404", status=404)])
+def test_connection_that_cannot_be_tested_keeps_the_new_file_and_says_so(fake, error):
     fake.seed(ionapi=TST.content)
-    fake.fail("test_connection", DocBitsTransientError("no answer"))
-    with pytest.raises(ReconcileError, match="could not test the connection"):
-        Reconciler(fake.client).ensure_present(desired(ROTATED), verify_connection=True)
+    fake.fail("test_connection", error)
+    reconciler = Reconciler(fake.client)
+    plan = reconciler.plan(desired(ROTATED))
+    result = reconciler.apply(plan, verify_connection=True)
+    assert result["changed"] and result["verification"]["available"] is False and result["verification"]["connected"] is None
     assert fake.stored(1) == ROTATED.credentials
+    assert [warning for warning in plan.warnings if "connection test could not run" in warning and "the upload stands" in warning]
 
 
 def test_unchanged_tenant_is_not_tested(fake):
@@ -660,3 +669,82 @@ def test_results_hold_no_secret(fake):
     for secret in TST.secret_values() + ROTATED.secret_values():
         assert secret not in text
     assert result["diff"]["before"]["fingerprint"] == TST.fingerprint and result["diff"]["after"]["fingerprint"] == ROTATED.fingerprint
+
+
+# --- only what the inventory asks for ----------------------------------------------------------------
+
+HAND_MADE = {"export_method": "infor-ion-cloud", "zugferd": True, "auto_approve_after_export": True, "auto_validate_after_export": True}
+
+
+def test_an_update_sends_back_every_listed_setting_to_a_form_replacing_docbits():
+    fake = FakeDocBits(form_replacing=True)
+    fake.seed(ionapi=TST.content, **HAND_MADE)
+    result = Reconciler(fake.client).ensure_present(desired(ROTATED, export_method=None))
+    assert result["changes"] == ["ion_api"] and fake.stored(1) == ROTATED.credentials
+    assert dict((name, fake.configs[1][name]) for name in HAND_MADE) == HAND_MADE
+    assert not Reconciler(fake.client).ensure_present(desired(ROTATED, export_method=None))["changed"]
+
+
+def test_a_listed_setting_configure_does_not_declare_is_named():
+    fake = FakeDocBits(form_replacing=True)
+    fake.seed(ionapi=TST.content, execution_order=2)
+    reconciler = Reconciler(fake.client)
+    plan = reconciler.plan(desired(ROTATED, export_method=None))
+    reconciler.apply(plan)
+    assert [warning for warning in plan.warnings if "setting(s) execution_order" in warning and "cannot be sent back" in warning]
+
+
+def test_a_setting_docbits_changes_during_the_update_is_said():
+    fake = FakeDocBits(form_replacing=True)
+    fake.seed(ionapi=TST.content, execution_order=2)
+    fake.client.configure_fields.side_effect = None
+    # A contract that declares no zugferd: the form-replacing update resets nothing listed but it.
+    fake.client.configure_fields.return_value = {"execution_order": "value", "on_permise": "value"}
+    fake.configs[1]["zugferd"] = True
+    reconciler = Reconciler(fake.client)
+    plan = reconciler.plan(desired(ROTATED, export_method=None))
+    reconciler.apply(plan)
+    assert fake.configs[1]["execution_order"] == 2
+    assert [warning for warning in plan.warnings if "DocBits changed setting(s) zugferd of configuration 1" in warning]
+
+
+@pytest.mark.parametrize("stored_type", ["invoice", " INVOICE ", "Invoice"])
+def test_a_document_type_docbits_stores_in_other_case_is_the_same_configuration(fake, stored_type):
+    fake.seed(doc_type=stored_type, ionapi=TST.content)
+    assert not Reconciler(fake.client).ensure_present(desired())["changed"]
+    assert Reconciler(fake.client).ensure_present(desired(ROTATED))["action"] == ACTION_UPDATE
+    assert len(fake.configs) == 1
+
+
+def test_a_configuration_created_and_stored_lower_cased_is_found_on_the_next_run(fake):
+    original = fake._configure_infor_export
+
+    def lower_cased(**kwargs):
+        kwargs["doc_type"] = kwargs["doc_type"].lower()
+        return original(**kwargs)
+    fake.client.configure_infor_export.side_effect = lower_cased
+    assert Reconciler(fake.client).ensure_present(desired())["action"] == ACTION_CREATE
+    for _run in range(2):
+        assert not Reconciler(fake.client).ensure_present(desired())["changed"]
+    assert len(fake.configs) == 1
+
+
+def test_replacing_a_file_of_another_tenant_names_both(fake):
+    fake.seed(ionapi=make_seeded_ionapi(tenant="ACME_PRD"))
+    reconciler = Reconciler(fake.client)
+    plan = reconciler.plan(desired())
+    result = reconciler.apply(plan, check_mode=True)
+    [entry] = result["configurations"]
+    assert "tenant" in entry["changes"] and "replaces a file of Infor tenant 'ACME_PRD' with one of 'ACME_TST'" in entry["reasons"]
+    assert [warning for warning in plan.warnings if "'ACME_PRD'" in warning and "'ACME_TST'" in warning]
+    assert result["diff"]["before"]["ion_api"]["ti"] == "ACME_PRD" and result["diff"]["after"]["ion_api"]["ti"] == "ACME_TST"
+
+
+def test_absent_is_a_plan_with_one_result_shape(fake):
+    fake.seed(ionapi=TST.content)
+    reconciler = Reconciler(fake.client)
+    plan = reconciler.plan_absent(Desired(None, "INVOICE"))
+    assert [entry.action for entry in plan.entries] == [ACTION_DELETE] and not fake.writes
+    result = reconciler.apply(plan)
+    assert result["action"] == ACTION_DELETE and result["configurations"][0]["fingerprint_before"] == TST.fingerprint
+    assert fake.ops("remove_configuration") == [("remove_configuration", 1)] and not fake.configs
