@@ -582,12 +582,13 @@ class DocBitsClient:
     def test_connection(self, config_id):
         """Ask DocBits to try the stored credentials: (ok, message)."""
         # Retried like a read: DocBits only asks Infor for a token and stores nothing, so a repeat is harmless.
-        # Transient and auth errors raise (no answer is not a "no"); any refusal of the check is a "no".
+        # Only DocBits' answer that Infor refused ({"success": false}) is a "no"; an HTTP error of the
+        # (web-app-only) endpoint, or no answer, means the test could not run: it raises.
         try:
             body = self._call(OP_TEST_CONNECTION, fields={"config_id": int(config_id)})
-        except (DocBitsAuthError, DocBitsTransientError, DocBitsUnexpectedAnswer):
-            raise
         except DocBitsError as exc:
+            if exc.status is None or exc.status >= 400 or isinstance(exc, DocBitsUnexpectedAnswer):
+                raise
             return False, str(exc)
         return True, self._excerpt(str(body.get("message", "")))
 

@@ -80,6 +80,11 @@ INFOR_EXPORT_METHODS = (
 )
 
 # Values accepted by GET /configurations/download/{id}?type=...
+# Settings the 2024 web app sends on every update beside the managed ones, and their defaults: what a
+# form-replacing update (update_replaces_form) gives every setting that is not sent.
+FORM_SETTINGS = {"auto_approve_after_export": False, "auto_validate_after_export": False, "m3_toml_mapping_id": None}
+FORM_DEFAULTS = dict(FORM_SETTINGS, title="", export_method="infor-idm-cloud", on_permise=False, zugferd=False)
+
 FILE_TYPES = ("ION_API", "IDM_MAPPING", "BOD_MAPPING", "FLOW_MAPPING", "LN_MAPPING", "M3_MAPPING", "M3_TOML_MAPPING")
 
 # Multipart part name of configure_infor_export -> stored file type.
@@ -494,6 +499,12 @@ class DocBitsSimulator:
     "data" (``data.id``), "top" (``id``) or None (no id, as older DocBits answers).
     ``one_infor_export_per_doc_type`` refuses a second active Infor export of a document type (and
     sub-organisation), as DocBits did before exports had an execution order; by default several are allowed.
+
+    Views and update semantics of other DocBits (attributes, settable any time):
+    ``update_replaces_form``: an update takes every setting from the form, one not sent gets its default
+    (FORM_DEFAULTS); ``lower_cases_doc_types``: document types are stored lower-cased;
+    ``lists_twice``: every configuration is listed twice, the second time with its id as text;
+    ``list_page_size``: the list answers the first N configurations, with ``total`` and ``next``.
     """
 
     def __init__(self, api_keys=None, state_file=None, reserialise=True, bearer_tokens=None, log=None, require_legacy_booleans=False,
@@ -507,6 +518,10 @@ class DocBitsSimulator:
         self.openapi = openapi if openapi is not None else openapi_document()
         self.configure_answer_id = configure_answer_id
         self.one_infor_export_per_doc_type = one_infor_export_per_doc_type
+        self.update_replaces_form = False
+        self.lower_cases_doc_types = False
+        self.lists_twice = False
+        self.list_page_size = None
         self._log = log
         self._orgs = {}
         self._next_id = 1
@@ -896,7 +911,12 @@ class DocBitsSimulator:
         with self._lock:
             configs = sorted(self._orgs.get(req.org, {}).values(), key=lambda c: c["id"])
             data = [self._listing_row(c) for c in configs]
-        return _json_response(200, {"success": True, "data": data})
+        if self.lists_twice:
+            data += [dict(row, id=str(row["id"])) for row in data]
+        answer = {"success": True, "data": data}
+        if self.list_page_size is not None and len(data) > self.list_page_size:
+            answer.update(data=data[:self.list_page_size], total=len(data), next="%s?skip=%d" % (_P_LIST, self.list_page_size))
+        return _json_response(200, answer)
 
     def _validate_configure(self, req):
         """Field-level checks (422) of configure_infor_export; returns the parsed values."""
@@ -929,6 +949,16 @@ class DocBitsSimulator:
             values["title"] = form["title"]
         if given("sub_org_id"):
             values["sub_org_id"] = _norm_sub_org(form["sub_org_id"])
+        if given("m3_toml_mapping_id"):
+            values["m3_toml_mapping_id"] = form["m3_toml_mapping_id"]
+        for name in ("auto_approve_after_export", "auto_validate_after_export"):
+            if given(name):
+                try:
+                    values[name] = _parse_bool(form[name])
+                except ValueError:
+                    errors.append((("body", name), "value could not be parsed to a boolean", "type_error.bool"))
+        if self.lower_cases_doc_types and "doc_type" in values:
+            values["doc_type"] = values["doc_type"].lower()
         for name in ("on_permise", "zugferd"):
             if given(name):
                 try:
@@ -978,9 +1008,12 @@ class DocBitsSimulator:
                     other = self._conflict(req.org, doc_type, sub_org_id, config["id"])
                     if other is not None:
                         return _app_failure(self._conflict_text(doc_type, other))
+                if self.update_replaces_form:
+                    values = dict(FORM_DEFAULTS, **values)
                 for key in ("title", "doc_type", "export_method", "sub_org_id", "on_permise", "zugferd"):
                     if key in values:
                         config[key] = values[key]
+                config["extra"].update((key, values[key]) for key in FORM_SETTINGS if key in values)
                 config["files"].update(files)
             else:
                 if "ION_API" not in files:
@@ -1002,7 +1035,7 @@ class DocBitsSimulator:
                     "on_permise": values.get("on_permise", values["export_method"].endswith("-onpremise")),
                     "zugferd": values.get("zugferd", False),
                     "created_at": _now(),
-                    "extra": {},
+                    "extra": dict((key, values.get(key, default)) for key, default in FORM_SETTINGS.items()),
                 }
             self._wrote()
         answer = {"success": True, "message": "Configuration saved"}
@@ -1181,6 +1214,8 @@ def openapi_document():
     configure = schemas["Body_infor_export_configurations_configurations_configure_infor_export_post"]["properties"]
     configure["export_method"] = {"title": "Export Method", "enum": list(INFOR_EXPORT_METHODS)}
     configure["sub_org_id"] = {"title": "Sub Org Id", "type": "string"}
+    for name in FORM_SETTINGS:
+        configure[name] = {"title": name, "type": "string" if name.endswith("_id") else "boolean"}
     for name in FILE_PARTS:
         configure.setdefault(name, {"title": name, "type": "string", "format": "binary"})
     for schema in schemas.values():
