@@ -507,10 +507,6 @@ class Reconciler:
         stored = dict((config.id, self._download_listed(config)) for config in owned)
         return make_absent_plan(desired, owned, stored)
 
-    def ensure_present(self, desired, check_mode=False, verify_connection=False):
-        plan = self.plan(desired)
-        return self.apply(plan, check_mode=check_mode, verify_connection=verify_connection)
-
     # --- apply ------------------------------------------------------------------------------------
     def apply(self, plan, check_mode=False, verify_connection=False):
         result = self._result(plan)
@@ -788,21 +784,17 @@ class Reconciler:
             raise ReconcileError("configuration %s stores %s after the rollback" % (config_id, now.fingerprint if now else "no ION API file"))
         return "%s (configuration %s carries its previous file, title and export method again)" % (entry.fingerprint_before, config_id)
 
-    # --- absent and describe ---------------------------------------------------------------------
-    def ensure_absent(self, doc_type, sub_org_id=None, config_id=None, check_mode=False):
-        desired = Desired(None, doc_type, sub_org_id=sub_org_id, config_id=config_id)
-        return self.apply(self.plan_absent(desired), check_mode=check_mode)
-
+    # --- describe -------------------------------------------------------------------------------
     def describe(self, doc_type=None, sub_org_id=None):
         """Every Infor export of the organisation (optionally filtered), with its stored file summarised."""
         described = []
         for config in self.client.list_infor_exports():
-            if doc_type is not None and config.doc_type != doc_type:
+            if doc_type is not None and config.doc_type_key != doc_type_key(doc_type):
                 continue
             if sub_org_id is not None and config.sub_org_id != normalise_id(sub_org_id):
                 continue
             entry = config.as_dict()
-            stored = self._download(config.id)
+            stored = self._download_listed(config)
             entry["ionapi"] = stored.summary() if stored is not None else None
             described.append(entry)
         return described

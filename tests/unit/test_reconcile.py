@@ -62,6 +62,17 @@ def desired(ionapi=TST, **kwargs):
     return Desired(ionapi, **kwargs)
 
 
+def converge(reconciler, wanted, check_mode=False, verify_connection=False):
+    """What the module does for state=present: plan, then apply."""
+    return reconciler.apply(reconciler.plan(wanted), check_mode=check_mode, verify_connection=verify_connection)
+
+
+def remove(reconciler, doc_type, sub_org_id=None, config_id=None, check_mode=False):
+    """What the module does for state=absent: plan, then apply."""
+    return reconciler.apply(reconciler.plan_absent(Desired(None, doc_type, sub_org_id=sub_org_id, config_id=config_id)),
+                            check_mode=check_mode)
+
+
 def stored_files_by_id(*ionapis):
     return dict((index + 1, StoredFile(ionapi.content) if ionapi is not None else None) for index, ionapi in enumerate(ionapis))
 
@@ -400,7 +411,7 @@ def fake():
 
 
 def test_first_run_is_list_create_download(fake):
-    result = Reconciler(fake.client).ensure_present(desired(title="T"))
+    result = converge(Reconciler(fake.client), desired(title="T"))
     assert [call[0] for call in fake.calls] == ["list", "configure_infor_export", "download"]
     assert (result["changed"], result["action"], result["config_id"]) == (True, ACTION_CREATE, 1)
     assert fake.stored(1) == TST.credentials and fake.configs[1]["title"] == "T"
@@ -409,7 +420,7 @@ def test_first_run_is_list_create_download(fake):
 
 def test_create_without_an_id_in_the_answer_lists_again(fake):
     fake.answers_with_id = False
-    result = Reconciler(fake.client).ensure_present(desired())
+    result = converge(Reconciler(fake.client), desired())
     assert [call[0] for call in fake.calls] == ["list", "configure_infor_export", "list", "download"]
     assert result["config_id"] == 1
 
@@ -418,7 +429,7 @@ def test_unchanged_costs_one_list_and_one_download_per_infor_export(fake):
     for doc_type in ("INVOICE", "CREDIT_NOTE", "ORDER"):
         fake.seed(doc_type=doc_type, ionapi=TST.content)
     fake.seed(export_method="webhook")
-    result = Reconciler(fake.client).ensure_present(desired(doc_types="all"))
+    result = converge(Reconciler(fake.client), desired(doc_types="all"))
     assert not result["changed"] and not fake.writes
     assert [call[0] for call in fake.calls] == ["list", "download", "download", "download"]
     assert [entry["action"] for entry in result["configurations"]] == [ACTION_NONE] * 3
@@ -429,7 +440,7 @@ def test_whole_tenant_gets_the_new_file_renames_nothing_and_leaves_other_exports
     ion = fake.seed(title="ION", export_method="infor-ion-cloud", ionapi=TST.content)
     credit = fake.seed(doc_type="CREDIT_NOTE", title="CN", export_method="infor-ion-cloud", ionapi=TST.content)
     hook = fake.seed(export_method="webhook", title="Hook")
-    result = Reconciler(fake.client).ensure_present(desired(ROTATED, doc_types="all", title=None), verify_connection=True)
+    result = converge(Reconciler(fake.client), desired(ROTATED, doc_types="all", title=None), verify_connection=True)
     assert sorted(call[1] for call in fake.ops("configure_infor_export")) == [idm, ion, credit]
     assert all(fake.stored(config_id) == ROTATED.credentials for config_id in (idm, ion, credit))
     assert [fake.configs[config_id]["title"] for config_id in (idm, ion, credit, hook)] == ["IDM", "ION", "CN", "Hook"]
@@ -438,12 +449,12 @@ def test_whole_tenant_gets_the_new_file_renames_nothing_and_leaves_other_exports
     assert [item["id"] for item in result["verification"]["configurations"]] == [idm, ion, credit]
     assert isinstance(result["diff"], list) and len(result["diff"]) == 3
     fake.forget_calls()
-    assert not Reconciler(fake.client).ensure_present(desired(ROTATED, doc_types="all", title=None))["changed"]
+    assert not converge(Reconciler(fake.client), desired(ROTATED, doc_types="all", title=None))["changed"]
     assert not fake.writes
 
 
 def test_listed_types_each_get_one(fake):
-    result = Reconciler(fake.client).ensure_present(desired(doc_types=["INVOICE", "CREDIT_NOTE"], title="T"))
+    result = converge(Reconciler(fake.client), desired(doc_types=["INVOICE", "CREDIT_NOTE"], title="T"))
     assert sorted(config["doc_type"] for config in fake.configs.values()) == ["CREDIT_NOTE", "INVOICE"]
     assert [entry["action"] for entry in result["configurations"]] == [ACTION_CREATE, ACTION_CREATE]
 
@@ -451,7 +462,7 @@ def test_listed_types_each_get_one(fake):
 def test_check_mode_writes_nothing_and_reports_duplicates(fake):
     fake.seed(ionapi=TST.content)
     fake.seed(ionapi=TST.content)
-    result = Reconciler(fake.client).ensure_present(desired(ROTATED), check_mode=True)
+    result = converge(Reconciler(fake.client), desired(ROTATED), check_mode=True)
     assert not fake.writes and result["changed"]
     assert [(entry["id"], entry["action"]) for entry in result["configurations"]] == [(1, ACTION_UPDATE), (2, ACTION_REMOVE_DUPLICATE)]
 
@@ -459,11 +470,11 @@ def test_check_mode_writes_nothing_and_reports_duplicates(fake):
 def test_duplicates_collapse_to_the_oldest_and_the_next_run_is_quiet(fake):
     for _index in range(3):
         fake.seed(ionapi=TST.content)
-    result = Reconciler(fake.client).ensure_present(desired())
+    result = converge(Reconciler(fake.client), desired())
     assert sorted(fake.configs) == [1] and result["changed"] and result["config_id"] == 1
     assert [call[1] for call in fake.ops("remove_configuration")] == [2, 3]
     fake.forget_calls()
-    assert not Reconciler(fake.client).ensure_present(desired())["changed"]
+    assert not converge(Reconciler(fake.client), desired())["changed"]
 
 
 def test_duplicate_removed_by_someone_else_meanwhile_is_fine(fake):
@@ -474,7 +485,7 @@ def test_duplicate_removed_by_someone_else_meanwhile_is_fine(fake):
         del fake.configs[2]
         raise DocBitsError("Configuration not found")
     fake.fail("remove", removed_meanwhile)
-    result = Reconciler(fake.client).ensure_present(desired())
+    result = converge(Reconciler(fake.client), desired())
     assert sorted(fake.configs) == [1] and result["changed"]
 
 
@@ -485,7 +496,7 @@ def test_create_that_races_a_concurrent_create_collapses_in_the_same_run(fake):
         fake.seed(title="T", ionapi=TST.content)
         return "apply"
     fake.fail("configure", concurrent_create_first)
-    result = Reconciler(fake.client).ensure_present(desired(title="T"))
+    result = converge(Reconciler(fake.client), desired(title="T"))
     # Both creates landed; the read-back list sees them and keeps the oldest.
     assert sorted(fake.configs) == [1] and result["config_id"] == 1
     assert [entry["action"] for entry in result["configurations"]] == [ACTION_CREATE, ACTION_REMOVE_DUPLICATE]
@@ -493,21 +504,21 @@ def test_create_that_races_a_concurrent_create_collapses_in_the_same_run(fake):
 
 def test_lost_create_answer_creates_no_duplicate(fake):
     fake.fail("configure", lambda: "apply then lose")
-    result = Reconciler(fake.client).ensure_present(desired())
+    result = converge(Reconciler(fake.client), desired())
     assert len(fake.configs) == 1 and len(fake.ops("configure_infor_export")) == 1
     assert result["config_id"] == 1
 
 
 def test_create_refused_transiently_is_tried_again(fake):
     fake.fail("configure", DocBitsTransientError("HTTP 503"))
-    Reconciler(fake.client).ensure_present(desired())
+    converge(Reconciler(fake.client), desired())
     assert len(fake.configs) == 1 and fake.ops("wait") == [("wait", 0)]
 
 
 def test_create_failing_every_time_gives_up(fake):
     fake.fail("configure", *[DocBitsTransientError("HTTP 503")] * 5)
     with pytest.raises(DocBitsTransientError):
-        Reconciler(fake.client).ensure_present(desired())
+        converge(Reconciler(fake.client), desired())
     assert len(fake.ops("configure_infor_export")) == fake.client.retries + 1 and not fake.configs
 
 
@@ -515,16 +526,16 @@ def test_write_not_applied_is_caught_by_the_read_back(fake):
     fake.seed(ionapi=TST.content)
     fake.fail("configure", lambda: "accepted, not applied")
     with pytest.raises(ReconcileError, match="now stores %s instead of %s" % (TST.fingerprint, ROTATED.fingerprint)):
-        Reconciler(fake.client).ensure_present(desired(ROTATED))
+        converge(Reconciler(fake.client), desired(ROTATED))
 
 
 def test_before_first_write_runs_once_and_only_when_writing(fake):
     hooked = []
     fake.seed(ionapi=TST.content)
-    Reconciler(fake.client, before_first_write=lambda: hooked.append(1)).ensure_present(desired())
-    Reconciler(fake.client, before_first_write=lambda: hooked.append(2)).ensure_present(desired(ROTATED), check_mode=True)
+    converge(Reconciler(fake.client, before_first_write=lambda: hooked.append(1)), desired())
+    converge(Reconciler(fake.client, before_first_write=lambda: hooked.append(2)), desired(ROTATED), check_mode=True)
     assert hooked == []
-    Reconciler(fake.client, before_first_write=lambda: hooked.append(3)).ensure_present(desired(ROTATED, doc_types=["INVOICE", "ORDER"]))
+    converge(Reconciler(fake.client, before_first_write=lambda: hooked.append(3)), desired(ROTATED, doc_types=["INVOICE", "ORDER"]))
     assert hooked == [3]
 
 
@@ -534,23 +545,23 @@ def test_before_first_write_may_refuse_and_then_nothing_is_written(fake):
     def refuse():
         raise DocBitsInforError("the live contract lacks configure_infor_export")
     with pytest.raises(DocBitsInforError, match="lacks"):
-        Reconciler(fake.client, before_first_write=refuse).ensure_present(desired(ROTATED))
+        converge(Reconciler(fake.client, before_first_write=refuse), desired(ROTATED))
     assert not fake.writes
 
 
 def test_activation_switches_and_reads_back(fake):
     fake.seed(ionapi=TST.content)
     fake.seed(doc_type="CREDIT_NOTE", ionapi=TST.content)
-    result = Reconciler(fake.client).ensure_present(desired(doc_types="all", active=False))
+    result = converge(Reconciler(fake.client), desired(doc_types="all", active=False))
     assert fake.writes == [("set_active", 1), ("set_active", 2)]
     assert not any(config["is_active"] for config in fake.configs.values())
     assert result["changes"] == ["is_active"] and result["diff"][0]["after"]["is_active"] is False
     fake.forget_calls()
-    assert not Reconciler(fake.client).ensure_present(desired(doc_types="all", active=False))["changed"]
+    assert not converge(Reconciler(fake.client), desired(doc_types="all", active=False))["changed"]
 
 
 def test_created_inactive_configuration(fake):
-    Reconciler(fake.client).ensure_present(desired(active=False))
+    converge(Reconciler(fake.client), desired(active=False))
     assert fake.configs[1]["is_active"] is False
 
 
@@ -561,7 +572,7 @@ def test_dead_file_rolls_back_every_configuration_written(fake):
     second = fake.seed(doc_type="CREDIT_NOTE", title="CN", ionapi=TST.content)
     fake.dead_files.add(ROTATED.credentials["cs"])
     with pytest.raises(ReconcileError) as info:
-        Reconciler(fake.client).ensure_present(desired(ROTATED, doc_types="all", title=None), verify_connection=True)
+        converge(Reconciler(fake.client), desired(ROTATED, doc_types="all", title=None), verify_connection=True)
     assert "rolled back" in str(info.value)
     assert fake.stored(first) == TST.credentials and fake.stored(second) == TST.credentials
 
@@ -570,7 +581,7 @@ def test_dead_file_of_created_configurations_leaves_none(fake):
     fake.seed(ionapi=TST.content)
     fake.dead_files.add(ROTATED.credentials["cs"])
     with pytest.raises(ReconcileError, match="was removed"):
-        Reconciler(fake.client).ensure_present(desired(ROTATED, doc_types=["INVOICE", "ORDER"]), verify_connection=True)
+        converge(Reconciler(fake.client), desired(ROTATED, doc_types=["INVOICE", "ORDER"]), verify_connection=True)
     assert list(fake.configs) == [1] and fake.stored(1) == TST.credentials
 
 
@@ -578,7 +589,7 @@ def test_rollback_never_restores_a_previous_file_that_is_not_an_ionapi(fake):
     fake.seed(ionapi=b"<html>broken</html>")
     fake.dead_files.add(ROTATED.credentials["cs"])
     with pytest.raises(ReconcileError) as info:
-        Reconciler(fake.client).ensure_present(desired(ROTATED), verify_connection=True)
+        converge(Reconciler(fake.client), desired(ROTATED), verify_connection=True)
     assert "not an .ionapi file" in str(info.value) and "carries %s" % ROTATED.fingerprint in str(info.value)
     assert fake.stored(1) == ROTATED.credentials
     assert len(fake.ops("configure_infor_export")) == 1
@@ -589,7 +600,7 @@ def test_failed_write_midway_with_verification_rolls_back_what_was_written(fake)
     fake.seed(doc_type="CREDIT_NOTE", title="CN", ionapi=TST.content)
     fake.fail("configure", lambda: "apply", DocBitsError("DocBits refused the request"))
     with pytest.raises(ReconcileError, match="rolled back"):
-        Reconciler(fake.client).ensure_present(desired(ROTATED, doc_types="all", title=None), verify_connection=True)
+        converge(Reconciler(fake.client), desired(ROTATED, doc_types="all", title=None), verify_connection=True)
     assert fake.stored(1) == TST.credentials and fake.stored(2) == TST.credentials
 
 
@@ -597,7 +608,7 @@ def test_a_download_that_is_not_a_stored_file_is_never_compared_nor_a_reason_to_
     fake.seed(ionapi=TST.content)
     fake.fail("download", DocBitsUnexpectedAnswer("GET /configurations/download/1 answered an HTML page: a proxy in between?"))
     with pytest.raises(DocBitsUnexpectedAnswer, match="a proxy in between"):
-        Reconciler(fake.client).ensure_present(desired(ROTATED))
+        converge(Reconciler(fake.client), desired(ROTATED))
     assert not fake.writes and fake.stored(1) == TST.credentials
 
 
@@ -607,7 +618,7 @@ def test_a_proxy_page_during_the_rollback_is_reported_not_restored(fake):
     # The read back after the upload is fine; the rollback's read back meets a proxy's page.
     fake.fail("download", lambda: None, lambda: None, DocBitsUnexpectedAnswer("an HTML page: a proxy in between?"))
     with pytest.raises(ReconcileError) as info:
-        Reconciler(fake.client).ensure_present(desired(ROTATED), verify_connection=True)
+        converge(Reconciler(fake.client), desired(ROTATED), verify_connection=True)
     assert "the rollback failed" in str(info.value) and "a proxy in between" in str(info.value)
     assert fake.stored(1) == TST.credentials
 
@@ -627,7 +638,7 @@ def test_connection_that_cannot_be_tested_keeps_the_new_file_and_says_so(fake, e
 
 def test_unchanged_tenant_is_not_tested(fake):
     fake.seed(ionapi=TST.content)
-    Reconciler(fake.client).ensure_present(desired(), verify_connection=True)
+    converge(Reconciler(fake.client), desired(), verify_connection=True)
     assert not fake.ops("test_connection")
 
 
@@ -637,18 +648,18 @@ def test_absent_removes_the_configuration_and_its_exact_duplicates(fake):
     fake.seed(ionapi=TST.content)
     fake.seed(ionapi=TST.content)
     fake.seed(export_method="webhook")
-    result = Reconciler(fake.client).ensure_absent("INVOICE", check_mode=True)
+    result = remove(Reconciler(fake.client), "INVOICE", check_mode=True)
     assert result["action"] == ACTION_DELETE and not fake.writes
-    Reconciler(fake.client).ensure_absent("INVOICE")
+    remove(Reconciler(fake.client), "INVOICE")
     assert [config["export_method"] for config in fake.configs.values()] == ["webhook"]
-    assert Reconciler(fake.client).ensure_absent("INVOICE")["action"] == ACTION_NONE
+    assert remove(Reconciler(fake.client), "INVOICE")["action"] == ACTION_NONE
 
 
 def test_absent_with_two_different_configurations_asks_for_config_id(fake):
     fake.seed(ionapi=TST.content)
     fake.seed(ionapi=ROTATED.content)
     with pytest.raises(ReconcileError, match="set config_id"):
-        Reconciler(fake.client).ensure_absent("INVOICE")
+        remove(Reconciler(fake.client), "INVOICE")
     assert not fake.writes
 
 
@@ -664,7 +675,7 @@ def test_describe_summarises_without_secrets(fake):
 
 def test_results_hold_no_secret(fake):
     fake.seed(ionapi=TST.content)
-    result = Reconciler(fake.client).ensure_present(desired(ROTATED), check_mode=True)
+    result = converge(Reconciler(fake.client), desired(ROTATED), check_mode=True)
     text = json.dumps(result)
     for secret in TST.secret_values() + ROTATED.secret_values():
         assert secret not in text
@@ -679,10 +690,10 @@ HAND_MADE = {"export_method": "infor-ion-cloud", "zugferd": True, "auto_approve_
 def test_an_update_sends_back_every_listed_setting_to_a_form_replacing_docbits():
     fake = FakeDocBits(form_replacing=True)
     fake.seed(ionapi=TST.content, **HAND_MADE)
-    result = Reconciler(fake.client).ensure_present(desired(ROTATED, export_method=None))
+    result = converge(Reconciler(fake.client), desired(ROTATED, export_method=None))
     assert result["changes"] == ["ion_api"] and fake.stored(1) == ROTATED.credentials
     assert dict((name, fake.configs[1][name]) for name in HAND_MADE) == HAND_MADE
-    assert not Reconciler(fake.client).ensure_present(desired(ROTATED, export_method=None))["changed"]
+    assert not converge(Reconciler(fake.client), desired(ROTATED, export_method=None))["changed"]
 
 
 def test_a_listed_setting_configure_does_not_declare_is_named():
@@ -711,8 +722,8 @@ def test_a_setting_docbits_changes_during_the_update_is_said():
 @pytest.mark.parametrize("stored_type", ["invoice", " INVOICE ", "Invoice"])
 def test_a_document_type_docbits_stores_in_other_case_is_the_same_configuration(fake, stored_type):
     fake.seed(doc_type=stored_type, ionapi=TST.content)
-    assert not Reconciler(fake.client).ensure_present(desired())["changed"]
-    assert Reconciler(fake.client).ensure_present(desired(ROTATED))["action"] == ACTION_UPDATE
+    assert not converge(Reconciler(fake.client), desired())["changed"]
+    assert converge(Reconciler(fake.client), desired(ROTATED))["action"] == ACTION_UPDATE
     assert len(fake.configs) == 1
 
 
@@ -723,9 +734,9 @@ def test_a_configuration_created_and_stored_lower_cased_is_found_on_the_next_run
         kwargs["doc_type"] = kwargs["doc_type"].lower()
         return original(**kwargs)
     fake.client.configure_infor_export.side_effect = lower_cased
-    assert Reconciler(fake.client).ensure_present(desired())["action"] == ACTION_CREATE
+    assert converge(Reconciler(fake.client), desired())["action"] == ACTION_CREATE
     for _run in range(2):
-        assert not Reconciler(fake.client).ensure_present(desired())["changed"]
+        assert not converge(Reconciler(fake.client), desired())["changed"]
     assert len(fake.configs) == 1
 
 
