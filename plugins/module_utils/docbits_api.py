@@ -133,10 +133,12 @@ DEFAULT_DOC_TYPE = "INVOICE"
 # The settings of an Infor export the collection compares, sends and reports (is_active has its own
 # operation). Every other setting the list carries is sent back as read on an update.
 MANAGED_SETTINGS = ("title", "export_method", "doc_type", "sub_org_id")
-# What a listed configuration carries that is not a setting to send back: its identity, its state
-# (own operation), timestamps and whether a file part is stored (DocBits keeps a file part not sent).
-LISTED_NOT_SETTINGS = ("id", "config_id", "org_id", "is_active", "created_at", "updated_at", "infor_ion_api", "infor_idm_mapping",
+# What a listed configuration carries that is not a setting to send back: its identity, timestamps
+# and whether a file part is stored (DocBits keeps a file part not sent).
+LISTED_NOT_SETTINGS = ("id", "config_id", "org_id", "created_at", "updated_at", "infor_ion_api", "infor_idm_mapping",
                        "infor_bod_mapping", "infor_ln_mapping", "infor_m3_mapping")
+# Settings with an operation of their own: sent back only where configure_infor_export declares them.
+OWN_OPERATION_SETTINGS = ("is_active",)
 # Fields of a list answer by which a DocBits list says it is one page of more.
 LIST_TOTAL_FIELDS = ("total", "count", "total_count", "totalCount")
 LIST_NEXT_FIELDS = ("next", "next_page", "nextPage", "next_url", "has_more", "hasMore")
@@ -269,7 +271,7 @@ def settings_to_send_back(config, declared_fields):
     fields, unsendable = {}, []
     for name, value in config.settings().items():
         declared = declared_fields.get(name)
-        if declared == FILE:
+        if declared == FILE or declared is None and name in OWN_OPERATION_SETTINGS:
             continue
         if declared is None or isinstance(value, (dict, list)):
             unsendable.append(name)

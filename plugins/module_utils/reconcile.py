@@ -656,6 +656,10 @@ class Reconciler:
             raise ReconcileError("DocBits accepted the upload, but configuration %s still differs in %s" % (entry.id, ", ".join(mismatched)))
         if entry.action == ACTION_UPDATE:
             before, after = entry.current.settings(), config.settings()
+            if entry.set_active is not None:
+                # The task switched it: not a setting DocBits changed.
+                before.pop(CHANGE_ACTIVE, None)
+                after.pop(CHANGE_ACTIVE, None)
             lost = sorted(name for name in set(before) | set(after) if before.get(name) != after.get(name))
             if lost:
                 plan.warnings.append("DocBits changed setting(s) %s of configuration %s during the update, which sent them back as "

@@ -208,7 +208,7 @@ def test_list_answers_with_other_methods_and_fields_are_tolerated(sim):
     assert [(config.id, config.export_method, config.is_active) for config in infor] == [
         (3, "infor-idm-cloud", True), (4, "infor-ion-cloud", False)]
     assert infor[0].created_at == "2025-01-02T03:04:05+00:00" and infor[1].created_at is None
-    assert infor[0].settings() == {"execution_order": 2}
+    assert infor[0].settings() == {"execution_order": 2, "is_active": True}
 
 
 INFOR_ITEM = {"title": "IDM", "doc_type": "INVOICE", "export_method": "infor-idm-cloud", "is_active": True}
