@@ -1,7 +1,9 @@
 # Build / test entry points for the docbits.infor collection (the repo root is the
 # collection root).  Development runs from a local virtualenv in .venv (Python 3.11,
 # ansible-core 2.19); the other legs of the ansible-core matrix have their own (.venv-2.xx).
+# `make help` prints the "make" lines below: describe a target there, in one line.
 #
+#   make help         this list of targets
 #   make venv         create .venv and install requirements-dev.txt (no-op when unchanged)
 #   make unit         pytest tests/unit                                  (= make unit-2.19)
 #   make integration  pytest tests/integration (ansible-playbook from .venv/bin)   (= integration-2.19)
@@ -9,13 +11,12 @@
 #   make lint         ansible-lint --profile production (offline, see .ansible-lint)
 #   make changelog-lint  antsibull-changelog lint (fragments of changelogs/fragments)
 #   make docs-lint    antsibull-docs lint-collection-docs --plugin-docs
-#   make installed    build the tarball, install it into an empty path, ansible-doc + ansible-builder
-#                     introspect + smoke from there
-#   make unit-LEG, integration-LEG, sanity-LEG, venv-LEG   one leg of the ansible-core matrix,
-#                     LEG in $(LEGS); e.g. make integration-2.21
-#   make leg-LEG      unit, integration and sanity of one leg
-#   make test         every leg (two at a time) + lint, changelog-lint, docs-lint, installed, importer;
-#                     fails if any fails; its last lines name each leg, what ran, the result and time
+#   make installed    the built tarball installed into an empty path: ansible-doc, ansible-builder introspect, smoke
+#   make importer     galaxy-importer on the built tarball with Automation Hub's settings, offline
+#   make unit-LEG, integration-LEG, sanity-LEG, venv-LEG   one leg of the ansible-core matrix, LEG in $(LEGS)
+#   make leg-LEG      unit, integration and sanity of one leg; e.g. make leg-2.21
+#   make tools        lint, changelog-lint, docs-lint, installed and importer, each even when one fails
+#   make test         every leg (two at a time) and the tools; fails if any fails; a line per leg at the end
 #   make demo         hack/demo.sh
 #   make simulators   hack/simulators.py: the simulators of the demo inventory, to try playbooks by hand
 #   make bench        benchmarks/run.py: the collection vs a plain uri playbook vs the no-op floor (BENCH_ARGS)
@@ -105,10 +106,14 @@ INTEGRATION_ENV := $(call integration_env,$(DEV_LEG))
 # tree has .ps1/.psm1/.psd1 files (none) and then skips it with a warning, so no skip here.
 SANITY_SKIP :=
 
-.PHONY: all venv venv-$(DEV_LEG) stage stage-sanity get-pip unit integration sanity lint test demo bench clean distclean \
+.PHONY: all help venv venv-$(DEV_LEG) stage stage-sanity get-pip unit integration sanity lint test demo bench clean distclean \
 	changelog-lint docs-lint installed tools
 
 all: test
+
+# The header's "make" lines: each target is described once, there.
+help:
+	@sed -n -e '/^[^#]/q' -e 's/\$$(LEGS)/$(LEGS)/' -e 's/^#   make /make /p' "$(firstword $(MAKEFILE_LIST))"
 
 # ---------------------------------------------------------------------------- venv
 
