@@ -123,20 +123,31 @@ venv: $(VENV_STAMP)
 	@hack/stage_collection.sh link
 
 # $(call make_venv,LEG): the leg's virtualenv (the directory of the stamp $@) from $<, with
-# the leg's Python; a virtualenv whose interpreter is gone is made anew.
+# the leg's Python; a virtualenv whose interpreter is gone, or is another Python, is made anew.
 define make_venv
-	@test -x "$(@D)/bin/python" || { \
+	@have=$$("$(@D)/bin/python" -c $(PYTHON_VERSION_CODE) 2>/dev/null) || have=; \
+	if [[ $$have != "$(LEG_PYTHON_$(1))" ]]; then \
 		python=$$(hack/find_python.sh $(LEG_PYTHON_$(1)) "$(call python_override,$(LEG_PYTHON_$(1)))"); \
-		echo "ansible-core $(1) leg: $$python -m venv $(@D)"; \
-		"$$python" -m venv --clear "$(@D)"; }
+		echo "ansible-core $(1) leg:$${have:+ $(@D) runs Python $$have, not $(LEG_PYTHON_$(1)):} $$python -m venv --clear $(@D)"; \
+		"$$python" -m venv --clear "$(@D)"; fi
 	"$(@D)/bin/python" -m pip install --disable-pip-version-check -r $<
 	@touch "$@"
 endef
 
-$(VENV_STAMP): requirements-dev.txt
+# A stamp is out of date, whatever its age, when its virtualenv exists but does not run the leg's
+# Python (made before LEG_PYTHON_x changed, or by hand): FORCE, so make_venv makes it anew.
+# Second expansion: the check runs only for the legs a goal needs.
+PYTHON_VERSION_CODE := 'import sys; print("%d.%d" % sys.version_info[:2])'
+wrong_venv_python = $(shell python="$(call leg_bin,$(1))/python"; \
+	[[ ! -e $$python && ! -L $$python ]] || [[ $$("$$python" -c $(PYTHON_VERSION_CODE) 2>/dev/null) == "$(LEG_PYTHON_$(1))" ]] || echo FORCE)
+.PHONY: FORCE
+FORCE:
+
+.SECONDEXPANSION:
+$(VENV_STAMP): requirements-dev.txt $$(call wrong_venv_python,$(DEV_LEG))
 	$(call make_venv,$(DEV_LEG))
 
-$(ROOT)/.venv-%/.stamp-requirements: requirements-%.txt
+$(ROOT)/.venv-%/.stamp-requirements: requirements-%.txt $$(call wrong_venv_python,$$*)
 	$(call make_venv,$*)
 
 venv-$(DEV_LEG): venv ;
