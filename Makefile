@@ -20,7 +20,8 @@
 #   make demo         hack/demo.sh
 #   make simulators   hack/simulators.py: the simulators of the demo inventory, to try playbooks by hand
 #   make bench        benchmarks/run.py: the collection vs a plain uri playbook vs the no-op floor (BENCH_ARGS)
-#   make clean        remove build / test output (keeps .venv); distclean also drops .venv*
+#   make clean        remove build / test output (keeps .venv)
+#   make distclean    clean, and remove .venv and the legs' .venv-2.xx
 #
 # Interpreters (hack/find_python.sh): PYTHON_311= / PYTHON_312= / PYTHON_313= when given, else
 # python3.X on the PATH when it runs, else pyenv's newest 3.X.*; a leg whose Python is missing fails.
