@@ -127,10 +127,10 @@ venv: $(VENV_STAMP)
 # the leg's Python; a virtualenv whose interpreter is gone, or is another Python, is made anew.
 define make_venv
 	@have=$$("$(@D)/bin/python" -c $(PYTHON_VERSION_CODE) 2>/dev/null) || have=; \
-	if [[ $$have != "$(LEG_PYTHON_$(1))" ]]; then \
+	[[ $$have == "$(LEG_PYTHON_$(1))" ]] || { \
 		python=$$(hack/find_python.sh $(LEG_PYTHON_$(1)) "$(call python_override,$(LEG_PYTHON_$(1)))"); \
 		echo "ansible-core $(1) leg:$${have:+ $(@D) runs Python $$have, not $(LEG_PYTHON_$(1)):} $$python -m venv --clear $(@D)"; \
-		"$$python" -m venv --clear "$(@D)"; fi
+		"$$python" -m venv --clear "$(@D)"; }
 	"$(@D)/bin/python" -m pip install --disable-pip-version-check -r $<
 	@touch "$@"
 endef
