@@ -1,7 +1,9 @@
 # Build / test entry points for the docbits.infor collection (the repo root is the
 # collection root).  Development runs from a local virtualenv in .venv (Python 3.11,
 # ansible-core 2.19); the other legs of the ansible-core matrix have their own (.venv-2.xx).
+# `make help` prints the "make" lines below: describe a target there, in one line.
 #
+#   make help         this list of targets
 #   make venv         create .venv and install requirements-dev.txt (no-op when unchanged)
 #   make unit         pytest tests/unit                                  (= make unit-2.19)
 #   make integration  pytest tests/integration (ansible-playbook from .venv/bin)   (= integration-2.19)
@@ -9,17 +11,17 @@
 #   make lint         ansible-lint --profile production (offline, see .ansible-lint)
 #   make changelog-lint  antsibull-changelog lint (fragments of changelogs/fragments)
 #   make docs-lint    antsibull-docs lint-collection-docs --plugin-docs
-#   make installed    build the tarball, install it into an empty path, ansible-doc + ansible-builder
-#                     introspect + smoke from there
-#   make unit-LEG, integration-LEG, sanity-LEG, venv-LEG   one leg of the ansible-core matrix,
-#                     LEG in $(LEGS); e.g. make integration-2.21
-#   make leg-LEG      unit, integration and sanity of one leg
-#   make test         every leg (two at a time) + lint, changelog-lint, docs-lint, installed, importer;
-#                     fails if any fails; its last lines name each leg, what ran, the result and time
+#   make installed    the built tarball installed into an empty path: ansible-doc, ansible-builder introspect, smoke
+#   make importer     galaxy-importer on the built tarball with Automation Hub's settings, offline
+#   make unit-LEG, integration-LEG, sanity-LEG, venv-LEG   one leg of the ansible-core matrix, LEG in $(LEGS)
+#   make leg-LEG      unit, integration and sanity of one leg; e.g. make leg-2.21
+#   make tools        lint, changelog-lint, docs-lint, installed and importer, each even when one fails
+#   make test         every leg (two at a time) and the tools; fails if any fails; a line per leg at the end
 #   make demo         hack/demo.sh
 #   make simulators   hack/simulators.py: the simulators of the demo inventory, to try playbooks by hand
 #   make bench        benchmarks/run.py: the collection vs a plain uri playbook vs the no-op floor (BENCH_ARGS)
-#   make clean        remove build / test output (keeps .venv); distclean also drops .venv*
+#   make clean        remove build / test output (keeps .venv)
+#   make distclean    clean, and remove .venv and the legs' .venv-2.xx
 #
 # Interpreters (hack/find_python.sh): PYTHON_311= / PYTHON_312= / PYTHON_313= when given, else
 # python3.X on the PATH when it runs, else pyenv's newest 3.X.*; a leg whose Python is missing fails.
@@ -105,10 +107,14 @@ INTEGRATION_ENV := $(call integration_env,$(DEV_LEG))
 # tree has .ps1/.psm1/.psd1 files (none) and then skips it with a warning, so no skip here.
 SANITY_SKIP :=
 
-.PHONY: all venv venv-$(DEV_LEG) stage stage-sanity get-pip unit integration sanity lint test demo bench clean distclean \
+.PHONY: all help venv venv-$(DEV_LEG) stage stage-sanity get-pip unit integration sanity lint test demo bench clean distclean \
 	changelog-lint docs-lint installed tools
 
 all: test
+
+# The header's "make" lines: each target is described once, there.
+help:
+	@sed -n -e '/^[^#]/q' -e 's/\$$(LEGS)/$(LEGS)/' -e 's/^#   make /make /p' "$(firstword $(MAKEFILE_LIST))"
 
 # ---------------------------------------------------------------------------- venv
 
@@ -118,20 +124,31 @@ venv: $(VENV_STAMP)
 	@hack/stage_collection.sh link
 
 # $(call make_venv,LEG): the leg's virtualenv (the directory of the stamp $@) from $<, with
-# the leg's Python; a virtualenv whose interpreter is gone is made anew.
+# the leg's Python; a virtualenv whose interpreter is gone, or is another Python, is made anew.
 define make_venv
-	@test -x "$(@D)/bin/python" || { \
+	@have=$$("$(@D)/bin/python" -c $(PYTHON_VERSION_CODE) 2>/dev/null) || have=; \
+	[[ $$have == "$(LEG_PYTHON_$(1))" ]] || { \
 		python=$$(hack/find_python.sh $(LEG_PYTHON_$(1)) "$(call python_override,$(LEG_PYTHON_$(1)))"); \
-		echo "ansible-core $(1) leg: $$python -m venv $(@D)"; \
+		echo "ansible-core $(1) leg:$${have:+ $(@D) runs Python $$have, not $(LEG_PYTHON_$(1)):} $$python -m venv --clear $(@D)"; \
 		"$$python" -m venv --clear "$(@D)"; }
 	"$(@D)/bin/python" -m pip install --disable-pip-version-check -r $<
 	@touch "$@"
 endef
 
-$(VENV_STAMP): requirements-dev.txt
+# A stamp is out of date, whatever its age, when its virtualenv exists but does not run the leg's
+# Python (made before LEG_PYTHON_x changed, or by hand): FORCE, so make_venv makes it anew.
+# Second expansion: the check runs only for the legs a goal needs.
+PYTHON_VERSION_CODE := 'import sys; print("%d.%d" % sys.version_info[:2])'
+wrong_venv_python = $(shell python="$(call leg_bin,$(1))/python"; \
+	[[ ! -e $$python && ! -L $$python ]] || [[ $$("$$python" -c $(PYTHON_VERSION_CODE) 2>/dev/null) == "$(LEG_PYTHON_$(1))" ]] || echo FORCE)
+.PHONY: FORCE
+FORCE:
+
+.SECONDEXPANSION:
+$(VENV_STAMP): requirements-dev.txt $$(call wrong_venv_python,$(DEV_LEG))
 	$(call make_venv,$(DEV_LEG))
 
-$(ROOT)/.venv-%/.stamp-requirements: requirements-%.txt
+$(ROOT)/.venv-%/.stamp-requirements: requirements-%.txt $$(call wrong_venv_python,$$*)
 	$(call make_venv,$*)
 
 venv-$(DEV_LEG): venv ;

@@ -2,8 +2,8 @@
 # Build the collection tarball, install it into an empty path and use it from there only:
 # the tarball must not ship development files, ansible-doc must render every module with its
 # examples, ansible-builder must find the collection's Python requirements in it, and the installed
-# provision_ionapi.yml must provision the demo inventory against the DocBits simulator (twice: the
-# second run changes nothing).
+# provision_ionapi.yml must provision a copy of the demo inventory against the DocBits simulator
+# (twice: the second run changes nothing).
 #
 # Usage: hack/check_installed.sh <work dir>   (ansible-galaxy, ansible-doc, ansible-playbook and
 # ansible-builder on PATH)
@@ -68,11 +68,16 @@ for _ in $(seq 1 150); do
 done
 [[ -s $work/port ]] || die "the simulator did not start"
 url=http://127.0.0.1:$(tr -d '[:space:]' <"$work/port")
-chmod 600 "$repo"/inventories/demo/files/*.ionapi
+# A copy of the demo inventory, run from a project root of its own (docbits_files_dir is relative
+# to it): the .ionapi files get the owner-only mode the module asks for without touching the checkout's.
+project=$work/project
+mkdir -p "$project/inventories"
+cp -R "$repo/inventories/demo" "$project/inventories/demo"
+chmod 600 "$project"/inventories/demo/files/*.ionapi
 for run in first second; do
-    ANSIBLE_STDOUT_CALLBACK=ansible.builtin.default NO_PROXY=127.0.0.1 ansible-playbook \
-        -i "$repo/inventories/demo/hosts.yml" --vault-password-file "$repo/inventories/demo/vault-password.txt" \
-        "$installed/playbooks/provision_ionapi.yml" -e "docbits_url=$url" >"$work/$run.log" 2>&1 \
+    (cd "$project" && ANSIBLE_STDOUT_CALLBACK=ansible.builtin.default NO_PROXY=127.0.0.1 ansible-playbook \
+        -i inventories/demo/hosts.yml --vault-password-file inventories/demo/vault-password.txt \
+        "$installed/playbooks/provision_ionapi.yml" -e "docbits_url=$url") >"$work/$run.log" 2>&1 \
         || { tail -n 30 "$work/$run.log" >&2; die "the installed provision_ionapi.yml failed ($run run)"; }
 done
 grep -qE 'changed=[1-9]' "$work/first.log" || die "the first run changed nothing"

@@ -20,6 +20,9 @@ from ansible_collections.docbits.infor.tests.support.docbits_lab import PLAYBOOK
 PROVISION = "provision_ionapi.yml"
 TENANTS = 20
 LATENCY = 0.2
+MEETING_TIMEOUT = 60
+# Longer than a list may wait at the meeting: a list its run gave up and retried would meet its own retry.
+RUN_TIMEOUT_ARGS = ("-e", "docbits_timeout=%d" % (2 * MEETING_TIMEOUT))
 
 
 def infor_exports(env):
@@ -34,25 +37,34 @@ def start(lab, name, *args):
                             stderr=subprocess.STDOUT, text=True, stdin=subprocess.DEVNULL, start_new_session=True)
 
 
-def meet_at_the_first_list(sim):
-    """Each tenant's first list of each run is answered only once both runs have asked (or after 60 s): on a
-    2-core machine two ansible-playbook start-ups can be seconds apart, and the runs must truly overlap."""
-    lock, barriers, seen = threading.Lock(), {}, {}
-    dispatch = sim.dispatch
+def meet_at_the_first_list(lab):
+    """Each tenant's first list of each run is answered only once both runs have asked (or after MEETING_TIMEOUT):
+    on a 2-core machine two ansible-playbook start-ups can be seconds apart, and the runs must truly overlap.
+    Returns a set that collects, as the runs go, the tenants whose first lists did not meet: one host's requests
+    in a run are sequential, so only two runs listing at once meet, and runs made one after the other never do."""
+    lock, barriers, seen, missed = threading.Lock(), {}, {}, set()
+    names = dict((env.api_key, name) for name, env in lab.envs.items())
+    dispatch = lab.sim.dispatch
 
     def meeting(req):
         if req.path.endswith("/get_configurations"):
             key = req.headers.get("X-API-KEY")
             with lock:
                 seen[key] = seen.get(key, 0) + 1
-                barrier = barriers.setdefault(key, threading.Barrier(2, timeout=60)) if seen[key] <= 2 else None
+                barrier = barriers.setdefault(key, threading.Barrier(2, timeout=MEETING_TIMEOUT)) if seen[key] <= 2 else None
             if barrier is not None:
                 try:
                     barrier.wait()
                 except threading.BrokenBarrierError:
-                    pass
+                    with lock:
+                        missed.add(names.get(key, "an unknown key"))
         return dispatch(req)
-    sim.dispatch = meeting
+    lab.sim.dispatch = meeting
+    return missed
+
+
+def creates(env):
+    return [entry for entry in env.writes() if entry["path"].endswith("/configure_infor_export")]
 
 
 def finish(lab, process):
@@ -68,13 +80,17 @@ def test_two_runs_at_once_leave_duplicates_that_the_next_run_collapses(lab_facto
     lab.sim.configure_answer_id = answer_id
     lab.write_inventory()
     lab.sim.add_fault(path="*", delay=LATENCY, times=None)
-    meet_at_the_first_list(lab.sim)
+    missed = meet_at_the_first_list(lab)
 
-    first, second = start(lab, "first", "--forks", str(TENANTS)), start(lab, "second", "--forks", str(TENANTS))
+    args = ("--forks", str(TENANTS)) + RUN_TIMEOUT_ARGS
+    first, second = start(lab, "first", *args), start(lab, "second", *args)
     outcomes = [finish(lab, first), finish(lab, second)]
 
     # Either run may find the other's configuration first; neither fails a tenant for it.
     assert [rc for rc, _output in outcomes] == [0, 0], outcomes
+    assert missed == set(), "the runs did not list these tenants at the same time: %s" % sorted(missed)
+    # Both runs found no configuration, so each created one: the duplicates the runs must then converge.
+    assert dict((name, len(creates(env))) for name, env in lab.envs.items()) == dict((name, 2) for name in lab.envs)
     left = sum(len(infor_exports(env)) - 1 for env in lab.envs.values())
     oldest = dict((name, min(config["id"] for config in infor_exports(env))) for name, env in lab.envs.items())
     for env in lab.envs.values():

@@ -148,7 +148,7 @@ def test_org_id_is_sent_on_every_call_when_set(sim):
     try:
         docbits.configure_infor_export("infor-idm-cloud", "T", "INVOICE", ionapi_bytes=ION_BYTES)
         [config] = docbits.list_configurations()
-        assert docbits.download_ionapi(config.id) is not None
+        assert docbits.download_ionapi(config.id) == ION_BYTES
         assert docbits.test_connection(config.id)[0] is True
         docbits.remove_configuration(config.id)
     finally:

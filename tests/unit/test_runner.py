@@ -12,7 +12,7 @@ import os
 import pytest
 
 from ansible_collections.docbits.infor.plugins.module_utils.arguments import IONAPI_SPEC
-from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import DocBitsClient, client_from_params
+from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import DocBitsClient, DocBitsError, client_from_params
 from ansible_collections.docbits.infor.plugins.module_utils.errors import OptionError
 from ansible_collections.docbits.infor.plugins.module_utils.ionapi import MAX_BYTES, IonApiError
 from ansible_collections.docbits.infor.plugins.module_utils.runner import read_source, run_info, run_ionapi, run_validate, source_path
@@ -30,6 +30,17 @@ def write(path, data, mode=0o600):
 @pytest.fixture
 def ionapi_file(tmp_path):
     return write(tmp_path / "ACME_TST.ionapi", dump(BASE))
+
+
+SIM_KEY = "sim-key-0123456789abcdef"
+SIM_TOKEN = "sim-token-0123456789abcdef"
+
+
+@pytest.fixture
+def sim():
+    simulator = start_simulator(api_keys={SIM_KEY: "acme"}, bearer_tokens={SIM_TOKEN: "acme"})
+    yield simulator
+    simulator.stop()
 
 
 # --- read_source ------------------------------------------------------------------------------
@@ -200,8 +211,9 @@ def test_run_validate_needs_src_or_content():
 
 
 def test_run_validate_unreadable_src(tmp_path):
-    with pytest.raises(OptionError):
+    with pytest.raises(OptionError) as info:
         run_validate(validate_params(src=str(tmp_path)))
+    assert "src '%s'" % tmp_path in str(info.value) and "is a directory" in str(info.value)
 
 
 # --- client_from_params -----------------------------------------------------------------------------
@@ -236,13 +248,18 @@ def test_client_from_valid_params():
         client.close()
 
 
-def test_client_from_bearer_token():
-    client = client_from_params(connection_params(api_key=None, bearer_token="t0ken"))
-    client.close()
+def test_client_from_bearer_token(sim):
+    with client_from_params(connection_params(docbits_url=sim.base_url, api_key=None, bearer_token=SIM_TOKEN)) as client:
+        assert client.list_configurations() == []
+    assert [(request["auth"], request["org"], request["status"]) for request in sim.requests] == [("bearer", "acme", 200)]
 
 
-def test_client_accepts_plain_http_for_a_local_simulator():
-    client_from_params(connection_params(docbits_url="http://127.0.0.1:8080")).close()
+def test_client_accepts_plain_http_for_a_local_simulator_only(sim):
+    assert sim.base_url.startswith("http://127.0.0.1:")
+    with client_from_params(connection_params(docbits_url=sim.base_url, api_key=SIM_KEY)) as client:
+        assert client.list_configurations() == []
+    assert [request["status"] for request in sim.requests] == [200]
+    refuse_option("docbits_url", docbits_url="http://api.docbits.com")
 
 
 @pytest.mark.parametrize("url", [
@@ -289,22 +306,16 @@ def test_timeout_must_be_positive(timeout):
     refuse_option("timeout", timeout=timeout)
 
 
-def test_retries_must_not_be_negative():
+def test_retries_must_not_be_negative_and_zero_means_one_try(sim):
     refuse_option("retries", retries=-1)
-    client_from_params(connection_params(retries=0)).close()
+    sim.add_fault(path="*", status=503, times=None)
+    with client_from_params(connection_params(docbits_url=sim.base_url, api_key=SIM_KEY, retries=0)) as client:
+        with pytest.raises(DocBitsError):
+            client.list_configurations()
+    assert len(sim.requests) == 1
 
 
 # --- run_ionapi / run_info end to end (simulator) --------------------------------------------------
-
-SIM_KEY = "sim-key-0123456789abcdef"
-
-
-@pytest.fixture
-def sim():
-    simulator = start_simulator(api_keys={SIM_KEY: "acme"})
-    yield simulator
-    simulator.stop()
-
 
 def ionapi_params(simulator_url, **kwargs):
     params = dict((name, spec.get("default")) for name, spec in IONAPI_SPEC.items())

@@ -15,6 +15,7 @@ import time
 
 import pytest
 import requests
+import trustme
 
 import docbits_simulator  # pylint: disable=import-error
 from docbits_simulator import DocBitsSimulator, FILE_TYPES, INFOR_EXPORT_METHODS  # pylint: disable=import-error
@@ -911,7 +912,6 @@ def test_stop_ends_pending_delay():
 # ---------------------------------------------------------------------------- TLS
 
 def test_tls(tmp_path):
-    trustme = pytest.importorskip("trustme")
     ca = trustme.CA()
     cert = ca.issue_cert("127.0.0.1", "localhost")
     certfile, keyfile, cafile = tmp_path / "cert.pem", tmp_path / "key.pem", tmp_path / "ca.pem"
@@ -1025,7 +1025,6 @@ def test_cli(tmp_path, signum):
 
 
 def test_cli_tls_and_key_file(tmp_path):
-    trustme = pytest.importorskip("trustme")
     ca = trustme.CA()
     cert = ca.issue_cert("127.0.0.1")
     cert.cert_chain_pems[0].write_to_path(str(tmp_path / "cert.pem"))
