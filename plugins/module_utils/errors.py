@@ -22,11 +22,23 @@ class OptionError(DocBitsInforError):
 
 
 def printable(text):
-    """`text` safe to show: control, bidi and other invisible format characters as \\uXXXX escapes.
+    """`text` safe to show: every character outside printable ASCII as a \\uXXXX escape, ASCII text unchanged.
 
-    A tenant id carrying U+202E would otherwise reorder the message it appears in.
+    A tenant id carrying U+202E would otherwise reorder the message it appears in, and one with a
+    Cyrillic letter (\\u0422 for T) would look the same as the real one. Escaped text is ASCII, so
+    escaping it again changes nothing: reports may call this on messages that already went through it.
     """
     text = text if isinstance(text, str) else str(text)
-    return "".join(
-        char if char.isprintable() or char == " " else ("\\u%04x" % ord(char) if ord(char) <= 0xFFFF else "\\U%08x" % ord(char))
-        for char in text)
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(char if " " <= char <= "~" else _escape(char) for char in text)
+
+
+def _escape(char):
+    code = ord(char)
+    return "\\u%04x" % code if code <= 0xFFFF else "\\U%08x" % code
+
+
+def punycode(host):
+    """The ASCII (xn--) form of a host name, label by label, as DNS sees it: two hosts that look alike differ here."""
+    return ".".join(label if label.isascii() else "xn--" + label.encode("punycode").decode("ascii") for label in host.lower().split("."))
