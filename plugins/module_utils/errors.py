@@ -7,6 +7,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
+
 
 class DocBitsInforError(Exception):
     """A failure whose message is meant for the user and holds no secret."""
@@ -39,6 +41,19 @@ def _escape(char):
     return "\\u%04x" % code if code <= 0xFFFF else "\\U%08x" % code
 
 
+# The dots IDNA separates labels with: a host written with U+3002 is resolved as one written with '.'.
+IDNA_DOTS = re.compile("[.\u3002\uff0e\uff61]")
+
+
 def punycode(host):
-    """The ASCII (xn--) form of a host name, label by label, as DNS sees it: two hosts that look alike differ here."""
-    return ".".join(label if label.isascii() else "xn--" + label.encode("punycode").decode("ascii") for label in host.lower().split("."))
+    """The ASCII form of a host name as DNS resolves it (IDNA: labels xn--, look-alike dots as dots): two hosts
+    that look alike differ here."""
+    return ".".join(_ascii_label(label) for label in IDNA_DOTS.split(host))
+
+
+def _ascii_label(label):
+    try:
+        return label.encode("idna").decode("ascii")
+    except UnicodeError:
+        # Beyond IDNA's rules (a label of 64 characters or more, a prohibited character): its punycode all the same.
+        return "xn--" + label.lower().encode("punycode").decode("ascii")
