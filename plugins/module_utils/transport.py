@@ -37,13 +37,13 @@ try:
     from urllib3.connection import HTTPConnection, HTTPSConnection
     from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
     from urllib3.exceptions import HTTPError as Urllib3HTTPError
-    from urllib3.exceptions import NameResolutionError, ProtocolError, ProxyError
+    from urllib3.exceptions import NameResolutionError, ProtocolError
     from urllib3.util.retry import Retry
 except ImportError:
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
     HTTPAdapter = HTTPConnection = HTTPSConnection = HTTPConnectionPool = HTTPSConnectionPool = object
-    NameResolutionError = ProtocolError = ProxyError = ()
+    NameResolutionError = ProtocolError = ()
 else:
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
