@@ -68,7 +68,7 @@ class TokenCheck:
 
     def __init__(self, ionapi, source, validate_certs=True, ca_path=None, timeout=30):
         self.ionapi = ionapi
-        self.source = source or "the .ionapi file"
+        self.source = printable(source) if source else "the .ionapi file"
         self.timeout = timeout
         self.validate_certs = validate_certs
         self.ca_path = ca_path

@@ -283,8 +283,9 @@ def test_the_token_check_through_a_407_proxy_names_the_proxy(monkeypatch, proxy,
         auth.register(credentials)
         through(monkeypatch, proxy.url_with("proxyuser", PROXY_PASSWORD))
         with pytest.raises(TokenCheckError) as refused:
-            check_token(parse_ionapi(dump(credentials), source="acme.ionapi"), source="acme.ionapi", ca_path=pki.ca, timeout=5)
+            check_token(parse_ionapi(dump(credentials), source="acme.ionapi"), source="files/\u0430cme.ionapi", ca_path=pki.ca, timeout=5)
         message = str(refused.value)
+        assert message.startswith("files/\\u0430cme.ionapi: no token from %stoken.oauth2: the proxy" % credentials["pu"]), message
         assert_names_the_proxy_only(message, proxy)
         assert "never reached Infor" in message and len(proxy.seen) == 1 and auth.requests == []
         assert not [credentials[key] for key in ("cs", "saak", "sask") if credentials[key] in message]
