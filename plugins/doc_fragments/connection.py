@@ -23,6 +23,8 @@ options:
         file's secrets would travel in clear text. The same holds for Infor's token endpoint with C(check_token).
       - Redirects (HTTP 3xx) are never followed; the task fails naming the origin the redirect points to, so no key or
         file reaches another address. Set O(docbits_url) to the final address.
+      - A host that is not plain ASCII (a look-alike letter, such as a Cyrillic one for C(o)) is refused before any
+        request; the message shows it escaped (C(\u043e)) and in its punycode (C(xn--)) form. DocBits hosts are ASCII.
       - Falls back to the E(DOCBITS_URL) environment variable.
     type: str
     default: https://api.docbits.com
@@ -50,6 +52,7 @@ options:
         endpoint with C(check_token)). A server trickling its answer byte by byte cannot stretch it.
       - A request that keeps timing out fails within about O(timeout) x (O(retries) + 1) seconds plus the backoff
         between tries (see O(retries)).
+      - From 1 to 3600; a value outside fails the task before any request.
     type: int
     default: 30
   retries:
@@ -57,6 +60,7 @@ options:
       - How many times a request is retried after HTTP 429, 500, 502, 503 and 504, a reset connection or a timeout.
         Before each new try it waits as C(Retry-After) says (capped at 30 s), else 0.5 s, 1 s, 2 s ... (exponential
         backoff, at most 8 s), plus a random jitter of up to 0.25 s. Other errors are not retried.
+      - From 0 to 10; a value outside fails the task before any request.
     type: int
     default: 3
   validate_certs:
@@ -67,7 +71,9 @@ options:
   ca_path:
     description:
       - A PEM file of certificate authorities to trust instead of the system ones (for example behind a TLS-inspecting proxy).
-      - The E(HTTPS_PROXY) and E(NO_PROXY) environment variables of the controller are honoured.
+      - The E(HTTPS_PROXY) and E(NO_PROXY) environment variables of the controller are honoured. A proxy answering
+        HTTP 407 (it wants other credentials) fails the task at once, naming the proxy (never its credentials); check the
+        user and password in E(HTTPS_PROXY).
     type: path
   environment_name:
     description:

@@ -34,6 +34,7 @@ options:
   timeout:
     description:
       - Seconds to wait for each answer of Infor's token endpoint (with O(check_token)).
+      - From 1 to 3600; a value outside fails the task before any request.
     type: int
     default: 30
   validate_certs:

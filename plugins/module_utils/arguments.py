@@ -17,6 +17,10 @@ from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import (
     INFOR_EXPORT_METHODS,
 )
 from ansible_collections.docbits.infor.plugins.module_utils.preflight import CONTRACT_CHECK_MODES
+from ansible_collections.docbits.infor.plugins.module_utils.transport import check_bounds
+
+# 0 is no limit; a slot is a lock file, and no run forks more workers than this.
+CONCURRENCY_LIMIT_BOUNDS = (0, 1000)
 
 # Read by the action plugin on the controller (plugin_utils/option_variables.py), never by a module on a target.
 CONTROLLER_SPEC = dict(
@@ -101,3 +105,8 @@ IONAPI_ARGUMENTS = ModuleArguments(
     required_if=[("state", "present", ONE_SOURCE, True)],
 )
 IONAPI_INFO_ARGUMENTS = ModuleArguments(IONAPI_INFO_SPEC, mutually_exclusive=[ONE_CREDENTIAL])
+
+
+def check_concurrency_limit(limit):
+    """concurrency_limit within its bounds, before any request (timeout and retries: transport.check_transport)."""
+    check_bounds(limit, "concurrency_limit", CONCURRENCY_LIMIT_BOUNDS, "hosts at once (0: no limit)")

@@ -24,6 +24,7 @@ from ansible_collections.docbits.infor.plugins.module_utils.transport import (
     RETRY_POLICY,
     AnswerTooLarge,
     NoAnswer,
+    ProxyRefused,
     RedirectRefused,
     TLSFailure,
     Transport,
@@ -33,6 +34,7 @@ from ansible_collections.docbits.infor.plugins.module_utils.transport import (
     check_url,
     has_whitespace_or_control,
     size_text,
+    url_shown,
 )
 
 if HAS_REQUESTS:
@@ -349,16 +351,22 @@ class DocBitsClient:
 
     def _send(self, method, path, retry=True, cap=JSON_ANSWER_CAP, **kwargs):
         endpoint = "%s %s" % (method, path)
+        # Transport failures name the base URL: with several environments, which one failed is half the answer.
+        url = "docbits_url %s" % url_shown(self.base_url)
         try:
             return self._transport.request(method, self.base_url + path, retry=retry, cap=cap, **kwargs)
         except TLSFailure as exc:
             raise DocBitsError(
-                "TLS failure%s at %s: %s (set ca_path to the CA bundle, or fix the URL)" % (self._where(), endpoint, exc.reason),
+                "TLS failure%s at %s: %s (%s; set ca_path to the CA bundle, or fix the URL)" % (self._where(), endpoint, exc.reason, url),
                 endpoint=endpoint)
         except NoAnswer as exc:
             raise DocBitsTransientError(
-                "DocBits did not answer%s at %s after %d retries: %s" % (self._where(), endpoint, exc.tries - 1, exc.reason),
+                "DocBits did not answer%s at %s after %d retries: %s (%s)" % (self._where(), endpoint, exc.tries - 1, exc.reason, url),
                 endpoint=endpoint)
+        except ProxyRefused as exc:
+            # The proxy's refusal, not DocBits': DocBits never saw the request.
+            raise DocBitsError("no request reached DocBits%s at %s (%s): %s" % (self._where(), endpoint, url, exc.reason),
+                               endpoint=endpoint, status=exc.status)
         except RedirectRefused as exc:
             raise DocBitsUnexpectedAnswer(
                 "DocBits answered%s at %s with a redirect (HTTP %d) to %s; redirects are never followed, so no key or file "
@@ -370,7 +378,7 @@ class DocBitsClient:
                 "DocBits answered%s at %s with more than %s, more than any answer of this kind, and it was not read further "
                 "(a proxy in between? or the wrong docbits_url)" % (self._where(), endpoint, size_text(exc.cap)), endpoint=endpoint)
         except TransportError as exc:
-            raise DocBitsError("request failed%s at %s: %s" % (self._where(), endpoint, exc.reason), endpoint=endpoint)
+            raise DocBitsError("request failed%s at %s: %s (%s)" % (self._where(), endpoint, exc.reason, url), endpoint=endpoint)
 
     def _excerpt(self, text):
         return self._transport.excerpt(text)

@@ -7,6 +7,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
+
 
 class DocBitsInforError(Exception):
     """A failure whose message is meant for the user and holds no secret."""
@@ -22,11 +24,36 @@ class OptionError(DocBitsInforError):
 
 
 def printable(text):
-    """`text` safe to show: control, bidi and other invisible format characters as \\uXXXX escapes.
+    """`text` safe to show: every character outside printable ASCII as a \\uXXXX escape, ASCII text unchanged.
 
-    A tenant id carrying U+202E would otherwise reorder the message it appears in.
+    A tenant id carrying U+202E would otherwise reorder the message it appears in, and one with a
+    Cyrillic letter (\\u0422 for T) would look the same as the real one. Escaped text is ASCII, so
+    escaping it again changes nothing: reports may call this on messages that already went through it.
     """
     text = text if isinstance(text, str) else str(text)
-    return "".join(
-        char if char.isprintable() or char == " " else ("\\u%04x" % ord(char) if ord(char) <= 0xFFFF else "\\U%08x" % ord(char))
-        for char in text)
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(char if " " <= char <= "~" else _escape(char) for char in text)
+
+
+def _escape(char):
+    code = ord(char)
+    return "\\u%04x" % code if code <= 0xFFFF else "\\U%08x" % code
+
+
+# The dots IDNA separates labels with: a host written with U+3002 is resolved as one written with '.'.
+IDNA_DOTS = re.compile("[.\u3002\uff0e\uff61]")
+
+
+def punycode(host):
+    """The ASCII form of a host name as DNS resolves it (IDNA: labels xn--, look-alike dots as dots): two hosts
+    that look alike differ here."""
+    return ".".join(_ascii_label(label) for label in IDNA_DOTS.split(host))
+
+
+def _ascii_label(label):
+    try:
+        return label.encode("idna").decode("ascii")
+    except UnicodeError:
+        # Beyond IDNA's rules (a label of 64 characters or more, a prohibited character): its punycode all the same.
+        return "xn--" + label.lower().encode("punycode").decode("ascii")

@@ -20,11 +20,13 @@ from ansible_collections.docbits.infor.plugins.module_utils.transport import (
     AnswerTooLarge,
     ClearTextRefused,
     NoAnswer,
+    ProxyRefused,
     RedirectRefused,
     TLSFailure,
     Transport,
     TransportError,
     size_text,
+    url_shown,
 )
 
 EXCERPT_CHARS = 120
@@ -66,7 +68,7 @@ class TokenCheck:
 
     def __init__(self, ionapi, source, validate_certs=True, ca_path=None, timeout=30):
         self.ionapi = ionapi
-        self.source = source or "the .ionapi file"
+        self.source = printable(source) if source else "the .ionapi file"
         self.timeout = timeout
         self.validate_certs = validate_certs
         self.ca_path = ca_path
@@ -102,7 +104,7 @@ class TokenCheck:
         }
 
     def _error(self, reason, advice, oauth_error=None):
-        return TokenCheckError("%s: no token from %s: %s; %s" % (self.source, printable(self.token_url), reason, advice), reason=oauth_error)
+        return TokenCheckError("%s: no token from %s: %s; %s" % (self.source, url_shown(self.token_url), reason, advice), reason=oauth_error)
 
     def _post(self, url, data, basic):
         try:
@@ -123,6 +125,8 @@ class TokenCheck:
         except AnswerTooLarge as exc:
             raise self._error("the answer is larger than %s, far more than a token" % size_text(exc.cap),
                               "a proxy or a login page answered: check pu in the file and the proxy settings (HTTPS_PROXY, NO_PROXY)")
+        except ProxyRefused as exc:
+            raise self._error(exc.reason, "the request never reached Infor")
         except ClearTextRefused as exc:
             raise self._error(exc.reason, "check pu in the file: Infor's token endpoint is an https:// address")
         except TransportError as exc:

@@ -17,7 +17,7 @@ import re
 import unicodedata
 from urllib.parse import urlsplit
 
-from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, printable
+from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, printable, punycode
 
 # A real download is under 2 KiB; anything this large is not an .ionapi file.
 MAX_BYTES = 16 * 1024
@@ -429,6 +429,13 @@ def _check_https_url(obj, key, source):
     if parts.scheme.lower() != "https" or not parts.netloc:
         raise IonApiError(
             source, "https-url", "must be an absolute https:// URL (found scheme '%s')" % (parts.scheme or "none"), key=key)
+    host = parts.hostname or ""
+    if not host.isascii():
+        # The secrets would go to whoever owns the look-alike domain.
+        raise IonApiError(
+            source, "host-not-ascii",
+            "the host '%s' (punycode %s) is not plain ASCII: a letter that only looks like a Latin one? Infor's hosts are plain "
+            "ASCII: download the credentials again" % (printable(host), punycode(host)), key=key)
     return parts
 
 
@@ -445,7 +452,7 @@ def _host_warnings(obj, pu_parts, iu_parts):
     path_tenant = pu_parts.path.strip("/").split("/")[0] if pu_parts.path.strip("/") else ""
     if path_tenant and path_tenant != obj["ti"] and pu_parts.path.rstrip("/").endswith("/as"):
         warnings.append(
-            "key 'pu': its path names tenant '%s' but 'ti' is '%s' (was the file edited by hand?)" % (printable(path_tenant), obj["ti"]))
+            "key 'pu': its path names tenant '%s' but 'ti' is '%s' (was the file edited by hand?)" % (printable(path_tenant), printable(obj["ti"])))
     return warnings
 
 
@@ -454,10 +461,10 @@ def _shape_warnings(obj):
     warnings = []
     prefix, sep, _rest = obj["ci"].partition("~")
     if not sep or prefix != tenant:
-        warnings.append("key 'ci': expected the form '%s~<id>' (a prefix naming the Infor OS farm instead is fine)" % tenant)
+        warnings.append("key 'ci': expected the form '%s~<id>' (a prefix naming the Infor OS farm instead is fine)" % printable(tenant))
     prefix, sep, _rest = obj["saak"].partition("#")
     if not sep or prefix != tenant:
-        warnings.append("key 'saak': expected the form '%s#<key>'" % tenant)
+        warnings.append("key 'saak': expected the form '%s#<key>'" % printable(tenant))
     for key in ("cs", "sask"):
         if not TOKEN_CHARS.match(obj[key]):
             warnings.append("key '%s': contains characters outside [A-Za-z0-9_-]" % key)
@@ -495,7 +502,7 @@ def parse_ionapi(data, source="<content>", expected_tenant=None):
     if expected_tenant is not None and obj["ti"] != expected_tenant:
         raise IonApiError(
             source, "tenant-mismatch",
-            "the file is for Infor tenant '%s' but this environment expects '%s'" % (obj["ti"], printable(expected_tenant)), key="ti")
+            "the file is for Infor tenant '%s' but this environment expects '%s'" % (printable(obj["ti"]), printable(expected_tenant)), key="ti")
 
     warnings.extend(_host_warnings(obj, pu_parts, iu_parts))
     warnings.extend(_shape_warnings(obj))

@@ -15,18 +15,20 @@ __metaclass__ = type
 
 import _thread
 import base64
+import http.client
 import ipaddress
 import json
 import os
 import random
 import re
 import socket
+import ssl
 import threading
 import time
 import traceback
-from urllib.parse import quote, quote_plus, urljoin, urlsplit
+from urllib.parse import quote, quote_plus, unquote, urljoin, urlsplit, urlunsplit
 
-from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, OptionError, printable
+from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, OptionError, printable, punycode
 
 try:
     import requests
@@ -35,11 +37,13 @@ try:
     from urllib3.connection import HTTPConnection, HTTPSConnection
     from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
     from urllib3.exceptions import HTTPError as Urllib3HTTPError
+    from urllib3.exceptions import NameResolutionError, ProtocolError
     from urllib3.util.retry import Retry
 except ImportError:
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
     HTTPAdapter = HTTPConnection = HTTPSConnection = HTTPConnectionPool = HTTPSConnectionPool = object
+    NameResolutionError = ProtocolError = ()
 else:
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
@@ -56,6 +60,10 @@ REDACTED = "<redacted>"
 SECRET_PIECE_CHARS = 8
 DEFAULT_PORTS = {"http": 80, "https": 443}
 LOOPBACK_NAMES = ("localhost",)
+# Bounds of the transport options, checked before any request: a timeout past what the system's
+# clock functions take failed deep inside them, and every retry costs up to a timeout more.
+TIMEOUT_BOUNDS = (1, 3600)
+RETRIES_BOUNDS = (0, 10)
 
 
 class RetryPolicy:
@@ -142,6 +150,22 @@ class ClearTextRefused(TransportError):
     """http:// off this machine: credentials would travel in clear text."""
 
 
+class ProxyRefused(TransportError):
+    """The proxy refused the request (HTTP 407: it wants other credentials; or another 4xx): final, nothing
+    reached the server. `proxy` is its scheme://host:port, never its credentials."""
+
+    def __init__(self, proxy, status, variable):
+        self.proxy = proxy
+        self.status = status
+        if status == 407:
+            reason = ("the proxy %s refused to authenticate the request (HTTP 407 Proxy Authentication Required): check the "
+                      "proxy user and password in %s (http://user:password@host:port), or name the host in NO_PROXY" % (proxy, variable))
+        else:
+            reason = ("the proxy %s refused the request (HTTP %d): check that it lets this controller reach the host, "
+                      "or name the host in NO_PROXY" % (proxy, status))
+        super().__init__(reason)
+
+
 def size_text(size):
     for unit, name in ((MIB, "MiB"), (KIB, "KiB")):
         if size >= unit and size % unit == 0:
@@ -178,6 +202,17 @@ def origin_of(url):
     return printable("%s://%s%s" % (parts.scheme, host, ":%d" % port if port else ""))
 
 
+def url_shown(url):
+    """`url` without its user info (scheme://host:port/path), printable: fit for a message."""
+    parts = urlsplit(url)
+    return printable(urlunsplit((parts.scheme, parts.netloc.rpartition("@")[2], parts.path, parts.query, parts.fragment)))
+
+
+def proxy_variable(url):
+    """The environment variable that names the proxy for `url`."""
+    return "HTTPS_PROXY" if urlsplit(url).scheme == "https" else "HTTP_PROXY"
+
+
 def clear_text_problem(url):
     """Why `url` must not be used because it is clear text off this machine, or None."""
     parts = urlsplit(url)
@@ -204,6 +239,10 @@ def check_url(url, option):
         parts.port  # pylint: disable=pointless-statement
     except ValueError:
         raise OptionError("%s has a port that is not a number from 0 to 65535" % option)
+    if not parts.hostname.isascii():
+        raise OptionError(
+            "%s: the host '%s' (punycode %s) is not plain ASCII: a letter that only looks like a Latin one, such as a "
+            "Cyrillic \\u043e for o? Real DocBits hosts are plain ASCII: type the URL again" % (option, printable(parts.hostname), punycode(parts.hostname)))
     if parts.query or parts.fragment:
         raise OptionError("%s must be a base URL without query or fragment" % option)
     problem = clear_text_problem(url)
@@ -235,12 +274,18 @@ def check_credential(value, option, what):
             "%s contains whitespace, control or non-ASCII characters: paste the %s alone, exactly as it was shown" % (option, what))
 
 
+def check_bounds(value, option, bounds, unit):
+    """An integer option within `bounds` (both included), else OptionError naming the option and its bounds."""
+    low, high = bounds
+    if not low <= value <= high:
+        raise OptionError("%s is %d: it must be from %d to %d %s" % (option, value, low, high, unit))
+
+
 def check_transport(params):
     """The transport options of a task (timeout, retries, ca_path), refused before any request."""
-    if params["timeout"] <= 0:
-        raise OptionError("timeout must be a positive number of seconds")
-    if params.get("retries") is not None and params["retries"] < 0:
-        raise OptionError("retries must be 0 or more")
+    check_bounds(params["timeout"], "timeout", TIMEOUT_BOUNDS, "seconds")
+    if params.get("retries") is not None:
+        check_bounds(params["retries"], "retries", RETRIES_BOUNDS, "retries")
     if params.get("ca_path") and not os.path.isfile(params["ca_path"]):
         raise OptionError("ca_path '%s': no such file (a PEM bundle of certificate authorities)" % printable(params["ca_path"]))
 
@@ -280,21 +325,65 @@ def excerpt(text, secrets, limit=EXCERPT_CHARS):
     return text[:limit] + ("..." if len(text) > limit else "")
 
 
+# A proxy's answer to CONNECT, as http.client words it: the tunnel's status is in the text only.
+TUNNEL_FAILED = re.compile(r"Tunnel connection failed: (\d{3})")
+# urllib3 prefixes its connection's repr ("HTTPSConnection(host='...', port=443): ") to what happened.
+CONNECTION_REPR = re.compile(r"\w+\(host=[^)]*\): ")
+
+
+def _causes(exc):
+    """`exc` and the exceptions it wraps (urllib3's reason, args, __cause__, __context__), outermost first."""
+    seen, queue = [], [exc]
+    while queue and len(seen) < 16:
+        current = queue.pop(0)
+        if any(current is known for known in seen):
+            continue
+        seen.append(current)
+        inner = [getattr(current, "reason", None), current.__cause__, current.__context__] + list(current.args)
+        queue.extend(item for item in inner if isinstance(item, BaseException))
+    return seen
+
+
+def tunnel_status(exc):
+    """The HTTP status a proxy refused a CONNECT with, or None."""
+    for cause in _causes(exc):
+        match = TUNNEL_FAILED.search(str(cause)) if isinstance(cause, OSError) else None
+        if match:
+            return int(match.group(1))
+    return None
+
+
 def transport_reason(exc):
-    """The innermost cause of a transport failure, e.g. 'ConnectionRefusedError: ...', not urllib3's wrapping.
-    Not yet redacted: pass it through excerpt()."""
-    reason = exc
-    for _depth in range(5):
-        inner = getattr(reason, "reason", None)
-        if inner is None and reason.args and isinstance(reason.args[0], BaseException):
-            inner = reason.args[0]
-        if not isinstance(inner, BaseException) or inner is reason:
-            break
-        reason = inner
-    text = str(reason)
-    if "object at 0x" in text:
-        text = text.split(">: ", 1)[-1]
-    return "%s: %s" % (type(reason).__name__, text)
+    """What went wrong, in plain words ("the connection was refused"), not urllib3's internal names.
+    May quote the server's or the system's words: pass it through excerpt()."""
+    causes = _causes(exc)
+
+    def first(kinds):
+        return next((cause for cause in causes if isinstance(cause, kinds)), None)
+
+    certificate = first(ssl.SSLCertVerificationError)
+    if certificate is not None:
+        return "the server's certificate was not accepted (%s: %s)" % (certificate.reason, certificate.verify_message)
+    handshake = first(ssl.SSLError)
+    if handshake is not None:
+        return "the TLS handshake failed (%s)" % (handshake.reason or handshake.strerror or type(handshake).__name__)
+    if first((NameResolutionError, socket.gaierror)) is not None:
+        return "the host name does not resolve (DNS): check the host in the URL, and the DNS of this controller"
+    if first(ConnectionRefusedError) is not None:
+        return "the connection was refused: nothing listens on that port, or a firewall refuses it"
+    if first(requests.exceptions.ConnectTimeout) is not None:
+        return "no connection could be opened in time (a firewall dropping it? or the host is down)"
+    if first(socket.timeout) is not None:
+        return "the server did not answer in time"
+    if first((ConnectionResetError, ConnectionAbortedError, BrokenPipeError, http.client.RemoteDisconnected, http.client.IncompleteRead,
+              ProtocolError, requests.exceptions.ChunkedEncodingError)) is not None:
+        return "the connection was closed before a whole answer came"
+    if first(requests.exceptions.ContentDecodingError) is not None:
+        return "the answer's compressed body could not be decoded"
+    failed = next((cause for cause in reversed(causes) if isinstance(cause, OSError) and cause.strerror), causes[-1])
+    text = failed.strerror if isinstance(failed, OSError) and failed.strerror else str(failed)
+    text = CONNECTION_REPR.sub("", text.split(">: ", 1)[-1])
+    return "the connection failed (%s)" % (text or type(failed).__name__)
 
 
 # --- deadlines ----------------------------------------------------------------------------------
@@ -531,12 +620,16 @@ class Transport:
                                        "travel in clear text; name the host in NO_PROXY, or use https://")
 
     def _try(self, method, url, cap, headers, kwargs):
+        proxies, verify = self._environment(url)
+        proxy = select_proxy(url, proxies)
         with _Deadline(self.timeout) as deadline:
             try:
-                proxies, verify = self._environment(url)
                 response = self._session.request(method, url, headers=headers, timeout=self.timeout, verify=verify, proxies=proxies,
                                                  allow_redirects=False, stream=True, **kwargs)
                 try:
+                    if proxy and response.status_code == 407:
+                        # A proxy forwarding http:// answers itself; the server never saw the request.
+                        raise ProxyRefused(_proxy_origin(proxy), 407, proxy_variable(url))
                     return self._read(url, response, cap, deadline)
                 finally:
                     response.close()
@@ -546,9 +639,20 @@ class Transport:
                     requests.exceptions.ContentDecodingError) as exc:
                 if deadline.passed:
                     raise NoAnswer(self._late(), timed_out=True)
+                status = tunnel_status(exc) if proxy else None
+                if status is not None:
+                    self._refused_tunnel(proxy, status, url)
+                if proxy and isinstance(exc, requests.exceptions.ProxyError):
+                    raise NoAnswer("the proxy %s did not forward the request: %s" % (_proxy_origin(proxy), self.excerpt(transport_reason(exc))))
                 raise NoAnswer(self.excerpt(transport_reason(exc)), timed_out=isinstance(exc, requests.exceptions.Timeout))
             except requests.exceptions.RequestException as exc:
                 raise TransportError(self.excerpt(transport_reason(exc)))
+
+    def _refused_tunnel(self, proxy, status, url):
+        """A proxy's refusal of CONNECT: final unless its status is one the policy retries (a 502 of an unreachable host)."""
+        if self.policy.is_transient(status):
+            raise NoAnswer("the proxy %s answered HTTP %d instead of opening a tunnel to the server" % (_proxy_origin(proxy), status))
+        raise ProxyRefused(_proxy_origin(proxy), status, proxy_variable(url))
 
     def _environment(self, url):
         """(proxies, verify) for `url` as requests would take them from the environment: HTTP(S)_PROXY and
@@ -558,7 +662,10 @@ class Transport:
             verify = self.verify
             if verify is True:
                 verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
-            self._environments[origin] = (get_environ_proxies(url), verify)
+            proxies = get_environ_proxies(url)
+            for proxy in proxies.values():
+                self.add_secrets(_proxy_secrets(proxy))
+            self._environments[origin] = (proxies, verify)
         return self._environments[origin]
 
     def _late(self):
@@ -588,6 +695,19 @@ class Transport:
         if deadline.expired:
             raise NoAnswer(self._late(), timed_out=True)
         return Answer(status, response.headers, b"".join(chunks))
+
+
+def _proxy_origin(proxy):
+    """A proxy URL as requests reads it ("host:port" means http://host:port), without its credentials."""
+    return origin_of(proxy if "://" in proxy else "http://" + proxy)
+
+
+def _proxy_secrets(proxy):
+    """The password of a proxy URL, as written and decoded, and the user:password pair that Proxy-Authorization encodes."""
+    parts = urlsplit(proxy if "://" in proxy else "http://" + proxy)
+    if not parts.password:
+        return ()
+    return (parts.password, unquote(parts.password), "%s:%s" % (unquote(parts.username or ""), unquote(parts.password)))
 
 
 def _check_headers(headers):

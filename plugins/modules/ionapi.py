@@ -145,6 +145,7 @@ options:
     description:
       - At most this many hosts of the playbook run talk to DocBits at once. A host that finds every slot taken waits
         for one of them (the same one for a given worker process, without polling). V(0) is no limit.
+      - From 0 to 1000; a value outside fails the task before any request.
       - Held by the action plugin on the controller, from before the first request until the last, with a lock file
         per slot in the run's temporary directory; the kernel frees the slot of a worker that dies. Like the C(throttle)
         keyword, without templating a keyword per host; the role P(docbits.infor.ionapi#role) maps C(docbits_throttle) here.

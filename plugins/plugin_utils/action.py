@@ -19,7 +19,7 @@ from ansible.errors import AnsibleActionFail, AnsibleError
 from ansible.module_utils.errors import UnsupportedError
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.docbits.infor.plugins.module_utils.arguments import ModuleArguments
+from ansible_collections.docbits.infor.plugins.module_utils.arguments import ModuleArguments, check_concurrency_limit
 from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, OptionError, failure_details, printable
 from ansible_collections.docbits.infor.plugins.module_utils.runner import load_ionapi, read_source, source_path
 from ansible_collections.docbits.infor.plugins.module_utils.transport import HAS_REQUESTS
@@ -103,10 +103,9 @@ class DocBitsAction(ActionBase):
     @staticmethod
     def _slot(limit):
         """Held while the task talks to DocBits: at most `limit` hosts of the run at once (0: no limit)."""
+        check_concurrency_limit(limit or 0)
         if not limit:
             return contextlib.nullcontext()
-        if limit < 0:
-            raise OptionError("concurrency_limit: must be 0 (no limit) or a number of hosts, not %d" % limit)
         return RunSlots(limit).held()
 
     def _validated_params(self, arguments):

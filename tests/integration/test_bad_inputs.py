@@ -297,14 +297,35 @@ def _api_key_empty(_lab, env):
     env.vars["docbits_api_key"] = ""
 
 
-@case("timeout-zero", "option", "must be a positive number of seconds", names="timeout")
+@case("timeout-zero", "option", "is 0: it must be from 1 to 3600 seconds", names="timeout")
 def _timeout_zero(_lab, env):
     env.vars["docbits_timeout"] = 0
 
 
-@case("retries-negative", "option", "must be 0 or more", names="retries")
+@case("timeout-too-large", "option", "is 10000000000: it must be from 1 to 3600 seconds", names="timeout")
+def _timeout_too_large(_lab, env):
+    env.vars["docbits_timeout"] = 10000000000
+
+
+@case("retries-negative", "option", "is -1: it must be from 0 to 10", names="retries")
 def _retries_negative(_lab, env):
     env.vars["docbits_retries"] = -1
+
+
+@case("retries-too-many", "option", "is 11: it must be from 0 to 10", names="retries")
+def _retries_too_many(_lab, env):
+    env.vars["docbits_retries"] = 11
+
+
+@case("throttle-too-large", "option", "is 1000000000: it must be from 0 to 1000", names="concurrency_limit")
+def _throttle_too_large(_lab, env):
+    env.vars["docbits_throttle"] = 1000000000
+
+
+@case("url-look-alike-host", "option", "the host 'd\\u043ecbits.example' (punycode xn--dcbits-wqf.example) is not plain ASCII",
+      names="docbits_url")
+def _url_look_alike_host(_lab, env):
+    env.vars["docbits_url"] = "https://d\u043ecbits.example"
 
 
 @case("validate-certs-not-bool", "option", "bool", names="validate_certs")

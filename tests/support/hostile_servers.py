@@ -256,3 +256,49 @@ class HostileFront(_Served, ThreadingHTTPServer):
     def record_sent(self, size):
         with self._lock:
             self.sent.append(size)
+
+
+# ---------------------------------------------------------------------------- a proxy that refuses
+
+class _RefusingProxyHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format, *args):  # pylint: disable=redefined-builtin
+        pass
+
+    def _refuse(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+        self.server.record(self.command, self.path, self.headers.get("Proxy-Authorization"))
+        body = b"<html><body><h1>407 Proxy Authentication Required</h1></body></html>"
+        self.send_response(self.server.status)
+        self.send_header("Proxy-Authenticate", 'Basic realm="corporate proxy"')
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_CONNECT = do_GET = do_POST = _refuse
+
+
+class RefusingProxy(_Served, ThreadingHTTPServer):
+    """An HTTP proxy that answers every request, CONNECT (https://) or absolute-URI (http://), with
+    `status` (407 Proxy Authentication Required unless told) and forwards nothing. `seen` holds
+    (method, target, Proxy-Authorization header or None) of each request."""
+
+    daemon_threads = True
+
+    def __init__(self, status=407):
+        ThreadingHTTPServer.__init__(self, ("127.0.0.1", 0), _RefusingProxyHandler)
+        self.status = status
+        self.seen = []
+        self._lock = threading.Lock()
+        self._serve("refusing-proxy")
+
+    def record(self, method, target, authorization):
+        with self._lock:
+            self.seen.append((method, target, authorization))
+
+    def url_with(self, user, password):
+        return "http://%s:%s@127.0.0.1:%d" % (urllib.parse.quote(user, safe=""), urllib.parse.quote(password, safe=""), self.server_address[1])

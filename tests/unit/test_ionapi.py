@@ -375,6 +375,21 @@ def test_iu_and_pu_must_be_absolute_https_urls(key, value):
     assert "https://" in message
 
 
+@pytest.mark.parametrize("key, value, shown", [
+    ("iu", "https://mingle-ionapi.eu1.inforcl\u043eudsuite.com", "(punycode mingle-ionapi.eu1.xn--inforcludsuite-1zl.com)"),
+    ("pu", "https://m\u0456ngle-sso.eu1.inforcloudsuite.com:443/ACME_TST/as/", "(punycode xn--mngle-sso-v9h.eu1.inforcloudsuite.com)"),
+    ("pu", "https://mingle-sso.eu1.inforcloudsuite.com\u3002evil.example/ACME_TST/as/", "(punycode mingle-sso.eu1.inforcloudsuite.com.evil.example)"),
+], ids=["cyrillic-o-iu", "ukrainian-i-pu", "ideographic-dot-pu"])
+def test_iu_and_pu_hosts_must_be_plain_ascii(key, value, shown):
+    """A look-alike host would receive the secrets: refused, showing the host escaped and its punycode."""
+    message = refuse(dump(make_seeded_ionapi(**{key: value})), "host-not-ascii", key=key)
+    assert shown in message and "not plain ASCII" in message and message.isascii(), message
+
+
+def test_ascii_hosts_of_any_domain_pass_the_host_rule():
+    parse_ionapi(dump(make_seeded_ionapi(iu="https://ionapi.xn--infr-uqa.example", pu="https://sso.example.com/ACME_TST/as/")), source=SOURCE)
+
+
 def test_pu_without_trailing_slash_is_refused_not_rewritten():
     message = refuse(dump(make_seeded_ionapi(pu="https://mingle-sso.eu1.inforcloudsuite.com:443/ACME_TST/as")), "pu-trailing-slash", key="pu")
     assert "must end with '/'" in message
