@@ -21,6 +21,8 @@ FIXES = {
                       "(Infor ION API, Authorized Apps, Download Credentials) and provision them",
     "invalid_grant": "the service account is disabled (or deleted): re-enable it in Infor, or download the credentials again "
                      "with a new service account and provision them",
+    "invalid_scope": "the app enforces scopes that the stored file's sc does not ask for: check the app's scopes in Infor ION API "
+                     "(Authorized Apps), download the credentials again and provision them",
     REASON_INVALID_FILE: "DocBits stores a file that is not a usable .ionapi file: provision the right one",
     REASON_NO_TOKEN: "see the message; provision a file that gets a token",
 }
