@@ -46,11 +46,13 @@ SERVICE_ACCOUNT = ("the service account was deleted or disabled, or its keys reg
 
 class TokenCheckError(DocBitsInforError):
     """The file did not get a token; the message says why and what to do, never a secret.
-    `reason` is the OAuth error (invalid_client, invalid_grant) when Infor gave one, else None."""
+    `reason` is the OAuth error (invalid_client, invalid_grant) when Infor gave one, else None;
+    `token_issued` says Infor issued a token all the same (then revoked), for the wrong tenant."""
 
-    def __init__(self, message, reason=None):
+    def __init__(self, message, reason=None, token_issued=False):
         super(TokenCheckError, self).__init__(message)
         self.reason = reason
+        self.token_issued = token_issued
 
 
 def token_claims(token):
@@ -219,7 +221,7 @@ class TokenCheck:
             raise TokenCheckError(
                 "%s: the token from %s is for tenant '%s', but the file says ti '%s': the file was edited or mixes two "
                 "downloads; download the credentials again for this tenant" % (
-                    self.source, printable(self.token_url), printable(claimed), printable(self.ionapi.tenant)))
+                    self.source, printable(self.token_url), printable(claimed), printable(self.ionapi.tenant)), token_issued=True)
         return "matched"
 
     def _revoke(self, answer, client_auth):
