@@ -74,20 +74,20 @@ class InforAuthSimulator:
             raise ValueError("client_auth must be one of %s" % ", ".join(CLIENT_AUTH_MODES))
         tenant = credentials["ti"]
         with self._lock:
-            self.apps[credentials["ci"]] = {"secrets": [credentials["cs"]], "tenant": tenant, "client_auth": client_auth, "enabled": True,
-                                            "scopes": set(enforce_scopes) if enforce_scopes else None}
+            # old_cs: the previous secret, still valid after a smooth reset until it is revoked.
+            self.apps[credentials["ci"]] = {"cs": credentials["cs"], "old_cs": None, "tenant": tenant, "client_auth": client_auth,
+                                            "enabled": True, "scopes": set(enforce_scopes) if enforce_scopes else None}
             self.accounts[credentials["saak"]] = {"sask": credentials["sask"], "tenant": tenant, "enabled": True}
 
     def smooth_reset_secret(self, client_id, new_secret):
         """Infor's Smooth Reset Secret: the new secret works at once, the previous one until revoke_old_secret()."""
         with self._lock:
             app = self.apps[client_id]
-            app["secrets"] = [new_secret, app["secrets"][0]]
+            app["old_cs"], app["cs"] = app["cs"], new_secret
 
     def revoke_old_secret(self, client_id):
         with self._lock:
-            app = self.apps[client_id]
-            app["secrets"] = app["secrets"][:1]
+            self.apps[client_id]["old_cs"] = None
 
     def disable_app(self, client_id):
         with self._lock:
@@ -183,7 +183,7 @@ class InforAuthSimulator:
             return None
         app = self.apps.get(client_id)
         # Every secret is compared, so the time taken does not tell which one matched.
-        matches = [hmac.compare_digest(known, secret) for known in app["secrets"]] if app is not None else []
+        matches = [hmac.compare_digest(known, secret) for known in (app["cs"], app["old_cs"]) if known] if app is not None else []
         if app is None or not app["enabled"] or app["tenant"] != tenant or app["client_auth"] not in (how, "both") or not any(matches):
             return None
         return client_id, how
