@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """What a rotation leaves to retire in Infor ION API, which no public API does (docs/ionapi-format.md,
 "Two ways Infor rotates"): the kind of change from the credentials DocBits stored to the new file, and
-the advice for a person. Pure; names the app, the tenant and fingerprints at most, never a secret."""
+the advice for a person. Pure but for the liveness check the caller hands in; names the app, the tenant
+and fingerprints at most, never a secret."""
 
 from __future__ import absolute_import, division, print_function
 
