@@ -53,6 +53,7 @@ def test_rotation_uploads_proven_files_and_rolls_back_what_docbits_cannot_use(in
     lab, auth = infor
     before = dict((name, stored_bytes(env)) for name, env in lab.envs.items())
     old_fingerprints = dict((name, fingerprint(env.credentials)) for name, env in lab.envs.items())
+    old_client_ids = dict((name, env.credentials["ci"]) for name, env in lab.envs.items())
     # dev: a good new file. tst: a dead one (no token). prd: gets a token, but DocBits cannot connect with it.
     lab["dev"].write(make_random_ionapi("ACME_DEV", pu=lab["dev"].credentials["pu"]))
     auth.register(lab["dev"].credentials)
@@ -77,6 +78,10 @@ def test_rotation_uploads_proven_files_and_rolls_back_what_docbits_cannot_use(in
     assert "DocBits could not connect to Infor with the new file %s" % fingerprint(lab["prd"].credentials) in prd
     assert "the tenant was rolled back to %s" % old_fingerprints["prd"] in prd
     assert stored_bytes(lab["prd"]) == before["prd"], "the previous file must be stored byte for byte"
+    # The old credentials are tried only where the new file is in place: dev's, not prd's (rolled back).
+    assert dev["retire"]["change"] == "new_app" and dev["retire"]["old_credentials_live"] is True
+    client_ids = [auth.verify(token)["ClientId"] for token in auth.issued if token.count(".") == 2]
+    assert old_client_ids["dev"] in client_ids and old_client_ids["prd"] not in client_ids
     rows = dict((row["environment"], row) for row in json.loads((reports / "ionapi-rotation.json").read_text(encoding="utf-8"))["rows"])
     assert [rows[name]["status"] for name in ("dev", "tst", "prd")] == ["changed", "failed", "failed"]
     assert "rolled back" in rows["prd"]["error"]
