@@ -283,6 +283,32 @@ retire:
                           "tenant": "ACME_TST", "app_name": "DocBits_TST", "client_id": "sha256:01dd8d8d38c8", "change": "new_secret",
                           "live": true, "message": "the old credentials still get a token (revoked at once)",
                           "actions": ["Revoke Old Secret of DocBits_TST (client sha256:01dd8d8d38c8) in Infor ION API (Authorized Apps)"]}]}
+verification:
+  description: With O(verify_connection), what DocBits said when it tested the uploaded file, per configuration written.
+  returned: when O(verify_connection=true) and the file was uploaded
+  type: dict
+  sample: {"connected": true, "message": "Connection OK", "configurations": [{"id": 117, "connected": true, "message": "Connection OK"}]}
+configurations:
+  description:
+    - Every Infor export configuration the task owns, with what was (in check mode, would be) done to it and why.
+    - C(liveness) with O(check_stored_token) (C(alive), C(reason), C(fix), C(message); never the token).
+  returned: always
+  type: list
+  elements: dict
+  version_added: 1.0.0
+  sample: [{"id": 117, "doc_type": "INVOICE", "export_method": "infor-idm-cloud", "title": "DocBits_PRD", "sub_org_id": null,
+            "is_active": true, "fingerprint_before": "sha256:0b3e4c1f6a0f4d7e8a1c2b3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6071",
+            "fingerprint_after": "sha256:5d41402abc4b2a76b9719d911017c592ae2f5e0f9a3c1c5b6e5c2f0d8b7d1e3a", "action": "update",
+            "changes": ["ion_api"], "reasons": ["stores another file (sha256:0b3e4c1f6a0f4d7e8a1c2b3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6071)"],
+            "duplicate_of": null}]
+changes:
+  description:
+    - What differed in any configuration, among V(configuration), V(ion_api), V(title), V(export_method), V(doc_type),
+      V(sub_org_id), V(is_active), V(duplicate) (an exact duplicate removed).
+  returned: always
+  type: list
+  elements: str
+  sample: [ion_api]
 """
 
 from ansible_collections.docbits.infor.plugins.module_utils.arguments import IONAPI_ARGUMENTS
