@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Prove an .ionapi file works: get a token with it from Infor, as DocBits will, then revoke it.
 
-Password grant to pu + ot (docs/ionapi-format.md, "Token flow"). The token and the file's
+Password grant to pu + ot (docs/ionapi-format.md, "Token flow"), asking for the scopes the file's
+`sc` lists (an app that enforces scopes refuses a grant without them). The token and the file's
 secrets never leave this module: results and errors carry the endpoint, statuses and claims only.
 """
 
@@ -37,17 +38,23 @@ CLIENT_AUTH_BASIC = "basic"
 
 REDOWNLOAD = ("download the credentials again in Infor ION API (Authorized Apps, the DocBits app, Download Credentials) "
               "and check that the app is enabled")
+SCOPES_ASKED = ("check in Infor ION API (Authorized Apps, the DocBits app, Scopes) that the app allows these scopes, "
+                "then download the credentials again so that sc lists what the app enforces")
+SCOPES_NONE = ("the app enforces scopes but the file's sc lists none: download the credentials again (a download of "
+               "version 1.1 lists the app's scopes in sc) and check the app's scopes in Infor ION API (Authorized Apps)")
 SERVICE_ACCOUNT = ("the service account was deleted or disabled, or its keys regenerated: re-enable it, or create a "
                    "service account and download the credentials again")
 
 
 class TokenCheckError(DocBitsInforError):
     """The file did not get a token; the message says why and what to do, never a secret.
-    `reason` is the OAuth error (invalid_client, invalid_grant) when Infor gave one, else None."""
+    `reason` is the OAuth error (invalid_client, invalid_grant) when Infor gave one, else None;
+    `token_issued` says Infor issued a token all the same (then revoked), for the wrong tenant."""
 
-    def __init__(self, message, reason=None):
+    def __init__(self, message, reason=None, token_issued=False):
         super(TokenCheckError, self).__init__(message)
         self.reason = reason
+        self.token_issued = token_issued
 
 
 def token_claims(token):
@@ -61,6 +68,23 @@ def token_claims(token):
     except (ValueError, UnicodeDecodeError):
         return {}
     return claims if isinstance(claims, dict) else {}
+
+
+def requested_scopes(credentials):
+    """(scope names to ask for, warning or None) from sc: a list of names or a space-separated string;
+    {} or no sc asks for none."""
+    scopes = credentials.get("sc")
+    if scopes is None or scopes == {}:
+        return [], None
+    if isinstance(scopes, str):
+        scopes = [scopes]
+    if not isinstance(scopes, list) or not all(isinstance(item, str) for item in scopes):
+        return [], "key 'sc': neither a list of scope names nor a space-separated string: no scope asked for"
+    names = []
+    for name in " ".join(scopes).split():
+        if name not in names:
+            names.append(name)
+    return names, None
 
 
 class TokenCheck:
@@ -77,7 +101,10 @@ class TokenCheck:
         self.revoke_url = credentials["pu"] + credentials["or"] if credentials.get("or") else None
         self.client = (credentials["ci"], credentials["cs"])
         self.grant = {"grant_type": "password", "username": credentials["saak"], "password": credentials["sask"]}
-        self.warnings = []
+        self.scopes, scope_warning = requested_scopes(credentials)
+        self.warnings = ["%s: %s" % (self.source, scope_warning)] if scope_warning else []
+        if self.scopes:
+            self.grant["scope"] = " ".join(self.scopes)
         # Never retried: a token issued for a lost answer could not be revoked.
         self.transport = Transport(timeout=timeout, retries=0, validate_certs=validate_certs, ca_path=ca_path,
                                    headers={"Accept": "application/json"}, secrets=ionapi.secret_values())
@@ -95,6 +122,7 @@ class TokenCheck:
         return {
             "token_endpoint": self.token_url,
             "client_auth": client_auth,
+            "scopes": list(self.scopes),
             "token_type": answer["token_type"],
             "expires_in": answer["expires_in"],
             "refresh_token_issued": bool(answer.get("refresh_token")),
@@ -159,6 +187,11 @@ class TokenCheck:
         if error == "invalid_client":
             raise self._error("the client id and secret were refused (invalid_client, HTTP %d)" % status,
                               "the app's secret was changed, or the app deleted or disabled: " + REDOWNLOAD, error)
+        if error == "invalid_scope":
+            if self.scopes:
+                raise self._error("the scopes asked for (%s, from sc) were refused (invalid_scope, HTTP %d)"
+                                  % (printable(" ".join(self.scopes)), status), SCOPES_ASKED, error)
+            raise self._error("the app enforces scopes (invalid_scope, HTTP %d)" % status, SCOPES_NONE, error)
         if error == "invalid_grant":
             raise self._error("the service account was refused (invalid_grant, HTTP %d)" % status, SERVICE_ACCOUNT, error)
         if status >= 500:
@@ -192,7 +225,7 @@ class TokenCheck:
             raise TokenCheckError(
                 "%s: the token from %s is for tenant '%s', but the file says ti '%s': the file was edited or mixes two "
                 "downloads; download the credentials again for this tenant" % (
-                    self.source, printable(self.token_url), printable(claimed), printable(self.ionapi.tenant)))
+                    self.source, printable(self.token_url), printable(claimed), printable(self.ionapi.tenant)), token_issued=True)
         return "matched"
 
     def _revoke(self, answer, client_auth):

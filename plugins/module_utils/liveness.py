@@ -2,7 +2,8 @@
 # Copyright: (c) 2026, docbits.infor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Is the file DocBits stores still alive? A token request with the stored file (held in memory,
-revoked, never shown), once per distinct stored file per run when the caller has a run cache."""
+revoked, never shown), once per distinct stored file per run when the caller has a run cache.
+After a rotation, the same question about the file it replaced: are the old credentials retired?"""
 
 from __future__ import absolute_import, division, print_function
 
@@ -15,12 +16,19 @@ from ansible_collections.docbits.infor.plugins.module_utils.reconcile import ACT
 RUN_CACHE_NAMESPACE = "stored-token"
 REASON_INVALID_FILE = "invalid_file"
 REASON_NO_TOKEN = "no_token"
+# What Infor says of credentials it no longer accepts: a revoked secret or deleted app, a disabled service account.
+REFUSED = {
+    "invalid_client": "Infor refuses the old client (invalid_client): its secret is revoked or the app deleted or disabled",
+    "invalid_grant": "Infor refuses the old service account (invalid_grant): it is disabled or deleted",
+}
 # What a dead file means and what to do, per OAuth error.
 FIXES = {
     "invalid_client": "the authorized app's secret was changed or the app was deleted: download the credentials again "
                       "(Infor ION API, Authorized Apps, Download Credentials) and provision them",
     "invalid_grant": "the service account is disabled (or deleted): re-enable it in Infor, or download the credentials again "
                      "with a new service account and provision them",
+    "invalid_scope": "the app enforces scopes that the stored file's sc does not ask for: check the app's scopes in Infor ION API "
+                     "(Authorized Apps), download the credentials again and provision them",
     REASON_INVALID_FILE: "DocBits stores a file that is not a usable .ionapi file: provision the right one",
     REASON_NO_TOKEN: "see the message; provision a file that gets a token",
 }
@@ -39,6 +47,23 @@ def verdict(stored, validate_certs=True, ca_path=None, timeout=30):
         reason = exc.reason if exc.reason in FIXES else REASON_NO_TOKEN
         return {"alive": False, "reason": reason, "fix": FIXES[reason], "message": str(exc)}
     return {"alive": True, "reason": None, "fix": None, "message": "got a token (revoked at once)"}
+
+
+def old_credentials_live(stored, validate_certs=True, ca_path=None, timeout=30):
+    """{"live": True|False|None, "reason", "message"} for a file a rotation replaced: True when Infor still issues
+    a token for it (revoked at once), False when it refuses the client or the account, None when it cannot tell."""
+    source = "the old file (%s)" % stored.fingerprint
+    try:
+        ionapi = parse_ionapi(stored.data, source=source)
+        check_token(ionapi, source=source, validate_certs=validate_certs, ca_path=ca_path, timeout=timeout)
+    except IonApiError as exc:
+        return {"live": None, "reason": REASON_INVALID_FILE, "message": str(exc)}
+    except TokenCheckError as exc:
+        if exc.reason in REFUSED:
+            return {"live": False, "reason": exc.reason, "message": REFUSED[exc.reason]}
+        if not exc.token_issued:
+            return {"live": None, "reason": exc.reason or REASON_NO_TOKEN, "message": str(exc)}
+    return {"live": True, "reason": None, "message": "the old credentials still get a token (revoked at once)"}
 
 
 def prove_stored(plan, validate_certs=True, ca_path=None, timeout=30, run_cache=None):

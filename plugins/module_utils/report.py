@@ -130,7 +130,7 @@ def row(kind, environment, result, tenant=None):
         # What DocBits carries after the task: the desired file, unless it was removed.
         after = result.get("previous_fingerprint") if kind == KIND_AUDIT else (
             None if result.get("action") == ACTION_DELETE else result.get("fingerprint"))
-    return {
+    line = {
         "environment": environment,
         "tenant": result.get("tenant") or tenant,
         "config_id": result.get("config_id"),
@@ -144,6 +144,10 @@ def row(kind, environment, result, tenant=None):
         "error": str(result.get("msg")) if status in (STATUS_FAILED, STATUS_DEAD) and result.get("msg") else None,
         "configurations": configuration_rows(kind, result),
     }
+    if isinstance(result.get("retire"), dict):
+        # What a rotation leaves to retire in Infor ION API (module_utils/rotation.py), secret-free.
+        line["retire"] = result["retire"]
+    return line
 
 
 def totals(kind, rows):
@@ -182,6 +186,12 @@ def _cell(value):
     return " ".join(text.split()).replace("|", "\\|")
 
 
+def _retire_summary(line):
+    """What a rotation left to retire (or found retired already); None when the credentials did not change."""
+    retire = line.get("retire")
+    return retire["summary"] if retire and retire.get("change") != "none" else None
+
+
 def to_markdown(document):
     columns = COLUMNS[document["kind"]]
     counts = ", ".join("%d %s" % (count, status) for status, count in document["totals"].items() if count)
@@ -195,6 +205,10 @@ def to_markdown(document):
     ]
     for line in document["rows"]:
         lines.append("| %s |" % " | ".join(_cell(line[key]) for _heading, key in columns))
+    retiring = [line for line in document["rows"] if _retire_summary(line)]
+    if retiring:
+        lines += ["", "## Retire in Infor ION API", ""]
+        lines += ["- %s: %s" % (_cell(line["environment"]), _cell(_retire_summary(line))) for line in retiring]
     configurations = [(line["environment"], entry) for line in document["rows"] for entry in line.get("configurations") or []]
     if configurations:
         headings = [heading for heading, _key in CONFIGURATION_COLUMNS]
@@ -238,7 +252,8 @@ def table(document):
             _table_action(kind, line),
             _table_fingerprints(kind, line),
             line.get("token_check") or "-",
-            printable(" ".join(line["error"].split())) if line["error"] else "",
+            printable(" ".join(line["error"].split())) if line["error"] else (
+                "retire: " + printable(_retire_summary(line)) if _retire_summary(line) else ""),
         ))
     widths = [max(len(row[index]) for row in cells) for index in range(len(headings) - 1)]
     counts = ", ".join("%d %s" % (count, status) for status, count in document["totals"].items() if count)

@@ -15,9 +15,10 @@ from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import O
 from ansible_collections.docbits.infor.plugins.module_utils.errors import OptionError, printable
 from ansible_collections.docbits.infor.plugins.module_utils.infor_token import check_token
 from ansible_collections.docbits.infor.plugins.module_utils.ionapi import MAX_BYTES, IonApiError, parse_ionapi
-from ansible_collections.docbits.infor.plugins.module_utils.liveness import add_verdicts, prove_stored
+from ansible_collections.docbits.infor.plugins.module_utils.liveness import add_verdicts, old_credentials_live, prove_stored
 from ansible_collections.docbits.infor.plugins.module_utils.preflight import ContractPreflight, contract_report, operations_for
 from ansible_collections.docbits.infor.plugins.module_utils.reconcile import Desired, Reconciler, all_inactive_warning
+from ansible_collections.docbits.infor.plugins.module_utils.rotation import retire
 from ansible_collections.docbits.infor.plugins.module_utils.transport import check_transport
 
 
@@ -136,6 +137,12 @@ def run_ionapi(params, check_mode=False, data=None, source=None, read_warnings=(
         client.close()
     if token_check is not None:
         result["token_check"] = token_check
+        # Here the new file is proven and in place (a failed upload or verification raised): only now are the
+        # old credentials tried, and never in check mode.
+        retired = retire(plan.entries, desired_file.credentials, prove=None if check_mode else lambda stored: old_credentials_live(
+            stored, params["validate_certs"], params.get("ca_path"), params["timeout"]))
+        if retired is not None:
+            result["retire"] = retired
     if verdicts is not None:
         add_verdicts(result, verdicts, check_mode)
     result["warnings"] = warnings + preflight.warnings

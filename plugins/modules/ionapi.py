@@ -25,6 +25,10 @@ description:
   - Exact duplicates (same document type, sub-organisation, export method, title and file, left by runs at once or an
     interrupted create) are collapsed to the oldest (lowest id); the removal is reported as a change (in check mode only reported).
   - With O(state=absent) the configuration is removed.
+  - With O(check_token), once the new file is proven and in place (never in check mode), the credentials DocBits stored
+    before are tried too (a token, revoked at once). RV(retire) says what changed (a new secret, a new service account,
+    another app, another tenant), what to retire in Infor ION API, which no public API does, and whether the old
+    credentials still get a token.
   - Runs on the controller when the task's connection is C(local) (the usual case, and the fastest); otherwise the
     module runs on the target host with the file content, so DocBits is reached from there.
 author:
@@ -256,7 +260,32 @@ token_check:
   returned: when O(check_token=true)
   type: dict
   sample: {"token_endpoint": "https://mingle-sso.eu1.inforcloudsuite.com:443/ACME_TST/as/token.oauth2", "client_auth": "body",
-           "token_type": "Bearer", "expires_in": 7200, "refresh_token_issued": true, "tenant_claim": "matched", "revoked": true}
+           "scopes": [], "token_type": "Bearer", "expires_in": 7200, "refresh_token_issued": true, "tenant_claim": "matched",
+           "revoked": true}
+retire:
+  description:
+    - With O(check_token), what the rotation leaves to retire in Infor, which no public API does; never a secret, the app
+      name and a fingerprint of the client id at most.
+    - C(change) is V(new_secret) (Smooth Reset Secret; the old secret works up to 7 days unless revoked),
+      V(new_service_account) (a download with Create Service Account; the old account works until disabled),
+      V(new_secret_and_service_account), V(new_app), V(other_tenant), V(none) (the same credentials) or V(unknown)
+      (DocBits stored no credentials object); the most telling one among the files DocBits stored.
+    - C(actions), what to do, in order; empty when the old credentials already get no token.
+    - C(old_credentials_live) is V(true) when Infor still issued a token for the old credentials (revoked at once),
+      V(false) when it refused them (C(invalid_client), C(invalid_grant)), null when not tried (check mode, nothing
+      changed) or Infor's answer did not tell.
+    - C(old_files), one per distinct file DocBits stored (C(fingerprint), C(tenant), C(app_name), C(client_id) fingerprint,
+      C(change), C(live), C(message), C(actions)); C(summary), one line for the run report.
+  returned: when O(check_token=true) and a configuration stored a file
+  type: dict
+  version_added: 1.2.0
+  sample: {"change": "new_secret", "old_credentials_live": true,
+           "actions": ["Revoke Old Secret of DocBits_TST (client sha256:01dd8d8d38c8) in Infor ION API (Authorized Apps)"],
+           "summary": "new secret: Revoke Old Secret of DocBits_TST (client sha256:01dd8d8d38c8); old credentials still live",
+           "old_files": [{"fingerprint": "sha256:0b3e4c1f6a0f4d7e8a1c2b3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6071",
+                          "tenant": "ACME_TST", "app_name": "DocBits_TST", "client_id": "sha256:01dd8d8d38c8", "change": "new_secret",
+                          "live": true, "message": "the old credentials still get a token (revoked at once)",
+                          "actions": ["Revoke Old Secret of DocBits_TST (client sha256:01dd8d8d38c8) in Infor ION API (Authorized Apps)"]}]}
 verification:
   description: With O(verify_connection), what DocBits said when it tested the uploaded file, per configuration written.
   returned: when O(verify_connection=true) and the file was uploaded

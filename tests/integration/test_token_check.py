@@ -149,3 +149,38 @@ def test_validate_playbook_proves_tokens_without_docbits(token_lab):
         assert all(part in message for part in parts), message
     assert lab.sim.requests == []
     assert_no_token_printed(run, auth)
+
+
+SCOPES = ["Infor-ION", "Infor-IDM", "Infor-M3"]
+
+
+def test_enforced_scopes_an_empty_sc_and_an_on_premises_file_get_tokens(lab_factory, pki):
+    lab = lab_factory({"scoped": "SCOPED_TST", "emptysc": "EMPTYSC_TST", "onprem": "infor"})
+    auth = start_auth_simulator(pki)
+    try:
+        lab["scoped"].write(make_random_ionapi("SCOPED_TST", pu=auth.pu("SCOPED_TST"), v="1.1", sc=SCOPES))
+        auth.register(lab["scoped"].credentials, enforce_scopes=SCOPES)
+        lab["emptysc"].write(make_random_ionapi("EMPTYSC_TST", pu=auth.pu("EMPTYSC_TST"), v="1.1", sc={}))
+        auth.register(lab["emptysc"].credentials)
+        lab["onprem"].write(make_random_ionapi("infor", pu=auth.pu("infor"), ot="connect/token", oa="connect/authorize",
+                                               **{"or": "connect/revocation"}))
+        auth.register(lab["onprem"].credentials)
+        for env in lab.envs.values():
+            env.vars.update(docbits_check_token=True, docbits_ca_path=pki.ca, docbits_timeout=10)
+
+        run = lab.run(PROVISION, "-vvvv", env=RUN_ENV)
+    finally:
+        auth.stop()
+
+    run.assert_recap(**dict((name, {"changed": 1, "failed": 0}) for name in lab.envs))
+    for name, env in lab.envs.items():
+        check = run.result("ionapi", name)["result"]["token_check"]
+        assert check["revoked"] is True and check["tenant_claim"] == "matched", name
+        assert json.loads(env.stored_configs()[0]["files"]["ION_API"]) == env.credentials
+    assert run.result("ionapi", "scoped")["result"]["token_check"]["scopes"] == SCOPES
+    assert run.result("ionapi", "onprem")["result"]["token_check"]["token_endpoint"].endswith("/InforIntSTS/connect/token")
+    asked = dict((entry["path"].split("/")[1], entry["scope"]) for entry in auth.requests
+                 if entry["path"].endswith(("/token.oauth2", "/connect/token")))
+    assert asked == {"SCOPED_TST": " ".join(SCOPES), "EMPTYSC_TST": None, "InforIntSTS": None}
+    assert sorted(auth.revoked) == sorted(auth.issued) and len(auth.issued) == 6
+    assert_no_token_printed(run, auth)

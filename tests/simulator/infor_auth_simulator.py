@@ -5,9 +5,13 @@
 
 Speaks the password grant of docs/ionapi-format.md ("Token flow") at ``/<TENANT>/as/token.oauth2``
 and revocation at ``/<TENANT>/as/revoke_token.oauth2``, so a file's ``pu`` is
-``https://127.0.0.1:<port>/<TENANT>/as/``. Apps and service accounts are registered from .ionapi
-contents; access tokens are HS256 JWTs carrying a ``Tenant`` claim. Errors are the standard OAuth
-``invalid_client`` (401) and ``invalid_grant`` (400). Faults (status, body, delay) can be queued.
+``https://127.0.0.1:<port>/<TENANT>/as/``; on-premises Infor OS (tenant ``infor``) at
+``/InforIntSTS/connect/token`` and ``/InforIntSTS/connect/revocation``. Apps and service accounts are
+registered from .ionapi contents; access tokens are HS256 JWTs carrying a ``Tenant`` claim. Errors are
+the standard OAuth ``invalid_client`` (401; 400 on premises, as IdentityServer answers),
+``invalid_grant`` (400) and ``invalid_scope`` (400, an app that enforces scopes and a grant that does
+not ask for exactly them). A smooth secret reset keeps the old secret valid until it is revoked.
+Faults (status, body, delay) can be queued.
 
   python infor_auth_simulator.py --tls-cert cert.pem --tls-key key.pem --register a.ionapi [...] \\
       [--host 127.0.0.1] [--port 0] [--port-file FILE] [--quiet]
@@ -32,6 +36,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 TOKEN_PATH = "token.oauth2"
 REVOKE_PATH = "revoke_token.oauth2"
+ON_PREMISES_ROOT = "InforIntSTS"
+ON_PREMISES_TENANT = "infor"
+ON_PREMISES_TOKEN_PATH = "connect/token"
+ON_PREMISES_REVOKE_PATH = "connect/revocation"
 EXPIRES_IN = 7200
 CLIENT_AUTH_MODES = ("body", "basic", "both")
 
@@ -59,18 +67,35 @@ class InforAuthSimulator:
         self.quiet = True
 
     # --- set-up --------------------------------------------------------------------------
-    def register(self, credentials, client_auth="both"):
-        """Accept the app and the service account of an .ionapi file (a dict)."""
+    def register(self, credentials, client_auth="both", enforce_scopes=None):
+        """Accept the app and the service account of an .ionapi file (a dict). `enforce_scopes`, a list of
+        scope names, makes the app refuse a grant that does not ask for exactly those (invalid_scope)."""
         if client_auth not in CLIENT_AUTH_MODES:
             raise ValueError("client_auth must be one of %s" % ", ".join(CLIENT_AUTH_MODES))
         tenant = credentials["ti"]
         with self._lock:
-            self.apps[credentials["ci"]] = {"cs": credentials["cs"], "tenant": tenant, "client_auth": client_auth, "enabled": True}
+            # old_cs: the previous secret, still valid after a smooth reset until it is revoked.
+            self.apps[credentials["ci"]] = {"cs": credentials["cs"], "old_cs": None, "tenant": tenant, "client_auth": client_auth,
+                                            "enabled": True, "scopes": set(enforce_scopes) if enforce_scopes else None}
             self.accounts[credentials["saak"]] = {"sask": credentials["sask"], "tenant": tenant, "enabled": True}
+
+    def smooth_reset_secret(self, client_id, new_secret):
+        """Infor's Smooth Reset Secret: the new secret works at once, the previous one until revoke_old_secret()."""
+        with self._lock:
+            app = self.apps[client_id]
+            app["old_cs"], app["cs"] = app["cs"], new_secret
+
+    def revoke_old_secret(self, client_id):
+        with self._lock:
+            self.apps[client_id]["old_cs"] = None
 
     def disable_app(self, client_id):
         with self._lock:
             self.apps[client_id]["enabled"] = False
+
+    def disable_service_account(self, access_key):
+        with self._lock:
+            self.accounts[access_key]["enabled"] = False
 
     def delete_service_account(self, access_key):
         with self._lock:
@@ -88,6 +113,8 @@ class InforAuthSimulator:
                                 "delay": delay, "times": times})
 
     def pu(self, tenant):
+        if tenant == ON_PREMISES_TENANT:
+            return "https://127.0.0.1:%d/%s/" % (self.port, ON_PREMISES_ROOT)
         return "https://127.0.0.1:%d/%s/as/" % (self.port, tenant)
 
     # --- serving -------------------------------------------------------------------------
@@ -155,17 +182,28 @@ class InforAuthSimulator:
         else:
             return None
         app = self.apps.get(client_id)
-        if (app is None or not app["enabled"] or app["tenant"] != tenant or app["client_auth"] not in (how, "both")
-                or not hmac.compare_digest(app["cs"], secret)):
+        # Every secret is compared, so the time taken does not tell which one matched.
+        matches = [hmac.compare_digest(known, secret) for known in (app["cs"], app["old_cs"]) if known] if app is not None else []
+        if app is None or not app["enabled"] or app["tenant"] != tenant or app["client_auth"] not in (how, "both") or not any(matches):
             return None
         return client_id, how
 
+    @staticmethod
+    def _route(path):
+        """(tenant, endpoint "token" or "revoke", on premises) for a served path, else None."""
+        parts = path.split("?", 1)[0].strip("/").split("/")
+        if len(parts) == 3 and parts[1] == "as" and parts[2] in (TOKEN_PATH, REVOKE_PATH):
+            return parts[0], "token" if parts[2] == TOKEN_PATH else "revoke", False
+        if parts[0] == ON_PREMISES_ROOT and "/".join(parts[1:]) in (ON_PREMISES_TOKEN_PATH, ON_PREMISES_REVOKE_PATH):
+            return ON_PREMISES_TENANT, "token" if "/".join(parts[1:]) == ON_PREMISES_TOKEN_PATH else "revoke", True
+        return None
+
     def answer(self, method, path, headers, body):
         """(status, content type, body bytes) for one request."""
-        parts = path.split("?", 1)[0].strip("/").split("/")
-        if method != "POST" or len(parts) != 3 or parts[1] != "as" or parts[2] not in (TOKEN_PATH, REVOKE_PATH):
+        route = self._route(path)
+        if method != "POST" or route is None:
             return 404, "application/json", b'{"error": "not_found"}'
-        tenant, endpoint = parts[0], "token" if parts[2] == TOKEN_PATH else "revoke"
+        tenant, endpoint, on_premises = route
         fault = self._take_fault(endpoint)
         if fault:
             time.sleep(fault["delay"])
@@ -176,7 +214,7 @@ class InforAuthSimulator:
         with self._lock:
             client = self._client(headers, form, tenant)
             if client is None:
-                return _oauth_error(401, "invalid_client", "Client authentication failed")
+                return _oauth_error(400 if on_premises else 401, "invalid_client", "Client authentication failed")
             if endpoint == "revoke":
                 self.revoked.append(form.get("token", ""))
                 return 200, "application/json", b"{}"
@@ -186,6 +224,9 @@ class InforAuthSimulator:
             if account is None or not account["enabled"] or account["tenant"] != tenant or not hmac.compare_digest(
                     account["sask"], form.get("password", "")):
                 return _oauth_error(400, "invalid_grant", "The service account credentials are invalid")
+            enforced = self.apps[client[0]]["scopes"]
+            if enforced is not None and set(form.get("scope", "").split()) != enforced:
+                return _oauth_error(400, "invalid_scope", "The requested scope is invalid, unknown or malformed")
             now = int(time.time())
             access = self._jwt({"Tenant": self.tenant_claims.get(tenant, tenant), "ClientId": client[0], "iat": now,
                                 "exp": now + EXPIRES_IN, "jti": secrets.token_hex(8)})
@@ -210,8 +251,10 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         status, content_type, data = simulator.answer(self.command, self.path, self.headers, body)
         with simulator._lock:  # pylint: disable=protected-access
+            # The scope asked for, None without the parameter (names, never a secret).
+            scope = dict(urllib.parse.parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)).get("scope")
             simulator.requests.append({"method": self.command, "path": self.path.split("?", 1)[0], "status": status,
-                                       "basic": self.headers.get("Authorization", "").startswith("Basic ")})
+                                       "basic": self.headers.get("Authorization", "").startswith("Basic "), "scope": scope})
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))

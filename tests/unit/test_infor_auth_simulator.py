@@ -136,6 +136,70 @@ def test_revocation_needs_the_client_and_is_counted(made):
         ("/%s/as/revoke_token.oauth2" % TENANT, 200, False), ("/%s/as/revoke_token.oauth2" % TENANT, 401, True)]
 
 
+SCOPES = ["Infor-ION", "Infor-IDM"]
+
+
+def test_an_app_that_enforces_scopes_wants_exactly_its_scopes(pki):
+    credentials = make_seeded_ionapi(TENANT, sc=SCOPES, v="1.1")
+    auth = start_auth_simulator(pki)
+    auth.register(credentials, enforce_scopes=SCOPES)
+    client = Client(auth, pki, credentials)
+    try:
+        oauth_error(client.token(), 400, "invalid_scope")
+        oauth_error(client.token(scope="Infor-ION"), 400, "invalid_scope")
+        oauth_error(client.token(scope="Infor-ION Infor-IDM Infor-M3"), 400, "invalid_scope")
+        assert auth.issued == []
+        assert client.token(scope="Infor-IDM Infor-ION").status_code == 200
+        assert client.token(scope="Infor-ION Infor-IDM", basic=True).status_code == 200
+    finally:
+        auth.stop()
+
+
+def test_an_app_without_enforced_scopes_ignores_the_scope_asked(made):
+    assert made.token().status_code == 200
+    assert made.token(scope="Infor-ION").status_code == 200
+
+
+def test_a_smooth_secret_reset_keeps_the_old_secret_until_it_is_revoked(made):
+    old = made.credentials
+    new = dict(old, cs=make_seeded_ionapi(TENANT, seed="reset")["cs"])
+    made.auth.smooth_reset_secret(old["ci"], new["cs"])
+
+    assert made.token().status_code == 200
+    made.credentials = new
+    assert made.token().status_code == 200 and made.token(basic=True).status_code == 200
+
+    made.auth.revoke_old_secret(old["ci"])
+    assert made.token().status_code == 200
+    made.credentials = old
+    oauth_error(made.token(), 401, "invalid_client")
+
+
+def test_a_disabled_service_account_is_invalid_grant(made):
+    made.auth.disable_service_account(made.credentials["saak"])
+    oauth_error(made.token(), 400, "invalid_grant")
+
+
+def test_on_premises_paths_and_refusals(pki):
+    credentials = make_seeded_ionapi("infor", seed="onprem")
+    auth = start_auth_simulator(pki, credentials)
+    client = Client(auth, pki, credentials)
+    grant = {"grant_type": "password", "username": credentials["saak"], "password": credentials["sask"]}
+    try:
+        assert auth.pu("infor") == "https://127.0.0.1:%d/InforIntSTS/" % auth.port
+        answer = client.post("connect/token", grant, tenant="infor")
+        assert answer.status_code == 200
+        assert auth.verify(answer.json()["access_token"])["Tenant"] == "infor"
+        assert client.post("connect/revocation", {"token": answer.json()["refresh_token"]}, basic=True, tenant="infor").status_code == 200
+        # IdentityServer answers a wrong client with 400, not 401.
+        client.credentials = dict(credentials, cs="x" * 86)
+        oauth_error(client.post("connect/token", grant, tenant="infor"), 400, "invalid_client")
+        assert client.post("token.oauth2", grant, tenant="infor").status_code == 404
+    finally:
+        auth.stop()
+    assert auth.revoked == [answer.json()["refresh_token"]]
+
+
 def test_unknown_paths_and_methods(made):
     assert requests.get(made.auth.pu(TENANT) + "token.oauth2", verify=made.ca, timeout=10).status_code == 404
     assert made.post("authorization.oauth2", {}).status_code == 404

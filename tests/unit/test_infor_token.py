@@ -105,6 +105,71 @@ def test_an_opaque_token_passes_without_a_tenant_claim(setup):
     assert token_claims("a.%%%.c") == {}
 
 
+SCOPES = ["Infor-ION", "Infor-IDM", "Infor-M3"]
+
+
+@pytest.mark.parametrize("sc", [SCOPES, " ".join(SCOPES), ["Infor-ION Infor-IDM", "Infor-M3", "Infor-ION"]],
+                         ids=["list", "string", "mixed"])
+def test_the_scopes_of_sc_are_asked_for(pki, sc):
+    made = Setup(pki)
+    made.credentials = dict(made.credentials, v="1.1", sc=sc)
+    made.auth.register(made.credentials, enforce_scopes=SCOPES)
+    try:
+        result = made.check()
+    finally:
+        made.auth.stop()
+    assert result["scopes"] == SCOPES and result["revoked"] is True
+    assert made.auth.requests[0]["scope"] == "Infor-ION Infor-IDM Infor-M3"
+
+
+@pytest.mark.parametrize("sc", [{}, []], ids=["object", "list"])
+def test_an_empty_sc_asks_for_no_scope(setup, sc):
+    result = setup.check(dict(setup.credentials, v="1.1", sc=sc))
+    assert result["scopes"] == [] and result["warnings"] == []
+
+
+def test_an_empty_sc_sends_no_scope_parameter(setup):
+    # Not even an empty one: a strict server may refuse "scope=" as malformed.
+    setup.check(dict(setup.credentials, v="1.1", sc={}))
+    assert [entry["scope"] for entry in setup.auth.requests] == [None, None, None]
+
+
+def test_scopes_refused_name_the_scopes_and_what_to_check(pki):
+    made = Setup(pki)
+    made.auth.register(made.credentials, enforce_scopes=SCOPES)
+    try:
+        asked = made.failure(dict(made.credentials, v="1.1", sc=["Infor-ION"]))
+        none = made.failure(dict(made.credentials, v="1.1", sc={}))
+    finally:
+        made.auth.stop()
+    assert "scopes asked for (Infor-ION, from sc) were refused (invalid_scope, HTTP 400)" in asked
+    assert "Authorized Apps, the DocBits app, Scopes" in asked and "download the credentials again" in asked
+    assert "the app enforces scopes (invalid_scope, HTTP 400)" in none and "sc lists none" in none
+    assert made.auth.issued == []
+
+
+def test_an_sc_of_another_shape_asks_for_none_and_says_so(setup):
+    result = setup.check(dict(setup.credentials, sc={"scopes": ["Infor-ION"]}))
+    assert result["scopes"] == []
+    assert result["warnings"] == [SOURCE + ": key 'sc': neither a list of scope names nor a space-separated string: no scope asked for"]
+
+
+def test_an_on_premises_file_gets_a_token_that_is_then_revoked(pki):
+    auth = start_auth_simulator(pki)
+    credentials = make_seeded_ionapi("infor", seed="onprem", pu=auth.pu("infor"), ot="connect/token", oa="connect/authorize",
+                                     **{"or": "connect/revocation"})
+    auth.register(credentials)
+    try:
+        ionapi = parse_ionapi(dump(credentials), source=SOURCE)
+        result = check_token(ionapi, source=SOURCE, ca_path=pki.ca)
+    finally:
+        auth.stop()
+    assert result["token_endpoint"] == "https://127.0.0.1:%d/InforIntSTS/connect/token" % auth.port
+    assert result["tenant_claim"] == "matched" and result["revoked"] is True
+    assert sorted(auth.revoked) == sorted(auth.issued) and len(auth.issued) == 2
+    assert [entry["path"] for entry in auth.requests] == ["/InforIntSTS/connect/token"] + ["/InforIntSTS/connect/revocation"] * 2
+
+
 @pytest.mark.parametrize("status, body, expected", [
     (500, '{"error": "server_error"}', "HTTP 500"),
     (503, "", "HTTP 503"),

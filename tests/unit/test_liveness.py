@@ -12,7 +12,7 @@ import json
 import pytest
 
 from ansible_collections.docbits.infor.plugins.module_utils.ionapi import SECRET_KEYS, parse_ionapi
-from ansible_collections.docbits.infor.plugins.module_utils.liveness import add_verdicts, prove_stored, verdict
+from ansible_collections.docbits.infor.plugins.module_utils.liveness import add_verdicts, old_credentials_live, prove_stored, verdict
 from ansible_collections.docbits.infor.plugins.module_utils.reconcile import Desired, Reconciler, StoredFile
 from ansible_collections.docbits.infor.plugins.plugin_utils.run_cache import RunCache
 from ansible_collections.docbits.infor.tests.support.fake_docbits import FakeDocBits
@@ -87,3 +87,45 @@ def test_a_dead_file_fails_the_task_only_while_it_stays():
     audited = add_verdicts({"configurations": [dict(entry) for entry in configurations]}, {1: dead, 2: dead}, check_mode=True)
     assert audited["failed"] is True
     assert "configuration 1 (INVOICE)" in audited["msg"] and "configuration 2 (ORDER)" in audited["msg"] and "re-enable it" in audited["msg"]
+
+
+def test_old_credentials_after_a_smooth_reset_live_until_the_old_secret_is_revoked(auth, pki):
+    old = make_seeded_ionapi("ACME_TST", pu=auth.pu("ACME_TST"))
+    auth.register(old)
+    auth.smooth_reset_secret(old["ci"], make_seeded_ionapi("ACME_TST", seed="reset")["cs"])
+
+    live = old_credentials_live(stored_file(old), ca_path=pki.ca)
+    assert live == {"live": True, "reason": None, "message": "the old credentials still get a token (revoked at once)"}
+    assert len(auth.issued) == 2 and sorted(auth.revoked) == sorted(auth.issued)
+
+    auth.revoke_old_secret(old["ci"])
+    dead = old_credentials_live(stored_file(old), ca_path=pki.ca)
+    assert (dead["live"], dead["reason"]) == (False, "invalid_client") and "secret is revoked" in dead["message"]
+    assert len(auth.issued) == 2
+
+
+def test_old_credentials_of_a_disabled_service_account_are_dead(auth, pki):
+    old = make_seeded_ionapi("ACME_TST", pu=auth.pu("ACME_TST"))
+    auth.register(old)
+    auth.disable_service_account(old["saak"])
+    dead = old_credentials_live(stored_file(old), ca_path=pki.ca)
+    assert (dead["live"], dead["reason"]) == (False, "invalid_grant") and "disabled" in dead["message"]
+
+
+def test_a_token_for_another_tenant_still_means_live(auth, pki):
+    old = make_seeded_ionapi("ACME_TST", pu=auth.pu("ACME_TST"))
+    auth.register(old)
+    auth.claim_tenant("ACME_TST", "ACME_PRD")
+    assert old_credentials_live(stored_file(old), ca_path=pki.ca)["live"] is True
+    assert sorted(auth.revoked) == sorted(auth.issued) and auth.issued
+
+
+@pytest.mark.parametrize("spoil", ["server_error", "untrusted", "not_ionapi"])
+def test_old_credentials_that_cannot_be_tried_are_unknown(auth, pki, spoil):
+    old = make_seeded_ionapi("ACME_TST", pu=auth.pu("ACME_TST"))
+    auth.register(old)
+    auth.add_fault(status=500, times=2)
+    stored = StoredFile(b"<html>login</html>") if spoil == "not_ionapi" else stored_file(old)
+    found = old_credentials_live(stored, ca_path=pki.other_ca if spoil == "untrusted" else pki.ca)
+    assert found["live"] is None and found["message"]
+    assert not [secret for secret in [old[key] for key in SECRET_KEYS] if secret in json.dumps(found)]
