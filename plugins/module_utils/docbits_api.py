@@ -312,7 +312,7 @@ class DocBitsClient:
     declared_configure_fields = None
 
     def __init__(self, base_url, api_key=None, bearer_token=None, org_id=None, timeout=30, retries=3,
-                 validate_certs=True, ca_path=None, environment=None):
+                 validate_certs=True, ca_path=None, environment=None, retry_policy=RETRY_POLICY):
         self.base_url = base_url.rstrip("/")
         self.org_id = normalise_id(org_id)
         self.timeout = timeout
@@ -327,7 +327,7 @@ class DocBitsClient:
         if bearer_token:
             headers["Authorization"] = "Bearer " + bearer_token
         self._transport = Transport(timeout=timeout, retries=retries, validate_certs=validate_certs, ca_path=ca_path,
-                                    headers=headers, secrets=(api_key, bearer_token))
+                                    headers=headers, secrets=(api_key, bearer_token), policy=retry_policy)
 
     def __enter__(self):
         return self

@@ -27,7 +27,7 @@ from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import (
 )
 from ansible_collections.docbits.infor.plugins.module_utils.arguments import CONNECTION_SPEC
 from ansible_collections.docbits.infor.plugins.module_utils.errors import OptionError
-from ansible_collections.docbits.infor.plugins.module_utils.transport import RETRY_POLICY
+from ansible_collections.docbits.infor.plugins.module_utils.transport import RETRY_POLICY, RetryPolicy
 from ansible_collections.docbits.infor.tests.support.builders import dump, make_seeded_ionapi, secret_values, start_simulator
 
 KEY = "sim-key-0123456789abcdef"
@@ -44,7 +44,12 @@ def sim():
     simulator.stop()
 
 
+# The policy's statuses and caps, without its pauses: retry tests need not sleep.
+NO_WAIT = RetryPolicy(statuses=RETRY_POLICY.statuses, backoff_factor=0, backoff_max=0, jitter=0, retry_after_cap=0)
+
+
 def make_client(simulator, **kwargs):
+    kwargs.setdefault("retry_policy", NO_WAIT)
     kwargs.setdefault("api_key", KEY)
     kwargs.setdefault("timeout", 5)
     kwargs.setdefault("retries", 3)
@@ -466,7 +471,8 @@ def test_a_redirect_names_the_endpoint_and_the_origin_only(sim, client):
     assert len(sim.requests) == 1
 
 
-def test_wait_before_retry_follows_the_policy(client, monkeypatch):
+def test_wait_before_retry_follows_the_policy(sim, monkeypatch):
+    client = make_client(sim, retry_policy=RETRY_POLICY)
     slept = []
     monkeypatch.setattr("time.sleep", slept.append)
     client.wait_before_retry(2, DocBitsTransientError("x"))
