@@ -951,21 +951,15 @@ class DocBitsSimulator:
             values["sub_org_id"] = _norm_sub_org(form["sub_org_id"])
         if given("m3_toml_mapping_id"):
             values["m3_toml_mapping_id"] = form["m3_toml_mapping_id"]
-        for name in ("auto_approve_after_export", "auto_validate_after_export"):
-            if given(name):
-                try:
-                    values[name] = _parse_bool(form[name])
-                except ValueError:
-                    errors.append((("body", name), "value could not be parsed to a boolean", "type_error.bool"))
         if self.lower_cases_doc_types and "doc_type" in values:
             values["doc_type"] = values["doc_type"].lower()
-        for name in ("on_permise", "zugferd"):
+        for name in ("on_permise", "zugferd", "auto_approve_after_export", "auto_validate_after_export"):
             if given(name):
                 try:
                     values[name] = _parse_bool(form[name])
                 except ValueError:
                     errors.append((("body", name), "value could not be parsed to a boolean", "type_error.bool"))
-            elif self.require_legacy_booleans:
+            elif self.require_legacy_booleans and name in ("on_permise", "zugferd"):
                 errors.append((("body", name), "field required", "value_error.missing"))
         for name in FILE_PARTS:
             if name in form:
