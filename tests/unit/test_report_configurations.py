@@ -70,9 +70,9 @@ def test_markdown_has_a_table_per_configuration():
 
 def listed(config_id, fingerprint, doc_type="INVOICE"):
     """One entry of an ionapi_info result."""
+    stored = {"fingerprint": fingerprint, "tenant": "ACME_TST", "app_name": "DocBits_TST", "parsed": True}
     return {"id": config_id, "doc_type": doc_type, "export_method": "infor-idm-cloud", "title": "DocBits_TST", "sub_org_id": None,
-            "is_active": True, "ionapi": None if fingerprint is None else {"fingerprint": fingerprint, "tenant": "ACME_TST",
-                                                                          "app_name": "DocBits_TST", "parsed": True}}
+            "is_active": True, "ionapi": None if fingerprint is None else stored}
 
 
 def test_info_carries_every_stored_fingerprint_and_whether_it_is_the_local_file():
