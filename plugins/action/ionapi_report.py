@@ -45,9 +45,11 @@ class ActionModule(ActionBase):
         # The run's --check (the report task itself runs with check_mode: false to be written).
         check_mode = bool(task_vars.get("ansible_check_mode"))
         hosts = params["hosts"] if params["hosts"] is not None else list(task_vars.get("ansible_play_hosts_all", []))
-        rows = dict((host, self._row(params, host, hostvars, check_mode)) for host in hosts)
+        # Each host's variables are made once (they are the costly part of a report over many hosts).
+        variables = dict((host, hostvars.get(host) or {}) for host in hosts)
+        rows = dict((host, self._row(params, host, variables[host], check_mode)) for host in hosts)
         document = report.report(params["kind"], list(rows.values()), check_mode)
-        batch, later = self._batch(params, hosts, hostvars, task_vars)
+        batch, later = self._batch(params, hosts, variables, task_vars)
         if batch is None or not later and len(batch) == len(hosts):
             table = report.table(document)
         else:
@@ -69,7 +71,7 @@ class ActionModule(ActionBase):
             display.warning("; ".join(errors))
         return result
 
-    def _batch(self, params, hosts, hostvars, task_vars):
+    def _batch(self, params, hosts, variables, task_vars):
         """(this batch's hosts, hosts of later batches), or (None, []) when the task cannot tell.
 
         An environment whose report variable (this task's register) is set was reported by an earlier
@@ -81,10 +83,9 @@ class ActionModule(ActionBase):
         results = [name for name in (params["result_var"], params["local_result_var"]) if name]
         batch, later = [], []
         for host in hosts:
-            variables = hostvars.get(host) or {}
-            if register in variables:
+            if register in variables[host]:
                 continue
-            (batch if host in running or any(name in variables for name in results) else later).append(host)
+            (batch if host in running or any(name in variables[host] for name in results) else later).append(host)
         return batch, later
 
     def _write(self, params, document):
@@ -104,8 +105,7 @@ class ActionModule(ActionBase):
         return changed, errors
 
     @staticmethod
-    def _row(params, host, hostvars, check_mode):
-        variables = hostvars.get(host) or {}
+    def _row(params, host, variables, check_mode):
         registered = variables.get(params["result_var"])
         local = variables.get(params["local_result_var"]) if params["local_result_var"] else None
         try:
