@@ -254,12 +254,13 @@ def row(kind, environment, result, tenant=None, check_mode=False, local=None):
         "desired_fingerprint": _text(result.get("fingerprint")),
         "status": status,
         "action": result.get("action"),
-        "changes": [printable(change) for change in result.get("changes") or []],
+        "changes": [_text(change) for change in result.get("changes") or []],
         "token_check": token_check_of(result),
         "connection_test": connection_test_of(result),
         "error": _text(str(result.get("msg"))) if status in ALARMING and result.get("msg") else None,
         "note": _note(result),
-        "configurations": configuration_rows(kind, result),
+        # info's are the stored files, below.
+        "configurations": [] if kind == KIND_INFO else configuration_rows(kind, result),
     }
     if kind == KIND_INFO and status not in (STATUS_FAILED, STATUS_NOT_RUN):
         local_fingerprint = local.get("fingerprint") if isinstance(local, dict) and not local.get("skipped") else None
