@@ -14,7 +14,9 @@ import pytest
 from ansible_collections.docbits.infor.plugins.module_utils import report
 from ansible_collections.docbits.infor.plugins.module_utils.errors import printable
 from ansible_collections.docbits.infor.plugins.module_utils.infor_token import TokenCheck
+from ansible_collections.docbits.infor.plugins.module_utils.ionapi import parse_ionapi
 from ansible_collections.docbits.infor.plugins.module_utils.reconcile import ACTION_CREATE, ACTION_NONE, ACTION_UPDATE
+from ansible_collections.docbits.infor.tests.support.builders import make_seeded_ionapi
 
 BEFORE = "sha256:" + "a" * 64
 AFTER = "sha256:" + "b" * 64
@@ -245,8 +247,6 @@ def test_token_column_says_ok_or_not_run_and_a_failure_elsewhere_is_not_a_token_
 
 
 def ionapi():
-    from ansible_collections.docbits.infor.plugins.module_utils.ionapi import parse_ionapi
-    from ansible_collections.docbits.infor.tests.support.builders import make_seeded_ionapi
     return parse_ionapi(json.dumps(make_seeded_ionapi("ACME_TST", seed="report")).encode("utf-8"), source="files/acme-tst.ionapi",
                         expected_tenant="ACME_TST")
 
