@@ -397,15 +397,16 @@ def _configuration_columns(kind):
     if kind == KIND_INFO:
         return (("config id", "id"), ("document type", "doc_type"), ("export method", "export_method"), ("active", "is_active"),
                 ("stored fingerprint", "fingerprint"), ("status", "status"))
+    # An audit wrote nothing: what is stored, and what the file would make it store.
+    before, after = ("stored fingerprint", "file fingerprint") if kind == KIND_AUDIT else ("fingerprint before", "fingerprint after")
     return (("config id", "id"), ("document type", "doc_type"), ("export method", "export_method"),
-            ("fingerprint before", "fingerprint_before"), ("fingerprint after", "fingerprint_after"), ("status", "status"),
-            ("liveness", "liveness"), ("fix", "fix"))
+            (before, "fingerprint_before"), (after, "fingerprint_after"), ("status", "status"), ("liveness", "liveness"), ("fix", "fix"))
 
 
 def to_markdown(document):
     kind = document["kind"]
     chosen = columns(document)
-    if kind not in (KIND_CHECK, KIND_INFO):
+    if kind in WRITING_KINDS:
         chosen.insert(-1, ("changes", lambda line: line["changes"]))
     lines = [
         "# %s" % document["title"],

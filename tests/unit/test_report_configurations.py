@@ -66,6 +66,8 @@ def test_markdown_has_a_table_per_configuration():
     markdown = report.to_markdown(report.report(report.KIND_AUDIT, rows))
     assert "## Infor export configurations" in markdown
     assert "| tst | 2 | CREDIT_NOTE | infor-idm-cloud |" in markdown and "another file" in markdown
+    # An audit wrote nothing: its columns say stored and file, not before and after.
+    assert "| stored fingerprint | file fingerprint |" in markdown and "before" not in markdown
 
 
 def listed(config_id, fingerprint, doc_type="INVOICE"):
