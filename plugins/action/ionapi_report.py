@@ -1,18 +1,21 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, docbits.infor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Controller-only: gathers every environment's registered result from hostvars and writes the report."""
+"""Controller-only: gathers every environment's registered result from hostvars, prints the run's
+table, then writes the report."""
 
 from __future__ import annotations
 
+import errno
 import os
-import tempfile
+import secrets
 
 from ansible.errors import AnsibleError
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
 from ansible_collections.docbits.infor.plugins.module_utils import report
+from ansible_collections.docbits.infor.plugins.module_utils.errors import printable
 
 ARGUMENT_SPEC = {
     "json_path": {"type": "path"},
@@ -20,8 +23,10 @@ ARGUMENT_SPEC = {
     "kind": {"type": "str", "default": report.KIND_PROVISION, "choices": list(report.KINDS)},
     "hosts": {"type": "list", "elements": "str"},
     "result_var": {"type": "str", "default": "docbits_ionapi_result"},
+    "local_result_var": {"type": "str"},
     "tenant_var": {"type": "str", "default": "infor_tenant"},
     "show_table": {"type": "bool", "default": True},
+    "defer_write_errors": {"type": "bool", "default": False},
 }
 
 display = Display()
@@ -36,56 +41,109 @@ class ActionModule(ActionBase):
         del tmp
         task_vars = task_vars or {}
         params = self.validate_argument_spec(ARGUMENT_SPEC)[1]
-        hosts = params["hosts"] if params["hosts"] is not None else task_vars.get("ansible_play_hosts_all", [])
         hostvars = task_vars.get("hostvars", {})
-        rows = [self._row(params, host, hostvars) for host in hosts]
-        document = report.report(params["kind"], rows)
-        outputs = [(params["json_path"], report.to_json(document)), (params["markdown_path"], report.to_markdown(document))]
-        changed = False
-        for path, text in outputs:
-            if path and _differs(path, text):
-                changed = True
-                if not self._task.check_mode:
-                    _write_atomically(path, text)
-        table = report.table(document)
+        # The run's --check (the report task itself runs with check_mode: false to be written).
+        check_mode = bool(task_vars.get("ansible_check_mode"))
+        hosts = params["hosts"] if params["hosts"] is not None else list(task_vars.get("ansible_play_hosts_all", []))
+        # Each host's variables are made once (they are the costly part of a report over many hosts).
+        variables = dict((host, hostvars.get(host) or {}) for host in hosts)
+        rows = dict((host, self._row(params, host, variables[host], check_mode)) for host in hosts)
+        document = report.report(params["kind"], list(rows.values()), check_mode)
+        batch, later = self._batch(params, hosts, variables, task_vars)
+        if batch is None or not later and len(batch) == len(hosts):
+            table = report.table(document)
+        else:
+            # Under serial: this batch's environments, and at the last batch the whole run's counts.
+            table = report.table(report.report(params["kind"], [rows[host] for host in batch], check_mode),
+                                 scope="this batch, %d to come" % len(later) if later else "last batch")
+            if not later:
+                table.append(report.run_total(document))
         if params["show_table"]:
-            # Shown whatever the verbosity and the stdout callback: the one summary a person reads.
+            # First, whatever comes next: the one summary a person reads, whatever the verbosity and stdout callback.
             display.display("\n".join(table))
-        result.update(changed=changed, totals=document["totals"], by_status=document["by_status"], environments=document["environments"], rows=rows,
-                      table=table, json_path=params["json_path"], markdown_path=params["markdown_path"])
+        changed, errors = self._write(params, document)
+        result.update(changed=changed, check_mode=document["check_mode"], totals=document["totals"], by_status=document["by_status"],
+                      environments=document["environments"], rows=document["rows"], table=table, json_path=params["json_path"],
+                      markdown_path=params["markdown_path"], write_errors=errors)
+        if errors and not params["defer_write_errors"]:
+            result.update(failed=True, msg="; ".join(errors))
+        elif errors:
+            display.warning("; ".join(errors))
         return result
 
+    def _batch(self, params, hosts, variables, task_vars):
+        """(this batch's hosts, hosts of later batches), or (None, []) when the task cannot tell.
+
+        An environment whose report variable (this task's register) is set was reported by an earlier
+        batch; one with a result, or still running, is in this one; any other waits for a later one."""
+        register = self._task.register
+        if params["hosts"] is not None or not register:
+            return None, []
+        running = set(task_vars.get("ansible_play_batch", []))
+        results = [name for name in (params["result_var"], params["local_result_var"]) if name]
+        batch, later = [], []
+        for host in hosts:
+            if register in variables[host]:
+                continue
+            (batch if host in running or any(name in variables[host] for name in results) else later).append(host)
+        return batch, later
+
+    def _write(self, params, document):
+        """(whether a file changed, the errors of the files that could not be written)."""
+        changed, errors = False, []
+        for path, render in ((params["json_path"], report.to_json), (params["markdown_path"], report.to_markdown)):
+            if not path:
+                continue
+            text = render(document)
+            try:
+                if _differs(path, text):
+                    changed = True
+                    if not self._task.check_mode:
+                        _write_atomically(path, text)
+            except OSError as exc:
+                errors.append("cannot write the report %s: %s" % (printable(path), exc.strerror or exc))
+        return changed, errors
+
     @staticmethod
-    def _row(params, host, hostvars):
-        variables = hostvars.get(host) or {}
+    def _row(params, host, variables, check_mode):
         registered = variables.get(params["result_var"])
+        local = variables.get(params["local_result_var"]) if params["local_result_var"] else None
         try:
             tenant = variables.get(params["tenant_var"])
         except AnsibleError:
             # Its own task failed on this already; the row then says so.
             tenant = None
-        return report.row(params["kind"], host, registered, tenant=tenant if isinstance(tenant, str) else None)
+        return report.row(params["kind"], host, registered, tenant=tenant if isinstance(tenant, str) else None, check_mode=check_mode,
+                          local=local)
 
 
 def _differs(path, text):
+    """Whether `path` holds other text than `text`; a link is never read through (it is refused when written)."""
     try:
-        with open(path, "r", encoding="utf-8") as handle:
-            return handle.read() != text
-    except (IOError, OSError, ValueError):
-        return True
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as exc:
+        if exc.errno == errno.ENOENT:
+            return True
+        if exc.errno == errno.ELOOP:
+            raise OSError(errno.ELOOP, "it is a symbolic link, never followed nor replaced")
+        raise
+    with os.fdopen(handle, "r", encoding="utf-8", errors="replace") as stream:
+        return stream.read() != text
 
 
 def _write_atomically(path, text):
-    """Readers never see half a report: write beside it, then rename."""
+    """Readers never see half a report: write beside it (mode 0666 less the umask), then rename over it."""
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".%s." % os.path.basename(path), dir=directory)
+    if os.path.islink(path):
+        raise OSError(errno.ELOOP, "it is a symbolic link, never followed nor replaced")
+    temporary = os.path.join(directory, ".%s.%s" % (os.path.basename(path), secrets.token_hex(6)))
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
-        os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except BaseException:
-        if os.path.exists(temporary):
+        if os.path.lexists(temporary):
             os.unlink(temporary)
         raise

@@ -66,7 +66,7 @@ def actions(change, old, fingerprint):
     revoke_secret = ("Revoke Old Secret of %s" % app,
                      "Revoke Old Secret of %s in Infor ION API (Authorized Apps): after a Smooth Reset Secret the old secret works "
                      "for up to 7 days" % app)
-    disable_account = ("disable the old service account (file %s…)" % fingerprint[:SHORT_FINGERPRINT],
+    disable_account = ("disable the old service account (file %s...)" % fingerprint[:SHORT_FINGERPRINT],
                        "disable the service account of the old file %s in Infor (User Management, Service Accounts): it works "
                        "until disabled" % fingerprint)
     delete_app = ("delete the old app %s" % app,

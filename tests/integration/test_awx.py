@@ -279,7 +279,7 @@ def test_awx_job_provisions_every_environment_then_changes_nothing_audits_and_ro
     [stored] = awx.docbits.configs("acme-tst")
     assert json.loads(stored["files"]["ION_API"]) == rotated
     # The table a person reads in the job's output.
-    assert ".ionapi provisioning summary: " in rotation.stdout.read()
+    assert ".ionapi rotation: " in rotation.stdout.read()
 
 
 def test_runner_env_artifact_repeats_the_injected_key_unless_suppressed(awx):

@@ -67,9 +67,9 @@ def test_summary_names_every_environment_and_a_failure_stops_no_other(lab_factor
     assert failed["status"] == "failed" and failed["tenant"] == "ACME_TST" and failed["config_id"] is None
     assert str(lab["tst"].ionapi_file) in failed["error"] and "JSON" in failed["error"], failed
     assert failed["fingerprint_after"] is None
-    assert len(table_rows(markdown)) == 3 and "3 environment(s): 2 changed, 1 failed." in markdown
+    assert len(table_rows(markdown)) == 3 and "3 environment(s), 2 changed, 1 failed (tst)." in markdown
     title, lines = printed_table(run, ".ionapi provisioning summary")
-    assert title.endswith("3 environment(s), 2 changed, 1 failed"), run
+    assert title.endswith("3 environment(s), 2 changed, 1 failed (tst)"), run
     assert [lines[name].split()[2] for name in ("dev", "tst", "prd")] == ["create", "failed", "create"], run
     assert lines["tst"].endswith(" ".join(failed["error"].split())), run
     assert sum(line.count(str(lab["tst"].ionapi_file)) for line in lines.values()) == 1, run
@@ -171,7 +171,8 @@ def test_audit_reports_drift_and_writes_nothing(lab_factory, tmp_path):
     assert "1 in sync, 1 differs, 1 no configuration" in markdown
     title, lines = printed_table(audit, ".ionapi drift report")
     assert title.endswith("3 environment(s), 1 in sync, 1 differs, 1 no configuration"), audit
-    assert [lines[name].split()[2] for name in ("dev", "tst", "prd")] == ["unchanged", "update", "create"], audit
+    # How each stands, not an action: the audit writes nothing.
+    assert [lines[name].split()[2:4] for name in ("dev", "tst", "prd")] == [["in", "sync"], ["differs", "(ion_api)"], ["no", "configuration"]], audit
 
 
 def stored_tst_credentials(stored):
@@ -187,7 +188,7 @@ def test_check_mode_writes_the_summary_and_nothing_to_docbits(lab_factory, tmp_p
     assert run.rc == 0, run
     assert lab.sim.writes == 0 and all(env.stored_configs() == [] for env in lab.envs.values())
     document, rows, _markdown = read_report(lab, reports, "ionapi-summary")
-    assert document["totals"]["changed"] == 3
+    assert document["check_mode"] is True and document["totals"]["would change"] == 3 and "changed" not in document["totals"]
     assert all(row["action"] == "create" for row in rows.values()), rows
 
 

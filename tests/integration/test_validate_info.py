@@ -34,7 +34,7 @@ def test_validate_is_offline_and_fails_only_the_bad_environment(lab):
     assert message in bad.stdout.replace("\\'", "'")
     [report] = bad.results("ionapi_report")
     table = report["result"]["table"]
-    assert table[0] == ".ionapi check: 2 environment(s), 1 ok, 1 failed"
+    assert table[0] == ".ionapi check: 2 environment(s), 1 ok, 1 failed (prd)"
     assert [line for line in table if line.startswith("prd ")][0].split()[2] == "failed"
     assert "\n".join(table) in bad.stdout
     assert lab.sim.requests == [], "validation must not send anything"

@@ -1,0 +1,56 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, docbits.infor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""How ionapi_report writes its files: whole or not at all, with the umask, never through a link."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import stat
+
+import pytest
+
+from ansible_collections.docbits.infor.plugins.action.ionapi_report import _differs, _write_atomically
+
+
+@pytest.fixture
+def umask():
+    previous = os.umask(0o022)
+    yield lambda mask: os.umask(mask)
+    os.umask(previous)
+
+
+@pytest.mark.parametrize("mask, mode", [(0o077, 0o600), (0o027, 0o640), (0o002, 0o664)])
+def test_a_report_is_created_with_the_umask(tmp_path, umask, mask, mode):
+    umask(mask)
+    path = tmp_path / "reports" / "ionapi-summary.json"
+
+    _write_atomically(str(path), "{}\n")
+
+    assert path.read_text(encoding="utf-8") == "{}\n"
+    assert stat.S_IMODE(path.stat().st_mode) == mode
+    assert os.listdir(str(path.parent)) == ["ionapi-summary.json"]
+
+
+def test_a_report_that_is_a_link_is_neither_read_through_nor_replaced(tmp_path):
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("same\n", encoding="utf-8")
+    link = tmp_path / "ionapi-summary.md"
+    link.symlink_to(target)
+
+    with pytest.raises(OSError, match="symbolic link"):
+        _differs(str(link), "same\n")
+    with pytest.raises(OSError, match="symbolic link"):
+        _write_atomically(str(link), "report\n")
+
+    assert link.is_symlink() and target.read_text(encoding="utf-8") == "same\n"
+    assert sorted(os.listdir(str(tmp_path))) == ["elsewhere.txt", "ionapi-summary.md"]
+
+
+def test_an_unchanged_report_is_not_rewritten(tmp_path):
+    path = tmp_path / "ionapi-summary.json"
+    assert _differs(str(path), "{}\n")
+    _write_atomically(str(path), "{}\n")
+    assert not _differs(str(path), "{}\n") and _differs(str(path), "[]\n")
