@@ -93,8 +93,8 @@ def test_a_required_variable_that_is_not_set_fails_naming_it():
     ({"option_variables": "x"}, "option_variables is no option of this module"),
     ({"title": 3}, "the variable of option title must be a name or a list of names"),
     ({"title": []}, "the variable of option title must be a name or a list of names"),
-    ({"title": {"variable": "t", "required": "yes"}}, "the entry of option title takes variable and required (true or false)"),
-    ({"title": {"name": "t"}}, "the entry of option title takes variable and required (true or false)"),
+    ({"title": {"variable": "t", "required": "yes"}}, "the entry of option title takes variable, required and text (true or false)"),
+    ({"title": {"name": "t"}}, "the entry of option title takes variable, required and text (true or false)"),
     (["docbits_api_key"], "must be a dictionary of option: variable name, not list"),
 ])
 def test_a_wrong_mapping_is_refused_before_anything_is_read(mapping, rule):
