@@ -18,11 +18,15 @@ nothing or to anything but text. Two variables of mutually exclusive options are
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ansible.errors import AnsibleUndefinedVariable
 
 from ansible_collections.docbits.infor.plugins.module_utils.errors import OptionError, printable
 
 OPTION = "option_variables"
+# What a text variable resolved to instead, in the user's words (ansible-core 2.19 subclasses them: _AnsibleTaggedDict).
+_KINDS = (("dictionary", Mapping), ("list", (list, tuple)), ("boolean", bool), ("number", (int, float)))
 
 
 def options_from_variables(mapping, argument_spec, given, task_vars, templar, mutually_exclusive=(), variables=None):
@@ -87,7 +91,8 @@ def _require_text(option, name, value):
         raise OptionError("option %s: variable %s is set but resolves to nothing (a lookup that found nothing?); nothing else is used in its place"
                           % (printable(option), printable(name)))
     if not isinstance(value, str):
-        raise OptionError("option %s: variable %s resolves to a %s, not to text" % (printable(option), printable(name), type(value).__name__))
+        kind = next((kind for kind, types in _KINDS if isinstance(value, types)), "value of another kind")
+        raise OptionError("option %s: variable %s resolves to a %s, not to text" % (printable(option), printable(name), kind))
 
 
 def _entry(option, entry):
