@@ -16,6 +16,7 @@ import pytest
 
 from ansible_collections.docbits.infor.tests.support.builders import start_auth_simulator
 from ansible_collections.docbits.infor.tests.support.docbits_lab import NO_PROXY_NO_BUNDLE, find_leaks, fingerprint, make_random_ionapi
+from ansible_collections.docbits.infor.tests.support.leak_forms import with_encoded_forms
 
 PROVISION = "provision_ionapi.yml"
 VALIDATE = "validate_ionapi.yml"
@@ -26,22 +27,10 @@ ROTATE = "rotate_ionapi.yml"
 STORE_VARIABLE = "SECRET_STORE_IONAPI_TST"
 
 
-def encoded_forms(value):
-    """`value` as base64 (at each of the three alignments it can take inside a longer text) and as hex."""
-    forms = {"hex": value.encode("utf-8").hex()}
-    for offset in range(3):
-        # The last group depends on what follows the value: left out.
-        forms["base64+%d" % offset] = base64.b64encode(value[offset:].encode("utf-8")).decode("ascii")[:-4]
-    return forms
-
-
 def remember_forms(lab):
     """Every secret of the lab, also in its encoded forms: lab.run then scans for those too."""
-    for label, value in list(lab.secret_values.items()):
-        if label.endswith(")"):
-            continue
-        for form, encoded in encoded_forms(value).items():
-            lab.remember_secret("%s (%s)" % (label, form), encoded)
+    plain = dict((label, value) for label, value in lab.secret_values.items() if not label.endswith(")"))
+    lab.secret_values.update(with_encoded_forms(plain))
 
 
 def from_lookup(env, kind):
