@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import base64
 import json
+import shutil
+import subprocess
 
 import pytest
 
 from ansible_collections.docbits.infor.tests.support.builders import start_auth_simulator
-from ansible_collections.docbits.infor.tests.support.docbits_lab import NO_PROXY_NO_BUNDLE, find_leaks, fingerprint, make_random_ionapi
+from ansible_collections.docbits.infor.tests.support.docbits_lab import (NO_PROXY_NO_BUNDLE, REPO, RUN_TIMEOUT, find_leaks, fingerprint,
+                                                                         make_random_ionapi, tool)
 from ansible_collections.docbits.infor.tests.support.leak_forms import with_encoded_forms
 
 PROVISION = "provision_ionapi.yml"
@@ -233,3 +236,42 @@ def test_ionapi_file_and_ionapi_content_together_fail_naming_both(lab_factory, p
     message = run.result(module, "tst")["result"]["msg"]
     assert "variables ionapi_file and ionapi_content are set together" in message, message
     assert lab["tst"].requests() == [] and lab.sim.configs(lab["tst"].org) == []
+
+
+def uncommented_example(directory):
+    """inventories/example/ copied to `directory`, its commented secret_store environments uncommented."""
+    shutil.copytree(REPO / "inventories" / "example", directory)
+    lines = (directory / "hosts.yml").read_text(encoding="utf-8").splitlines()
+    start = lines.index("        # secret_store:")
+    lines[start:] = [line[:8] + line[10:] if line.startswith("        # ") else line for line in lines[start:]]
+    (directory / "hosts.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return directory / "hosts.yml"
+
+
+def test_the_example_inventory_environments_from_a_store_work_uncommented(lab_factory, tmp_path):
+    """As a user would: uncomment them, put the Vault file where the unvault lookup reads it, validate."""
+    lab = lab_factory({"globex-tst": "GLOBEX_TST"})
+    remember_forms(lab)
+    lab.vault_encrypt(lab["globex-tst"])
+    inventory = uncommented_example(tmp_path / "example")
+    text = inventory.read_text(encoding="utf-8")
+    assert "/srv/docbits-secrets/globex-tst.ionapi" in text and "community.hashi_vault.vault_kv2_get" in text
+    inventory.write_text(text.replace("/srv/docbits-secrets/globex-tst.ionapi", str(lab["globex-tst"].ionapi_file)), encoding="utf-8")
+    env = lab.environment()
+
+    listed = json.loads(subprocess.run([tool("ansible-inventory"), "-i", str(inventory), "--list"], env=env, capture_output=True, text=True,
+                                       timeout=RUN_TIMEOUT, check=True).stdout)
+    for host in ("globex-prd", "globex-tst"):
+        variables = listed["_meta"]["hostvars"][host]
+        # Out of the groups whose group_vars set ionapi_file: uncommented, they do not fail as "both set".
+        assert "ionapi_content" in variables and "ionapi_file" not in variables, variables
+
+    completed = subprocess.run(
+        [tool("ansible-playbook"), "-i", str(inventory), str(REPO / "playbooks" / VALIDATE), "--limit", "globex-tst",
+         "--vault-password-file", str(lab.vault_password_file), "-vvvv"],
+        env=env, cwd=str(tmp_path), capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False, stdin=subprocess.DEVNULL)
+
+    output = completed.stdout + completed.stderr
+    assert completed.returncode == 0, output
+    assert "globex-tst                 : ok=" in output and fingerprint(lab["globex-tst"].credentials)[:19] in output, output
+    assert find_leaks(output, lab.secret_values) == []
