@@ -91,7 +91,7 @@ def _require_text(option, name, value):
         raise OptionError("option %s: variable %s is set but resolves to nothing (a lookup that found nothing?); nothing else is used in its place"
                           % (printable(option), printable(name)))
     if not isinstance(value, str):
-        kind = next((kind for kind, types in _KINDS if isinstance(value, types)), "value of another kind")
+        kind = next((word for word, types in _KINDS if isinstance(value, types)), "value of another kind")
         raise OptionError("option %s: variable %s resolves to a %s, not to text" % (printable(option), printable(name), kind))
 
 
