@@ -27,6 +27,8 @@ options:
     description:
       - The text of the C(.ionapi) file, for example from a secret store lookup. Never logged.
       - Mutually exclusive with O(src).
+      - The role P(docbits.infor.ionapi#role) maps the inventory variable C(ionapi_content) here (never set together
+        with C(ionapi_file)); its errors then name the file C(ionapi_content), otherwise C(content), never by its text.
     type: str
   expected_tenant:
     description:

@@ -17,13 +17,17 @@ options:
         Options this task does not set, taken from the host's variables, as connection plugins take theirs; a
         dictionary of option name and variable name, or a list of variable names of which the first one set counts,
         or a dictionary with C(variable) (a name or a list) and C(required=true) for an option the task cannot do
-        without (its variable not set fails the task).
+        without (its variable not set fails the task), or C(text=true) for an option whose variable, when set, must
+        resolve to text (nothing, as from a lookup that found nothing, or a dictionary fails the task, naming it).
       - Or the name of a variable holding that dictionary, as the role does with C(option_variables=ionapi_option_variables);
         the task then templates nothing per host, which in a bulk run costs less than templating the dictionary.
       - A variable that is not set leaves its option to the option's default (or its environment variable). A
         variable that is set is templated; when it does not resolve (say a Vault file is missing) the task fails,
         naming the variable, and nothing else is used in its place. Options given to the task, by
         C(module_defaults) too, win over their variables.
+      - The variables of two mutually exclusive options (O(docbits.infor.ionapi#module:src) and
+        O(docbits.infor.ionapi#module:content)) are never both set; that fails the task, naming both. An option the
+        task gives itself leaves the variables of the others of its group unused.
       - Resolved by the action plugin on the controller, once per host and without templating the whole mapping,
         which makes a bulk run markedly cheaper than templating one expression of options per host. The role
         P(docbits.infor.ionapi#role) passes its mapping of the C(docbits_*) inventory variables here.

@@ -61,10 +61,11 @@ def source_path(params):
 
 
 def load_ionapi(params, data=None, source=None, read_warnings=()):
-    """Validate the task's file: `data` when the caller already read it, else src or content."""
+    """Validate the task's file: `data` when the caller already read it, else src or content (named `source`
+    when given: ionapi_content, the inventory variable it came from)."""
     if data is None:
         if params.get("content") is not None:
-            data, source = params["content"], "content"
+            data, source = params["content"], source or "content"
         elif params.get("src"):
             source = source_path(params)
             data, read_warnings = read_source(source)

@@ -191,10 +191,19 @@ EXAMPLES = r"""
       expected_tenant: {variable: infor_tenant, required: true}
       src: ionapi_file
       src_dir: docbits_files_dir
+      # or the file's text, from a secret store's lookup; never both
+      content: {variable: ionapi_content, text: true}
       docbits_url: docbits_url
       api_key: docbits_api_key
       org_id: docbits_org_id
       doc_types: [docbits_doc_types, my_default_doc_types]
+  delegate_to: localhost
+
+- name: The file from HashiCorp Vault (KV v2), never printed
+  docbits.infor.ionapi:
+    content: "{{ lookup('community.hashi_vault.vault_kv2_get', 'docbits/acme-prd', engine_mount_point='secret').secret.ionapi }}"
+    expected_tenant: ACME_PRD
+    api_key: "{{ vault_docbits_api_key }}"
   delegate_to: localhost
 
 - name: Every Infor export of the organisation carries the file, all switched on

@@ -75,8 +75,9 @@ class DocBitsAction(ActionBase):
         result = super().run(tmp, task_vars)
         del tmp
         task_vars = task_vars or {}
+        variables = {}
         try:
-            arguments = self._arguments(task_vars)
+            arguments = self._arguments(task_vars, variables)
         except DocBitsInforError as exc:
             result.update(failed=True, msg=str(exc))
             return result
@@ -85,6 +86,9 @@ class DocBitsAction(ActionBase):
             params["environment_name"] = task_vars.get("inventory_hostname")
         try:
             data, source, read_warnings = self._read_controller_source(source_path(params))
+            if params.get("content") is not None:
+                # Named as the inventory names it (ionapi_content), never by its text.
+                source = variables.get("content", "content")
             with self._slot(params.get("concurrency_limit")):
                 if self._connection.transport == "local":
                     outcome = self.run_local(params, data, source, read_warnings, task_vars)
@@ -119,12 +123,13 @@ class DocBitsAction(ActionBase):
             raise AnsibleActionFail(message)
         return outcome.validated_parameters
 
-    def _arguments(self, task_vars):
-        """The task's arguments, completed from the variables that option_variables names."""
+    def _arguments(self, task_vars, variables):
+        """The task's arguments, completed from the variables that option_variables names (recorded in `variables`)."""
         arguments = dict(self._task.args)
         mapping = arguments.pop(OPTION_VARIABLES, None)
         if mapping is not None:
-            arguments.update(options_from_variables(mapping, self.ARGUMENTS.argument_spec, arguments, task_vars, self._templar))
+            arguments.update(options_from_variables(mapping, self.ARGUMENTS.argument_spec, arguments, task_vars, self._templar,
+                                                    mutually_exclusive=self.ARGUMENTS.constraints["mutually_exclusive"], variables=variables))
         return arguments
 
     def _read_controller_source(self, src):
@@ -153,9 +158,10 @@ class DocBitsAction(ActionBase):
 
     def _run_on_target(self, params, data, source, read_warnings, task_vars):
         module_args = dict((name, value) for name, value in params.items() if value is not None)
-        if data is not None:
+        if data is not None or params.get("content") is not None:
             # Validate here, so an invalid file never leaves the controller.
             load_ionapi(params, data, source, read_warnings)
+        if data is not None:
             module_args.pop("src")
             module_args.pop("src_dir", None)
             module_args.pop("concurrency_limit", None)

@@ -12,23 +12,32 @@ Precedence: the task's own arguments (module_defaults included), then the variab
 option's environment fallback and default. A variable that is not set leaves the option alone; a
 variable that is set but does not resolve (a missing Vault file) fails the host, naming the
 variable, and never falls back to another key or URL; a required one that is not set fails it too.
+A text one (the .ionapi file's content, from a secret store's lookup) fails it when it resolves to
+nothing or to anything but text. Two variables of mutually exclusive options are never both set.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from ansible.errors import AnsibleUndefinedVariable
 
 from ansible_collections.docbits.infor.plugins.module_utils.errors import OptionError, printable
 
 OPTION = "option_variables"
+# What a text variable resolved to instead, in the user's words (ansible-core 2.19 subclasses them: _AnsibleTaggedDict).
+_KINDS = (("dictionary", Mapping), ("list", (list, tuple)), ("boolean", bool), ("number", (int, float)))
 
 
-def options_from_variables(mapping, argument_spec, given, task_vars, templar):
+def options_from_variables(mapping, argument_spec, given, task_vars, templar, mutually_exclusive=(), variables=None):
     """{option: value} for the options of `mapping` that `given` leaves unset and whose variable is set.
 
     mapping: {option: a variable name, a list of names of which the first one set counts, or
-    {variable: name or list, required: true} for an option the task cannot do without}; or the name
-    of a variable holding that mapping, which spares the task templating the mapping for every host.
+    {variable: name or list, required: true, text: true} for an option the task cannot do without,
+    or one that must resolve to non-empty text}; or the name of a variable holding that mapping,
+    which spares the task templating the mapping for every host.
+    mutually_exclusive: groups of options of which at most one variable may be set.
+    variables: a dictionary to fill with {option: the variable it was taken from}.
     """
     if isinstance(mapping, str):
         if mapping not in task_vars:
@@ -39,34 +48,66 @@ def options_from_variables(mapping, argument_spec, given, task_vars, templar):
     unknown = sorted(printable(option) for option in mapping if option not in argument_spec or option == OPTION)
     if unknown:
         raise OptionError("%s: %s %s no option of this module" % (OPTION, ", ".join(unknown), "is" if len(unknown) == 1 else "are"))
+    entries = dict((option, _entry(option, entry)) for option, entry in mapping.items())
+    # The first variable that is set decides, even when it resolves to nothing.
+    chosen = dict((option, next((name for name in names if name in task_vars), None)) for option, (names, _flags) in entries.items())
+    left_to_task = _left_to_task(mutually_exclusive, chosen, given)
     omit = task_vars.get("omit")
     options = {}
-    for option, entry in mapping.items():
-        names, required = _entry(option, entry)
-        if option in given:
+    for option, (names, (required, text)) in entries.items():
+        if option in left_to_task:
             continue
-        # The first variable that is set decides, even when it resolves to nothing.
-        name = next((name for name in names if name in task_vars), None)
+        name = chosen[option]
         value = _resolve(option, name, task_vars[name], templar) if name is not None else None
+        if text and name is not None:
+            _require_text(option, name, None if omit is not None and value == omit else value)
         if value is not None and not (omit is not None and value == omit):
             options[option] = value
+            if variables is not None:
+                variables[option] = name
         elif required:
             raise OptionError("option %s: variable %s is not set, and this task needs it" % (printable(option), printable(name or names[0])))
     return options
 
 
+def _left_to_task(groups, chosen, given):
+    """The options the task gives, and the others of their mutually exclusive groups: the task's own option wins.
+    Fails when two options of one group would come from variables."""
+    left = set(given)
+    for group in groups:
+        if any(option in given for option in group):
+            left.update(group)
+            continue
+        both = [(option, chosen[option]) for option in group if chosen.get(option) is not None]
+        if len(both) > 1:
+            raise OptionError("variables %s are set together, but options %s are mutually exclusive: set only one of them for this host" % (
+                " and ".join(printable(name) for _option, name in both), " and ".join(printable(option) for option, _name in both)))
+    return left
+
+
+def _require_text(option, name, value):
+    """A text variable that is set resolves to text: not nothing (a lookup that found nothing), not a structure."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise OptionError("option %s: variable %s is set but resolves to nothing (a lookup that found nothing?); nothing else is used in its place"
+                          % (printable(option), printable(name)))
+    if not isinstance(value, str):
+        kind = next((word for word, types in _KINDS if isinstance(value, types)), "value of another kind")
+        raise OptionError("option %s: variable %s resolves to a %s, not to text" % (printable(option), printable(name), kind))
+
+
 def _entry(option, entry):
-    """(variable names, required) of one entry of the mapping."""
-    required = False
+    """(variable names, (required, text)) of one entry of the mapping."""
+    required = text = False
     if isinstance(entry, dict):
         required = entry.get("required", False)
-        if set(entry) - {"variable", "required"} or not isinstance(required, bool):
-            raise OptionError("%s: the entry of option %s takes variable and required (true or false)" % (OPTION, printable(option)))
+        text = entry.get("text", False)
+        if set(entry) - {"variable", "required", "text"} or not isinstance(required, bool) or not isinstance(text, bool):
+            raise OptionError("%s: the entry of option %s takes variable, required and text (true or false)" % (OPTION, printable(option)))
         entry = entry.get("variable")
     names = [entry] if isinstance(entry, str) else entry
     if not isinstance(names, list) or not names or not all(isinstance(name, str) and name for name in names):
         raise OptionError("%s: the variable of option %s must be a name or a list of names" % (OPTION, printable(option)))
-    return names, required
+    return names, (required, text)
 
 
 def _resolve(option, name, value, templar):

@@ -27,6 +27,7 @@ import pytest
 import yaml
 
 from ansible_collections.docbits.infor.tests.support.builders import start_auth_simulator
+from ansible_collections.docbits.infor.tests.support.leak_forms import with_encoded_forms
 from ansible_collections.docbits.infor.tests.support.docbits_lab import (NO_PROXY_NO_BUNDLE, REPO, RUN_TIMEOUT, find_leaks, fingerprint, make_random_ionapi,
                                                                          random_token, tool)
 from docbits_simulator import DocBitsSimulator
@@ -162,11 +163,17 @@ class AwxSite:
         exported["docbits_environments"]["vars"].pop("docbits_url")
         return hosts, exported
 
-    def private_data_dir(self, name, hosts):
-        """A job's private data directory: the project, and the inventory served by a script, sliced to `hosts`."""
+    def private_data_dir(self, name, hosts, hostvars=None):
+        """A job's private data directory: the project, and the inventory served by a script, sliced to `hosts`
+        (`hostvars`: {host: {variable: value, or None to remove it}} changed in the inventory)."""
         job = self.root / "jobs" / name
         shutil.copytree(self.project, job / "project")
         document = json.loads(json.dumps(self.exported))
+        for host, changes in (hostvars or {}).items():
+            variables = document["_meta"]["hostvars"][host]
+            variables.update(changes)
+            for variable in [variable for variable, value in changes.items() if value is None]:
+                del variables[variable]
         for group in document.values():
             if isinstance(group, dict) and "hosts" in group:
                 group["hosts"] = [host for host in group["hosts"] if host in hosts]
@@ -178,13 +185,14 @@ class AwxSite:
         script.chmod(0o700)
         return job
 
-    def job(self, playbook, hosts=None, extravars=None, **options):
-        """One AWX job: ansible-runner over a fresh private data directory. Returns (runner, job directory)."""
+    def job(self, playbook, hosts=None, extravars=None, hostvars=None, env=None, **options):
+        """One AWX job: ansible-runner over a fresh private data directory. Returns (runner, job directory).
+        `env`: more of the job's environment (further credentials' injections, settings)."""
         self.jobs += 1
-        job_dir = self.private_data_dir("%02d-%s" % (self.jobs, Path(playbook).stem), hosts or self.hosts)
+        job_dir = self.private_data_dir("%02d-%s" % (self.jobs, Path(playbook).stem), hosts or self.hosts, hostvars)
         envvars = dict(NO_PROXY_NO_BUNDLE, ANSIBLE_COLLECTIONS_PATH=str(self.collections), ANSIBLE_STDOUT_CALLBACK="ansible.builtin.default",
                        NO_PROXY="127.0.0.1", no_proxy="127.0.0.1", ANSIBLE_LOCAL_TEMP=str(job_dir / "tmp"),
-                       **inject({"api_key": self.api_key("acme-dev"), "docbits_url": self.url}))
+                       **dict(inject({"api_key": self.api_key("acme-dev"), "docbits_url": self.url}), **(env or {})))
         runner = ansible_runner.run(
             private_data_dir=str(job_dir), playbook=playbook, envvars=envvars, cmdline="--ask-vault-pass",
             passwords={VAULT_PROMPT: self.vault_password}, extravars=dict({"docbits_ca_path": self.ca}, **(extravars or {})),
@@ -350,3 +358,68 @@ def test_role_checks_the_inventory_variables_before_anything_is_sent(awx):
     assert rc == 2, output
     assert "docbits_export_method" in output and "infor-fax" in output and "docbits_timeout" in output, output
     assert awx.docbits.requests == []
+
+
+# A secret store as AWX reaches it: a credential of a custom type injects the store's address into the
+# job's environment, and a lookup run in the execution environment reads each file there. The stand-in
+# store is a directory: ansible.builtin.file reads globex-tst's file, ansible.builtin.unvault
+# globex-prd's Vault-encrypted one; neither is in the project, and the inventory names neither path.
+STORE_CREDENTIAL_TYPE = {"inputs": {"fields": [{"id": "address", "type": "string", "label": "Store address"}]},
+                         "injectors": {"env": {"SECRET_STORE_ADDR": "{{ address }}"}}}
+STORE_LOOKUPS = {
+    "globex-tst": "{{ lookup('ansible.builtin.file', lookup('ansible.builtin.env', 'SECRET_STORE_ADDR') ~ '/globex-tst.ionapi') }}",
+    "globex-prd": "{{ lookup('ansible.builtin.unvault', lookup('ansible.builtin.env', 'SECRET_STORE_ADDR') ~ '/globex-prd.ionapi.vault') }}",
+}
+
+
+def test_awx_job_with_ionapi_content_from_a_store_provisions_reruns_unchanged_and_no_event_holds_a_secret(awx):
+    store = awx.root / "store"
+    store.mkdir()
+    for org in STORE_LOOKUPS:
+        awx.write_ionapi(org)
+        stored = store / ("%s.ionapi" % org)
+        shutil.copy(awx.project / "inventories" / "demo" / "files" / ("%s.ionapi" % org), stored)
+        if org == "globex-prd":
+            run_quietly([tool("ansible-vault"), "encrypt", "--vault-password-file", str(awx.vault_password_file()), str(stored),
+                         "--output", str(stored) + ".vault"])
+            stored.unlink()
+    # Every secret also in the encoded forms a job's payloads could carry it in.
+    awx.secrets.update(with_encoded_forms(awx.secrets))
+    hosts = sorted(STORE_LOOKUPS)
+    hostvars = dict((host, {"ionapi_file": None, "ionapi_content": lookup}) for host, lookup in STORE_LOOKUPS.items())
+    injected = dict((name, str(store)) for name in STORE_CREDENTIAL_TYPE["injectors"]["env"])
+    # Task arguments in the job's events and output too, as a job template may ask.
+    job = dict(hosts=hosts, hostvars=hostvars, env=dict(injected, ANSIBLE_DISPLAY_ARGS_TO_STDOUT="true"), verbosity=4)
+
+    first, first_dir = awx.job("playbooks/provision_ionapi.yml", extravars={"docbits_summary_dir": "reports", "docbits_check_token": True}, **job)
+
+    assert first.rc == 0 and first.status == "successful", first.stdout.read()
+    rows = dict((row["environment"], row) for row in read_summary(first_dir, "summary")["rows"])
+    for org in hosts:
+        assert rows[org]["status"] in ("changed", "unchanged") and rows[org]["token_check"] == "ok", rows[org]
+        assert rows[org]["fingerprint_after"] == fingerprint(awx.credentials[org]), rows[org]
+        [configuration] = awx.docbits.configs(org)
+        assert json.loads(configuration["files"]["ION_API"]) == awx.credentials[org]
+    # The job's events carry each task's arguments: the mapping's name, never a value.
+    arguments = [event["event_data"].get("task_args") for event in first.events if event["event"] == "playbook_on_task_start"]
+    assert "option_variables=ionapi_option_variables" in arguments, arguments
+    writes = awx.docbits.writes
+
+    again, again_dir = awx.job("playbooks/provision_ionapi.yml", extravars={"docbits_summary_dir": "reports"}, **job)
+
+    assert again.rc == 0, again.stdout.read()
+    assert set(row["status"] for row in read_summary(again_dir, "summary")["rows"]) == {"unchanged"}
+    assert awx.docbits.writes == writes
+
+    audit, audit_dir = awx.job("playbooks/audit_ionapi.yml", extravars={"docbits_summary_dir": "reports"}, **job)
+
+    assert audit.rc == 0, audit.stdout.read()
+    assert set(row["status"] for row in read_summary(audit_dir, "audit")["rows"]) == {"in sync"}
+
+    # Without the store's credential, the lookup finds no store: the job fails naming ionapi_content, and writes nothing.
+    missing, _missing_dir = awx.job("playbooks/provision_ionapi.yml", hosts=hosts, hostvars=hostvars)
+
+    assert missing.rc == 2, missing.stdout.read()
+    output = missing.stdout.read()
+    assert output.count("variable ionapi_content is set but does not resolve") >= len(hosts), output
+    assert awx.docbits.writes == writes

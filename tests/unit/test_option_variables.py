@@ -24,10 +24,10 @@ MAPPING = {"api_key": "docbits_api_key", "docbits_url": "docbits_url", "org_id":
            "doc_types": ["docbits_doc_types", "docbits_default_doc_types"]}
 
 
-def resolve(host_vars, mapping=None, given=None, spec=None):
+def resolve(host_vars, mapping=None, given=None, spec=None, **keywords):
     task_vars = dict(omit=OMIT, **dict((name, trust_as_template(value) if isinstance(value, str) else value) for name, value in host_vars.items()))
     templar = Templar(loader=DataLoader(), variables=task_vars)
-    return options_from_variables(MAPPING if mapping is None else mapping, spec or IONAPI_SPEC, given or {}, task_vars, templar)
+    return options_from_variables(MAPPING if mapping is None else mapping, spec or IONAPI_SPEC, given or {}, task_vars, templar, **keywords)
 
 
 def test_a_set_variable_becomes_its_option_templated():
@@ -88,13 +88,49 @@ def test_a_required_variable_that_is_not_set_fails_naming_it():
     assert resolve({}, mapping=mapping, given={"expected_tenant": "ACME_TST"}) == {}
 
 
+SOURCES = {"src": "ionapi_file", "content": {"variable": "ionapi_content", "text": True}}
+TEXT = '{"ti": "ACME_TST"}'
+
+
+def test_a_text_variable_becomes_its_option_and_the_variable_is_recorded():
+    variables = {}
+
+    assert resolve({"ionapi_content": "{{ stored }}", "stored": TEXT}, mapping=SOURCES, variables=variables) == {"content": TEXT}
+    assert variables == {"content": "ionapi_content"}
+
+
+@pytest.mark.parametrize("value, kind", [("", "nothing"), ("  \n", "nothing"), (None, "nothing"), ("{{ none }}", "nothing"),
+                                         ("{{ stored | from_json }}", "a dictionary, not to text"), ([TEXT], "a list, not to text"),
+                                         (3, "a number, not to text")])
+def test_a_text_variable_that_resolves_to_no_text_fails_naming_it(value, kind):
+    with pytest.raises(OptionError) as raised:
+        resolve({"ionapi_content": value, "stored": TEXT}, mapping=SOURCES)
+
+    message = str(raised.value)
+    assert message.startswith("option content: variable ionapi_content ") and message.split(" resolves to ")[1].startswith(kind), message
+    assert "ACME_TST" not in message
+
+
+def test_variables_of_mutually_exclusive_options_are_never_both_used():
+    host_vars = {"ionapi_file": "acme.ionapi", "ionapi_content": TEXT}
+
+    with pytest.raises(OptionError) as raised:
+        resolve(host_vars, mapping=SOURCES, mutually_exclusive=[("src", "content")])
+    assert str(raised.value) == ("variables ionapi_file and ionapi_content are set together, but options src and content are mutually exclusive: "
+                                 "set only one of them for this host")
+    # The task's own option wins over both, and the other variable of its group is not used either.
+    assert resolve(host_vars, mapping=SOURCES, given={"content": TEXT}, mutually_exclusive=[("src", "content")]) == {}
+    assert resolve({"ionapi_file": "acme.ionapi"}, mapping=SOURCES, mutually_exclusive=[("src", "content")]) == {"src": "acme.ionapi"}
+
+
 @pytest.mark.parametrize("mapping, rule", [
     ({"api_keys": "docbits_api_key"}, "api_keys is no option of this module"),
     ({"option_variables": "x"}, "option_variables is no option of this module"),
     ({"title": 3}, "the variable of option title must be a name or a list of names"),
     ({"title": []}, "the variable of option title must be a name or a list of names"),
-    ({"title": {"variable": "t", "required": "yes"}}, "the entry of option title takes variable and required (true or false)"),
-    ({"title": {"name": "t"}}, "the entry of option title takes variable and required (true or false)"),
+    ({"title": {"variable": "t", "required": "yes"}}, "the entry of option title takes variable, required and text (true or false)"),
+    ({"title": {"name": "t"}}, "the entry of option title takes variable, required and text (true or false)"),
+    ({"title": {"variable": "t", "text": 1}}, "the entry of option title takes variable, required and text (true or false)"),
     (["docbits_api_key"], "must be a dictionary of option: variable name, not list"),
 ])
 def test_a_wrong_mapping_is_refused_before_anything_is_read(mapping, rule):
