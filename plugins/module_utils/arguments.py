@@ -17,7 +17,7 @@ from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import (
     INFOR_EXPORT_METHODS,
 )
 from ansible_collections.docbits.infor.plugins.module_utils.preflight import CONTRACT_CHECK_MODES
-from ansible_collections.docbits.infor.plugins.module_utils.transport import check_bounds
+from ansible_collections.docbits.infor.plugins.module_utils.option_checks import check_bounds
 
 # 0 is no limit; a slot is a lock file, and no run forks more workers than this.
 CONCURRENCY_LIMIT_BOUNDS = (0, 1000)
@@ -108,5 +108,5 @@ IONAPI_INFO_ARGUMENTS = ModuleArguments(IONAPI_INFO_SPEC, mutually_exclusive=[ON
 
 
 def check_concurrency_limit(limit):
-    """concurrency_limit within its bounds, before any request (timeout and retries: transport.check_transport)."""
+    """concurrency_limit within its bounds, before any request (timeout and retries: option_checks.check_transport)."""
     check_bounds(limit, "concurrency_limit", CONCURRENCY_LIMIT_BOUNDS, "hosts at once (0: no limit)")

@@ -17,6 +17,12 @@ from typing import Optional
 
 from ansible_collections.docbits.infor.plugins.module_utils.contract import FILE, Part, Request, is_readable
 from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, OptionError, printable
+from ansible_collections.docbits.infor.plugins.module_utils.option_checks import (
+    check_credential,
+    check_transport,
+    check_url,
+    has_whitespace_or_control,
+)
 from ansible_collections.docbits.infor.plugins.module_utils.transport import (
     HAS_REQUESTS,
     KIB,
@@ -29,13 +35,9 @@ from ansible_collections.docbits.infor.plugins.module_utils.transport import (
     TLSFailure,
     Transport,
     TransportError,
-    check_credential,
-    check_transport,
-    check_url,
-    has_whitespace_or_control,
     size_text,
-    url_shown,
 )
+from ansible_collections.docbits.infor.plugins.module_utils.urls import url_shown
 
 if HAS_REQUESTS:
     from urllib3.filepost import encode_multipart_formdata

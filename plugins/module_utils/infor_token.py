@@ -27,8 +27,8 @@ from ansible_collections.docbits.infor.plugins.module_utils.transport import (
     Transport,
     TransportError,
     size_text,
-    url_shown,
 )
+from ansible_collections.docbits.infor.plugins.module_utils.urls import url_shown
 
 EXCERPT_CHARS = 120
 # A token answer is a few KiB (a JWT and its expiry); anything far larger is not one.

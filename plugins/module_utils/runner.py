@@ -19,7 +19,7 @@ from ansible_collections.docbits.infor.plugins.module_utils.liveness import add_
 from ansible_collections.docbits.infor.plugins.module_utils.preflight import ContractPreflight, contract_report, operations_for
 from ansible_collections.docbits.infor.plugins.module_utils.reconcile import Desired, Reconciler, all_inactive_warning
 from ansible_collections.docbits.infor.plugins.module_utils.rotation import retire
-from ansible_collections.docbits.infor.plugins.module_utils.transport import check_transport
+from ansible_collections.docbits.infor.plugins.module_utils.option_checks import check_transport
 
 
 def read_source(path, label=None, warn_permissions=True):

@@ -13,36 +13,33 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import _thread
 import base64
 import http.client
-import ipaddress
 import json
 import os
 import random
 import re
 import socket
 import ssl
-import threading
 import time
 import traceback
-from urllib.parse import quote, quote_plus, unquote, urljoin, urlsplit, urlunsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
-from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, OptionError, printable, punycode
+from ansible_collections.docbits.infor.plugins.module_utils._redaction import EXCERPT_CHARS, excerpt
+from ansible_collections.docbits.infor.plugins.module_utils._watchdog import Adapter, Deadline
+from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError
+from ansible_collections.docbits.infor.plugins.module_utils.option_checks import has_whitespace_or_control
+from ansible_collections.docbits.infor.plugins.module_utils.urls import clear_text_problem, is_loopback, origin_of, proxy_variable
 
 try:
     import requests
-    from requests.adapters import HTTPAdapter
     from requests.utils import get_environ_proxies, select_proxy
-    from urllib3.connection import HTTPConnection, HTTPSConnection
-    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
     from urllib3.exceptions import HTTPError as Urllib3HTTPError
     from urllib3.exceptions import NameResolutionError, ProtocolError
     from urllib3.util.retry import Retry
 except ImportError:
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
-    HTTPAdapter = HTTPConnection = HTTPSConnection = HTTPConnectionPool = HTTPSConnectionPool = object
     NameResolutionError = ProtocolError = ()
 else:
     HAS_REQUESTS = True
@@ -54,16 +51,6 @@ DEFAULT_ANSWER_CAP = 1 * MIB
 # An error answer is only excerpted: its head is enough.
 ERROR_ANSWER_CAP = 64 * KIB
 CHUNK_BYTES = 16 * KIB
-EXCERPT_CHARS = 160
-REDACTED = "<redacted>"
-# Pieces of a secret split at whitespace that are this long are redacted on their own.
-SECRET_PIECE_CHARS = 8
-DEFAULT_PORTS = {"http": 80, "https": 443}
-LOOPBACK_NAMES = ("localhost",)
-# Bounds of the transport options, checked before any request: a timeout past what the system's
-# clock functions take failed deep inside them, and every retry costs up to a timeout more.
-TIMEOUT_BOUNDS = (1, 3600)
-RETRIES_BOUNDS = (0, 10)
 
 
 class RetryPolicy:
@@ -173,158 +160,6 @@ def size_text(size):
     return "%d bytes" % size
 
 
-# --- checks made before any request ---------------------------------------------------------------
-
-def is_loopback(host):
-    host = (host or "").strip("[]").lower()
-    if host in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def has_whitespace_or_control(text):
-    return any(char.isspace() or not char.isprintable() for char in text)
-
-
-def origin_of(url):
-    """scheme://host:port of `url`, printable; never its user, path or query."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if ":" in host:
-        host = "[%s]" % host
-    try:
-        port = parts.port or DEFAULT_PORTS.get(parts.scheme)
-    except ValueError:
-        port = None
-    return printable("%s://%s%s" % (parts.scheme, host, ":%d" % port if port else ""))
-
-
-def url_shown(url):
-    """`url` without its user info (scheme://host:port/path), printable: fit for a message."""
-    parts = urlsplit(url)
-    return printable(urlunsplit((parts.scheme, parts.netloc.rpartition("@")[2], parts.path, parts.query, parts.fragment)))
-
-
-def proxy_variable(url):
-    """The environment variable that names the proxy for `url`."""
-    return "HTTPS_PROXY" if urlsplit(url).scheme == "https" else "HTTP_PROXY"
-
-
-def clear_text_problem(url):
-    """Why `url` must not be used because it is clear text off this machine, or None."""
-    parts = urlsplit(url)
-    if parts.scheme == "http" and not is_loopback(parts.hostname):
-        return ("plain http:// to a host that is not this machine would carry the credentials in clear text "
-                "(http:// is accepted for 127.0.0.1, ::1 and localhost only); use https://")
-    return None
-
-
-def check_url(url, option):
-    """A base URL option: absolute http(s), no credentials, whitespace, control characters, query or
-    fragment, and https unless it is this machine. The value is never echoed: it may carry a password."""
-    url = url or ""
-    if has_whitespace_or_control(url):
-        raise OptionError("%s must not contain whitespace or control characters (line breaks, tabs): remove them" % option)
-    parts = urlsplit(url)
-    if "@" in parts.netloc or "@" in url.split("/")[0]:
-        raise OptionError("%s must not carry credentials; use api_key" % option)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise OptionError(
-            "%s must be an absolute http(s) URL such as https://api.docbits.com (got %s)"
-            % (option, "an empty value" if not url else "scheme '%s'" % printable(parts.scheme) if parts.scheme else "no scheme"))
-    try:
-        parts.port  # pylint: disable=pointless-statement
-    except ValueError:
-        raise OptionError("%s has a port that is not a number from 0 to 65535" % option)
-    if not parts.hostname.isascii():
-        raise OptionError(
-            "%s: the host '%s' (punycode %s) is not plain ASCII: a letter that only looks like a Latin one, such as a "
-            "Cyrillic \\u043e for o? Real DocBits hosts are plain ASCII: type the URL again" % (option, printable(parts.hostname), punycode(parts.hostname)))
-    if parts.query or parts.fragment:
-        raise OptionError("%s must be a base URL without query or fragment" % option)
-    problem = clear_text_problem(url)
-    if problem:
-        raise OptionError("%s: %s" % (option, problem))
-
-
-# Compiled at import: the controller imports this once, then forks a worker per host.
-BEARER_PREFIX = re.compile(r"(?i)\s*bearer\s")
-MARKUP_TAG = re.compile(r"<[^>]*>")
-
-
-def check_credential(value, option, what):
-    """An API key or token: printable ASCII without whitespace or control characters.
-
-    The value is never echoed, not even escaped: its hints come from its shape alone."""
-    if value is None:
-        return
-    if not value.strip():
-        raise OptionError("%s is empty; set it to the %s" % (option, what))
-    if BEARER_PREFIX.match(value):
-        raise OptionError("%s starts with 'Bearer ': paste the key alone, the collection adds what DocBits needs" % option)
-    stripped = value.rstrip("\r\n")
-    if stripped != value and not has_whitespace_or_control(stripped) and stripped.isascii():
-        raise OptionError(
-            "%s ends with a line break: a YAML block scalar '|' adds one (use '|-'), or strip the value where it is stored" % option)
-    if has_whitespace_or_control(value) or not value.isascii():
-        raise OptionError(
-            "%s contains whitespace, control or non-ASCII characters: paste the %s alone, exactly as it was shown" % (option, what))
-
-
-def check_bounds(value, option, bounds, unit):
-    """An integer option within `bounds` (both included), else OptionError naming the option and its bounds."""
-    low, high = bounds
-    if not low <= value <= high:
-        raise OptionError("%s is %d: it must be from %d to %d %s" % (option, value, low, high, unit))
-
-
-def check_transport(params):
-    """The transport options of a task (timeout, retries, ca_path), refused before any request."""
-    check_bounds(params["timeout"], "timeout", TIMEOUT_BOUNDS, "seconds")
-    if params.get("retries") is not None:
-        check_bounds(params["retries"], "retries", RETRIES_BOUNDS, "retries")
-    if params.get("ca_path") and not os.path.isfile(params["ca_path"]):
-        raise OptionError("ca_path '%s': no such file (a PEM bundle of certificate authorities)" % printable(params["ca_path"]))
-
-
-# --- redaction ----------------------------------------------------------------------------------
-
-def secret_forms(secret):
-    """Every form in which `secret` may show up in text: as is, stripped, escaped (repr, JSON,
-    printable), URL- or form-encoded, base64, and its longer pieces when it holds whitespace."""
-    forms = set((secret, secret.strip(), quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1], repr(secret)[1:-1],
-                 secret.encode("unicode_escape").decode("ascii"), printable(secret)))
-    encoded = secret.encode("utf-8")
-    for b64 in (base64.b64encode(encoded), base64.urlsafe_b64encode(encoded)):
-        forms.update((b64.decode("ascii"), b64.decode("ascii").rstrip("=")))
-    forms.update(piece for piece in re.split(r"[\s\x00-\x1f\x7f]+", secret) if len(piece) >= SECRET_PIECE_CHARS)
-    return set(form for form in forms if form)
-
-
-def redact(text, secrets):
-    """`text` with every form of every secret replaced by <redacted>."""
-    forms = set()
-    for secret in secrets:
-        if secret:
-            forms.update(secret_forms(secret))
-    # Longest first: a shorter form inside a longer one must not leave the rest of it behind.
-    for form in sorted(forms, key=len, reverse=True):
-        text = text.replace(form, REDACTED)
-    return text
-
-
-def excerpt(text, secrets, limit=EXCERPT_CHARS):
-    """A short, one-line, printable and secret-free excerpt of untrusted text (markup tags dropped)."""
-    text = MARKUP_TAG.sub(" ", text or "")
-    text = " ".join(redact(text, secrets).split())
-    # Escaping may form another encoding of a secret: redact once more.
-    text = redact(printable(text), secrets)
-    return text[:limit] + ("..." if len(text) > limit else "")
-
-
 # A proxy's answer to CONNECT, as http.client words it: the tunnel's status is in the text only.
 TUNNEL_FAILED = re.compile(r"Tunnel connection failed: (\d{3})")
 # urllib3 prefixes its connection's repr ("HTTPSConnection(host='...', port=443): ") to what happened.
@@ -386,128 +221,6 @@ def transport_reason(exc):
     return "the connection failed (%s)" % (text or type(failed).__name__)
 
 
-# --- deadlines ----------------------------------------------------------------------------------
-
-_ACTIVE = threading.local()
-
-
-def _shut(sock):
-    try:
-        sock.shutdown(socket.SHUT_RDWR)
-    except (OSError, ValueError):
-        pass
-
-
-class _Deadline:
-    """Ends one try at its deadline: a watchdog shuts every socket the try uses, so neither a
-    server trickling its headers nor one trickling its body can stretch the try; reads check it too."""
-
-    def __init__(self, seconds):
-        self.seconds = seconds
-        self.ends = time.monotonic() + seconds
-        self.expired = False
-        self._sockets = []
-        self._finished = False
-        self._lock = threading.Lock()
-        # Held while the try runs; the watchdog waits for it at most `seconds`.
-        self._running = _thread.allocate_lock()
-
-    def __enter__(self):
-        _ACTIVE.deadline = self
-        self._running.acquire()
-        # A bare thread rather than threading.Timer: starting one costs a freshly forked worker
-        # (one per host in a bulk run) about half a millisecond less per request.
-        _thread.start_new_thread(self._watch, ())
-        return self
-
-    def __exit__(self, *exc_info):
-        _ACTIVE.deadline = None
-        with self._lock:
-            self._finished = True
-        self._running.release()
-
-    def _watch(self):
-        if not self._running.acquire(timeout=min(self.seconds, threading.TIMEOUT_MAX)):
-            self._expire()
-
-    def watch(self, sock):
-        with self._lock:
-            if self._finished:
-                return
-            if self.expired:
-                _shut(sock)
-            else:
-                self._sockets.append(sock)
-
-    def _expire(self):
-        with self._lock:
-            if self._finished:
-                return
-            self.expired = True
-            for sock in self._sockets:
-                _shut(sock)
-
-    @property
-    def passed(self):
-        return self.expired or time.monotonic() >= self.ends
-
-
-def _watch(sock):
-    deadline = getattr(_ACTIVE, "deadline", None)
-    if sock is not None and deadline is not None:
-        deadline.watch(sock)
-
-
-def _watched(connection_class):
-    """`connection_class` giving every socket it uses (a new one, or a kept-alive one serving
-    another request) to the deadline of the try running on this thread."""
-
-    class Watched(connection_class):
-        @property
-        def sock(self):
-            return self.__dict__.get("_watched_sock")
-
-        @sock.setter
-        def sock(self, value):
-            self.__dict__["_watched_sock"] = value
-            _watch(value)
-
-        def request(self, *args, **kwargs):
-            _watch(self.sock)
-            return super().request(*args, **kwargs)
-
-    return Watched
-
-
-class _WatchedHTTPConnectionPool(HTTPConnectionPool):
-    ConnectionCls = _watched(HTTPConnection)
-
-
-class _WatchedHTTPSConnectionPool(HTTPSConnectionPool):
-    ConnectionCls = _watched(HTTPSConnection)
-
-
-_WATCHED_POOLS = {"http": _WatchedHTTPConnectionPool, "https": _WatchedHTTPSConnectionPool}
-
-
-class _Adapter(HTTPAdapter):
-    """requests' adapter with watched connections and urllib3 told never to retry nor redirect:
-    the transport does both itself."""
-
-    def __init__(self):
-        super().__init__(max_retries=Retry(0, read=False, redirect=0, raise_on_redirect=False, raise_on_status=False))
-
-    def init_poolmanager(self, *args, **kwargs):
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = _WATCHED_POOLS
-
-    def proxy_manager_for(self, proxy, **proxy_kwargs):
-        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
-        if not proxy.lower().startswith("socks"):
-            manager.pool_classes_by_scheme = _WATCHED_POOLS
-        return manager
-
-
 # --- the transport ------------------------------------------------------------------------------
 
 class Answer:
@@ -557,7 +270,7 @@ class Transport:
         self._session.trust_env = False
         self._environments = {}
         self._session.headers.update(headers)
-        adapter = _Adapter()
+        adapter = Adapter()
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
 
@@ -622,7 +335,7 @@ class Transport:
     def _try(self, method, url, cap, headers, kwargs):
         proxies, verify = self._environment(url)
         proxy = select_proxy(url, proxies)
-        with _Deadline(self.timeout) as deadline:
+        with Deadline(self.timeout) as deadline:
             try:
                 response = self._session.request(method, url, headers=headers, timeout=self.timeout, verify=verify, proxies=proxies,
                                                  allow_redirects=False, stream=True, **kwargs)

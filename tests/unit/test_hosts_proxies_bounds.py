@@ -23,17 +23,9 @@ from ansible_collections.docbits.infor.plugins.module_utils.errors import Option
 from ansible_collections.docbits.infor.plugins.module_utils.infor_token import TokenCheckError, check_token
 from ansible_collections.docbits.infor.plugins.module_utils.ionapi import parse_ionapi
 from ansible_collections.docbits.infor.plugins.modules import ionapi as ionapi_module
-from ansible_collections.docbits.infor.plugins.module_utils.transport import (
-    RETRIES_BOUNDS,
-    TIMEOUT_BOUNDS,
-    NoAnswer,
-    ProxyRefused,
-    Transport,
-    check_transport,
-    check_url,
-    transport_reason,
-    url_shown,
-)
+from ansible_collections.docbits.infor.plugins.module_utils.option_checks import RETRIES_BOUNDS, TIMEOUT_BOUNDS, check_transport, check_url
+from ansible_collections.docbits.infor.plugins.module_utils.transport import NoAnswer, ProxyRefused, Transport, transport_reason
+from ansible_collections.docbits.infor.plugins.module_utils.urls import url_shown
 from ansible_collections.docbits.infor.tests.support.builders import dump, make_seeded_ionapi, seeded_token, start_auth_simulator, start_simulator
 from ansible_collections.docbits.infor.tests.support.hostile_servers import RefusingProxy
 

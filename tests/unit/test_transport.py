@@ -18,10 +18,11 @@ from urllib.parse import quote, quote_plus
 import pytest
 
 from ansible_collections.docbits.infor.plugins.module_utils.errors import OptionError
+from ansible_collections.docbits.infor.plugins.module_utils._redaction import REDACTED, excerpt, redact
+from ansible_collections.docbits.infor.plugins.module_utils.option_checks import check_credential, check_url
 from ansible_collections.docbits.infor.plugins.module_utils.transport import (
     ERROR_ANSWER_CAP,
     KIB,
-    REDACTED,
     RETRY_POLICY,
     Answer,
     AnswerTooLarge,
@@ -30,12 +31,8 @@ from ansible_collections.docbits.infor.plugins.module_utils.transport import (
     RedirectRefused,
     Transport,
     TransportError,
-    check_credential,
-    check_url,
-    excerpt,
-    origin_of,
-    redact,
 )
+from ansible_collections.docbits.infor.plugins.module_utils.urls import origin_of
 from ansible_collections.docbits.infor.tests.support.hostile_servers import MB, HostileFront, RecordingOrigin
 from ansible_collections.docbits.infor.tests.support.builders import start_simulator, seeded_token
 
