@@ -5,7 +5,7 @@
 #
 #   make help         this list of targets
 #   make venv         create .venv and install requirements-dev.txt (no-op when unchanged)
-#   make unit         pytest tests/unit                                  (= make unit-2.19)
+#   make unit         pytest tests/unit tests/simulator                 (= make unit-2.19)
 #   make integration  pytest tests/integration (ansible-playbook from .venv/bin)   (= integration-2.19)
 #   make sanity       ansible-test sanity --local --python 3.11 on a staged copy   (= sanity-2.19)
 #   make lint         ansible-lint --profile production (offline, see .ansible-lint)
@@ -191,7 +191,7 @@ integration: integration-$(DEV_LEG)
 sanity: sanity-$(DEV_LEG)
 
 unit-%: venv-% stage
-	$(call run_pytest,$*,$(call unit_env,$*),tests/unit)
+	$(call run_pytest,$*,$(call unit_env,$*),tests/unit tests/simulator)
 
 integration-%: venv-% stage
 	$(call run_pytest,$*,$(call integration_env,$*),$(INTEGRATION_TESTS_$*))

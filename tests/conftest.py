@@ -52,3 +52,6 @@ for _directory in (SIMULATOR_DIR, COLLECTIONS_DIR):
 # Deliberately no PYTHONPATH: modules must work from their AnsiballZ payload alone.
 os.environ.setdefault('ANSIBLE_COLLECTIONS_PATH', COLLECTIONS_DIR)
 os.environ['PATH'] = _prepend(os.environ.get('PATH'), os.path.dirname(sys.executable))
+
+# Fixtures shared by the unit and simulator tests (the integration tests have their own pki).
+pytest_plugins = ('ansible_collections.docbits.infor.tests.support.fixtures',)

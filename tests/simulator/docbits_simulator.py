@@ -40,30 +40,29 @@ Admin endpoints (no authentication, never subject to faults nor recorded): GET /
 POST /_sim/reset_stats, GET|POST|DELETE /_sim/faults, GET /_sim/state, POST /_sim/seed,
 POST /_sim/reset, POST|DELETE /_sim/dead.
 
-Standard library only, so it runs with any Python 3.11+.
+Standard library only, so it runs with any Python 3.11+. Beside it: ``sim_http`` (the server),
+``multipart_form`` (request bodies), ``fault_rules`` (the fault language), ``sim_answers`` (what it
+answers) and ``infor_relay`` (its connection test asking Infor); its tests are ``test_*.py`` here.
 """
 
 import argparse
 import base64
 import copy
 import datetime
-import email.utils
-import http
 import json
 import os
 import signal
-import socket
 import ssl
-import struct
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
-from email.message import Message
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from fault_rules import fault_matches, normalise_fault  # pylint: disable=import-error
+from infor_relay import infor_token_refusal  # pylint: disable=import-error
+from sim_answers import ApiError, Response, app_failure, json_response, validation_error  # pylint: disable=import-error
+from sim_http import ADMIN_PREFIX, Handler, Server  # pylint: disable=import-error
 
 __all__ = ["DocBitsSimulator", "INFOR_EXPORT_METHODS", "FILE_TYPES", "FILE_PARTS", "main"]
 
@@ -102,9 +101,7 @@ FILE_PARTS = {
 _TRUE_WORDS = frozenset(("1", "on", "t", "true", "y", "yes"))
 _FALSE_WORDS = frozenset(("0", "off", "f", "false", "n", "no"))
 
-_MAX_BODY = 10 * 1024 * 1024
 _MAX_RECORDED_REQUESTS = 10000
-_FAULT_KEYS = frozenset(("path", "method", "times", "status", "headers", "body", "content_type", "delay", "drop", "after_apply"))
 
 _P_LIST = "/configurations/get_configurations"
 _P_CONFIGURE = "/configurations/configure_infor_export"
@@ -113,293 +110,12 @@ _P_VISIBILITY = "/configurations/update_configuration_visibility"
 _P_TEST = "/configurations/test_infor_connection"
 _P_DOWNLOAD = "/configurations/download/"
 _P_OPENAPI = "/openapi.json"
-_ADMIN_PREFIX = "/_sim/"
 # The public 2022 document's /configurations/ part, kept with the tests.
 CONTRACT_DOCUMENT = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "contract", "docbits-openapi-2.2.10-configurations.json")
 
 
-class ApiError(Exception):
-    """An answer other than success, raised anywhere below a request and sent as is."""
-
-    def __init__(self, status, body, headers=None):
-        super().__init__(status)
-        self.status = status
-        self.body = body
-        self.headers = headers or {}
-
-
-class _Response:
-    """What the handler sends: status, body bytes, content type and extra headers."""
-
-    def __init__(self, status, body=b"", content_type="application/json", headers=None):
-        self.status = status
-        self.body = body
-        self.content_type = content_type
-        self.headers = headers or {}
-
-
-def _json_response(status, obj, headers=None):
-    return _Response(status, json.dumps(obj).encode("utf-8"), "application/json", headers)
-
-
-def _validation_error(errors):
-    """FastAPI's 422 body; ``errors`` is a list of (loc, msg, type). Input values are never echoed."""
-    return ApiError(422, {"detail": [{"loc": list(loc), "msg": msg, "type": typ} for loc, msg, typ in errors]})
-
-
-def _app_failure(detail):
-    """The application refusing a request: 200 with success false."""
-    return _json_response(200, {"success": False, "exception": {"detail": detail}})
-
-
-def _infor_token_refusal(credentials, ca_path, timeout=10):
-    """None when the stored file gets a token, else why not: the password grant to pu + ot, form-encoded,
-    the client in the body, then in HTTP Basic when the body way is refused as invalid_client."""
-    try:
-        url = credentials["pu"] + credentials["ot"]
-        grant = {"grant_type": "password", "username": credentials["saak"], "password": credentials["sask"]}
-        client = (credentials["ci"], credentials["cs"])
-    except (KeyError, TypeError):
-        return "the ION API file lacks pu, ot, ci, cs, saak or sask"
-    context = ssl.create_default_context(cafile=ca_path)
-    refusal = None
-    for basic in (False, True):
-        form = dict(grant) if basic else dict(grant, client_id=client[0], client_secret=client[1])
-        request = urllib.request.Request(url, data=urllib.parse.urlencode(form).encode("ascii"), method="POST",
-                                         headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"})
-        if basic:
-            request.add_header("Authorization", "Basic " + base64.b64encode(("%s:%s" % client).encode("utf-8")).decode("ascii"))
-        try:
-            with urllib.request.urlopen(request, timeout=timeout, context=context) as answer:
-                return None if "access_token" in json.loads(answer.read().decode("utf-8")) else "no access_token in the token answer"
-        except urllib.error.HTTPError as exc:
-            error = _oauth_error_code(exc)
-            refusal = "%s (HTTP %d) from the token endpoint" % (error or "an error", exc.code)
-            if error != "invalid_client":
-                return refusal
-        except (urllib.error.URLError, OSError, ValueError) as exc:
-            return "token endpoint unreachable (%s)" % type(exc).__name__
-    return refusal
-
-
-def _oauth_error_code(http_error):
-    """The OAuth ``error`` code of a refusal (a fixed vocabulary, never a secret), or None."""
-    try:
-        body = json.loads(http_error.read().decode("utf-8"))
-    except (OSError, ValueError):
-        return None
-    error = body.get("error") if isinstance(body, dict) else None
-    return error if isinstance(error, str) and error.replace("_", "").isalnum() else None
-
-
 def _now():
     return datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat()
-
-
-def _phrase(status):
-    try:
-        return http.HTTPStatus(status).phrase
-    except ValueError:
-        return "Error"
-
-
-# ---------------------------------------------------------------------------- body parsing
-
-class _BodyError(Exception):
-    """The request body cannot be read or parsed (-> 400 or 413)."""
-
-    def __init__(self, status, detail):
-        super().__init__(detail)
-        self.status = status
-        self.detail = detail
-
-
-class _FilePart:
-    """One uploaded file of a multipart body."""
-
-    def __init__(self, filename, content, content_type):
-        self.filename = filename
-        self.content = content
-        self.content_type = content_type
-
-
-def _content_type(value):
-    """(media type in lower case, Message holding the header for its parameters)."""
-    msg = Message()
-    msg["content-type"] = value or ""
-    params = msg.get_params() or []
-    return (params[0][0].lower() if params else ""), msg
-
-
-def parse_multipart(body, content_type):
-    """Parse a multipart/form-data body into ({field: str}, {field: _FilePart}).
-
-    A part with a filename is a file, any other part a text field; a later part of the same
-    name replaces an earlier one, as Starlette does. Raises ``_BodyError`` on malformed input.
-    """
-    _main, msg = _content_type(content_type)
-    boundary = msg.get_param("boundary")
-    if not boundary or not isinstance(boundary, str):
-        raise _BodyError(400, "There was an error parsing the body")
-    delimiter = b"\r\n--" + boundary.encode("latin-1")
-    # A leading CRLF lets the first delimiter match like every other one.
-    chunks = (b"\r\n" + body).split(delimiter)
-    if len(chunks) < 2 or not chunks[-1].startswith(b"--"):
-        raise _BodyError(400, "There was an error parsing the body")
-    fields, files = {}, {}
-    for chunk in chunks[1:-1]:
-        # Each part starts right after the delimiter line (optional transport padding, CRLF).
-        line_end = chunk.find(b"\r\n")
-        if line_end < 0 or chunk[:line_end].strip(b" \t"):
-            raise _BodyError(400, "There was an error parsing the body")
-        part = chunk[line_end + 2:]
-        head, sep, content = part.partition(b"\r\n\r\n")
-        if not sep:
-            if part.startswith(b"\r\n"):
-                head, content = b"", part[2:]
-            else:
-                raise _BodyError(400, "There was an error parsing the body")
-        name, filename, part_type = _part_headers(head)
-        if name is None:
-            raise _BodyError(400, "There was an error parsing the body")
-        if filename is not None:
-            # Browsers send an empty, nameless file part for an unused file input.
-            if filename == "" and not content:
-                continue
-            files[name] = _FilePart(filename, content, part_type)
-            fields.pop(name, None)
-        else:
-            fields[name] = content.decode("utf-8", errors="replace")
-            files.pop(name, None)
-    return fields, files
-
-
-def _part_headers(head):
-    """(name, filename or None, content type) from the header block of one multipart part."""
-    disposition, part_type = "", "text/plain"
-    for raw in head.split(b"\r\n"):
-        if not raw.strip():
-            continue
-        key, sep, value = raw.decode("utf-8", errors="replace").partition(":")
-        if not sep:
-            raise _BodyError(400, "There was an error parsing the body")
-        key = key.strip().lower()
-        if key == "content-disposition":
-            disposition = value.strip()
-        elif key == "content-type":
-            part_type = value.strip()
-    if not disposition:
-        return None, None, part_type
-    msg = Message()
-    msg["content-disposition"] = disposition
-    name = msg.get_param("name", header="content-disposition")
-    if isinstance(name, tuple):
-        # RFC 2231 form (name*=utf-8''...): decode it.
-        name = email.utils.collapse_rfc2231_value(name)
-    filename = msg.get_filename()
-    if filename is None and msg.get_param("filename", header="content-disposition") is not None:
-        filename = ""
-    return name, filename, part_type
-
-
-def parse_form(body, content_type):
-    """({field: str}, {field: _FilePart}) of a multipart or urlencoded body; other types carry no form."""
-    media_type, _msg = _content_type(content_type)
-    if media_type == "multipart/form-data":
-        return parse_multipart(body, content_type)
-    if media_type == "application/x-www-form-urlencoded":
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise _BodyError(400, "There was an error parsing the body") from exc
-        return dict(urllib.parse.parse_qsl(text, keep_blank_values=True)), {}
-    return {}, {}
-
-
-# ---------------------------------------------------------------------------- faults
-
-def _normalise_fault(rule):
-    """Check one fault rule and fill in its defaults; raises ValueError naming the problem."""
-    if not isinstance(rule, dict):
-        raise ValueError("a fault rule must be an object")
-    unknown = sorted(set(rule) - _FAULT_KEYS)
-    if unknown:
-        raise ValueError("unknown fault rule keys: %s" % ", ".join(unknown))
-    path = rule.get("path", "*")
-    method = rule.get("method", "*")
-    if not isinstance(path, str) or not path:
-        raise ValueError("fault 'path' must be a non-empty string")
-    if not isinstance(method, str) or not method:
-        raise ValueError("fault 'method' must be a non-empty string")
-    times = rule.get("times", 1)
-    if times is not None and (isinstance(times, bool) or not isinstance(times, int) or times < 1):
-        raise ValueError("fault 'times' must be a positive integer or null (unlimited)")
-    status = rule.get("status")
-    if status is not None and (isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599):
-        raise ValueError("fault 'status' must be an HTTP status code")
-    headers = rule.get("headers")
-    headers = {} if headers is None else headers
-    if not isinstance(headers, dict) or not all(isinstance(k, str) and isinstance(v, (str, int, float)) for k, v in headers.items()):
-        raise ValueError("fault 'headers' must map names to strings")
-    body = rule.get("body")
-    if body is not None and not isinstance(body, (str, bytes, dict, list)):
-        raise ValueError("fault 'body' must be a string, an object or a list")
-    content_type = rule.get("content_type")
-    if content_type is not None and not isinstance(content_type, str):
-        raise ValueError("fault 'content_type' must be a string")
-    delay = rule.get("delay", 0) or 0
-    if isinstance(delay, bool) or not isinstance(delay, (int, float)) or delay < 0:
-        raise ValueError("fault 'delay' must be a non-negative number of seconds")
-    drop = rule.get("drop", False)
-    if drop not in (True, False, "reset"):
-        raise ValueError("fault 'drop' must be true, false or \"reset\"")
-    after_apply = rule.get("after_apply", False)
-    if not isinstance(after_apply, bool):
-        raise ValueError("fault 'after_apply' must be a boolean")
-    return {
-        "path": path,
-        "method": method.upper(),
-        "times": times,
-        "status": status,
-        "headers": {k: str(v) for k, v in headers.items()},
-        "body": body,
-        "content_type": content_type,
-        "delay": float(delay),
-        "drop": drop,
-        "after_apply": after_apply,
-    }
-
-
-def _fault_matches(rule, method, path):
-    if rule["method"] not in ("*", method):
-        return False
-    pattern = rule["path"]
-    if pattern in ("*", path):
-        return True
-    # "/configurations/*" or "/configurations/" is a prefix; anything else must match exactly.
-    if pattern.endswith("*"):
-        return path.startswith(pattern[:-1])
-    return pattern.endswith("/") and path.startswith(pattern)
-
-
-def _fault_answers(rule):
-    """Whether the rule replaces the answer (otherwise it only delays or follows a real write)."""
-    return bool(rule["drop"]) or rule["status"] is not None or rule["body"] is not None or rule["content_type"] is not None or bool(rule["headers"])
-
-
-def _fault_response(rule):
-    status = rule["status"] if rule["status"] is not None else 503
-    body = rule["body"]
-    if body is None:
-        data, ctype = json.dumps({"detail": _phrase(status)}).encode("utf-8"), "application/json"
-    elif isinstance(body, (dict, list)):
-        data, ctype = json.dumps(body).encode("utf-8"), "application/json"
-    elif isinstance(body, bytes):
-        data, ctype = body, "application/octet-stream"
-    else:
-        data = body.encode("utf-8")
-        ctype = "application/json" if body.lstrip()[:1] in ("{", "[") else "text/plain; charset=utf-8"
-    return _Response(status, data, rule["content_type"] or ctype, dict(rule["headers"]))
 
 
 # ---------------------------------------------------------------------------- values
@@ -455,31 +171,6 @@ def _parse_ion_api(content):
     except (ValueError, UnicodeDecodeError):
         return None
     return obj if isinstance(obj, dict) else None
-
-
-# ---------------------------------------------------------------------------- request
-
-class _Request:
-    """One API request as the application sees it."""
-
-    def __init__(self, method, path, query, headers, body):
-        self.method = method
-        self.path = path
-        self.query = query
-        self.headers = headers
-        self.form = {}
-        self.files = {}
-        self.parse_error = None
-        self.org = None
-        self.auth = None
-        if method in ("POST", "PUT", "PATCH", "DELETE") and body:
-            try:
-                self.form, self.files = parse_form(body, headers.get("Content-Type", ""))
-            except _BodyError as exc:
-                self.parse_error = exc
-
-    def field_names(self):
-        return sorted(set(self.form) | set(self.files))
 
 
 # ---------------------------------------------------------------------------- the simulator
@@ -554,7 +245,7 @@ class DocBitsSimulator:
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             context.load_cert_chain(tls[0], tls[1])
         self._stop_event.clear()
-        server = _Server((host, port), _Handler, self, context)
+        server = Server((host, port), Handler, self, context)
         self._server = server
         self.port = server.server_address[1]
         shown = "[%s]" % host if ":" in host else host
@@ -686,7 +377,7 @@ class DocBitsSimulator:
             rules = [rules]
         if not isinstance(rules, list):
             raise ValueError("faults must be a rule object or a list of them")
-        normalised = [_normalise_fault(rule) for rule in rules]
+        normalised = [normalise_fault(rule) for rule in rules]
         with self._lock:
             self._faults.extend(normalised)
             return len(self._faults)
@@ -787,7 +478,7 @@ class DocBitsSimulator:
         """The first pending rule matching this request, counting one use of it."""
         with self._lock:
             for index, rule in enumerate(self._faults):
-                if _fault_matches(rule, method, path):
+                if fault_matches(rule, method, path):
                     if rule["times"] is not None:
                         rule["times"] -= 1
                         if rule["times"] <= 0:
@@ -855,7 +546,7 @@ class DocBitsSimulator:
         try:
             return self._route(req)
         except ApiError as exc:
-            return _json_response(exc.status, exc.body, exc.headers)
+            return json_response(exc.status, exc.body, exc.headers)
 
     def _route(self, req):
         path, method = req.path, req.method
@@ -916,7 +607,7 @@ class DocBitsSimulator:
         answer = {"success": True, "data": data}
         if self.list_page_size is not None and len(data) > self.list_page_size:
             answer.update(data=data[:self.list_page_size], total=len(data), next="%s?skip=%d" % (_P_LIST, self.list_page_size))
-        return _json_response(200, answer)
+        return json_response(200, answer)
 
     def _validate_configure(self, req):
         """Field-level checks (422) of configure_infor_export; returns the parsed values."""
@@ -966,7 +657,7 @@ class DocBitsSimulator:
                 # A text field where a file is expected: FastAPI refuses it.
                 errors.append((("body", name), "Expected UploadFile, received: <class 'str'>", "value_error"))
         if errors:
-            raise _validation_error(errors)
+            raise validation_error(errors)
         return values
 
     def _conflict(self, org, doc_type, sub_org_id, exclude_id):
@@ -987,7 +678,7 @@ class DocBitsSimulator:
         if "ION_API" in files:
             obj = _parse_ion_api(files["ION_API"])
             if obj is None:
-                return _app_failure("Invalid ION API file")
+                return app_failure("Invalid ION API file")
             if self.reserialise:
                 files["ION_API"] = json.dumps(obj, indent=2).encode("utf-8")
         with self._lock:
@@ -995,13 +686,13 @@ class DocBitsSimulator:
             if "config_id" in values:
                 config = org_configs.get(values["config_id"])
                 if config is None:
-                    return _app_failure("Configuration not found")
+                    return app_failure("Configuration not found")
                 doc_type = values.get("doc_type", config["doc_type"])
                 sub_org_id = values.get("sub_org_id", config["sub_org_id"])
                 if config["is_active"]:
                     other = self._conflict(req.org, doc_type, sub_org_id, config["id"])
                     if other is not None:
-                        return _app_failure(self._conflict_text(doc_type, other))
+                        return app_failure(self._conflict_text(doc_type, other))
                 if self.update_replaces_form:
                     values = dict(FORM_DEFAULTS, **values)
                 for key in ("title", "doc_type", "export_method", "sub_org_id", "on_permise", "zugferd"):
@@ -1011,10 +702,10 @@ class DocBitsSimulator:
                 config["files"].update(files)
             else:
                 if "ION_API" not in files:
-                    return _app_failure("ION API file is required")
+                    return app_failure("ION API file is required")
                 other = self._conflict(req.org, values["doc_type"], values.get("sub_org_id"), None)
                 if other is not None:
-                    return _app_failure(self._conflict_text(values["doc_type"], other))
+                    return app_failure(self._conflict_text(values["doc_type"], other))
                 config_id = self._next_id
                 self._next_id += 1
                 values["config_id"] = config_id
@@ -1037,7 +728,7 @@ class DocBitsSimulator:
             answer["data"] = {"id": values["config_id"]}
         elif self.configure_answer_id == "top":
             answer["id"] = values["config_id"]
-        return _json_response(200, answer)
+        return json_response(200, answer)
 
     @staticmethod
     def _conflict_text(doc_type, other_id):
@@ -1047,62 +738,62 @@ class DocBitsSimulator:
     def _required_int(self, req, name):
         value = req.form.get(name)
         if value in (None, ""):
-            raise _validation_error([(("body", name), "field required", "value_error.missing")])
+            raise validation_error([(("body", name), "field required", "value_error.missing")])
         try:
             return _parse_int(value)
         except ValueError:
-            raise _validation_error([(("body", name), "value is not a valid integer", "type_error.integer")]) from None
+            raise validation_error([(("body", name), "value is not a valid integer", "type_error.integer")]) from None
 
     def _api_remove(self, req):
         config_id = self._required_int(req, "id")
         with self._lock:
             configs = self._orgs.get(req.org, {})
             if config_id not in configs:
-                return _app_failure("Configuration not found")
+                return app_failure("Configuration not found")
             del configs[config_id]
             self._dead_ids.discard(config_id)
             self._wrote()
-        return _json_response(200, {"success": True})
+        return json_response(200, {"success": True})
 
     def _api_visibility(self, req):
         config_id = self._required_int(req, "id")
         try:
             active = _parse_bool(req.form.get("is_active") or "")
         except ValueError:
-            raise _validation_error([(("body", "is_active"), "value could not be parsed to a boolean", "type_error.bool")]) from None
+            raise validation_error([(("body", "is_active"), "value could not be parsed to a boolean", "type_error.bool")]) from None
         with self._lock:
             config = self._orgs.get(req.org, {}).get(config_id)
             if config is None:
-                return _app_failure("Configuration not found")
+                return app_failure("Configuration not found")
             config["is_active"] = active
             self._wrote()
-        return _json_response(200, {"success": True, "message": "Configuration visibility updated"})
+        return json_response(200, {"success": True, "message": "Configuration visibility updated"})
 
     def _api_openapi(self):
         document = self.openapi
         if document is None:
             raise ApiError(404, {"detail": "Not Found"})
         if isinstance(document, str):
-            return _Response(200, document.encode("utf-8"), "text/html; charset=utf-8")
-        return _json_response(200, document)
+            return Response(200, document.encode("utf-8"), "text/html; charset=utf-8")
+        return json_response(200, document)
 
     def _api_test_connection(self, req):
         config_id = self._required_int(req, "config_id")
         with self._lock:
             config = self._orgs.get(req.org, {}).get(config_id)
             if config is None:
-                return _json_response(200, {"success": False, "message": "Configuration not found"})
+                return json_response(200, {"success": False, "message": "Configuration not found"})
             stored = config["files"].get("ION_API")
             if stored is None:
-                return _json_response(200, {"success": False, "message": "No ION API file is stored for this configuration"})
+                return json_response(200, {"success": False, "message": "No ION API file is stored for this configuration"})
             dead = config_id in self._dead_ids or _parse_ion_api(stored) in self._dead_ion_apis
         if dead:
-            return _json_response(200, {"success": False, "message": "Connection failed: the ION API credentials were rejected"})
+            return json_response(200, {"success": False, "message": "Connection failed: the ION API credentials were rejected"})
         if self.infor_ca_path:
-            refusal = _infor_token_refusal(_parse_ion_api(stored), self.infor_ca_path)
+            refusal = infor_token_refusal(_parse_ion_api(stored), self.infor_ca_path)
             if refusal:
-                return _json_response(200, {"success": False, "message": "Connection failed: %s" % refusal})
-        return _json_response(200, {"success": True, "message": "Connection OK"})
+                return json_response(200, {"success": False, "message": "Connection failed: %s" % refusal})
+        return json_response(200, {"success": True, "message": "Connection OK"})
 
     def _api_download(self, req, raw_id):
         errors = []
@@ -1118,14 +809,14 @@ class DocBitsSimulator:
             errors.append((("query", "type"), "value is not a valid enumeration member; permitted: %s" % ", ".join("'%s'" % t for t in FILE_TYPES),
                            "type_error.enum"))
         if errors:
-            raise _validation_error(errors)
+            raise validation_error(errors)
         with self._lock:
             config = self._orgs.get(req.org, {}).get(config_id)
             content = config["files"].get(ftype) if config is not None else None
         if content is None:
             raise ApiError(404, {"detail": "Not found"})
         filename = "%s.%s" % (ftype.lower(), "ionapi" if ftype == "ION_API" else "json")
-        return _Response(200, content, "application/octet-stream", {"Content-Disposition": 'attachment; filename="%s"' % filename})
+        return Response(200, content, "application/octet-stream", {"Content-Disposition": 'attachment; filename="%s"' % filename})
 
     # ------------------------------------------------------------------ internals: admin
 
@@ -1134,10 +825,10 @@ class DocBitsSimulator:
         try:
             return self._admin(method, path, body)
         except (ValueError, TypeError, KeyError) as exc:
-            return _json_response(400, {"detail": str(exc)})
+            return json_response(400, {"detail": str(exc)})
 
     def _admin(self, method, path, body):
-        name = path[len(_ADMIN_PREFIX):].strip("/")
+        name = path[len(ADMIN_PREFIX):].strip("/")
         payload = None
         if method in ("POST", "PUT") and body.strip():
             try:
@@ -1159,9 +850,9 @@ class DocBitsSimulator:
         handler = routes.get((method, name))
         if handler is None:
             if any(key[1] == name for key in routes):
-                return _json_response(405, {"detail": "Method Not Allowed"})
-            return _json_response(404, {"detail": "Not Found"})
-        return _json_response(200, handler(payload))
+                return json_response(405, {"detail": "Method Not Allowed"})
+            return json_response(404, {"detail": "Not Found"})
+        return json_response(200, handler(payload))
 
     def _admin_stats(self, _payload):
         with self._lock:
@@ -1233,209 +924,6 @@ def openapi_document():
     document["components"]["securitySchemes"]["OrgIdHeader"] = {"type": "apiKey", "in": "header", "name": "X-ORG-ID"}
     document["info"]["title"] = "DocBits simulator (DOC2 - API 2.2.10 and what the web app sends)"
     return document
-
-
-# ---------------------------------------------------------------------------- HTTP layer
-
-class _Server(ThreadingHTTPServer):
-    """Threaded server that wraps connections in TLS in the handler thread and can cut them all."""
-
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self, address, handler, sim, ssl_context):
-        self.sim = sim
-        self.ssl_context = ssl_context
-        self._connections = set()
-        self._connections_lock = threading.Lock()
-        super().__init__(address, handler)
-
-    def get_request(self):
-        sock, addr = super().get_request()
-        if self.ssl_context is not None:
-            # The handshake runs in the handler thread, so a slow client cannot block accept().
-            sock = self.ssl_context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
-        return sock, addr
-
-    def process_request(self, request, client_address):
-        with self._connections_lock:
-            self._connections.add(request)
-        super().process_request(request, client_address)
-
-    def shutdown_request(self, request):
-        with self._connections_lock:
-            self._connections.discard(request)
-        super().shutdown_request(request)
-
-    def close_connections(self):
-        with self._connections_lock:
-            connections = list(self._connections)
-        for sock in connections:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-
-    def handle_error(self, request, client_address):
-        # A client that hangs up or fails the TLS handshake is routine here; no traceback.
-        if self.sim._log is not None:  # pylint: disable=protected-access
-            self.sim._log("connection error: %s" % type(sys.exc_info()[1]).__name__)  # pylint: disable=protected-access
-
-
-class _Handler(BaseHTTPRequestHandler):
-    """Reads one request, applies faults, asks the simulator for the answer and sends it."""
-
-    protocol_version = "HTTP/1.1"
-    # As production servers do: headers and body are separate writes, and with Nagle's algorithm the
-    # body would wait for the client's delayed ACK (~40 ms per answer on loopback).
-    disable_nagle_algorithm = True
-    server_version = "docbits-simulator"
-    sys_version = ""
-    timeout = 60
-
-    def version_string(self):
-        return self.server_version
-
-    def setup(self):
-        super().setup()
-        if isinstance(self.request, ssl.SSLSocket):
-            self.request.do_handshake()
-
-    # Request lines and errors are logged by the simulator itself, without headers or bodies.
-    def log_message(self, format, *args):  # pylint: disable=redefined-builtin
-        pass
-
-    def log_error(self, format, *args):  # pylint: disable=redefined-builtin
-        pass
-
-    def send_error(self, code, message=None, explain=None):
-        # The stock message quotes the request line; answer with the bare status instead.
-        super().send_error(code)
-
-    def do_GET(self):  # pylint: disable=invalid-name
-        self._handle()
-
-    def do_POST(self):  # pylint: disable=invalid-name
-        self._handle()
-
-    def do_PUT(self):  # pylint: disable=invalid-name
-        self._handle()
-
-    def do_PATCH(self):  # pylint: disable=invalid-name
-        self._handle()
-
-    def do_DELETE(self):  # pylint: disable=invalid-name
-        self._handle()
-
-    def _read_body(self):
-        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
-            return self._read_chunked()
-        length = self.headers.get("Content-Length")
-        if not length:
-            return b""
-        try:
-            size = int(length)
-        except ValueError:
-            raise _BodyError(400, "Invalid Content-Length") from None
-        if size < 0:
-            raise _BodyError(400, "Invalid Content-Length")
-        if size > _MAX_BODY:
-            raise _BodyError(413, "Request Entity Too Large")
-        return self.rfile.read(size)
-
-    def _read_chunked(self):
-        parts, total = [], 0
-        while True:
-            line = self.rfile.readline(1024)
-            try:
-                size = int(line.split(b";", 1)[0].strip(), 16)
-            except ValueError:
-                raise _BodyError(400, "Invalid chunked body") from None
-            if size == 0:
-                break
-            total += size
-            if total > _MAX_BODY:
-                raise _BodyError(413, "Request Entity Too Large")
-            parts.append(self.rfile.read(size))
-            self.rfile.readline(8)
-        while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
-            pass
-        return b"".join(parts)
-
-    def _send(self, response):
-        try:
-            self.send_response(response.status)
-            self.send_header("Content-Type", response.content_type)
-            self.send_header("Content-Length", str(len(response.body)))
-            for key, value in response.headers.items():
-                self.send_header(key, value)
-            if self.close_connection:
-                self.send_header("Connection", "close")
-            self.end_headers()
-            self.wfile.write(response.body)
-            self.wfile.flush()
-        except OSError:
-            # The client gave up (e.g. timed out during a delay): nothing left to tell it.
-            self.close_connection = True
-
-    def _drop(self, how):
-        """Answer nothing: close the connection (FIN), or with "reset" abort it (RST)."""
-        self.close_connection = True
-        if how == "reset":
-            try:
-                # Linger 0 and an immediate close() send RST: "connection reset by peer".
-                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                self.connection.close()
-            except OSError:
-                pass
-
-    def _handle(self):
-        sim = self.server.sim
-        split = urllib.parse.urlsplit(self.path)
-        path = split.path or "/"
-        try:
-            body = self._read_body()
-        except _BodyError as exc:
-            self.close_connection = True
-            self._send(_json_response(exc.status, {"detail": exc.detail}))
-            return
-        if path.startswith(_ADMIN_PREFIX):
-            self._send(sim.admin(self.command, path, body))
-            return
-        query = dict(urllib.parse.parse_qsl(split.query, keep_blank_values=True))
-        req = _Request(self.command, path, query, self.headers, body)
-        sim._identify(req)  # pylint: disable=protected-access
-        rule = sim._take_fault(self.command, path)  # pylint: disable=protected-access
-        try:
-            self._answer(sim, req, rule)
-        except Exception:  # pylint: disable=broad-exception-caught
-            # Never a traceback with request data; a plain 500 like any server bug.
-            sim._record(req, 500, False)  # pylint: disable=protected-access
-            self._send(_json_response(500, {"detail": "Internal Server Error"}))
-
-    def _answer(self, sim, req, rule):
-        # Each request is recorded before its answer goes out, so a client that has its
-        # answer can rely on seeing it in sim.requests.
-        # pylint: disable=protected-access
-        if rule is None:
-            response = sim.dispatch(req)
-            sim._record(req, response.status, False)
-            self._send(response)
-            return
-        real = None
-        if rule["after_apply"]:
-            real = sim.dispatch(req)
-        sim._sleep(rule["delay"])
-        if rule["drop"]:
-            sim._record(req, None, True, dropped=True)
-            self._drop(rule["drop"])
-            return
-        if _fault_answers(rule):
-            response = _fault_response(rule)
-        else:
-            response = real if real is not None else sim.dispatch(req)
-        sim._record(req, response.status, True)
-        self._send(response)
 
 
 # ---------------------------------------------------------------------------- CLI

@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from docbits_simulator import parse_form  # pylint: disable=import-error
+from multipart_form import parse_form  # pylint: disable=import-error
 from ansible_collections.docbits.infor.plugins.module_utils import contract
 from ansible_collections.docbits.infor.plugins.module_utils.contract import BLOCKING, FILE, Part, Request
 from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import (

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, docbits.infor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Fixtures of the unit tests that speak HTTPS to the simulators."""
+"""Fixtures of the tests that speak HTTPS to the simulators in-process (unit and simulator tests)."""
 
 from __future__ import absolute_import, division, print_function
 

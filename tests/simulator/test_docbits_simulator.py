@@ -18,6 +18,7 @@ import requests
 import trustme
 
 import docbits_simulator  # pylint: disable=import-error
+import multipart_form  # pylint: disable=import-error
 from docbits_simulator import DocBitsSimulator, FILE_TYPES, INFOR_EXPORT_METHODS  # pylint: disable=import-error
 from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import (PATH_CONFIGURE as P_CONFIGURE, PATH_LIST as P_LIST, PATH_REMOVE as P_REMOVE,
                                                                                 PATH_SET_ACTIVE as P_VISIBILITY, PATH_TEST_CONNECTION as P_TEST)
@@ -625,7 +626,7 @@ def test_multipart_parser_details():
             b"{\"a\": \"--b\"}\r\n"
             b"--b\r\nContent-Disposition: form-data; name=\"empty\"; filename=\"\"\r\n\r\n\r\n"
             b"--b--\r\n")
-    fields, files = docbits_simulator.parse_multipart(body, "multipart/form-data; boundary=b")
+    fields, files = multipart_form.parse_multipart(body, "multipart/form-data; boundary=b")
     assert fields == {"title": "line1\r\nline2"}
     assert set(files) == {"ion_api"}
     assert files["ion_api"].content == b'{"a": "--b"}' and files["ion_api"].filename == "x.ionapi"
