@@ -279,10 +279,21 @@ def check_request(document, request, known=()):
     return findings
 
 
-def _check_body(document, request, operation, findings, is_known):
+def _body_media(document, operation):
+    """(request body, {media type: content}) an operation declares."""
     body = document.resolve(operation.get("requestBody"))
     content = body.get("content") if isinstance(body.get("content"), dict) else {}
-    media = dict((name.split(";")[0].strip().lower(), value) for name, value in content.items())
+    return body, dict((name.split(";")[0].strip().lower(), value) for name, value in content.items())
+
+
+def _properties(document, media, content_type):
+    """(schema, its properties) of the body of one media type."""
+    schema = document.resolve((media.get(content_type) or {}).get("schema"))
+    return schema, schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+
+
+def _check_body(document, request, operation, findings, is_known):
+    body, media = _body_media(document, operation)
     if not request.fields:
         if body.get("required"):
             findings.append(Finding(BLOCKING, request, "request body", "no body", "a required %s body" % " or ".join(sorted(media)),
@@ -297,8 +308,11 @@ def _check_body(document, request, operation, findings, is_known):
         findings.append(Finding(BLOCKING, request, "content type", request.content_type or "no content type",
                                 " or ".join(sorted(media)), request.constant))
         return
-    schema = document.resolve((media[request.content_type] or {}).get("schema"))
-    properties = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+    _check_fields(document, request, _properties(document, media, request.content_type), findings, is_known)
+
+
+def _check_fields(document, request, schema_and_properties, findings, is_known):
+    schema, properties = schema_and_properties
     for name, part in sorted(request.fields.items()):
         if name not in properties:
             _undeclared(findings, request, name, part, "no such field", request.constant, is_known(name))
@@ -339,11 +353,7 @@ def declared_fields(document, request):
     operation = document.resolve(path_item.get(request.method.lower())) if path_item else {}
     if not operation:
         return None
-    body = document.resolve(operation.get("requestBody"))
-    content = body.get("content") if isinstance(body.get("content"), dict) else {}
-    media = dict((name.split(";")[0].strip().lower(), value) for name, value in content.items())
-    schema = document.resolve((media.get(request.content_type) or {}).get("schema"))
-    properties = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+    _schema, properties = _properties(document, _body_media(document, operation)[1], request.content_type)
     return dict((name, FILE if any(_is_file(option) for option in _alternatives(document, value)) else "value")
                 for name, value in properties.items())
 

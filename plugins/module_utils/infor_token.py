@@ -183,25 +183,7 @@ class TokenCheck:
         return str(body.get("error")) if body and body.get("error") else None
 
     def _token_answer(self, response):
-        status, error = response.status, self._oauth_error(response)
-        if error == "invalid_client":
-            raise self._error("the client id and secret were refused (invalid_client, HTTP %d)" % status,
-                              "the app's secret was changed, or the app deleted or disabled: " + REDOWNLOAD, error)
-        if error == "invalid_scope":
-            if self.scopes:
-                raise self._error("the scopes asked for (%s, from sc) were refused (invalid_scope, HTTP %d)"
-                                  % (printable(" ".join(self.scopes)), status), SCOPES_ASKED, error)
-            raise self._error("the app enforces scopes (invalid_scope, HTTP %d)" % status, SCOPES_NONE, error)
-        if error == "invalid_grant":
-            raise self._error("the service account was refused (invalid_grant, HTTP %d)" % status, SERVICE_ACCOUNT, error)
-        if status >= 500:
-            raise self._error("the token endpoint failed (HTTP %d)" % status,
-                              "retry later; Infor's gateway also answers 500 for refused credentials, so if it lasts, " + REDOWNLOAD)
-        if status == 401 or status == 403:
-            raise self._error("refused (HTTP %d%s)" % (status, ", %s" % error if error else ""), REDOWNLOAD)
-        if status >= 300 or error:
-            raise self._error("HTTP %d%s: %s" % (status, " (%s)" % error if error else "", self._excerpt(response.text)),
-                              "check pu and ot in the file; " + REDOWNLOAD)
+        self._refusal(response)
         body = self._json(response)
         if body is None:
             raise self._error("the answer is not a token but %s: %s" % (printable(response.media_type or "untyped"), self._excerpt(response.text)),
@@ -216,6 +198,28 @@ class TokenCheck:
         if expires_in <= 0:
             raise self._error("the token's expires_in is not a positive number of seconds", "check the system clock, pu and ot")
         return dict(body, expires_in=expires_in)
+
+    def _refusal(self, response):
+        """Raises what a refused grant means, judged by its status and OAuth error code (never the description)."""
+        status, error = response.status, self._oauth_error(response)
+        if error == "invalid_client":
+            raise self._error("the client id and secret were refused (invalid_client, HTTP %d)" % status,
+                              "the app's secret was changed, or the app deleted or disabled: " + REDOWNLOAD, error)
+        if error == "invalid_scope":
+            if self.scopes:
+                raise self._error("the scopes asked for (%s, from sc) were refused (invalid_scope, HTTP %d)"
+                                  % (printable(" ".join(self.scopes)), status), SCOPES_ASKED, error)
+            raise self._error("the app enforces scopes (invalid_scope, HTTP %d)" % status, SCOPES_NONE, error)
+        if error == "invalid_grant":
+            raise self._error("the service account was refused (invalid_grant, HTTP %d)" % status, SERVICE_ACCOUNT, error)
+        if status >= 500:
+            raise self._error("the token endpoint failed (HTTP %d)" % status,
+                              "retry later; Infor's gateway also answers 500 for refused credentials, so if it lasts, " + REDOWNLOAD)
+        if status in (401, 403):
+            raise self._error("refused (HTTP %d%s)" % (status, ", %s" % error if error else ""), REDOWNLOAD)
+        if status >= 300 or error:
+            raise self._error("HTTP %d%s: %s" % (status, " (%s)" % error if error else "", self._excerpt(response.text)),
+                              "check pu and ot in the file; " + REDOWNLOAD)
 
     def _check_tenant(self, access_token):
         claimed = token_claims(access_token).get("Tenant")

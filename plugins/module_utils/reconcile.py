@@ -513,29 +513,32 @@ class Reconciler:
         if not plan.changed or check_mode:
             return result
         self._about_to_write()
-        written = []
-        try:
-            for entry in plan.entries:
-                if entry.action == ACTION_UPDATE:
-                    self._update(plan, entry)
-                    written.append(entry)
-            for entry in plan.entries:
-                if entry.action == ACTION_CREATE:
-                    written.append(entry)
-                    self._create(plan, entry)
-            if written:
-                self._read_back(plan, written)
-        except DocBitsInforError as exc:
-            if verify_connection and written:
-                # All or nothing: what this task wrote before the failure is put back.
-                raise ReconcileError("%s; %s" % (exc, self._roll_back_all(plan, written)))
-            raise
+        written = self._write(plan, verify_connection)
         if verify_connection and written:
             result["verification"] = self._verify(plan, written)
         for entry in plan.entries:
             if entry.removes:
                 self._remove(entry)
         return self._result(plan, result)
+
+    def _write(self, plan, verify_connection):
+        """Updates, then creates, then the read back; the entries written. With verify_connection a
+        failure puts back what was written before it (all or nothing)."""
+        written = []
+        try:
+            for entry in [entry for entry in plan.entries if entry.action == ACTION_UPDATE]:
+                self._update(plan, entry)
+                written.append(entry)
+            for entry in [entry for entry in plan.entries if entry.action == ACTION_CREATE]:
+                written.append(entry)
+                self._create(plan, entry)
+            if written:
+                self._read_back(plan, written)
+        except DocBitsInforError as exc:
+            if verify_connection and written:
+                raise ReconcileError("%s; %s" % (exc, self._roll_back_all(plan, written)))
+            raise
+        return written
 
     def _result(self, plan, result=None):
         desired = plan.desired
