@@ -23,19 +23,30 @@ from ansible_collections.docbits.infor.plugins.module_utils.errors import Option
 OPTION = "option_variables"
 
 
-def options_from_variables(mapping, argument_spec, given, task_vars, templar):
-    """{option: value} for the options of `mapping` that `given` leaves unset and whose variable is set.
+def variable_names(mapping, task_vars, templar):
+    """{option: [variable names]} of `mapping` (as options_from_variables takes it), not checked against a module."""
+    return dict((option, _entry(option, entry)[0]) for option, entry in _mapping(mapping, task_vars, templar).items())
 
-    mapping: {option: a variable name, a list of names of which the first one set counts, or
-    {variable: name or list, required: true} for an option the task cannot do without}; or the name
-    of a variable holding that mapping, which spares the task templating the mapping for every host.
-    """
+
+def _mapping(mapping, task_vars, templar):
     if isinstance(mapping, str):
         if mapping not in task_vars:
             raise OptionError("%s: no variable %s holds the mapping" % (OPTION, printable(mapping)))
         mapping = _resolve(OPTION, mapping, task_vars[mapping], templar)
     if not isinstance(mapping, dict):
         raise OptionError("%s: must be a dictionary of option: variable name, not %s" % (OPTION, type(mapping).__name__))
+    return mapping
+
+
+def options_from_variables(mapping, argument_spec, given, task_vars, templar, sources=None):
+    """{option: value} for the options of `mapping` that `given` leaves unset and whose variable is set.
+
+    mapping: {option: a variable name, a list of names of which the first one set counts, or
+    {variable: name or list, required: true} for an option the task cannot do without}; or the name
+    of a variable holding that mapping, which spares the task templating the mapping for every host.
+    sources, a dictionary, receives {option: the variable its value came from}, for messages.
+    """
+    mapping = _mapping(mapping, task_vars, templar)
     unknown = sorted(printable(option) for option in mapping if option not in argument_spec or option == OPTION)
     if unknown:
         raise OptionError("%s: %s %s no option of this module" % (OPTION, ", ".join(unknown), "is" if len(unknown) == 1 else "are"))
@@ -50,6 +61,8 @@ def options_from_variables(mapping, argument_spec, given, task_vars, templar):
         value = _resolve(option, name, task_vars[name], templar) if name is not None else None
         if value is not None and not (omit is not None and value == omit):
             options[option] = value
+            if sources is not None:
+                sources[option] = name
         elif required:
             raise OptionError("option %s: variable %s is not set, and this task needs it" % (printable(option), printable(name or names[0])))
     return options

@@ -1,0 +1,117 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, docbits.infor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The operator's first day: mistakes of a whole inventory that no single environment's task sees,
+and errors in the words of the inventory the user wrote. Real ansible-playbook runs against the
+simulator (tests/support/docbits_lab.py)."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from ansible_collections.docbits.infor.tests.support.docbits_lab import NO_PROXY_NO_BUNDLE as RUN_ENV
+
+PLAYBOOKS = ("provision_ionapi.yml", "audit_ionapi.yml", "rotate_ionapi.yml", "validate_ionapi.yml", "info_ionapi.yml",
+             "check_contract.yml")
+
+
+@pytest.mark.parametrize("playbook", PLAYBOOKS)
+def test_every_playbook_fails_naming_the_group_when_it_has_no_host(lab, playbook):
+    # The inventory's environments sit in a group of another name: the playbooks would match nothing.
+    lab.write_inventory()
+    document = yaml.safe_load(lab.inventory.read_text(encoding="utf-8"))
+    document["all"]["children"] = {"environments": document["all"]["children"]["docbits_environments"]}
+    lab.write_inventory = lambda: lab.inventory.write_text(yaml.safe_dump(document), encoding="utf-8")
+    run = lab.run(playbook, env=RUN_ENV)
+    assert run.rc == 2, run
+    assert "group docbits_environments has no host in this run" in run.output, run
+    assert not lab.sim.requests
+
+
+def test_a_limit_outside_the_group_fails_too(lab):
+    lab.write_inventory()
+    document = yaml.safe_load(lab.inventory.read_text(encoding="utf-8"))
+    document["all"]["hosts"] = {"bastion": {"ansible_connection": "local"}}
+    lab.write_inventory = lambda: lab.inventory.write_text(yaml.safe_dump(document), encoding="utf-8")
+    run = lab.run("provision_ionapi.yml", "--limit", "bastion", env=RUN_ENV)
+    assert run.rc == 2, run
+    assert "group docbits_environments has no host in this run" in run.output and "--limit bastion" in run.output, run
+    assert not lab.sim.requests
+
+
+def test_environments_sharing_one_key_fail_before_any_write_and_the_others_proceed(lab_factory):
+    lab = lab_factory({"tst": "ACME_TST", "prd": "ACME_PRD", "dev": "ACME_DEV"})
+    # PRD given TST's key by mistake, neither with an organisation id: both would write to TST's organisation.
+    for name in ("tst", "prd"):
+        lab[name].vars.pop("docbits_org_id")
+    lab["prd"].vars["docbits_api_key"] = lab["tst"].api_key
+    run = lab.run("provision_ionapi.yml", env=RUN_ENV)
+    assert run.rc == 2, run
+    run.assert_recap(tst={"failed": 1, "changed": 0}, prd={"failed": 1, "changed": 0}, dev={"failed": 0, "changed": 1})
+    tst, prd = run.result("ionapi", "tst"), run.result("ionapi", "prd")
+    assert "tst writes to the same DocBits configuration as prd" in tst["result"]["msg"], run
+    assert "prd writes to the same DocBits configuration as tst" in prd["result"]["msg"], run
+    assert "INVOICE" in prd["result"]["msg"] and lab.url in prd["result"]["msg"]
+    # prd's requests would be made as tst's organisation: there were none.
+    assert not lab["tst"].requests()
+    assert lab["dev"].writes()
+    assert lab["dev"].stored_ionapi() == lab["dev"].credentials
+
+
+def test_environments_sharing_an_organisation_id_conflict_only_on_a_shared_document_type(lab_factory):
+    lab = lab_factory({"tst": "ACME_TST", "prd": "ACME_PRD"})
+    lab["prd"].vars["docbits_org_id"] = lab["tst"].org
+    lab["prd"].vars["docbits_doc_type"] = "CREDIT_NOTE"
+    run = lab.run("validate_ionapi.yml", env=RUN_ENV)
+    assert run.rc == 0 and "same DocBits configuration" not in run.output, run
+    # Rotation covers every document type: there they would overwrite each other.
+    run = lab.run("rotate_ionapi.yml", env=RUN_ENV)
+    assert run.rc == 2, run
+    assert "document type(s) all" in run.result("ionapi", "prd")["result"]["msg"], run
+    assert not lab.sim.requests or all(entry["status"] != 200 or "configure" not in entry["path"] for entry in lab.sim.requests)
+
+
+def test_a_misspelt_variable_is_named_once_with_the_name_meant(lab_factory):
+    lab = lab_factory({"tst": "ACME_TST", "prd": "ACME_PRD", "dev": "ACME_DEV"})
+    for name in ("tst", "prd"):
+        lab[name].vars["docbits_urll"] = lab[name].vars.pop("docbits_url")
+    lab["dev"].vars["ionapi_fle"] = "x.ionapi"
+    run = lab.run("validate_ionapi.yml", env=RUN_ENV)
+    assert run.rc == 0, run
+    warning = [line for line in run.output.splitlines() if "does not read" in line]
+    assert len(warning) == 1, run
+    text = run.output[run.output.index("variable(s) that docbits.infor does not read"):]
+    assert "docbits_urll (did you mean docbits_url?; set for prd, tst)" in " ".join(text.split()), run
+    assert "ionapi_fle (did you mean ionapi_file?; set for dev)" in " ".join(text.split()), run
+
+
+def test_the_default_url_is_said_in_the_result(lab, tmp_path):
+    lab["tst"].vars.pop("docbits_url")
+    lab["tst"].vars.update(docbits_retries=0, docbits_timeout=5)
+    # Nothing listens there: the test must never reach production.
+    run = lab.run("provision_ionapi.yml", "--limit", "tst", env=dict(RUN_ENV, HTTPS_PROXY="http://127.0.0.1:9", https_proxy="http://127.0.0.1:9"))
+    result = run.result("ionapi", "tst")["result"]
+    assert result.get("docbits_url_default") is True, run
+    assert "uses the default DocBits URL https://api.docbits.com" in run.output, run
+    assert "tst: no docbits_url and no DOCBITS_URL" in " ".join(run.output.split()), run
+
+
+def test_users_of_the_role_get_the_same_checks(lab):
+    playbook = lab.directory / "mine.yml"
+    playbook.write_text(
+        "- name: Keep the .ionapi files in DocBits\n"
+        "  hosts: docbits_environments\n"
+        "  gather_facts: false\n"
+        "  roles:\n"
+        "    - role: docbits.infor.ionapi\n", encoding="utf-8")
+    for name in ("tst", "prd"):
+        lab[name].vars.pop("docbits_org_id")
+    lab["prd"].vars["docbits_api_key"] = lab["tst"].api_key
+    lab["prd"].vars["docbits_export_titel"] = "PRD"
+    run = lab.run(playbook, env=RUN_ENV)
+    assert run.rc == 2, run
+    run.assert_recap(tst={"failed": 1, "changed": 0}, prd={"failed": 1, "changed": 0})
+    assert "prd writes to the same DocBits configuration as tst" in run.result("ionapi", "prd")["result"]["msg"], run
+    assert "docbits_export_titel (did you mean docbits_export_title?; set for prd)" in " ".join(run.output.split()), run
+    assert not lab.sim.requests
