@@ -23,7 +23,7 @@ entries=$(tar -tzf "$tarball")
 shipped=$(grep -E '(^|/)(\.venv[^/]*|__pycache__|\.pytest_cache|\.build|\.cache|output|benchmarks|hack)(/|$)|\.ionapi$|vault-password|\.pyc$' <<<"$entries" || true)
 [[ -z $shipped ]] || die "the tarball ships development files: $shipped"
 # Half-usable content: tests that need this repository, the demo inventory (its simulators live in tests/).
-shipped=$(grep -E '^(tests|inventories/demo|\.ci)(/|$)|^(Makefile|ansible\.cfg|pytest\.ini|requirements-[^/]*\.txt|CONTRIBUTING\.md)$' <<<"$entries" || true)
+shipped=$(grep -E '^(tests|inventories/demo|credentials/demo|\.ci)(/|$)|^(Makefile|ansible\.cfg|pytest\.ini|requirements-[^/]*\.txt|CONTRIBUTING\.md)$' <<<"$entries" || true)
 [[ -z $shipped ]] || die "the tarball ships content that cannot be used from it: $shipped"
 grep -qx LICENSE <<<"$entries" || die "the tarball has no LICENSE"
 grep -qxE 'CHANGELOG\.rst|changelogs/changelog\.yaml' <<<"$entries" || die "the tarball has no changelog"
@@ -68,7 +68,7 @@ for _ in $(seq 1 150); do
 done
 [[ -s $work/port ]] || die "the simulator did not start"
 url=http://127.0.0.1:$(tr -d '[:space:]' <"$work/port")
-chmod 600 "$repo"/inventories/demo/files/*.ionapi
+chmod 600 "$repo"/credentials/demo/*.ionapi
 for run in first second; do
     ANSIBLE_STDOUT_CALLBACK=ansible.builtin.default NO_PROXY=127.0.0.1 ansible-playbook \
         -i "$repo/inventories/demo/hosts.yml" --vault-password-file "$repo/inventories/demo/vault-password.txt" \

@@ -67,7 +67,7 @@ if [[ -z ${ANSIBLE_COLLECTIONS_PATH:-} ]]; then
 fi
 export ANSIBLE_RETRY_FILES_ENABLED=false
 # Git does not keep file modes: the demo credentials files are meant to be 0600.
-chmod 600 inventories/demo/files/*.ionapi
+chmod 600 credentials/demo/*.ionapi
 
 heading "Starting the DocBits and Infor authorization-server simulators (hack/simulators.py)"
 "$python" hack/simulators.py --port 0 --state-dir "$tmp/pki" --ready-file "$tmp/ready.json" \

@@ -84,7 +84,7 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=DOCBITS_PORT, help="DocBits simulator port (default %(default)s; 0 picks a free one)")
     parser.add_argument("--auth-port", type=int, default=AUTH_PORT, help="Infor auth simulator port (default %(default)s, the demo files' pu)")
     parser.add_argument("--keys-file", default=str(DEMO / "simulator-keys.txt"), help="KEY=ORG lines: the API keys DocBits accepts")
-    parser.add_argument("--files-dir", default=str(DEMO / "files"), help="the .ionapi files whose apps Infor accepts")
+    parser.add_argument("--files-dir", default=str(REPO / "credentials" / "demo"), help="the .ionapi files whose apps Infor accepts")
     parser.add_argument("--vault-password-file", default=str(DEMO / "vault-password.txt"))
     parser.add_argument("--state-dir", help="where the CA goes (default: a temporary directory, removed on exit)")
     parser.add_argument("--ready-file", help="write JSON (docbits_url, auth_url, ca_path, pid) here once both listen")

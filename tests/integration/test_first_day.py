@@ -7,10 +7,19 @@ simulator (tests/support/docbits_lab.py)."""
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
 import pytest
 import yaml
+from ansible.parsing.vault import VaultLib, VaultSecret
 
-from ansible_collections.docbits.infor.tests.support.docbits_lab import NO_PROXY_NO_BUNDLE as RUN_ENV
+from ansible_collections.docbits.infor.tests.support.docbits_lab import NO_PROXY_NO_BUNDLE as RUN_ENV, REPO, make_random_ionapi, tool
+
+DEMO_VAULT_PASSWORD = REPO / "inventories" / "demo" / "vault-password.txt"
 
 PLAYBOOKS = ("provision_ionapi.yml", "audit_ionapi.yml", "rotate_ionapi.yml", "validate_ionapi.yml", "info_ionapi.yml",
              "check_contract.yml")
@@ -115,3 +124,74 @@ def test_users_of_the_role_get_the_same_checks(lab):
     assert "prd writes to the same DocBits configuration as tst" in run.result("ionapi", "prd")["result"]["msg"], run
     assert "docbits_export_titel (did you mean docbits_export_title?; set for prd)" in " ".join(run.output.split()), run
     assert not lab.sim.requests
+
+
+INVENTORIES = REPO / "inventories"
+
+
+def one_line_ionapi(tenant):
+    """An .ionapi file on one line, as some editors and secret stores save it: an INI parser reads it as one host name."""
+    return json.dumps(make_random_ionapi(tenant), separators=(",", ":"))
+
+
+def project_with(inventory, tmp_path, misplaced=False):
+    """A project holding the repository's inventory `inventory` and one-line .ionapi files where its docbits_files_dir
+    points (or, misplaced, inside the inventory directory); returns (project, the files' secrets)."""
+    project = tmp_path / inventory
+    shutil.copytree(INVENTORIES / inventory, project / "inventories" / inventory)
+    shipped = subprocess.run(
+        [tool("ansible-inventory"), "-i", "inventories/%s/hosts.yml" % inventory, "--list", "--vault-password-file", str(DEMO_VAULT_PASSWORD)],
+        cwd=str(REPO), env=clean_env(), capture_output=True, text=True, timeout=120, check=True)
+    hostvars = json.loads(shipped.stdout)["_meta"]["hostvars"]
+    secrets_written = {}
+    for host, variables in hostvars.items():
+        files_dir = variables["docbits_files_dir"]
+        assert not Path(files_dir).is_absolute() and not files_dir.startswith("inventories/"), (inventory, files_dir)
+        folder = project / "inventories" / inventory / "files" if misplaced else project / files_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        text = one_line_ionapi(variables["infor_tenant"])
+        data = text + "\n"
+        shipped_file = REPO / files_dir / variables["ionapi_file"]
+        if shipped_file.is_file() and shipped_file.read_text(encoding="utf-8").startswith("$ANSIBLE_VAULT;"):
+            # Kept encrypted as the repository keeps it: Ansible decrypts it with the password it is given.
+            data = vault().encrypt(data).decode("utf-8")
+        (folder / variables["ionapi_file"]).write_text(data, encoding="utf-8")
+        secrets_written[host] = json.loads(text)["cs"]
+    return project, sorted(hostvars), secrets_written
+
+
+def vault():
+    password = DEMO_VAULT_PASSWORD.read_text(encoding="utf-8").strip().encode("utf-8")
+    return VaultLib([("default", VaultSecret(password))])
+
+
+def clean_env():
+    env = dict((key, value) for key, value in os.environ.items() if not key.startswith(("ANSIBLE_", "DOCBITS_")))
+    env["ANSIBLE_COLLECTIONS_PATH"] = os.environ.get("ANSIBLE_COLLECTIONS_PATH", "")
+    return env
+
+
+def inventory_list(project, source):
+    completed = subprocess.run(
+        [tool("ansible-inventory"), "-i", source, "--list", "--vault-password-file", str(DEMO_VAULT_PASSWORD)],
+        cwd=str(project), env=clean_env(), capture_output=True, text=True, timeout=120, check=False)
+    return completed.returncode, completed.stdout + completed.stderr
+
+
+@pytest.mark.parametrize("inventory", ["example", "demo"])
+@pytest.mark.parametrize("source", ["inventories/{name}", "inventories/{name}/"])
+def test_a_credentials_file_is_never_read_as_an_inventory_host(tmp_path, inventory, source):
+    project, hosts, secrets_written = project_with(inventory, tmp_path)
+    rc, output = inventory_list(project, source.format(name=inventory))
+    assert rc == 0, output
+    assert sorted(json.loads(output[:output.rindex("}") + 1])["_meta"]["hostvars"]) == hosts
+    assert [host for host, secret in secrets_written.items() if secret[:16] in output] == []
+
+
+@pytest.mark.parametrize("inventory", ["example", "demo"])
+def test_the_inventory_test_sees_a_file_kept_inside_the_inventory(tmp_path, inventory):
+    # The layout the README had: the same files inside the inventory directory are read as hosts, secrets and all,
+    # the Vault-encrypted one (demo's acme-prd) too.
+    project, _hosts, secrets_written = project_with(inventory, tmp_path, misplaced=True)
+    _rc, output = inventory_list(project, "inventories/%s" % inventory)
+    assert all(secret[:16] in output for secret in secrets_written.values())
