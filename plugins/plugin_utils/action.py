@@ -92,12 +92,15 @@ class DocBitsAction(ActionBase):
         sources = {}
         try:
             arguments = self._arguments(task_vars, sources)
-            params = self._validated_params(arguments)
         except DocBitsInforError as exc:
-            result.update(failed=True, msg=in_user_words(str(exc), sources))
+            # These already name the variable.
+            result.update(failed=True, msg=str(exc))
             return result
+        try:
+            params = self._validated_params(arguments)
         except AnsibleActionFail as exc:
-            raise AnsibleActionFail(in_user_words(exc.message, sources))
+            result.update(failed=True, msg=in_user_words(exc.message, sources))
+            return result
         if "docbits_url" in self.ARGUMENTS.argument_spec and "docbits_url" not in arguments and not os.environ.get("DOCBITS_URL"):
             # The default is production: a missing or misspelt docbits_url must not go there unsaid.
             result["docbits_url_default"] = True

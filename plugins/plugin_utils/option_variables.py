@@ -17,6 +17,7 @@ variable, and never falls back to another key or URL; a required one that is not
 from __future__ import annotations
 
 from ansible.errors import AnsibleUndefinedVariable
+from ansible.parsing.vault import AnsibleVaultError
 
 from ansible_collections.docbits.infor.plugins.module_utils.errors import OptionError, printable
 
@@ -44,7 +45,8 @@ def options_from_variables(mapping, argument_spec, given, task_vars, templar, so
     mapping: {option: a variable name, a list of names of which the first one set counts, or
     {variable: name or list, required: true} for an option the task cannot do without}; or the name
     of a variable holding that mapping, which spares the task templating the mapping for every host.
-    sources, a dictionary, receives {option: the variable its value came from}, for messages.
+    sources, a dictionary, receives {option: the variable its value comes from, or would} for the options
+    the task leaves to its variables, for messages.
     """
     mapping = _mapping(mapping, task_vars, templar)
     unknown = sorted(printable(option) for option in mapping if option not in argument_spec or option == OPTION)
@@ -58,11 +60,12 @@ def options_from_variables(mapping, argument_spec, given, task_vars, templar, so
             continue
         # The first variable that is set decides, even when it resolves to nothing.
         name = next((name for name in names if name in task_vars), None)
+        if sources is not None:
+            # Messages about the option name the variable that sets it, or would.
+            sources[option] = name or names[0]
         value = _resolve(option, name, task_vars[name], templar) if name is not None else None
         if value is not None and not (omit is not None and value == omit):
             options[option] = value
-            if sources is not None:
-                sources[option] = name
         elif required:
             raise OptionError("option %s: variable %s is not set, and this task needs it" % (printable(option), printable(name or names[0])))
     return options
@@ -89,7 +92,23 @@ def _resolve(option, name, value, templar):
         # Its message names the undefined variable only ("'vault_docbits_api_key' is undefined").
         reason = printable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
     except Exception as exc:  # pylint: disable=broad-except
+        if _needs_vault_password(exc):
+            raise OptionError(
+                "option %s: variable %s is Vault-encrypted and no Vault password given to the run decrypts it: run with "
+                "--ask-vault-pass or --vault-password-file (in AWX: a Vault credential on the job template); nothing else is "
+                "used in its place" % (printable(option), printable(name)))
         # Another error (a filter's own, on ansible-core 2.18 unwrapped) may quote the value: its kind only.
         reason = type(exc).__name__
     raise OptionError("option %s: variable %s is set but does not resolve (%s); nothing else is used in its place"
                       % (printable(option), printable(name), reason))
+
+
+def _needs_vault_password(exc):
+    """Whether `exc`, or an error behind it, is Vault failing to decrypt (a missing or wrong password)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, AnsibleVaultError) or "decrypt" in str(exc).lower():
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False

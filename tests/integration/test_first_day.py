@@ -195,3 +195,28 @@ def test_the_inventory_test_sees_a_file_kept_inside_the_inventory(tmp_path, inve
     project, _hosts, secrets_written = project_with(inventory, tmp_path, misplaced=True)
     _rc, output = inventory_list(project, "inventories/%s" % inventory)
     assert all(secret[:16] in output for secret in secrets_written.values())
+
+
+def test_errors_name_the_inventory_variable_the_user_set(lab_factory):
+    lab = lab_factory({"method": "ACME_M", "timeout": "ACME_T", "nokey": "ACME_N", "path": "ACME_P", "vault": "ACME_V", "files": "ACME_F"})
+    lab["method"].vars["docbits_export_method"] = "infor-idm-clud"
+    lab["timeout"].vars["docbits_timeout"] = "thirty"
+    lab["nokey"].vars.pop("docbits_api_key")
+    lab["path"].vars["docbits_url"] = lab.url + "/prod-api"
+    # An inline !vault value, the run given no Vault password.
+    secret = VaultLib([("default", VaultSecret(b"not-given-to-the-run"))]).encrypt(lab["vault"].api_key).decode("utf-8")
+    lab["vault"].vars.pop("docbits_api_key")
+    (lab.directory / "host_vars").mkdir()
+    (lab.directory / "host_vars" / "vault.yml").write_text(
+        "docbits_api_key: !vault |\n" + "".join("  %s\n" % line for line in secret.splitlines()), encoding="utf-8")
+    lab["files"].vars.update(ionapi_file=lab["files"].ionapi_file.name, docbits_files_dir="credentials/mine")
+    run = lab.run("provision_ionapi.yml", env=RUN_ENV)
+    messages = dict((host, run.result("ionapi", host)["result"]["msg"]) for host in lab.envs)
+    assert "value of docbits_export_method (option export_method) must be one of" in messages["method"], run
+    assert "docbits_timeout (option timeout) is of type" in messages["timeout"], run
+    assert "set docbits_api_key (option api_key)" in messages["nokey"], run
+    assert "docbits_url carries the path /prod-api" in messages["path"] and "bare https://host" in messages["path"], run
+    assert "docbits_api_key" in messages["vault"] and "Vault" in messages["vault"] and "--ask-vault-pass" in messages["vault"], run
+    assert ("docbits_files_dir credentials/mine, which is relative to the directory ansible-playbook started in, %s" % lab.directory
+            in messages["files"]), run
+    assert not [entry for entry in lab.sim.requests if entry["status"] == 200 and "configure" in entry["path"]]
