@@ -68,8 +68,9 @@ EXAMPLES = r"""
     - name: Check the environments of the run together, once
       docbits.infor.ionapi_inventory_check:
         group: docbits_environments
-        option_variables:
+        option_variables: &docbits_variables
           src: ionapi_file
+          src_dir: docbits_files_dir
           expected_tenant: infor_tenant
           docbits_url: docbits_url
           api_key: docbits_api_key
@@ -79,12 +80,7 @@ EXAMPLES = r"""
 
     - name: Make DocBits carry the .ionapi file
       docbits.infor.ionapi:
-        option_variables:
-          src: ionapi_file
-          expected_tenant: infor_tenant
-          docbits_url: docbits_url
-          api_key: docbits_api_key
-          org_id: docbits_org_id
+        option_variables: *docbits_variables
       delegate_to: localhost
 """
 

@@ -51,6 +51,5 @@ def files_dir_hint(params, sources):
         return (" (%s %s under %s %s, which is relative to the directory ansible-playbook started in, %s: start it in "
                 "your project's root, or make %s absolute)" % (
                     src_name, printable(src), dir_name, printable(files_dir), printable(os.getcwd()), dir_name))
-    return (" (%s %s is relative and no docbits_files_dir is set: it was looked for next to the playbook and in the "
-            "directory ansible-playbook started in, %s; set docbits_files_dir to the folder of the .ionapi files)"
-            % (src_name, printable(src), printable(os.getcwd())))
+    return (" (%s %s is relative and no docbits_files_dir is set, so it was looked for in the playbook's files/ "
+            "directory and beside the playbook; set docbits_files_dir to the folder of the .ionapi files)" % (src_name, printable(src)))
