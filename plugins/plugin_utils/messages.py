@@ -18,24 +18,33 @@ def in_user_words(message, sources):
 
     sources: {option: variable}. Quoted names (the argument spec's "argument 'timeout'") lose their quotes.
     """
-    for option, variable in sorted(sources.items(), key=lambda item: -len(item[0])):
-        if option == variable:
-            continue
-        pattern = re.compile(r"'%s'|(?<![\w.'-])%s(?![\w'-])" % (re.escape(option), re.escape(option)))
-        message = pattern.sub("%s (option %s)" % (variable, option), message)
-    return message
+    renames = dict((option, "%s (option %s)" % (variable, option)) for option, variable in sources.items() if option != variable)
+    if not renames:
+        return message
+    words = re.compile(r"(?<![\w.'/-])(%s)(?![\w'/-])" % "|".join(re.escape(option) for option in sorted(renames, key=len, reverse=True)))
+    parts = []
+    # Quoted text is a value (a path, a tenant) and stays as it is, unless it is an option's name alone.
+    for part in re.split(r"('[^']*')", message):
+        if part.startswith("'") and part.endswith("'") and len(part) > 1:
+            parts.append(renames.get(part[1:-1], part))
+        else:
+            parts.append(words.sub(lambda match: renames[match.group(1)], part))
+    return "".join(parts)
 
 
 def path_hint(url, sources):
     """For a 404 at a base URL that carries a path: what to try."""
     if not url:
         return ""
-    path = urlsplit(url).path.rstrip("/")
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/")
     if not path:
         return ""
     name = sources.get("docbits_url", "docbits_url")
+    # Never the user info a URL may carry.
+    bare = "%s://%s" % (parts.scheme, parts.hostname + (":%d" % parts.port if parts.port else ""))
     return ("; %s carries the path %s, and every request path is appended to it: unless your DocBits serves its API "
-            "under %s, set %s to the bare https://host" % (name, printable(path), printable(path), name))
+            "under %s, set %s to the bare %s" % (name, printable(path), printable(path), name, printable(bare)))
 
 
 def files_dir_hint(params, sources):

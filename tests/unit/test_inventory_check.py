@@ -138,8 +138,9 @@ def test_messages_name_the_variable_the_user_set():
 
 
 def test_a_404_under_a_base_url_with_a_path_says_what_to_do():
-    hint = path_hint("https://api.docbits.com/prod-api", {"docbits_url": "docbits_url"})
-    assert "docbits_url carries the path /prod-api" in hint and "bare https://host" in hint
+    hint = path_hint("https://user:pw@api.docbits.com/prod-api", {"docbits_url": "docbits_url"})
+    assert "docbits_url carries the path /prod-api" in hint and hint.endswith("set docbits_url to the bare https://api.docbits.com")
+    assert "pw" not in hint
     assert path_hint("https://api.docbits.com/", {}) == ""
 
 
@@ -148,3 +149,10 @@ def test_a_relative_file_not_found_says_where_docbits_files_dir_was_taken_from(t
     hint = files_dir_hint({"src": "acme.ionapi", "src_dir": "inventories/mine/files"}, {"src": "ionapi_file", "src_dir": "docbits_files_dir"})
     assert "docbits_files_dir inventories/mine/files, which is relative to the directory ansible-playbook started in, %s" % tmp_path in hint
     assert files_dir_hint({"src": "/abs/acme.ionapi", "src_dir": "x"}, {}) == ""
+
+
+def test_values_in_a_message_keep_their_words():
+    sources = {"src": "ionapi_file", "src_dir": "docbits_files_dir"}
+    assert in_user_words("src '/home/me/src/project/acme.ionapi': no such file on the controller", sources) == (
+        "ionapi_file (option src) '/home/me/src/project/acme.ionapi': no such file on the controller")
+    assert in_user_words("src_dir must be a directory", sources) == "docbits_files_dir (option src_dir) must be a directory"
