@@ -171,20 +171,22 @@ def clean_env():
     return env
 
 
-def inventory_list(project, source):
+def inventory_list(project, source, *args):
     completed = subprocess.run(
-        [tool("ansible-inventory"), "-i", source, "--list", "--vault-password-file", str(DEMO_VAULT_PASSWORD)],
+        [tool("ansible-inventory"), "-i", source, "--list", "--vault-password-file", str(DEMO_VAULT_PASSWORD)] + list(args),
         cwd=str(project), env=clean_env(), capture_output=True, text=True, timeout=120, check=False)
     return completed.returncode, completed.stdout + completed.stderr
 
 
 @pytest.mark.parametrize("inventory", ["example", "demo"])
-@pytest.mark.parametrize("source", ["inventories/{name}", "inventories/{name}/"])
-def test_a_credentials_file_is_never_read_as_an_inventory_host(tmp_path, inventory, source):
+# A directory as source, as with -i; --export is what AWX imports from a project's inventory source.
+@pytest.mark.parametrize("source, args", [("inventories/{name}", ()), ("inventories/{name}/", ()), ("inventories/{name}", ("--export",))])
+def test_a_credentials_file_is_never_read_as_an_inventory_host(tmp_path, inventory, source, args):
     project, hosts, secrets_written = project_with(inventory, tmp_path)
-    rc, output = inventory_list(project, source.format(name=inventory))
+    rc, output = inventory_list(project, source.format(name=inventory), *args)
     assert rc == 0, output
-    assert sorted(json.loads(output[:output.rindex("}") + 1])["_meta"]["hostvars"]) == hosts
+    listing = json.loads(output[:output.rindex("}") + 1])
+    assert sorted(set(host for name, group in listing.items() if name != "_meta" for host in group.get("hosts", ()))) == hosts
     assert [host for host, secret in secrets_written.items() if secret[:16] in output] == []
 
 
