@@ -61,7 +61,7 @@ class ActionModule(ActionBase):
         for host in hosts:
             variables = hostvars[host]
             names_by_host.append((host, list(variables)))
-            target, default_url = self._target(host, variables, mapping, play_scope)
+            target, default_url = self._target(host, variables, mapping, play_scope, task_vars.get("omit"))
             if target is not None:
                 targets.append(target)
             if default_url:
@@ -87,44 +87,47 @@ class ActionModule(ActionBase):
         )
         return result
 
-    def _target(self, host, variables, mapping, play_scope):
+    def _target(self, host, variables, mapping, play_scope, omit):
         """(Target or None when its values cannot be read, whether it uses the default URL)."""
-        values = {}
+        def value(option):
+            return self._value(variables, mapping.get(option, ()), play_scope, omit)
+
         try:
-            for option in TARGET_OPTIONS:
-                values[option] = self._value(variables, mapping.get(option, ()), play_scope)
+            url, org_id = value("docbits_url"), value("org_id")
+            # The key matters only without an organisation id: not decrypted (a Vault value) otherwise.
+            key = None if org_id else value("api_key") or os.environ.get("DOCBITS_API_KEY")
+            sub_org_id, doc_type, doc_types, config_id = value("sub_org_id"), value("doc_type"), value("doc_types"), value("config_id")
         except Exception:  # pylint: disable=broad-except
             # A value that does not resolve fails that environment's own task, naming the variable.
             return None, False
-        url = values["docbits_url"] or os.environ.get("DOCBITS_URL") or DEFAULT_URL
-        default_url = not values["docbits_url"] and not os.environ.get("DOCBITS_URL")
-        org_id = values["org_id"]
-        key = values["api_key"] or os.environ.get("DOCBITS_API_KEY")
+        default_url = not url and not os.environ.get("DOCBITS_URL")
+        url = url or os.environ.get("DOCBITS_URL") or DEFAULT_URL
         if not org_id and not key:
             return None, default_url
-        doc_types = values["doc_types"]
         if isinstance(doc_types, str):
             doc_types = [doc_types]
-        if doc_types and any(str(doc_type).lower() == inventory_check.ALL_DOC_TYPES for doc_type in doc_types):
+        if doc_types and any(str(entry).lower() == inventory_check.ALL_DOC_TYPES for entry in doc_types):
             doc_types = {inventory_check.ALL_DOC_TYPES}
         else:
-            doc_types = set(str(doc_type) for doc_type in doc_types or [values["doc_type"] or DEFAULT_DOC_TYPE])
-        config_id = values["config_id"]
+            doc_types = set(str(entry) for entry in doc_types or [doc_type or DEFAULT_DOC_TYPE])
         target = inventory_check.Target(
             host, str(url), str(org_id) if org_id else None, inventory_check.secret_digest(str(key)) if key else None,
-            str(values["sub_org_id"]) if values["sub_org_id"] else None, doc_types,
-            str(config_id) if config_id not in (None, "") else None)
+            str(sub_org_id) if sub_org_id else None, doc_types, str(config_id) if config_id not in (None, "") else None)
         return target, default_url
 
-    def _value(self, variables, names, play_scope):
-        """The first of `names` set for the host (inventory and extra vars), else in the play's scope."""
+    def _value(self, variables, names, play_scope, omit):
+        """The first of `names` set for the host (inventory and extra vars), else in the play's scope; None for omit."""
+        value = None
         for name in names:
             if name in variables:
-                return variables[name]
-        for name in names:
-            if name in play_scope:
-                return self._templar.template(play_scope[name])
-        return None
+                value = variables[name]
+                break
+        else:
+            for name in names:
+                if name in play_scope:
+                    value = self._templar.template(play_scope[name])
+                    break
+        return None if value is not None and value == omit else value
 
 
 def _some(hosts, shown=5):
