@@ -226,6 +226,24 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+docbits_url_default:
+  description:
+    - V(true) when neither the task, its variables nor C(DOCBITS_URL) gave a O(docbits_url), so the default
+      U(https://api.docbits.com) (production, Europe) was used; a warning says so too.
+  returned: when the default URL was used
+  type: bool
+  sample: true
+  version_added: 1.2.0
+rule:
+  description:
+    - On failure, the stable id of the rule broken, so that a pipeline can act on it; the file's rules of
+      M(docbits.infor.ionapi_validate), or V(shared-configuration) for an environment that the run's
+      M(docbits.infor.ionapi_inventory_check) found writing to the same DocBits configuration as another one of the
+      run (nothing was sent; the message names the others).
+  returned: failure, when the refusal has a rule id
+  type: str
+  sample: shared-configuration
+  version_added: 1.2.0
 config_id:
   description:
     - Id of the export configuration that carries the file (null when one would be created in check mode).

@@ -80,6 +80,14 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+docbits_url_default:
+  description:
+    - V(true) when neither the task, its variables nor C(DOCBITS_URL) gave a O(docbits_url), so the default
+      U(https://api.docbits.com) (production, Europe) was read; a warning says so too.
+  returned: when the default URL was used
+  type: bool
+  sample: true
+  version_added: 1.2.0
 exporting:
   description:
     - Whether any listed Infor export configuration is active. V(false) with configurations listed means DocBits
