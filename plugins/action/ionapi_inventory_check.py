@@ -68,7 +68,7 @@ class ActionModule(ActionBase):
                 default_url_hosts.append(host)
 
         unknown = inventory_check.unknown_variables(names_by_host, known)
-        shared = inventory_check.shared_targets(targets)
+        shared, shared_sets = inventory_check.shared_targets(targets)
         record_shared_targets(shared)
         warnings = []
         if unknown:
@@ -77,8 +77,8 @@ class ActionModule(ActionBase):
             warnings.append("%s: no docbits_url and no DOCBITS_URL, so the default DocBits URL %s (production, Europe) is used"
                             % (_some(default_url_hosts), DEFAULT_URL))
         if shared:
-            warnings.append("environments that write to the same DocBits configuration fail before any write: %s"
-                            % "; ".join(shared[host] for host in sorted(shared)))
+            warnings.append("environments that would write to the same DocBits configuration, each refused before any write "
+                            "(give each its own docbits_api_key or docbits_org_id): %s" % "; ".join(shared_sets))
         if warnings:
             result["warnings"] = warnings
         result.update(

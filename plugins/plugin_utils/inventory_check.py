@@ -141,7 +141,7 @@ class Target:
 
     def describe(self):
         organisation = ("docbits_org_id %s" % self.organisation[1] if self.organisation[0] == "org"
-                        else "the organisation of one same API key (no docbits_org_id)")
+                        else "one API key without docbits_org_id")
         sub = " sub-organisation %s," % self.sub_org_id if self.sub_org_id else ""
         what = ("configuration %s" % self.config_id if self.config_id is not None
                 else "document type(s) %s" % ", ".join(sorted(self.doc_types)))
@@ -149,11 +149,13 @@ class Target:
 
 
 def shared_targets(targets):
-    """{host: message} for every environment that would write where another environment of the run writes."""
+    """({host: message} for every environment that would write where another environment of the run writes,
+    [one line per such set of environments])."""
     by_organisation = {}
     for target in targets:
         by_organisation.setdefault((target.url, target.organisation, target.sub_org_id), []).append(target)
     verdicts = {}
+    sets = {}
     for group in by_organisation.values():
         for target in group:
             others = [other.host for other in group if other is not target and target.overlaps(other)]
@@ -163,4 +165,5 @@ def shared_targets(targets):
                     ".ionapi file on every run. Nothing was written for any of them: give each environment its own "
                     "docbits_api_key or docbits_org_id (or docbits_sub_org_id, docbits_doc_type)"
                     % (target.host, ", ".join(sorted(others)), target.describe()))
-    return verdicts
+                sets.setdefault(tuple(sorted([target.host] + others)), target.describe())
+    return verdicts, ["%s (%s)" % (", ".join(hosts), where) for hosts, where in sorted(sets.items())]

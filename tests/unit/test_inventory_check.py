@@ -87,14 +87,15 @@ def target(host, url="https://api.docbits.com", org_id=None, key="k1", sub_org_i
 
 
 def test_one_key_without_organisation_ids_is_one_organisation():
-    verdicts = shared_targets([target("tst"), target("prd"), target("dev", key="k2")])
+    verdicts, sets = shared_targets([target("tst"), target("prd"), target("dev", key="k2")])
     assert sorted(verdicts) == ["prd", "tst"]
+    assert sets == ["prd, tst (one API key without docbits_org_id at https://api.docbits.com, document type(s) INVOICE)"]
     assert verdicts["prd"].startswith("prd writes to the same DocBits configuration as tst in this run")
     assert "k1" not in verdicts["prd"] and secret_digest("k1") not in verdicts["prd"]
 
 
 def test_the_same_url_written_differently_is_the_same_url():
-    verdicts = shared_targets([target("tst", url="https://API.docbits.com/"), target("prd", url="https://user:pw@api.docbits.com")])
+    verdicts, _sets = shared_targets([target("tst", url="https://API.docbits.com/"), target("prd", url="https://user:pw@api.docbits.com")])
     assert sorted(verdicts) == ["prd", "tst"]
     assert "pw" not in verdicts["prd"] and "user" not in verdicts["prd"]
 
@@ -109,12 +110,13 @@ def test_the_same_url_written_differently_is_the_same_url():
 def test_environments_apart_in_any_coordinate_do_not_share(other):
     first = dict(org_id="acme-tst", config_id="117") if "config_id" in other else dict(org_id="acme-tst")
     second = dict(first, **other)
-    assert shared_targets([target("tst", **first), target("prd", **second)]) == {}
+    assert shared_targets([target("tst", **first), target("prd", **second)]) == ({}, [])
 
 
 def test_one_organisation_id_shares_whatever_the_keys_and_all_overlaps_every_type():
-    verdicts = shared_targets([target("tst", org_id="acme", key="k1"), target("prd", org_id="acme", key="k2", doc_types=("all",)),
-                               target("dev", org_id="acme", key="k3", doc_types=("CREDIT_NOTE",))])
+    verdicts, _sets = shared_targets([
+        target("tst", org_id="acme", key="k1"), target("prd", org_id="acme", key="k2", doc_types=("all",)),
+        target("dev", org_id="acme", key="k3", doc_types=("CREDIT_NOTE",))])
     assert sorted(verdicts) == ["dev", "prd", "tst"]
     assert "as dev, tst" in verdicts["prd"]
     # tst and dev overlap only through prd's all: each is named with prd alone.
