@@ -110,9 +110,13 @@ class ActionModule(ActionBase):
             doc_types = {inventory_check.ALL_DOC_TYPES}
         else:
             doc_types = set(str(entry) for entry in doc_types or [doc_type or DEFAULT_DOC_TYPE])
-        target = inventory_check.Target(
-            host, str(url), str(org_id) if org_id else None, inventory_check.secret_digest(str(key)) if key else None,
-            str(sub_org_id) if sub_org_id else None, doc_types, str(config_id) if config_id not in (None, "") else None)
+        try:
+            target = inventory_check.Target(
+                host, str(url), str(org_id) if org_id else None, inventory_check.secret_digest(str(key)) if key else None,
+                str(sub_org_id) if sub_org_id else None, doc_types, str(config_id) if config_id not in (None, "") else None)
+        except ValueError:
+            # A docbits_url that is no URL: the environment's own task refuses it, naming the variable.
+            return None, default_url
         return target, default_url
 
     def _value(self, variables, names, play_scope, omit):

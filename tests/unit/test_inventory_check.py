@@ -158,3 +158,8 @@ def test_values_in_a_message_keep_their_words():
     assert in_user_words("src '/home/me/src/project/acme.ionapi': no such file on the controller", sources) == (
         "ionapi_file (option src) '/home/me/src/project/acme.ionapi': no such file on the controller")
     assert in_user_words("src_dir must be a directory", sources) == "docbits_files_dir (option src_dir) must be a directory"
+
+
+def test_a_url_that_is_no_url_raises_value_error_for_the_caller_to_skip():
+    with pytest.raises(ValueError):
+        target("tst", url="http://127.0.0.1:8765\r\nX-Injected: yes")
