@@ -131,6 +131,9 @@ class ActionModule(ActionBase):
                 if name in play_scope:
                     value = self._templar.template(play_scope[name])
                     break
+        if isinstance(value, str) and ("{{" in value or "{%" in value):
+            # Left unrendered (ansible-core 2.18 leaves an undefined variable so in hostvars): not a value to compare.
+            raise ValueError("unresolved template")
         return None if value is not None and value == omit else value
 
 
