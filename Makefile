@@ -131,7 +131,9 @@ define make_venv
 		python=$$(hack/find_python.sh $(LEG_PYTHON_$(1)) "$(call python_override,$(LEG_PYTHON_$(1)))"); \
 		echo "ansible-core $(1) leg:$${have:+ $(@D) runs Python $$have, not $(LEG_PYTHON_$(1)):} $$python -m venv --clear $(@D)"; \
 		"$$python" -m venv --clear "$(@D)"; }
-	"$(@D)/bin/python" -m pip install --disable-pip-version-check -r $<
+	@echo "pip install -r $< into $(@D) (quiet unless it fails)"
+	@"$(@D)/bin/python" -m pip install --quiet --disable-pip-version-check -r $< >"$(@D)/pip-install.log" 2>&1 \
+		|| { cat "$(@D)/pip-install.log"; echo "pip install -r $< failed: see above"; exit 1; }
 	@touch "$@"
 endef
 

@@ -23,7 +23,7 @@ entries=$(tar -tzf "$tarball")
 shipped=$(grep -E '(^|/)(\.venv[^/]*|__pycache__|\.pytest_cache|\.build|\.cache|output|benchmarks|hack)(/|$)|\.ionapi$|vault-password|\.pyc$' <<<"$entries" || true)
 [[ -z $shipped ]] || die "the tarball ships development files: $shipped"
 # Half-usable content: tests that need this repository, the demo inventory (its simulators live in tests/).
-shipped=$(grep -E '^(tests|inventories/demo|\.ci)(/|$)|^(Makefile|ansible\.cfg|pytest\.ini|requirements-[^/]*\.txt|CONTRIBUTING\.md)$' <<<"$entries" || true)
+shipped=$(grep -E '^(tests|inventories/demo|credentials/demo|\.ci)(/|$)|^(Makefile|ansible\.cfg|pytest\.ini|requirements-[^/]*\.txt|CONTRIBUTING\.md)$' <<<"$entries" || true)
 [[ -z $shipped ]] || die "the tarball ships content that cannot be used from it: $shipped"
 grep -qx LICENSE <<<"$entries" || die "the tarball has no LICENSE"
 grep -qxE 'CHANGELOG\.rst|changelogs/changelog\.yaml' <<<"$entries" || die "the tarball has no changelog"
@@ -68,12 +68,13 @@ for _ in $(seq 1 150); do
 done
 [[ -s $work/port ]] || die "the simulator did not start"
 url=http://127.0.0.1:$(tr -d '[:space:]' <"$work/port")
-# A copy of the demo inventory, run from a project root of its own (docbits_files_dir is relative
-# to it): the .ionapi files get the owner-only mode the module asks for without touching the checkout's.
+# A copy of the demo inventory and its credentials, run from a project root of its own (docbits_files_dir
+# is relative to it): the .ionapi files get the owner-only mode the module asks for without touching the checkout's.
 project=$work/project
-mkdir -p "$project/inventories"
+mkdir -p "$project/inventories" "$project/credentials"
 cp -R "$repo/inventories/demo" "$project/inventories/demo"
-chmod 600 "$project"/inventories/demo/files/*.ionapi
+cp -R "$repo/credentials/demo" "$project/credentials/demo"
+chmod 600 "$project"/credentials/demo/*.ionapi
 for run in first second; do
     (cd "$project" && ANSIBLE_STDOUT_CALLBACK=ansible.builtin.default NO_PROXY=127.0.0.1 ansible-playbook \
         -i inventories/demo/hosts.yml --vault-password-file inventories/demo/vault-password.txt \

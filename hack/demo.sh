@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Run the collection's main job against the simulators, end to end:
-#   1. start the DocBits and Infor authorization-server simulators (hack/simulators.py: DocBits on a
-#      free port, Infor over HTTPS on 127.0.0.1:9031 where the demo files' pu point, a CA made for
-#      this run; both stopped on exit),
+#   1. start the DocBits and Infor authorization-server simulators (hack/simulators.py: both on free
+#      ports, so the demo runs beside `make simulators`, with a copy of the demo files whose pu point at
+#      that Infor simulator, used through docbits_files_dir; a CA made for this run; stopped on exit),
 #   2. validate every demo environment's .ionapi file and prove it gets a token from "Infor"
 #      (playbooks/validate_ionapi.yml with check_token),
 #   3. provision all six demo environments (playbooks/provision_ionapi.yml, check_token on): every
@@ -14,7 +14,7 @@
 #
 # Needs ansible-playbook (ansible-core), and trustme on PATH's Python; the Makefile runs it with
 # .venv/bin on PATH and ANSIBLE_COLLECTIONS_PATH pointing at .build/collections. Without
-# ANSIBLE_COLLECTIONS_PATH, a temporary one pointing at this working tree is used. Port 9031 must be free.
+# ANSIBLE_COLLECTIONS_PATH, a temporary one pointing at this working tree is used.
 #
 # Environment: PYTHON (interpreter, default: python, else python3),
 #              DEMO_KEEP=1 keeps the temporary directory (summaries, simulator output).
@@ -67,10 +67,10 @@ if [[ -z ${ANSIBLE_COLLECTIONS_PATH:-} ]]; then
 fi
 export ANSIBLE_RETRY_FILES_ENABLED=false
 # Git does not keep file modes: the demo credentials files are meant to be 0600.
-chmod 600 inventories/demo/files/*.ionapi
+chmod 600 credentials/demo/*.ionapi
 
 heading "Starting the DocBits and Infor authorization-server simulators (hack/simulators.py)"
-"$python" hack/simulators.py --port 0 --state-dir "$tmp/pki" --ready-file "$tmp/ready.json" \
+"$python" hack/simulators.py --port 0 --auth-port 0 --files-copy "$tmp/credentials" --state-dir "$tmp/pki" --ready-file "$tmp/ready.json" \
     --stats-file "$tmp/stats.json" --quiet >"$tmp/simulators.log" 2>&1 &
 sim_pid=$!
 for _ in $(seq 1 150); do
@@ -82,6 +82,7 @@ done
 field() { "$python" -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$@"; }
 url=$(field "$tmp/ready.json" docbits_url)
 ca=$(field "$tmp/ready.json" ca_path)
+files_dir=$(field "$tmp/ready.json" files_dir)
 cat "$tmp/simulators.log"
 
 # check_summary FILE WHAT: every environment of the inventory is in the run summary FILE, and each
@@ -105,7 +106,7 @@ expected_hosts=$(ansible-inventory -i "$inventory" --vault-password-file "$vault
 echo "environments: $expected_hosts"
 
 playbook() {
-    ansible-playbook -i "$inventory" --vault-password-file "$vault_password_file" "$@"
+    ansible-playbook -i "$inventory" --vault-password-file "$vault_password_file" -e "docbits_files_dir=$files_dir" "$@"
 }
 # Every run proves each file gets a token (then revoked) before anything reaches DocBits.
 token_check=(-e docbits_check_token=true -e "docbits_ca_path=$ca")

@@ -13,7 +13,9 @@ hack/demo.sh and for a person trying the playbooks by hand (``make simulators``)
   the apps and service accounts of the demo .ionapi files (the Vault one decrypted in memory);
   the DocBits simulator tests connections against it too (rotate_ionapi.yml, verify_connection).
 
-It prints the commands to run, writes --ready-file (JSON: docbits_url, auth_url, ca_path, pid) once
+With --auth-port 0 (a free port, as hack/demo.sh does, so that it runs beside ``make simulators``),
+--files-copy DIR writes the demo files there with their pu at that port. It prints the commands to
+run, writes --ready-file (JSON: docbits_url, auth_url, ca_path, pid, files_dir) once
 both listen, and serves until SIGINT or SIGTERM; then it writes --stats-file (JSON: requests,
 writes, tokens granted, revocations) and exits. Needs trustme and ansible-core (for the Vault file)
 on its Python: .venv/bin/python.
@@ -27,6 +29,7 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import trustme
 from ansible.parsing.vault import VaultLib, VaultSecret, is_encrypted
@@ -54,21 +57,46 @@ def api_keys(path):
     return keys
 
 
-def credentials(files_dir, vault_password_file):
-    """Every .ionapi file of files_dir, parsed; Vault-encrypted ones decrypted in memory."""
-    vault = None
-    if vault_password_file:
-        secret = Path(vault_password_file).read_bytes().strip()
-        vault = VaultLib([("default", VaultSecret(secret))])
+def vault_of(vault_password_file):
+    if not vault_password_file:
+        return None
+    return VaultLib([("default", VaultSecret(Path(vault_password_file).read_bytes().strip()))])
+
+
+def credentials(files_dir, vault):
+    """(path, encrypted, parsed) of every .ionapi file of files_dir; Vault-encrypted ones decrypted in memory."""
     found = []
     for path in sorted(Path(files_dir).glob("*.ionapi")):
         data = path.read_bytes()
-        if is_encrypted(data):
+        encrypted = is_encrypted(data)
+        if encrypted:
             if vault is None:
                 raise SystemExit("simulators: %s is Vault-encrypted: give --vault-password-file" % path)
             data = vault.decrypt(data)
-        found.append(json.loads(data.decode("utf-8-sig")))
+        found.append((path, encrypted, json.loads(data.decode("utf-8-sig"))))
     return found
+
+
+def copy_pointing_at(found, auth_url, directory, vault):
+    """The files, their pu moved to the auth simulator's address (a free port), into directory; encrypted ones stay so."""
+    directory = Path(directory)
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    address = urlsplit(auth_url).netloc
+    for path, encrypted, parsed in found:
+        pu = urlsplit(parsed["pu"])
+        text = json.dumps(dict(parsed, pu=urlunsplit((pu.scheme, address, pu.path, pu.query, pu.fragment))), indent=2)
+        target = directory / path.name
+        target.write_bytes(vault.encrypt(text) if encrypted else text.encode("utf-8"))
+        target.chmod(0o600)
+
+
+def start(simulator, name, option, *args, **kwargs):
+    """Its URL; a port in use stops the script with what to do, not a traceback."""
+    try:
+        return simulator.start(*args, **kwargs)
+    except OSError as exc:
+        raise SystemExit("simulators: cannot listen on 127.0.0.1:%s for the %s simulator (%s): is `make simulators` "
+                         "already running? Stop it, or pass %s 0 for a free port" % (args[1], name, exc.strerror, option))
 
 
 def write_json(path, document):
@@ -84,12 +112,13 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=DOCBITS_PORT, help="DocBits simulator port (default %(default)s; 0 picks a free one)")
     parser.add_argument("--auth-port", type=int, default=AUTH_PORT, help="Infor auth simulator port (default %(default)s, the demo files' pu)")
     parser.add_argument("--keys-file", default=str(DEMO / "simulator-keys.txt"), help="KEY=ORG lines: the API keys DocBits accepts")
-    parser.add_argument("--files-dir", default=str(DEMO / "files"), help="the .ionapi files whose apps Infor accepts")
+    parser.add_argument("--files-dir", default=str(REPO / "credentials" / "demo"), help="the .ionapi files whose apps Infor accepts")
     parser.add_argument("--vault-password-file", default=str(DEMO / "vault-password.txt"))
     parser.add_argument("--state-dir", help="where the CA goes (default: a temporary directory, removed on exit)")
     parser.add_argument("--ready-file", help="write JSON (docbits_url, auth_url, ca_path, pid) here once both listen")
     parser.add_argument("--stats-file", help="write JSON (requests, writes, token grants, revocations) here on exit")
     parser.add_argument("--quiet", action="store_true", help="print only the ready line")
+    parser.add_argument("--files-copy", help="copy the .ionapi files here with pu at the Infor simulator's port (for --auth-port 0)")
     args = parser.parse_args(argv)
 
     keep = args.state_dir is not None
@@ -102,18 +131,23 @@ def main(argv=None):
     ca.issue_cert("127.0.0.1").private_key_and_cert_chain_pem.write_to_path(str(server_pem))
 
     auth = InforAuthSimulator()
-    for file_credentials in credentials(args.files_dir, args.vault_password_file):
+    vault = vault_of(args.vault_password_file)
+    found = credentials(args.files_dir, vault)
+    for _path, _encrypted, file_credentials in found:
         auth.register(file_credentials)
     docbits = DocBitsSimulator(api_keys=api_keys(args.keys_file), infor_ca_path=str(ca_path))
 
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_args: stopped.set())
     signal.signal(signal.SIGINT, lambda *_args: stopped.set())
-    auth_url = auth.start("127.0.0.1", args.auth_port, tls=(str(server_pem), str(server_pem)))
-    docbits_url = docbits.start("127.0.0.1", args.port)
     try:
+        auth_url = start(auth, "Infor auth", "--auth-port", "127.0.0.1", args.auth_port, tls=(str(server_pem), str(server_pem)))
+        docbits_url = start(docbits, "DocBits", "--port", "127.0.0.1", args.port)
+        if args.files_copy:
+            copy_pointing_at(found, auth_url, args.files_copy, vault)
         if args.ready_file:
-            write_json(args.ready_file, {"docbits_url": docbits_url, "auth_url": auth_url, "ca_path": str(ca_path), "pid": os.getpid()})
+            write_json(args.ready_file, {"docbits_url": docbits_url, "auth_url": auth_url, "ca_path": str(ca_path), "pid": os.getpid(),
+                                         "files_dir": args.files_copy or args.files_dir})
         print("DocBits simulator: %s (%d organisations); Infor auth simulator: %s (%d apps); CA: %s" % (
             docbits_url, len(api_keys(args.keys_file)), auth_url, len(auth.apps), ca_path), flush=True)
         if not args.quiet:

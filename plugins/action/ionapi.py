@@ -14,6 +14,7 @@ class ActionModule(DocBitsAction):
 
     MODULE = "docbits.infor.ionapi"
     ARGUMENTS = IONAPI_ARGUMENTS
+    WRITES = True
 
     def run_local(self, params, data, source, read_warnings, task_vars):
         return run_ionapi(

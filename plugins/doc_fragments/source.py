@@ -14,7 +14,8 @@ options:
   src:
     description:
       - Path of the C(.ionapi) file on the controller. Ansible Vault encrypted files are decrypted transparently.
-      - A relative path is searched like the O(ansible.builtin.copy#module:src) of M(ansible.builtin.copy) (role and playbook C(files/) directories).
+      - A relative path is taken under O(src_dir) when that is set; otherwise it is searched as M(ansible.builtin.copy)
+        searches its source (the role's and the playbook's C(files/) directories and the playbook's own).
       - Mutually exclusive with O(content).
     type: path
   src_dir:

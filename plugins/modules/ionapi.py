@@ -168,22 +168,27 @@ seealso:
 """
 
 EXAMPLES = r"""
+# The layout of the collection's README: the inventory in inventories/mine/, the .ionapi files in
+# credentials/mine/ (docbits_files_dir), each environment's key in vault_docbits_api_key.
 - name: Upload the TST credentials to the TST tenant
   docbits.infor.ionapi:
-    src: files/ACME_TST.ionapi
+    src: credentials/mine/docbits-tst.ionapi
     expected_tenant: ACME_TST
-    docbits_url: https://api.docbits.com
+    docbits_url: "{{ docbits_url }}"
     api_key: "{{ vault_docbits_api_key }}"
     doc_type: INVOICE
     title: Infor IDM export (TST)
+  delegate_to: localhost
 
 - name: Drive it from inventory variables, one host per environment
   docbits.infor.ionapi:
     src: "{{ ionapi_file }}"
+    src_dir: "{{ docbits_files_dir }}"
     expected_tenant: "{{ infor_tenant }}"
     docbits_url: "{{ docbits_url }}"
     api_key: "{{ docbits_api_key }}"
     org_id: "{{ docbits_org_id | default(omit) }}"
+  delegate_to: localhost
 
 - name: Options from the host's variables, resolved on the controller (what the role docbits.infor.ionapi does)
   docbits.infor.ionapi:
@@ -208,29 +213,53 @@ EXAMPLES = r"""
 
 - name: Every Infor export of the organisation carries the file, all switched on
   docbits.infor.ionapi:
-    src: files/ACME_PRD.ionapi
-    expected_tenant: ACME_PRD
+    src: credentials/mine/docbits-tst.ionapi
+    expected_tenant: ACME_TST
+    docbits_url: "{{ docbits_url }}"
     api_key: "{{ vault_docbits_api_key }}"
     doc_types: all
     active: true
+  delegate_to: localhost
 
 - name: Audit, writing nothing, whether the files DocBits stores still get a token
   docbits.infor.ionapi:
-    src: files/ACME_PRD.ionapi
-    expected_tenant: ACME_PRD
+    src: credentials/mine/docbits-tst.ionapi
+    expected_tenant: ACME_TST
+    docbits_url: "{{ docbits_url }}"
     api_key: "{{ vault_docbits_api_key }}"
     doc_types: all
     check_stored_token: true
   check_mode: true
+  delegate_to: localhost
 
 - name: Remove the Infor export configuration of a sub-organisation
   docbits.infor.ionapi:
     state: absent
     sub_org_id: "42"
+    docbits_url: "{{ docbits_url }}"
     api_key: "{{ vault_docbits_api_key }}"
+  delegate_to: localhost
 """
 
 RETURN = r"""
+docbits_url_default:
+  description:
+    - V(true) when neither the task, its variables nor C(DOCBITS_URL) gave a O(docbits_url), so the default
+      U(https://api.docbits.com) (production, Europe) was used; a warning says so too.
+  returned: when the default URL was used
+  type: bool
+  sample: true
+  version_added: 1.2.0
+rule:
+  description:
+    - On failure, the stable id of the rule broken, so that a pipeline can act on it; the file's rules of
+      M(docbits.infor.ionapi_validate), or V(shared-configuration) for an environment that the run's
+      M(docbits.infor.ionapi_inventory_check) found writing to the same DocBits configuration as another one of the
+      run (nothing was sent; the message names the others).
+  returned: failure, when the refusal has a rule id
+  type: str
+  sample: shared-configuration
+  version_added: 1.2.0
 config_id:
   description:
     - Id of the export configuration that carries the file (null when one would be created in check mode).

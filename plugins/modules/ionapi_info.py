@@ -51,24 +51,43 @@ seealso:
 """
 
 EXAMPLES = r"""
+# The layout of the collection's README: the inventory sets docbits_url and vault_docbits_api_key.
 - name: Does the live DocBits API declare what the collection sends?
   docbits.infor.ionapi_info:
-    docbits_url: https://us.api.docbits.com
+    docbits_url: "{{ docbits_url }}"
     api_key: "{{ vault_docbits_api_key }}"
     contract: true
+  delegate_to: localhost
   register: docbits_contract
 
 - name: What does the TST tenant carry?
   docbits.infor.ionapi_info:
+    docbits_url: "{{ docbits_url }}"
     api_key: "{{ vault_docbits_api_key }}"
+  delegate_to: localhost
   register: docbits
+
+- name: Read the fingerprint of the TST file in the repository
+  docbits.infor.ionapi_validate:
+    src: credentials/mine/docbits-tst.ionapi
+    expected_tenant: ACME_TST
+  delegate_to: localhost
+  register: tst_file
 
 - name: Fail when the stored file is not the one in the repository
   ansible.builtin.assert:
-    that: docbits.configurations | map(attribute='ionapi.fingerprint') is contains(expected_fingerprint)
+    that: docbits.configurations | selectattr('ionapi') | map(attribute='ionapi.fingerprint') is contains(tst_file.fingerprint)
 """
 
 RETURN = r"""
+docbits_url_default:
+  description:
+    - V(true) when neither the task, its variables nor C(DOCBITS_URL) gave a O(docbits_url), so the default
+      U(https://api.docbits.com) (production, Europe) was read; a warning says so too.
+  returned: when the default URL was used
+  type: bool
+  sample: true
+  version_added: 1.2.0
 exporting:
   description:
     - Whether any listed Infor export configuration is active. V(false) with configurations listed means DocBits

@@ -129,7 +129,11 @@ EXAMPLES = r"""
         - name: Make DocBits carry the .ionapi file
           docbits.infor.ionapi:
             src: "{{ ionapi_file }}"
+            src_dir: "{{ docbits_files_dir }}"
             expected_tenant: "{{ infor_tenant }}"
+            docbits_url: "{{ docbits_url }}"
+            api_key: "{{ docbits_api_key }}"
+            org_id: "{{ docbits_org_id | default(omit) }}"
           delegate_to: localhost
           register: docbits_ionapi_result
       always:

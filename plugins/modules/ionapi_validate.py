@@ -40,21 +40,25 @@ seealso:
 """
 
 EXAMPLES = r"""
+# The layout of the collection's README: the .ionapi files in credentials/mine/, beside the inventory.
 - name: Check the TST credentials before a deploy
   docbits.infor.ionapi_validate:
-    src: files/ACME_TST.ionapi
+    src: credentials/mine/docbits-tst.ionapi
     expected_tenant: ACME_TST
+  delegate_to: localhost
 
 - name: Prove the rotated PRD credentials get a token before anything else
   docbits.infor.ionapi_validate:
-    src: files/ACME_PRD.ionapi
+    src: credentials/mine/docbits-prd.ionapi
     expected_tenant: ACME_PRD
     check_token: true
+  delegate_to: localhost
 
 - name: Validate a file kept in a secret store
   docbits.infor.ionapi_validate:
     content: "{{ lookup('ansible.builtin.env', 'ACME_PRD_IONAPI') }}"
     expected_tenant: ACME_PRD
+  delegate_to: localhost
 """
 
 RETURN = r"""

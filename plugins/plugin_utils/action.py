@@ -20,11 +20,17 @@ from ansible.module_utils.errors import UnsupportedError
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.docbits.infor.plugins.module_utils.arguments import ModuleArguments, check_concurrency_limit
+from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import DEFAULT_URL, DocBitsNotFound
 from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, OptionError, failure_details, printable
 from ansible_collections.docbits.infor.plugins.module_utils.runner import load_ionapi, read_source, source_path
 from ansible_collections.docbits.infor.plugins.module_utils.transport import HAS_REQUESTS
 from ansible_collections.docbits.infor.plugins.plugin_utils.option_variables import OPTION as OPTION_VARIABLES, options_from_variables
-from ansible_collections.docbits.infor.plugins.plugin_utils.run_cache import RunSlots
+from ansible_collections.docbits.infor.plugins.plugin_utils.messages import files_dir_hint, in_user_words, path_hint
+from ansible_collections.docbits.infor.plugins.plugin_utils.run_cache import RunSlots, shared_target
+
+DEFAULT_URL_WARNING = (
+    "docbits_url is not set (nor DOCBITS_URL), so this environment uses the default DocBits URL %s (production, "
+    "Europe); set docbits_url to say which DocBits it is" % DEFAULT_URL)
 
 if HAS_REQUESTS:
     import requests
@@ -66,6 +72,9 @@ class DocBitsAction(ActionBase):
 
     MODULE = ""
     ARGUMENTS: ModuleArguments
+    # A module that writes to DocBits: refused for an environment the run's inventory check found
+    # sharing its configuration with another one (plugins/action/ionapi_inventory_check.py).
+    WRITES = False
 
     def run_local(self, params, data, source, read_warnings, task_vars):
         """The module's work, in-process on the controller: a result dict or DocBitsInforError."""
@@ -75,27 +84,46 @@ class DocBitsAction(ActionBase):
         result = super().run(tmp, task_vars)
         del tmp
         task_vars = task_vars or {}
-        variables = {}
+        if self.WRITES:
+            refusal = shared_target(task_vars.get("inventory_hostname"))
+            if refusal:
+                result.update(failed=True, msg=refusal, rule="shared-configuration")
+                return result
+        sources = {}
         try:
-            arguments = self._arguments(task_vars, variables)
+            arguments = self._arguments(task_vars, sources)
         except DocBitsInforError as exc:
+            # These already name the variable.
             result.update(failed=True, msg=str(exc))
             return result
-        params = self._validated_params(arguments)
+        try:
+            params = self._validated_params(arguments)
+        except AnsibleActionFail as exc:
+            result.update(failed=True, msg=in_user_words(exc.message, sources))
+            return result
+        if "docbits_url" in self.ARGUMENTS.argument_spec and "docbits_url" not in arguments and not os.environ.get("DOCBITS_URL"):
+            # The default is production: a missing or misspelt docbits_url must not go there unsaid.
+            result["docbits_url_default"] = True
+            result.setdefault("warnings", []).append(DEFAULT_URL_WARNING)
         if "environment_name" in self.ARGUMENTS.argument_spec and not params.get("environment_name"):
             params["environment_name"] = task_vars.get("inventory_hostname")
         try:
-            data, source, read_warnings = self._read_controller_source(source_path(params))
+            data, source, read_warnings = self._read_controller_source(params, sources)
             if params.get("content") is not None:
                 # Named as the inventory names it (ionapi_content), never by its text.
-                source = variables.get("content", "content")
+                source = sources.get("content", "content")
             with self._slot(params.get("concurrency_limit")):
                 if self._connection.transport == "local":
                     outcome = self.run_local(params, data, source, read_warnings, task_vars)
                 else:
                     outcome = self._run_on_target(params, data, source, read_warnings, task_vars)
         except DocBitsInforError as exc:
-            result.update(failed=True, msg=str(exc), **failure_details(exc))
+            message = str(exc)
+            if isinstance(exc, OptionError):
+                message = in_user_words(message, sources)
+            elif isinstance(exc, DocBitsNotFound):
+                message += path_hint(params.get("docbits_url"), sources)
+            result.update(failed=True, msg=message, **failure_details(exc))
             return result
         warnings = outcome.pop("warnings", None) or []
         result.setdefault("warnings", []).extend(warnings)
@@ -123,23 +151,24 @@ class DocBitsAction(ActionBase):
             raise AnsibleActionFail(message)
         return outcome.validated_parameters
 
-    def _arguments(self, task_vars, variables):
-        """The task's arguments, completed from the variables that option_variables names (recorded in `variables`)."""
+    def _arguments(self, task_vars, sources):
+        """The task's arguments, completed from the variables that option_variables names (recorded in sources)."""
         arguments = dict(self._task.args)
         mapping = arguments.pop(OPTION_VARIABLES, None)
         if mapping is not None:
             arguments.update(options_from_variables(mapping, self.ARGUMENTS.argument_spec, arguments, task_vars, self._templar,
-                                                    mutually_exclusive=self.ARGUMENTS.constraints["mutually_exclusive"], variables=variables))
+                                                    mutually_exclusive=self.ARGUMENTS.constraints["mutually_exclusive"], sources=sources))
         return arguments
 
-    def _read_controller_source(self, src):
+    def _read_controller_source(self, params, sources):
         """(bytes, label, warnings) of the controller file named by src, or Nones without src."""
+        src = source_path(params)
         if not src:
             return None, None, ()
         try:
             path = self._find_needle("files", src)
         except AnsibleError:
-            raise OptionError("src '%s': no such file on the controller" % printable(src))
+            raise OptionError("src '%s': no such file on the controller%s" % (printable(src), files_dir_hint(params, sources)))
         if os.path.isdir(path):
             raise OptionError("src '%s': is a directory, not an .ionapi file" % printable(src))
         if not os.path.isfile(path):

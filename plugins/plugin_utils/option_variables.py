@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ansible.errors import AnsibleUndefinedVariable
+from ansible.parsing.vault import AnsibleVaultError
 
 from ansible_collections.docbits.infor.plugins.module_utils.errors import OptionError, printable
 
@@ -29,7 +30,22 @@ OPTION = "option_variables"
 _KINDS = (("dictionary", Mapping), ("list", (list, tuple)), ("boolean", bool), ("number", (int, float)))
 
 
-def options_from_variables(mapping, argument_spec, given, task_vars, templar, mutually_exclusive=(), variables=None):
+def variable_names(mapping, task_vars, templar):
+    """{option: [variable names]} of `mapping` (as options_from_variables takes it), not checked against a module."""
+    return dict((option, _entry(option, entry)[0]) for option, entry in _mapping(mapping, task_vars, templar).items())
+
+
+def _mapping(mapping, task_vars, templar):
+    if isinstance(mapping, str):
+        if mapping not in task_vars:
+            raise OptionError("%s: no variable %s holds the mapping" % (OPTION, printable(mapping)))
+        mapping = _resolve(OPTION, mapping, task_vars[mapping], templar)
+    if not isinstance(mapping, dict):
+        raise OptionError("%s: must be a dictionary of option: variable name, not %s" % (OPTION, type(mapping).__name__))
+    return mapping
+
+
+def options_from_variables(mapping, argument_spec, given, task_vars, templar, mutually_exclusive=(), sources=None):
     """{option: value} for the options of `mapping` that `given` leaves unset and whose variable is set.
 
     mapping: {option: a variable name, a list of names of which the first one set counts, or
@@ -37,14 +53,10 @@ def options_from_variables(mapping, argument_spec, given, task_vars, templar, mu
     or one that must resolve to non-empty text}; or the name of a variable holding that mapping,
     which spares the task templating the mapping for every host.
     mutually_exclusive: groups of options of which at most one variable may be set.
-    variables: a dictionary to fill with {option: the variable it was taken from}.
+    sources, a dictionary, receives {option: the variable its value comes from, or would} for the options
+    the task leaves to its variables, for messages.
     """
-    if isinstance(mapping, str):
-        if mapping not in task_vars:
-            raise OptionError("%s: no variable %s holds the mapping" % (OPTION, printable(mapping)))
-        mapping = _resolve(OPTION, mapping, task_vars[mapping], templar)
-    if not isinstance(mapping, dict):
-        raise OptionError("%s: must be a dictionary of option: variable name, not %s" % (OPTION, type(mapping).__name__))
+    mapping = _mapping(mapping, task_vars, templar)
     unknown = sorted(printable(option) for option in mapping if option not in argument_spec or option == OPTION)
     if unknown:
         raise OptionError("%s: %s %s no option of this module" % (OPTION, ", ".join(unknown), "is" if len(unknown) == 1 else "are"))
@@ -58,13 +70,14 @@ def options_from_variables(mapping, argument_spec, given, task_vars, templar, mu
         if option in left_to_task:
             continue
         name = chosen[option]
+        if sources is not None:
+            # Messages about the option name the variable that sets it, or would.
+            sources[option] = name or names[0]
         value = _resolve(option, name, task_vars[name], templar) if name is not None else None
         if text and name is not None:
             _require_text(option, name, None if omit is not None and value == omit else value)
         if value is not None and not (omit is not None and value == omit):
             options[option] = value
-            if variables is not None:
-                variables[option] = name
         elif required:
             raise OptionError("option %s: variable %s is not set, and this task needs it" % (printable(option), printable(name or names[0])))
     return options
@@ -117,7 +130,23 @@ def _resolve(option, name, value, templar):
         # Its message names the undefined variable only ("'vault_docbits_api_key' is undefined").
         reason = printable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
     except Exception as exc:  # pylint: disable=broad-except
+        if _needs_vault_password(exc):
+            raise OptionError(
+                "option %s: variable %s is Vault-encrypted and no Vault password given to the run decrypts it: run with "
+                "--ask-vault-pass or --vault-password-file (in AWX: a Vault credential on the job template); nothing else is "
+                "used in its place" % (printable(option), printable(name)))
         # Another error (a filter's own, on ansible-core 2.18 unwrapped) may quote the value: its kind only.
         reason = type(exc).__name__
     raise OptionError("option %s: variable %s is set but does not resolve (%s); nothing else is used in its place"
                       % (printable(option), printable(name), reason))
+
+
+def _needs_vault_password(exc):
+    """Whether `exc`, or an error behind it, is Vault failing to decrypt (a missing or wrong password)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, AnsibleVaultError) or "decrypt" in str(exc).lower():
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False

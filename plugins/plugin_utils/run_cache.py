@@ -85,3 +85,25 @@ class RunSlots:
         finally:
             if handle is not None:
                 handle.close()
+
+
+SHARED_TARGETS = "docbits-infor-shared-targets.json"
+
+
+def record_shared_targets(verdicts, directory=None):
+    """Leave {host: message} of the environments that share a DocBits configuration for this run's
+    ionapi tasks (plugins/action/ionapi_inventory_check.py decides; host names and messages only)."""
+    path = os.path.join(directory or C.DEFAULT_LOCAL_TMP, SHARED_TARGETS)
+    partial = path + ".partial"
+    with open(partial, "w", encoding="utf-8") as handle:
+        json.dump(verdicts, handle)
+    os.replace(partial, path)
+
+
+def shared_target(host, directory=None):
+    """The message refusing `host` when this run's inventory check found it shares a configuration, else None."""
+    try:
+        with open(os.path.join(directory or C.DEFAULT_LOCAL_TMP, SHARED_TARGETS), encoding="utf-8") as handle:
+            return json.load(handle).get(host)
+    except FileNotFoundError:
+        return None

@@ -130,7 +130,7 @@ class AwxSite:
         for key in ("cs", "sask"):
             self.remember("%s %s %s" % (org, key, credentials["ci"][-6:]), credentials[key])
         self.remember("%s saak %s" % (org, credentials["ci"][-6:]), credentials["saak"].split("#", 1)[1])
-        path = self.project / "inventories" / "demo" / "files" / ("%s.ionapi" % org)
+        path = self.project / "credentials" / "demo" / ("%s.ionapi" % org)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(credentials, indent=4), encoding="utf-8")
         path.chmod(0o600)
@@ -304,6 +304,7 @@ def user_project(awx, name, play):
     """A user's project: their deployment playbook beside the demo inventory, the collection installed."""
     directory = awx.root / "users" / name
     shutil.copytree(awx.project / "inventories", directory / "inventories")
+    shutil.copytree(awx.project / "credentials", directory / "credentials")
     (directory / "deploy.yml").write_text(yaml.safe_dump(play, sort_keys=False), encoding="utf-8")
     return directory
 
@@ -324,7 +325,7 @@ ROLE_PLAY = [{"name": "Deploy, then make DocBits carry the file", "hosts": "acme
               "roles": [{"role": "docbits.infor.ionapi"}]}]
 MODULE_PLAY = [{"name": "Deploy, then make DocBits carry the file", "hosts": "acme-dev", "gather_facts": False, "tasks": [
     {"name": "Upload the .ionapi file", "docbits.infor.ionapi": {
-        "src": "inventories/demo/files/acme-dev.ionapi", "expected_tenant": "ACME_DEV", "docbits_url": "{{ docbits_url }}",
+        "src": "credentials/demo/acme-dev.ionapi", "expected_tenant": "ACME_DEV", "docbits_url": "{{ docbits_url }}",
         "api_key": "{{ docbits_api_key }}", "org_id": "acme-dev"},
      "delegate_to": "localhost", "register": "uploaded"},
     {"name": "Show the fingerprint", "ansible.builtin.debug": {"msg": "{{ uploaded.fingerprint }}"}}]}]

@@ -89,10 +89,11 @@ def test_no_request_reaches_another_origin_and_bad_options_send_nothing(lab_fact
     assert [(method, path) for method, path, kind in front307.seen if kind == "redirect"] == [("POST", CONFIGURE)]
     assert "clear text" in failure(run, "plain") and "https://" in failure(run, "plain")
     assert "docbits_url must not contain whitespace or control characters" in failure(run, "urlcrlf")
-    assert "api_key ends with a line break: a YAML block scalar '|' adds one (use '|-')" in failure(run, "keylf")
+    # The key came from docbits_api_key: the message names that variable, and the module's option.
+    assert "docbits_api_key (option api_key) ends with a line break: a YAML block scalar '|' adds one (use '|-')" in failure(run, "keylf")
     for name in ("keycrlf", "keyspace"):
-        assert "api_key contains whitespace, control or non-ASCII characters" in failure(run, name)
-    assert "api_key starts with 'Bearer ': paste the key alone" in failure(run, "bearer")
+        assert "docbits_api_key (option api_key) contains whitespace, control or non-ASCII characters" in failure(run, name)
+    assert "docbits_api_key (option api_key) starts with 'Bearer ': paste the key alone" in failure(run, "bearer")
     assert "Injected" not in run.output
 
     # Refused before any request: DocBits saw the redirected hosts only (r307 listed, then nothing).

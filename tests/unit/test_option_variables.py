@@ -93,10 +93,11 @@ TEXT = '{"ti": "ACME_TST"}'
 
 
 def test_a_text_variable_becomes_its_option_and_the_variable_is_recorded():
-    variables = {}
+    sources = {}
 
-    assert resolve({"ionapi_content": "{{ stored }}", "stored": TEXT}, mapping=SOURCES, variables=variables) == {"content": TEXT}
-    assert variables == {"content": "ionapi_content"}
+    assert resolve({"ionapi_content": "{{ stored }}", "stored": TEXT}, mapping=SOURCES, sources=sources) == {"content": TEXT}
+    # src is unset: messages about it still name the variable that would set it.
+    assert sources == {"content": "ionapi_content", "src": "ionapi_file"}
 
 
 @pytest.mark.parametrize("value, kind", [("", "nothing"), ("  \n", "nothing"), (None, "nothing"), ("{{ none }}", "nothing"),
