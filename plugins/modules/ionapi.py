@@ -65,8 +65,8 @@ options:
     description:
       - The Infor export method of the configuration.
       - A configuration the task creates gets C(infor-idm-cloud) when this is not set.
-      - An existing configuration keeps its own method unless this is set (and the task owns exactly one configuration):
-        an update changes the file and what the task sets, nothing else.
+      - An existing configuration keeps its own method unless this is set and the task owns exactly one configuration.
+        An update changes the file and what the task sets, nothing else.
     type: str
     choices:
       - infor-idm-cloud
@@ -204,10 +204,13 @@ EXAMPLES = r"""
       doc_types: [docbits_doc_types, my_default_doc_types]
   delegate_to: localhost
 
-- name: The file from HashiCorp Vault (KV v2), never printed
+# The file's text from a lookup instead of a file, never printed: a secret store's lookup such as
+# community.hashi_vault.vault_kv2_get works the same (README, "Credentials from a secret store").
+- name: The file's text from a lookup
   docbits.infor.ionapi:
-    content: "{{ lookup('community.hashi_vault.vault_kv2_get', 'docbits/acme-prd', engine_mount_point='secret').secret.ionapi }}"
-    expected_tenant: ACME_PRD
+    content: "{{ lookup('ansible.builtin.unvault', 'credentials/mine/docbits-tst.ionapi') }}"
+    expected_tenant: ACME_TST
+    docbits_url: "{{ docbits_url }}"
     api_key: "{{ vault_docbits_api_key }}"
   delegate_to: localhost
 

@@ -379,7 +379,7 @@ def test_awx_job_with_ionapi_content_from_a_store_provisions_reruns_unchanged_an
     for org in STORE_LOOKUPS:
         awx.write_ionapi(org)
         stored = store / ("%s.ionapi" % org)
-        shutil.copy(awx.project / "inventories" / "demo" / "files" / ("%s.ionapi" % org), stored)
+        shutil.copy(awx.project / "credentials" / "demo" / ("%s.ionapi" % org), stored)
         if org == "globex-prd":
             run_quietly([tool("ansible-vault"), "encrypt", "--vault-password-file", str(awx.vault_password_file()), str(stored),
                          "--output", str(stored) + ".vault"])

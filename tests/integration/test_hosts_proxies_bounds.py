@@ -51,9 +51,10 @@ def test_look_alike_hosts_and_out_of_range_options_fail_before_any_request(lab_f
     pu = failure(run, "pu")
     assert "key 'pu': the host 'mingle-ss\\u043e.eu1.inforcloudsuite.com' (punycode xn--mingle-ss-" in pu, pu
     assert run.result("ionapi", "pu")["result"]["rule"] == "host-not-ascii"
-    assert "timeout is 10000000000: it must be from 1 to 3600 seconds" in failure(run, "timeout")
-    assert "retries is 11: it must be from 0 to 10" in failure(run, "retries")
-    assert "concurrency_limit is 100000000: it must be from 0 to 1000" in failure(run, "throttle")
+    # Named as the inventory names them.
+    assert "docbits_timeout (option timeout) is 10000000000: it must be from 1 to 3600 seconds" in failure(run, "timeout")
+    assert "docbits_retries (option retries) is 11: it must be from 0 to 10" in failure(run, "retries")
+    assert "docbits_throttle (option concurrency_limit) is 100000000: it must be from 0 to 1000" in failure(run, "throttle")
     plain = failure(run, "closed")
     assert "DocBits did not answer for environment 'closed' at POST %s after 0 retries: the connection was refused" % LIST in plain, plain
     assert "(docbits_url %s)" % closed in plain
