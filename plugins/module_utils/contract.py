@@ -5,7 +5,7 @@
 
 Used by the conformance test (requests captured as sent, against the public document kept in
 tests/contract/) and by the preflight (the operations a run will use, against the live
-/openapi.json). A request is described by a `Request` (what is sent); the document says what the
+/openapi.json). A request is described by an `Operation` (what is sent); the document says what the
 API declares. Each difference is a `Finding`:
 
 * blocking: the job cannot work (the operation, its content type, a field it cannot do without
@@ -29,7 +29,7 @@ from ansible_collections.docbits.infor.plugins.module_utils.errors import printa
 
 BLOCKING = "blocking"
 IGNORED = "ignored"
-WEB_APP_ONLY = "web-app-only"
+KNOWN_FROM_WEB_APP = "web-app-only"
 
 FILE = "file"
 # What pydantic accepts for a boolean form field.
@@ -52,7 +52,7 @@ class Part:
         self.always = always
 
 
-class Request:
+class Operation:
     """What the collection sends for one operation."""
 
     def __init__(self, name, method, path, content_type=None, fields=None, query=None, headers=None, constant=None,
@@ -71,27 +71,27 @@ class Request:
     def endpoint(self):
         return "%s %s" % (self.method, self.path)
 
+    def _copy(self, fields=None, query=None, headers=None):
+        return Operation(self.name, self.method, self.path, self.content_type, self.fields if fields is None else fields,
+                         self.query if query is None else query, self.headers if headers is None else headers, self.constant,
+                         self.path_constant)
+
     def with_values(self, name, values):
         """A copy that sends only these values in field `name`."""
         part = self.fields[name]
-        fields = dict(self.fields)
-        fields[name] = Part(part.kind, values, part.essential, part.always)
-        return Request(self.name, self.method, self.path, self.content_type, fields, self.query, self.headers, self.constant,
-                       self.path_constant)
+        return self._copy(fields=dict(self.fields, **{name: Part(part.kind, values, part.essential, part.always)}))
 
     def with_fields(self, kinds):
         """A copy that may also send the fields named ({name: kind}), each only when set."""
         fields = dict(self.fields)
         fields.update((name, Part(kind, always=False)) for name, kind in kinds.items() if name not in fields)
-        return Request(self.name, self.method, self.path, self.content_type, fields, self.query, self.headers, self.constant,
-                       self.path_constant)
+        return self._copy(fields=fields)
 
     def without(self, names):
         """A copy that does not send the fields, query parameters or headers named."""
         def keep(parts):
             return dict((name, part) for name, part in parts.items() if name not in names)
-        return Request(self.name, self.method, self.path, self.content_type, keep(self.fields), keep(self.query), keep(self.headers),
-                       self.constant, self.path_constant)
+        return self._copy(keep(self.fields), keep(self.query), keep(self.headers))
 
 
 class Finding:
@@ -266,9 +266,9 @@ def check_request(document, request, known=()):
             declares = "%s only" % declared
         else:
             declares = "no such path"
-        severity = WEB_APP_ONLY if (request.name, None) in known and not path_item else BLOCKING
+        severity = KNOWN_FROM_WEB_APP if (request.name, None) in known and not path_item else BLOCKING
         findings.append(Finding(severity, request, "operation", request.endpoint, declares, request.path_constant,
-                                known=severity == WEB_APP_ONLY))
+                                known=severity == KNOWN_FROM_WEB_APP))
         return findings
 
     def is_known(item):
@@ -406,7 +406,7 @@ def excerpt(document, paths):
 
 
 COLUMNS = ("", "operation", "the collection sends", "the live API declares", "constant in docbits_api.py")
-MARKS = {BLOCKING: "BLOCKING", IGNORED: "ignored", WEB_APP_ONLY: "web app only"}
+MARKS = {BLOCKING: "BLOCKING", IGNORED: "ignored", KNOWN_FROM_WEB_APP: "web app only"}
 
 
 def table(findings, requests=(), width=60):

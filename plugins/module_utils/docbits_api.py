@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ansible_collections.docbits.infor.plugins.module_utils.contract import FILE, Part, Request, is_readable
+from ansible_collections.docbits.infor.plugins.module_utils.contract import FILE, Operation, Part, is_readable
 from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, OptionError, printable
 from ansible_collections.docbits.infor.plugins.module_utils.option_checks import (
     check_credential,
@@ -77,14 +77,14 @@ INFOR_EXPORT_METHODS = (
 # write). Part(always=False): sent only when set; essential: the job cannot do without it.
 _ORG_FIELD = {"org_id": Part("string", always=False)}
 _AUTH_HEADERS = {HEADER_API_KEY: Part("string"), HEADER_ORG_ID: Part("string", always=False)}
-OP_LIST = Request(
+OP_LIST = Operation(
     "get_configurations", "POST", PATH_LIST, MULTIPART, fields=_ORG_FIELD, headers=_AUTH_HEADERS,
     constant="OP_LIST", path_constant="PATH_LIST")
-OP_DOWNLOAD = Request(
+OP_DOWNLOAD = Operation(
     "download", "GET", PATH_DOWNLOAD,
     query={"type": Part("string", values=(FILE_TYPE_ION_API,), essential=True), "org_id": Part("string", always=False)},
     headers=_AUTH_HEADERS, constant="OP_DOWNLOAD", path_constant="PATH_DOWNLOAD")
-OP_CONFIGURE = Request(
+OP_CONFIGURE = Operation(
     "configure_infor_export", "POST", PATH_CONFIGURE, MULTIPART,
     fields=dict(_ORG_FIELD, **{
         "export_method": Part("string", values=INFOR_EXPORT_METHODS),
@@ -101,15 +101,15 @@ OP_CONFIGURE = Request(
         FIELD_ION_API_FILE: Part(FILE, essential=True, always=False),
     }),
     headers=_AUTH_HEADERS, constant="OP_CONFIGURE", path_constant="PATH_CONFIGURE")
-OP_REMOVE = Request(
+OP_REMOVE = Operation(
     "remove_configuration", "POST", PATH_REMOVE, URLENCODED,
     fields=dict(_ORG_FIELD, id=Part("integer", essential=True)), headers=_AUTH_HEADERS,
     constant="OP_REMOVE", path_constant="PATH_REMOVE")
-OP_SET_ACTIVE = Request(
+OP_SET_ACTIVE = Operation(
     "update_configuration_visibility", "POST", PATH_SET_ACTIVE, URLENCODED,
     fields=dict(_ORG_FIELD, id=Part("integer", essential=True), is_active=Part("boolean", essential=True)),
     headers=_AUTH_HEADERS, constant="OP_SET_ACTIVE", path_constant="PATH_SET_ACTIVE")
-OP_TEST_CONNECTION = Request(
+OP_TEST_CONNECTION = Operation(
     "test_infor_connection", "POST", PATH_TEST_CONNECTION, MULTIPART,
     fields=dict(_ORG_FIELD, config_id=Part("integer", essential=True)), headers=_AUTH_HEADERS,
     constant="OP_TEST_CONNECTION", path_constant="PATH_TEST_CONNECTION")
@@ -317,8 +317,6 @@ class DocBitsClient:
                  validate_certs=True, ca_path=None, environment=None, retry_policy=RETRY_POLICY):
         self.base_url = base_url.rstrip("/")
         self.org_id = normalise_id(org_id)
-        self.timeout = timeout
-        self.retries = retries
         self.environment = environment
         headers = {"Accept": "application/json"}
         if api_key:
@@ -330,6 +328,11 @@ class DocBitsClient:
             headers["Authorization"] = "Bearer " + bearer_token
         self._transport = Transport(timeout=timeout, retries=retries, validate_certs=validate_certs, ca_path=ca_path,
                                     headers=headers, secrets=(api_key, bearer_token), policy=retry_policy)
+
+    @property
+    def retries(self):
+        """Retries after a transient failure: the transport's, also for the creates the caller retries."""
+        return self._transport.retries
 
     def __enter__(self):
         return self

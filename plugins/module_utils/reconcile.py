@@ -15,6 +15,8 @@ __metaclass__ = type
 
 import hashlib
 import json
+from dataclasses import dataclass, field
+from typing import Optional
 
 from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import (
     DEFAULT_EXPORT_METHOD,
@@ -22,6 +24,7 @@ from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import (
     DocBitsAuthError,
     DocBitsError,
     DocBitsTransientError,
+    ExportConfig,
     doc_type_key,
     method_key,
     normalise_id,
@@ -182,7 +185,7 @@ class Scope:
     def __init__(self, doc_types, by_type, chosen=False):
         self.doc_types = doc_types
         self.by_type = by_type
-        # config_id named the configuration: it is restyled and never collapsed.
+        # config_id named the configuration: the inventory's title and method apply to it, and it is never collapsed.
         self.chosen = chosen
 
     @property
@@ -231,23 +234,26 @@ def collapse(configs, stored):
     return kept, duplicates
 
 
+@dataclass
 class ConfigPlan:
-    """One configuration: what is there, what will be done and why."""
+    """One configuration: what is there (current, stored), what will be done (action, changes, and
+    the managed settings it is written with: target) and why (reasons)."""
 
-    def __init__(self, doc_type, current=None, stored=None, action=ACTION_NONE, changes=None, reasons=None, target=None,
-                 send_file=False, set_active=None, duplicate_of=None):
-        self.doc_type = doc_type
-        self.current = current
-        self.id = current.id if current is not None else None
-        self.stored = stored
-        self.action = action
-        self.changes = changes or []
-        self.reasons = reasons or []
-        # The managed settings it is written with (MANAGED_SETTINGS).
-        self.target = target
-        self.send_file = send_file
-        self.set_active = set_active
-        self.duplicate_of = duplicate_of
+    doc_type: str
+    current: Optional[ExportConfig] = None
+    stored: Optional[StoredFile] = None
+    action: str = ACTION_NONE
+    changes: list = field(default_factory=list)
+    reasons: list = field(default_factory=list)
+    target: Optional[dict] = None
+    send_file: bool = False
+    set_active: Optional[bool] = None
+    duplicate_of: Optional[int] = None
+    # The configuration's id: a create learns it when written.
+    id: Optional[int] = field(default=None, init=False)
+
+    def __post_init__(self):
+        self.id = self.current.id if self.current is not None else None
 
     @property
     def writes(self):
@@ -318,11 +324,11 @@ class Plan:
         return (of_type or carriers or [None])[0]
 
 
-def _target(desired, config, restyle):
+def _target(desired, config, owns_one):
     """The managed settings an existing configuration is written with: its own, but for the title and
-    export method the inventory sets, where the task may restyle it."""
+    export method the inventory sets, where the task owns this one configuration alone."""
     target = dict((name, getattr(config, name)) for name in MANAGED_SETTINGS)
-    if restyle:
+    if owns_one:
         for name in ("title", "export_method"):
             if getattr(desired, name) is not None:
                 target[name] = getattr(desired, name)
@@ -341,8 +347,8 @@ def _tenant_change(desired, config, stored, warnings):
     return "replaces a file of Infor tenant '%s' with one of '%s'" % (printable(before), printable(desired.ionapi.tenant))
 
 
-def _plan_existing(desired, config, stored, restyle, warnings):
-    target = _target(desired, config, restyle)
+def _plan_existing(desired, config, stored, owns_one, warnings):
+    target = _target(desired, config, owns_one)
     changes, reasons = [], []
     for name in MANAGED_SETTINGS:
         if getattr(config, name) != target[name]:
@@ -374,8 +380,8 @@ def _plan_existing(desired, config, stored, restyle, warnings):
         set_active = desired.active
         changes.append(CHANGE_ACTIVE)
         reasons.append("is %s" % ("inactive" if desired.active else "active"))
-    return ConfigPlan(config.doc_type, config, stored, ACTION_UPDATE if changes else ACTION_NONE, changes, reasons or ["in sync"], target,
-                      send_file=CHANGE_ION_API in changes, set_active=set_active)
+    return ConfigPlan(config.doc_type, current=config, stored=stored, action=ACTION_UPDATE if changes else ACTION_NONE, changes=changes,
+                      reasons=reasons or ["in sync"], target=target, send_file=CHANGE_ION_API in changes, set_active=set_active)
 
 
 def make_plan(desired, scope, stored):
@@ -385,19 +391,20 @@ def make_plan(desired, scope, stored):
                      for doc_type in scope.doc_types)
     # One title and method fit one configuration: with several (an execution order, or several document
     # types) applying them to any would be a guess, so only the file goes to those.
-    restyle = sum(len(kept) for kept, _duplicates in collapsed.values()) == 1
+    owns_one = sum(len(kept) for kept, _duplicates in collapsed.values()) == 1
     for doc_type in scope.doc_types:
         kept, duplicates = collapsed[doc_type]
         if not kept:
-            entries.append(ConfigPlan(doc_type, None, None, ACTION_CREATE, [CHANGE_CONFIGURATION], ["no Infor export of this type"],
-                                      desired.new_configuration(doc_type), send_file=True,
+            entries.append(ConfigPlan(doc_type, action=ACTION_CREATE, changes=[CHANGE_CONFIGURATION], reasons=["no Infor export of this type"],
+                                      target=desired.new_configuration(doc_type), send_file=True,
                                       set_active=False if desired.active is False else None))
             continue
         for config in kept:
-            entries.append(_plan_existing(desired, config, stored.get(config.id), restyle, warnings))
+            entries.append(_plan_existing(desired, config, stored.get(config.id), owns_one, warnings))
         for config, original in duplicates:
-            entries.append(ConfigPlan(doc_type, config, stored.get(config.id), ACTION_REMOVE_DUPLICATE, [CHANGE_DUPLICATE],
-                                      ["exact duplicate of configuration %s" % original.id], duplicate_of=original.id))
+            entries.append(ConfigPlan(doc_type, current=config, stored=stored.get(config.id), action=ACTION_REMOVE_DUPLICATE,
+                                      changes=[CHANGE_DUPLICATE], reasons=["exact duplicate of configuration %s" % original.id],
+                                      duplicate_of=original.id))
     carriers = [entry for entry in entries if entry.current is not None and not entry.removes]
     if carriers and desired.active is None and not any(entry.current.is_active for entry in carriers):
         warnings.append(all_inactive_warning([entry.id for entry in carriers]))
@@ -410,8 +417,8 @@ def make_absent_plan(desired, configs, stored):
     # Exact duplicates are one configuration as far as the user can tell: all of them go.
     current = find_owned_config(kept, desired.doc_type, desired.sub_org_id) if desired.config_id is None else (kept[0] if kept else None)
     removed = [current] + [duplicate for duplicate, original in duplicates if original.id == current.id] if current is not None else []
-    entries = [ConfigPlan(config.doc_type, config, stored.get(config.id), ACTION_DELETE, [CHANGE_CONFIGURATION], ["state=absent"])
-               for config in removed]
+    entries = [ConfigPlan(config.doc_type, current=config, stored=stored.get(config.id), action=ACTION_DELETE, changes=[CHANGE_CONFIGURATION],
+                          reasons=["state=absent"]) for config in removed]
     return Plan(desired, entries, [])
 
 
@@ -697,14 +704,15 @@ class Reconciler:
                     continue
                 if twin.id < entry.id:
                     # An older identical one exists: ours is the duplicate; theirs is kept and becomes ours.
-                    duplicate = ConfigPlan(entry.doc_type, entry.current, None, ACTION_REMOVE_DUPLICATE, [CHANGE_DUPLICATE],
-                                           ["exact duplicate of configuration %s, made by a concurrent run" % twin.id], dict(entry.target),
-                                           duplicate_of=twin.id)
+                    duplicate = ConfigPlan(entry.doc_type, current=entry.current, action=ACTION_REMOVE_DUPLICATE, changes=[CHANGE_DUPLICATE],
+                                           reasons=["exact duplicate of configuration %s, made by a concurrent run" % twin.id],
+                                           target=dict(entry.target), duplicate_of=twin.id)
                     duplicate.id = entry.id
                     entry.id, entry.current = twin.id, twin
                 else:
-                    duplicate = ConfigPlan(entry.doc_type, twin, stored, ACTION_REMOVE_DUPLICATE, [CHANGE_DUPLICATE],
-                                           ["exact duplicate of configuration %s, made by a concurrent run" % entry.id], duplicate_of=entry.id)
+                    duplicate = ConfigPlan(entry.doc_type, current=twin, stored=stored, action=ACTION_REMOVE_DUPLICATE, changes=[CHANGE_DUPLICATE],
+                                           reasons=["exact duplicate of configuration %s, made by a concurrent run" % entry.id],
+                                           duplicate_of=entry.id)
                 self._remove(duplicate)
                 plan.entries.append(duplicate)
 

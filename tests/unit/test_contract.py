@@ -15,7 +15,7 @@ import os
 import pytest
 
 from ansible_collections.docbits.infor.plugins.module_utils import contract
-from ansible_collections.docbits.infor.plugins.module_utils.contract import BLOCKING, FILE, IGNORED, WEB_APP_ONLY, Part, Request
+from ansible_collections.docbits.infor.plugins.module_utils.contract import BLOCKING, FILE, IGNORED, KNOWN_FROM_WEB_APP, Operation, Part
 from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import (
     OP_CONFIGURE,
     OP_DOWNLOAD,
@@ -57,7 +57,7 @@ def test_the_public_document_and_the_client(document):
     assert finding_keys(findings) == sorted(org_findings + [
         (IGNORED, "configure_infor_export", "export_method", "OP_CONFIGURE"),
         (IGNORED, "configure_infor_export", "sub_org_id", "OP_CONFIGURE"),
-        (WEB_APP_ONLY, "test_infor_connection", "operation", "PATH_TEST_CONNECTION"),
+        (KNOWN_FROM_WEB_APP, "test_infor_connection", "operation", "PATH_TEST_CONNECTION"),
     ] + [(IGNORED, "configure_infor_export", name, "OP_CONFIGURE") for name in SENT_BACK_ONLY])
     assert all(finding.known for finding in findings)
 
@@ -86,7 +86,7 @@ def test_a_missing_operation_blocks_unless_known_from_the_web_app(document):
     [finding] = contract.check(document, [OP_LIST], KNOWN)
     assert (finding.severity, finding.item, finding.declares, finding.constant) == (BLOCKING, "operation", "no such path", "PATH_LIST")
     [known] = contract.check(document, [OP_TEST_CONNECTION], KNOWN)
-    assert known.severity == WEB_APP_ONLY and known.known
+    assert known.severity == KNOWN_FROM_WEB_APP and known.known
     [unknown] = contract.check(document, [OP_TEST_CONNECTION], ())
     assert unknown.severity == BLOCKING
 
@@ -139,8 +139,8 @@ def test_newer_fastapi_forms_are_understood(document):
 
 def test_values_really_sent_are_checked_against_the_declared_types(document):
     def sent(**fields):
-        return Request("configure_infor_export", "POST", "/configurations/configure_infor_export", "multipart/form-data",
-                       fields=dict(fields, ion_api=Part(FILE)))
+        return Operation("configure_infor_export", "POST", "/configurations/configure_infor_export", "multipart/form-data",
+                         fields=dict(fields, ion_api=Part(FILE)))
     good = sent(config_id=Part(values=["12"]), on_permise=Part(values=["false"]), zugferd=Part(values=["0"]), title=Part(values=["x"]))
     assert contract.check(document, [good]) == []
     bad = sent(config_id=Part(values=["12a"]), on_permise=Part(values=["maybe"]), zugferd=Part(values=["false"]))
@@ -151,9 +151,9 @@ def test_values_really_sent_are_checked_against_the_declared_types(document):
 
 
 def test_concrete_paths_match_templates(document):
-    sent = Request("download", "GET", "/configurations/download/17", query={"type": Part(values=["ION_API"])})
+    sent = Operation("download", "GET", "/configurations/download/17", query={"type": Part(values=["ION_API"])})
     assert contract.check(document, [sent]) == []
-    assert contract.check(document, [Request("download", "GET", "/configurations/download/17/x")])[0].declares == "no such path"
+    assert contract.check(document, [Operation("download", "GET", "/configurations/download/17/x")])[0].declares == "no such path"
 
 
 def test_excerpt_is_enough_for_the_check(document):

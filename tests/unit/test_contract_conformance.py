@@ -21,7 +21,7 @@ import pytest
 
 from multipart_form import parse_form  # pylint: disable=import-error
 from ansible_collections.docbits.infor.plugins.module_utils import contract
-from ansible_collections.docbits.infor.plugins.module_utils.contract import BLOCKING, FILE, Part, Request
+from ansible_collections.docbits.infor.plugins.module_utils.contract import BLOCKING, FILE, Operation, Part
 from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import (
     OPERATIONS,
     WEB_APP_ONLY,
@@ -120,7 +120,7 @@ def as_sent(captured):
     media_type = content_type.split(";")[0].strip().lower() if content_type else None
     path = captured["path"][len(BASE_PATH):]
     name = next(operation.name for operation in OPERATIONS if operation.path.split("{")[0] == path[:len(operation.path.split("{")[0])])
-    return Request(name, captured["method"], path, media_type, fields=parts, query=query, headers=headers)
+    return Operation(name, captured["method"], path, media_type, fields=parts, query=query, headers=headers)
 
 
 @pytest.mark.parametrize("org_id", ["org-42", None])
