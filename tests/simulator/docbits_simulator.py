@@ -606,7 +606,7 @@ class DocBitsSimulator:
             data += [dict(row, id=str(row["id"])) for row in data]
         answer = {"success": True, "data": data}
         if self.list_page_size is not None and len(data) > self.list_page_size:
-            answer.update(data=data[:self.list_page_size], total=len(data), next="%s?skip=%d" % (_P_LIST, self.list_page_size))
+            answer.update(data=data[:self.list_page_size], total=len(data), next="%s?skip=%s" % (_P_LIST, self.list_page_size))
         return json_response(200, answer)
 
     def _validate_configure(self, req):

@@ -18,7 +18,7 @@ from ansible_collections.docbits.infor.plugins.action.ionapi_report import _diff
 @pytest.fixture
 def umask():
     previous = os.umask(0o022)
-    yield lambda mask: os.umask(mask)
+    yield os.umask
     os.umask(previous)
 
 

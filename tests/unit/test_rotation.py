@@ -47,8 +47,8 @@ def test_a_stored_object_without_credentials_is_unknown(old):
     assert rotation.classify(old, OLD) == "unknown"
 
 
-def advice(new, stored=OLD, prove=None):
-    return rotation.retire([Entry(stored)], new, prove=prove)
+def advice(new, stored=None, prove=None):
+    return rotation.retire([Entry(OLD if stored is None else stored)], new, prove=prove)
 
 
 def test_a_new_secret_says_revoke_old_secret_of_the_app():
