@@ -12,7 +12,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import os
 import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -30,8 +29,9 @@ from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import (
     DocBitsClient,
 )
 from ansible_collections.docbits.infor.tests.support.builders import dump, make_seeded_ionapi, start_simulator
+from ansible_collections.docbits.infor.tests.support.paths import CONTRACT_DOCUMENT
 
-DOCUMENT_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "contract", "docbits-openapi-2.2.10-configurations.json")
+DOCUMENT_PATH = CONTRACT_DOCUMENT
 BASE_PATH = "/prod-api"
 KEY = "conformance-key-5d1e8a"
 # Headers every HTTP client adds; the contract is about the others.

@@ -15,8 +15,8 @@ import pytest
 import yaml
 
 from ansible_collections.docbits.infor.plugins.plugin_utils.inventory_check import OTHER_KNOWN_VARIABLES
+from ansible_collections.docbits.infor.tests.support.paths import REPO
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # Variables of the mapping that a playbook sets, not the inventory.
 SET_BY_PLAYBOOKS = frozenset(("docbits_default_doc_types",))
 

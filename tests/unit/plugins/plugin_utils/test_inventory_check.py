@@ -22,8 +22,9 @@ from ansible_collections.docbits.infor.plugins.plugin_utils.inventory_check impo
     unknown_variables_warning,
 )
 from ansible_collections.docbits.infor.plugins.plugin_utils.messages import files_dir_hint, in_user_words, path_hint
+from ansible_collections.docbits.infor.tests.support.paths import REPO
 
-ROLE_VARS = Path(__file__).resolve().parents[2] / "roles" / "ionapi" / "vars" / "main.yml"
+ROLE_VARS = Path(REPO) / "roles" / "ionapi" / "vars" / "main.yml"
 
 
 def known_variables():

@@ -26,8 +26,8 @@ from ansible_collections.docbits.infor.plugins.module_utils.ionapi import (
     redacted,
 )
 from ansible_collections.docbits.infor.tests.support.builders import DELETE, SECRET_KEYS, dump, make_seeded_ionapi, only, secret_values, seeded_token
+from ansible_collections.docbits.infor.tests.support.paths import REPO
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SOURCE = "inventories/acme/host_vars/tst/ACME_TST.ionapi"
 BASE = make_seeded_ionapi()
 BASE_SECRETS = secret_values(BASE)

@@ -35,8 +35,8 @@ from ansible_collections.docbits.infor.plugins.module_utils.transport import (
 from ansible_collections.docbits.infor.plugins.module_utils.urls import origin_of
 from ansible_collections.docbits.infor.tests.support.hostile_servers import MB, HostileFront, RecordingOrigin
 from ansible_collections.docbits.infor.tests.support.builders import start_simulator, seeded_token
+from ansible_collections.docbits.infor.tests.support.paths import REPO
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 KEY = "dbk_" + seeded_token("transport-key", 40)
 OPENAPI = "/openapi.json"
 

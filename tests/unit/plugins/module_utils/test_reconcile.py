@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, docbits.infor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Reconciliation: selection, the pure plan, and apply against a fake DocBits (tests/support/fake_docbits.py)
-built on a create_autospec of the real client. The client itself is tested over HTTP in test_client.py."""
+built on a create_autospec of the real client. The client itself is tested over HTTP in test_docbits_api.py."""
 
 from __future__ import absolute_import, division, print_function
 

@@ -10,7 +10,6 @@ __metaclass__ = type
 
 import copy
 import json
-import os
 
 import pytest
 
@@ -30,8 +29,9 @@ from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import (
 )
 from ansible_collections.docbits.infor.plugins.module_utils.preflight import ContractError, ContractPreflight, operations_for
 from ansible_collections.docbits.infor.plugins.plugin_utils.run_cache import RunCache
+from ansible_collections.docbits.infor.tests.support.paths import CONTRACT_DOCUMENT
 
-DOCUMENT_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "contract", "docbits-openapi-2.2.10-configurations.json")
+DOCUMENT_PATH = CONTRACT_DOCUMENT
 CONFIGURE_BODY = "Body_infor_export_configurations_configurations_configure_infor_export_post"
 
 
