@@ -66,6 +66,8 @@ class DocBitsAction(ActionBase):
 
     MODULE = ""
     ARGUMENTS: ModuleArguments
+    # Whether src is read with state=absent too (docbits.infor.ionapi does, as it always has, though it then uses no file).
+    READS_SOURCE_WHEN_ABSENT = True
 
     def run_local(self, params, data, source, read_warnings, task_vars):
         """The module's work, in-process on the controller: a result dict or DocBitsInforError."""
@@ -84,12 +86,7 @@ class DocBitsAction(ActionBase):
         if "environment_name" in self.ARGUMENTS.argument_spec and not params.get("environment_name"):
             params["environment_name"] = task_vars.get("inventory_hostname")
         try:
-            data, source, read_warnings = self._read_controller_source(source_path(params))
-            with self._slot(params.get("concurrency_limit")):
-                if self._connection.transport == "local":
-                    outcome = self.run_local(params, data, source, read_warnings, task_vars)
-                else:
-                    outcome = self._run_on_target(params, data, source, read_warnings, task_vars)
+            outcome = self.outcome(params, task_vars)
         except DocBitsInforError as exc:
             result.update(failed=True, msg=str(exc), **failure_details(exc))
             return result
@@ -99,6 +96,16 @@ class DocBitsAction(ActionBase):
             outcome.pop("diff", None)
         result.update(outcome)
         return result
+
+    def outcome(self, params, task_vars):
+        """The module's result for validated `params`, in-process or on the target."""
+        # An environment that is to carry no file (state=absent) has none to read.
+        src = source_path(params) if params.get("state", "present") == "present" or self.READS_SOURCE_WHEN_ABSENT else None
+        data, source, read_warnings = self._read_controller_source(src)
+        with self._slot(params.get("concurrency_limit")):
+            if self._connection.transport == "local":
+                return self.run_local(params, data, source, read_warnings, task_vars)
+            return self._run_on_target(params, data, source, read_warnings, task_vars)
 
     @staticmethod
     def _slot(limit):
