@@ -73,7 +73,10 @@ def _named(mapping, task_vars, templar):
         return mapping
     if mapping not in task_vars:
         raise OptionError("%s: no variable %s holds the mapping" % (OPTION, printable(mapping)))
-    return _resolve(OPTION, mapping, task_vars[mapping], templar)
+    value = task_vars[mapping]
+    # Written as data, a mapping holds names, not templates: templating it would cost every host about as
+    # much as resolving its options; only a mapping written as one expression is templated.
+    return _resolve(OPTION, mapping, value, templar) if isinstance(value, str) else value
 
 
 def _subset(subset, task_vars, templar):
