@@ -10,8 +10,9 @@ times. The scenarios (harness/scenarios.py), one per playbook and the baselines:
 
   collection_first  playbooks/provision_ionapi.yml against a fresh simulator (every tenant is created)
   collection_rerun  the same again (nothing to change)
-  audit, validate, info, contract
-                    playbooks/audit_ionapi.yml, validate_ionapi.yml, info_ionapi.yml, check_contract.yml
+  audit, validate, info, contract, rotate
+                    playbooks/audit_ionapi.yml, validate_ionapi.yml, info_ionapi.yml, check_contract.yml,
+                    rotate_ionapi.yml (its tokens from the Infor simulator, in this process, HTTPS)
                     (the simulator holding every tenant as the provisioning left it)
   plain_first       benchmarks/plain_uri_playbook.yml (plain ansible.builtin.uri), fresh simulator
   plain_rerun       the same again
@@ -23,10 +24,10 @@ HTTP requests and writes from the simulator's /_sim/stats. Every run is checked 
 the recap, changed hosts, writes): a broken run is never reported as a time.
 
 Without latency (default: N=200 and 1000, forks 5) the bulk ratios of issue 4 (against the plain
-playbook and the floor). --latency MS delays every DocBits answer, as a network would, and reports
-each scenario against its limit: Ansible's no-op floor plus its requests x latency / forks
-(--latency-mode: every playbook at N=200, 20 forks, 100 ms; --scale-mode: the provisioning at
-N=1000, 50 forks, 100 ms). --profile adds variants of the provisioning task, to show where the
+playbook and the floor). --latency MS delays every answer of DocBits and of Infor, as a network
+would, and reports each scenario against its limit: Ansible's no-op floor plus its requests x
+latency / forks (--latency-mode: every playbook at N=200, 20 forks, 100 ms; --scale-mode: the
+provisioning at N=1000, 50 forks, 100 ms). --profile adds variants of the provisioning task, to show where the
 per-host time goes. Exits 3 when a target is missed.
 
   python benchmarks/run.py [--sizes 200,1000] [--repeat 3[,1]] [--forks 5] [--scenarios a,b] [--quick] [--profile] [--keep]

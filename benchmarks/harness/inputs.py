@@ -16,10 +16,36 @@ from .paths import SIMULATOR
 
 # The tests' generator of real-shaped, deterministic, fake .ionapi contents (importable once paths ran).
 from ansible_collections.docbits.infor.tests.support import builders  # noqa: E402  pylint: disable=wrong-import-order
+from ansible_collections.docbits.infor.tests.support.builders import CA_BUNDLE_VARIABLES  # noqa: E402,F401  pylint: disable=wrong-import-order
 
 
-def write_environments(directory, size):
-    """Write N .ionapi files and the simulator's key file; return the hosts' variables."""
+class Infor:
+    """The Infor authorization simulator (tests/simulator) over HTTPS, in this process, with a CA made
+    for the run: the token requests of rotate_ionapi.yml (docbits_check_token) go there."""
+
+    # Delays "for ever": the simulator counts a fault's uses down.
+    ALWAYS = 10 ** 9
+
+    def __init__(self, directory, latency_s=0.0):
+        self.pki = builders.Pki(str(directory))
+        self.auth = builders.start_auth_simulator(self.pki)
+        if latency_s:
+            # Infor answers as late as DocBits does.
+            for endpoint in ("token", "revoke"):
+                self.auth.add_fault(endpoint=endpoint, delay=latency_s, times=self.ALWAYS)
+
+    def credentials(self, tenant):
+        """A file of `tenant` whose token endpoint is this simulator, which accepts it."""
+        credentials = builders.make_seeded_ionapi(tenant, pu=self.auth.pu(tenant))
+        self.auth.register(credentials)
+        return credentials
+
+    def stop(self):
+        self.auth.stop()
+
+
+def write_environments(directory, size, infor):
+    """Write N .ionapi files (accepted by `infor`) and the simulator's key file; return the hosts' variables."""
     files = directory / "files"
     files.mkdir()
     hosts, key_lines = {}, []
@@ -27,7 +53,7 @@ def write_environments(directory, size):
         tenant = "BENCH%05d_TST" % index
         path = files / ("%s.ionapi" % tenant.lower())
         # Not the simulator's layout (indent=2): stored and local bytes differ, their JSON does not.
-        path.write_text(json.dumps(builders.make_seeded_ionapi(tenant), indent=4), encoding="utf-8")
+        path.write_text(json.dumps(infor.credentials(tenant), indent=4), encoding="utf-8")
         path.chmod(0o600)
         api_key = "dbk_" + builders.seeded_token(tenant + ":key", 40)
         org = "org-bench-%05d" % index
@@ -39,8 +65,10 @@ def write_environments(directory, size):
     return hosts, keys
 
 
-def write_inventory(directory, hosts, url):
+def write_inventory(directory, hosts, url, ca_path):
     group_vars = {
+        # The CA of the Infor simulator's certificate (DocBits is plain HTTP here).
+        "docbits_ca_path": ca_path,
         "ansible_connection": "local",
         # The uri module of the plain playbook runs under this interpreter; no discovery.
         "ansible_python_interpreter": "{{ ansible_playbook_python }}",

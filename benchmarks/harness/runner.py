@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .inputs import Simulator, write_environments, write_inventory
+from .inputs import CA_BUNDLE_VARIABLES, Infor, Simulator, write_environments, write_inventory
 from .scenarios import PROVISION, SCENARIOS, STATE_PROVISIONED
 
 # The simulator keeps this many requests in /_sim/stats; more make the per-tenant count a lower bound.
@@ -42,10 +42,11 @@ class Bench:
         self.runs = 0
         # What the simulator holds: None (nothing known) or the state a scenario left (scenarios.STATE_*).
         self.state = None
-        hosts, keys_file = write_environments(directory, size)
+        self.infor = Infor(directory, latency_s)
+        hosts, keys_file = write_environments(directory, size, self.infor)
         self.sim = Simulator(directory, keys_file)
         self.add_latency()
-        self.inventory = write_inventory(directory, hosts, self.sim.url)
+        self.inventory = write_inventory(directory, hosts, self.sim.url, self.infor.pki.ca)
         config = directory / "ansible.cfg"
         # An empty configuration: neither the caller's ansible.cfg nor ~/.ansible.cfg changes the numbers.
         config.write_text("[defaults]\n", encoding="utf-8")
@@ -61,9 +62,13 @@ class Bench:
             "NO_PROXY": "127.0.0.1,localhost",
             "no_proxy": "127.0.0.1,localhost",
         })
+        # requests would take a CA bundle from these instead of docbits_ca_path.
+        for name in CA_BUNDLE_VARIABLES:
+            self.env.pop(name, None)
 
     def close(self):
         self.sim.stop()
+        self.infor.stop()
 
     def add_latency(self):
         """Every DocBits answer, whatever the request, waits latency_s first (a reset forgets it)."""
@@ -93,6 +98,7 @@ class Bench:
             self.sim.admin("POST", "reset")
             self.add_latency()
         self.sim.admin("POST", "reset_stats")
+        infor_before = len(self.infor.auth.requests)
         self.runs += 1
         log_path = self.directory / ("run-%03d-%s.log" % (self.runs, name))
         argv = [self.ansible_playbook, "-i", str(self.inventory), "--forks", str(self.forks), str(playbook)] + list(extra_args)
@@ -137,6 +143,8 @@ class Bench:
             "requests_capped": len(stats["requests"]) >= SIM_MAX_RECORDED,
             "max_requests_per_tenant": max(per_org.values()) if per_org else 0,
             "writes": stats["writes"],
+            # Token requests and revocations at the Infor simulator.
+            "infor_requests": len(self.infor.auth.requests) - infor_before,
             "changed_hosts": changed,
             "output_lines": len(output.splitlines()),
             "load_1min_at_start": round(load, 2),
@@ -158,6 +166,7 @@ def summarise(size, runs):
             "requests_capped": any(run["requests_capped"] for run in measured),
             "max_requests_per_tenant": max(run["max_requests_per_tenant"] for run in measured),
             "writes": max(run["writes"] for run in measured),
+            "infor_requests": statistics.median(run["infor_requests"] for run in measured),
             "output_lines": max(run["output_lines"] for run in measured),
             "repetitions": len(measured),
             "load_1min": round(statistics.median(run["load_1min_at_start"] for run in measured), 2),
@@ -166,10 +175,11 @@ def summarise(size, runs):
 
 
 def latency_limits(summary, forks, latency_s):
-    """Per scenario, the fastest it can be with this latency: Ansible's floor plus the requests it made, forks at a time."""
+    """Per scenario, the fastest it can be with this latency: Ansible's floor plus the requests it made (to
+    DocBits and to Infor, both as late), forks at a time."""
     if not latency_s or "floor" not in summary:
         return {}
-    return dict((name, round(summary["floor"]["wall_s"] + entry["requests"] * latency_s / forks, 3))
+    return dict((name, round(summary["floor"]["wall_s"] + (entry["requests"] + entry["infor_requests"]) * latency_s / forks, 3))
                 for name, entry in summary.items() if name != "floor")
 
 

@@ -39,6 +39,8 @@ SCENARIOS = {
     "audit": Scenario(PLAYBOOKS / "audit_ionapi.yml", "audit_ionapi (every tenant in sync)", needs=STATE_PROVISIONED),
     "validate": Scenario(PLAYBOOKS / "validate_ionapi.yml", "validate_ionapi (offline)"),
     "info": Scenario(PLAYBOOKS / "info_ionapi.yml", "info_ionapi", needs=STATE_PROVISIONED),
+    # The files unchanged: a token proved (and revoked) with each at the Infor simulator, nothing uploaded.
+    "rotate": Scenario(PLAYBOOKS / "rotate_ionapi.yml", "rotate_ionapi (the files unchanged)", needs=STATE_PROVISIONED),
     # One task for the play: the recap names the one host it ran for.
     "contract": Scenario(PLAYBOOKS / "check_contract.yml", "check_contract (one base URL)", recap_hosts="one"),
     "plain_first": Scenario(PLAIN_PLAYBOOK, "plain uri playbook first run", reset=True, changed="all", writes_per_tenant=1),
@@ -48,7 +50,7 @@ SCENARIOS = {
 
 # The bulk comparison of issue 4 (no latency) and the playbooks of issue 25 (under latency).
 BULK_SCENARIOS = ("collection_first", "collection_rerun", "plain_first", "plain_rerun", "floor")
-PLAYBOOK_SCENARIOS = ("collection_first", "collection_rerun", "audit", "validate", "info", "contract", "floor")
+PLAYBOOK_SCENARIOS = ("collection_first", "collection_rerun", "audit", "validate", "info", "contract", "rotate", "floor")
 # The table of issue 25: scenario -> (playbook, its work).
 PLAYBOOK_TABLE = (
     ("collection_rerun", "provision_ionapi (re-run)", "2 requests per environment"),
@@ -56,4 +58,5 @@ PLAYBOOK_TABLE = (
     ("validate", "validate_ionapi", "no request (offline)"),
     ("info", "info_ionapi", "2 requests per environment"),
     ("contract", "check_contract", "1 request per distinct base URL"),
+    ("rotate", "rotate_ionapi (files unchanged)", "2 requests per environment, 3 to Infor (token, 2 revocations)"),
 )

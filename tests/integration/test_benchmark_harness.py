@@ -51,13 +51,16 @@ def test_latency_reports_every_playbook_against_its_own_limit(tmp_path):
     assert completed.returncode == 0, completed.stdout + completed.stderr
     size = json.loads(output.read_text(encoding="utf-8"))["sizes"][0]
     summary, limits = size["summary"], size["latency_limits_wall_s"]
-    assert set(summary) == {"collection_first", "collection_rerun", "audit", "validate", "info", "contract", "floor"}
+    assert set(summary) == {"collection_first", "collection_rerun", "audit", "validate", "info", "contract", "rotate", "floor"}
     assert size["latency_ms"] == latency_ms
-    # Each limit counts the requests its own playbook made: two per tenant, none offline, one for the one base URL.
-    expected_requests = {"collection_rerun": 2 * QUICK_SIZE, "audit": 2 * QUICK_SIZE, "info": 2 * QUICK_SIZE, "validate": 0, "contract": 1}
+    # Each limit counts the requests its own playbook made: two per tenant, none offline, one for the one base URL;
+    # a rotation also a token and two revocations per tenant at Infor, as late as DocBits.
+    expected_requests = {"collection_rerun": 2 * QUICK_SIZE, "audit": 2 * QUICK_SIZE, "info": 2 * QUICK_SIZE, "validate": 0, "contract": 1,
+                         "rotate": 2 * QUICK_SIZE}
     for name, requests in expected_requests.items():
-        assert summary[name]["requests"] == requests, name
-        assert limits[name] == round(summary["floor"]["wall_s"] + requests * latency_ms / 1000.0 / 10, 3), name
+        infor = 3 * QUICK_SIZE if name == "rotate" else 0
+        assert summary[name]["requests"] == requests and summary[name]["infor_requests"] == infor, name
+        assert limits[name] == round(summary["floor"]["wall_s"] + (requests + infor) * latency_ms / 1000.0 / 10, 3), name
         assert size["ratios"]["%s_over_latency_limit_wall" % name] == round(summary[name]["wall_s"] / limits[name], 2)
         assert summary[name]["writes"] == 0
     # Two requests per tenant, each at least latency_ms late, 10 at a time: the re-run cannot beat that.
@@ -70,7 +73,8 @@ def test_a_missed_target_makes_the_exit_code_say_so(tmp_path):
     output = tmp_path / "bench.json"
     results = {"sizes": [{"size": 200, "forks": 20, "latency_ms": 100.0, "profile": {},
                           "latency_limits_wall_s": {"validate": 4.0},
-                          "summary": dict((name, {"wall_s": wall, "cpu_s": wall, "cpu_ms_per_host": 1.0, "requests": 0, "requests_per_tenant": 0,
+                          "summary": dict((name, {"wall_s": wall, "cpu_s": wall, "cpu_ms_per_host": 1.0, "requests": 0, "infor_requests": 0,
+                                                  "requests_per_tenant": 0,
                                                   "requests_capped": False, "max_requests_per_tenant": 0, "writes": 0, "peak_rss_mib": 60.0,
                                                   "output_lines": 10, "repetitions": 1, "load_1min": 1.0})
                                           for name, wall in (("validate", 8.0), ("floor", 4.0))),
