@@ -14,7 +14,7 @@ version_added: 1.0.0
 description:
   - Lists the Infor export configurations of a DocBits organisation, each with the tenant (C(ti)), app name (C(cn)) and
     fingerprint of its stored ION API file. Secret values are never returned.
-  - With O(src) or O(content), also the environment's own file, validated as M(docbits.infor.ionapi_validate) does: its
+  - With O(src) or O(content), also the environment's own file, validated as M(docbits.infor.ionapi_validate) does - its
     fingerprint (RV(fingerprint)) and whether a listed configuration stores it (RV(carried)).
   - Read-only.
 author:
@@ -53,7 +53,7 @@ options:
     description:
       - With O(contract=true), check the base URL of each of these inventory hosts, once per distinct URL, each with the
         options that O(option_variables) gives the first host of that URL (of the others only O(docbits_url) is resolved).
-        Returns RV(contracts). Meant for C(run_once), as C(playbooks/check_contract.yml) does with C(ansible_play_hosts):
+        Returns RV(contracts). Meant for C(run_once), as C(playbooks/check_contract.yml) does with C(ansible_play_hosts),
         one task for the play instead of one per environment.
       - The variables are each host's inventory and extra variables; the options the task sets apply to every URL.
     type: list
@@ -61,7 +61,7 @@ options:
     version_added: 1.2.0
   state:
     description:
-      - V(absent) for an environment that is to carry no C(.ionapi) file: O(src) is not read.
+      - V(absent) for an environment that is to carry no C(.ionapi) file; O(src) is then not read.
     type: str
     choices: [present, absent]
     default: present

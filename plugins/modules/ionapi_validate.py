@@ -38,8 +38,8 @@ attributes:
 options:
   state:
     description:
-      - V(absent) for an environment that is to carry no C(.ionapi) file (as O(docbits.infor.ionapi#module:state=absent)):
-        nothing is read or validated and the task is skipped.
+      - V(absent) for an environment that is to carry no C(.ionapi) file (as O(docbits.infor.ionapi#module:state=absent)),
+        so nothing is read or validated and the task is skipped.
     type: str
     choices: [present, absent]
     default: present
