@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ansible_collections.docbits.infor.plugins.module_utils.arguments import IONAPI_INFO_ARGUMENTS
 from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, OptionError, printable
+from ansible_collections.docbits.infor.plugins.module_utils.preflight import openapi_url
 from ansible_collections.docbits.infor.plugins.module_utils.runner import run_info
 from ansible_collections.docbits.infor.plugins.plugin_utils.action import DocBitsAction
 from ansible_collections.docbits.infor.plugins.plugin_utils.option_variables import OPTION as OPTION_VARIABLES, mapping_of, options_from_variables
@@ -19,6 +20,12 @@ class ActionModule(DocBitsAction):
 
     def run_local(self, params, data, source, read_warnings, task_vars):
         return run_info(params, data, source, read_warnings)
+
+    def _arguments(self, task_vars):
+        if self._task.args.get("hosts") is not None:
+            # Each URL's options are its first host's (outcome), not those of the host the task runs for.
+            return dict(self._given(), hosts=self._task.args["hosts"])
+        return super()._arguments(task_vars)
 
     def outcome(self, params, task_vars):
         if params.get("hosts") is None:
@@ -53,7 +60,7 @@ class ActionModule(DocBitsAction):
             params["environment_name"] = params.get("environment_name") or host
             contract = super().outcome(params, task_vars)["contract"]
         except DocBitsInforError as exc:
-            contract = {"source": url, "readable": False, "reason": str(exc), "findings": [], "table": [], "blocking": 0, "ignored": 0}
+            contract = {"source": openapi_url(url), "readable": False, "reason": str(exc), "findings": [], "table": [], "blocking": 0, "ignored": 0}
         contract.update(docbits_url=url, environment=host, summary=_summary(contract))
         return contract
 

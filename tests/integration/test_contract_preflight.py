@@ -189,6 +189,27 @@ def test_check_contract_prints_one_line_per_distinct_url_and_the_tables_at_v(lab
     assert lab.sim.writes == 0
 
 
+def test_check_contract_uses_the_first_environment_of_each_url_and_resolves_only_the_url_of_the_others(lab_factory):
+    lab = lab_factory(TENANTS)
+    lab.sim.openapi = contract_document()
+    other_url = lab.url.replace("127.0.0.1", "localhost")
+    # dev alone has the other URL, and a key that does not resolve (a missing Vault file); tst's unresolvable key
+    # is never looked at: prd, the first environment of the simulator's URL in the play, checks it.
+    lab["dev"].vars.update(docbits_url=other_url, docbits_api_key="{{ vault_dev_key }}")
+    lab["tst"].vars["docbits_api_key"] = "{{ vault_tst_key }}"
+
+    run = lab.run(CHECK)
+
+    assert run.rc == 2, run
+    assert [entry["path"] for entry in lab.sim.requests] == [OPENAPI] and lab.sim.writes == 0
+    [shown] = [entry for entry in run.results("debug") if entry["status"] == "ok"]
+    assert shown["result"]["msg"] == [
+        "%s%s cannot be read: option api_key: variable docbits_api_key is set but does not resolve ('vault_dev_key' is undefined);"
+        " nothing else is used in its place" % (other_url, OPENAPI),
+        "%s%s: DOC2 - API 2.2.10: 0 blocking, 12 ignored" % (lab.url, OPENAPI)]
+    assert "vault_tst_key" not in run.stdout
+
+
 def test_no_write_no_preflight_and_a_removal_needs_its_operation(lab_factory):
     lab = lab_factory({"tst": "ACME_TST"})
     assert lab.run(PROVISION).rc == 0

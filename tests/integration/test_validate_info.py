@@ -125,3 +125,18 @@ def test_info_reports_the_fingerprint_of_the_uploaded_file(lab):
     assert stale.result("ionapi_info", "tst")["result"]["carried"] is False
     assert stale.result("ionapi_info", "prd")["result"]["carried"] is True
     assert lab.sim.writes == 0
+
+
+def test_info_compares_no_file_for_an_environment_set_to_absent_nor_without_one(lab):
+    assert lab.run("provision_ionapi.yml").rc == 0
+    lab["prd"].vars["docbits_ionapi_state"] = "absent"
+    lab["prd"].ionapi_file.unlink()
+    del lab["tst"].vars["ionapi_file"]
+
+    run = lab.run(INFO)
+
+    assert run.rc == 0, run
+    for env in lab.envs.values():
+        result = run.result("ionapi_info", env.name)["result"]
+        assert len(result["configurations"]) == 1
+        assert "fingerprint" not in result and "carried" not in result
