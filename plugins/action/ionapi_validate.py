@@ -13,6 +13,7 @@ class ActionModule(DocBitsAction):
 
     MODULE = "docbits.infor.ionapi_validate"
     ARGUMENTS = VALIDATE_ARGUMENTS
+    READS_SOURCE_WHEN_ABSENT = False
 
     def run_local(self, params, data, source, read_warnings, task_vars):
         return run_validate(params, data, source, read_warnings)

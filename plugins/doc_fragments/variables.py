@@ -21,6 +21,10 @@ options:
         resolve to text (nothing, as from a lookup that found nothing, or a dictionary fails the task, naming it).
       - Or the name of a variable holding that dictionary, as the role does with C(option_variables=ionapi_option_variables);
         the task then templates nothing per host, which in a bulk run costs less than templating the dictionary.
+      - Or a subset of such a dictionary, named too, not templated (directly or as the name of a variable holding it,
+        as the role's C(ionapi_validate_option_variables)) - C(from), the name of the variable holding the dictionary;
+        C(options), the options to take of it; optionally C(optional), those of them that are not required here, and
+        C(more), a dictionary of option and variable name for options the dictionary does not have.
       - A variable that is not set leaves its option to the option's default (or its environment variable). A
         variable that is set is templated; when it does not resolve (say a Vault file is missing) the task fails,
         naming the variable, and nothing else is used in its place. Options given to the task, by

@@ -53,7 +53,13 @@ TOKEN_CHECK_SPEC = dict(
     validate_certs=CONNECTION_SPEC["validate_certs"],
     ca_path=CONNECTION_SPEC["ca_path"],
 )
-VALIDATE_SPEC = dict(SOURCE_SPEC, **dict(TOKEN_CHECK_SPEC, **CONTROLLER_SPEC))
+# present: the environment is to carry its file; absent: it is to carry none (ionapi removes it), so
+# ionapi_validate has nothing to check and ionapi_info nothing to compare.
+STATE_SPEC = dict(
+    state=dict(type="str", default="present", choices=["present", "absent"]),
+)
+VALIDATE_SPEC = dict(SOURCE_SPEC, **dict(TOKEN_CHECK_SPEC, **dict(STATE_SPEC, **CONTROLLER_SPEC)))
+VALIDATE_SPEC["strict"] = dict(type="bool", default=False)
 
 EXPORT_SPEC = dict(
     doc_type=dict(type="str", default=DEFAULT_DOC_TYPE),
@@ -61,7 +67,6 @@ EXPORT_SPEC = dict(
 )
 
 IONAPI_SPEC = dict(
-    state=dict(type="str", default="present", choices=["present", "absent"]),
     title=dict(type="str"),
     export_method=dict(type="str", choices=list(INFOR_EXPORT_METHODS)),
     config_id=dict(type="int"),
@@ -71,12 +76,13 @@ IONAPI_SPEC = dict(
     check_stored_token=dict(type="bool", default=False),
     contract_check=dict(type="str", default="auto", choices=list(CONTRACT_CHECK_MODES)),
     concurrency_limit=dict(type="int", default=0),
-    **dict(SOURCE_SPEC, **dict(CONNECTION_SPEC, **dict(EXPORT_SPEC, **dict(TOKEN_CHECK_SPEC, **CONTROLLER_SPEC))))
+    **dict(SOURCE_SPEC, **dict(STATE_SPEC, **dict(CONNECTION_SPEC, **dict(EXPORT_SPEC, **dict(TOKEN_CHECK_SPEC, **CONTROLLER_SPEC)))))
 )
 
-IONAPI_INFO_SPEC = dict(CONNECTION_SPEC, **dict(EXPORT_SPEC, **CONTROLLER_SPEC))
+IONAPI_INFO_SPEC = dict(SOURCE_SPEC, **dict(STATE_SPEC, **dict(CONNECTION_SPEC, **dict(EXPORT_SPEC, **CONTROLLER_SPEC))))
 IONAPI_INFO_SPEC["doc_type"] = dict(type="str")
 IONAPI_INFO_SPEC["contract"] = dict(type="bool", default=False)
+IONAPI_INFO_SPEC["hosts"] = dict(type="list", elements="str")
 
 
 class ModuleArguments:
@@ -98,13 +104,13 @@ class ModuleArguments:
 ONE_SOURCE = ("src", "content")
 ONE_CREDENTIAL = ("api_key", "bearer_token")
 
-VALIDATE_ARGUMENTS = ModuleArguments(VALIDATE_SPEC, mutually_exclusive=[ONE_SOURCE], required_one_of=[ONE_SOURCE])
+VALIDATE_ARGUMENTS = ModuleArguments(VALIDATE_SPEC, mutually_exclusive=[ONE_SOURCE], required_if=[("state", "present", ONE_SOURCE, True)])
 IONAPI_ARGUMENTS = ModuleArguments(
     IONAPI_SPEC,
     mutually_exclusive=[ONE_SOURCE, ONE_CREDENTIAL],
     required_if=[("state", "present", ONE_SOURCE, True)],
 )
-IONAPI_INFO_ARGUMENTS = ModuleArguments(IONAPI_INFO_SPEC, mutually_exclusive=[ONE_CREDENTIAL])
+IONAPI_INFO_ARGUMENTS = ModuleArguments(IONAPI_INFO_SPEC, mutually_exclusive=[ONE_SOURCE, ONE_CREDENTIAL])
 
 
 def check_concurrency_limit(limit):

@@ -12,7 +12,7 @@ import os
 import stat
 
 from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import OPERATIONS, DocBitsNotFound, client_from_params
-from ansible_collections.docbits.infor.plugins.module_utils.errors import OptionError, printable
+from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, OptionError, printable
 from ansible_collections.docbits.infor.plugins.module_utils.infor_token import check_token
 from ansible_collections.docbits.infor.plugins.module_utils.ionapi import MAX_BYTES, IonApiError, parse_ionapi
 from ansible_collections.docbits.infor.plugins.module_utils.liveness import add_verdicts, old_credentials_live, prove_stored
@@ -88,8 +88,12 @@ def prove_token(params, ionapi):
 
 
 def run_validate(params, data=None, source=None, read_warnings=()):
+    if params.get("state") == "absent":
+        return {"changed": False, "skipped": True, "msg": "state=absent: the environment is to carry no .ionapi file, nothing to validate"}
     ionapi = load_ionapi(params, data, source, read_warnings)
     token_check = prove_token(params, ionapi)
+    if params.get("strict") and ionapi.warnings:
+        raise DocBitsInforError("%s: strict: %s" % (printable(ionapi.source or "content"), "; ".join(ionapi.warnings)))
     result = ionapi.summary()
     result["changed"] = False
     if token_check is not None:
@@ -150,7 +154,11 @@ def run_ionapi(params, check_mode=False, data=None, source=None, read_warnings=(
     return result
 
 
-def run_info(params):
+def run_info(params, data=None, source=None, read_warnings=()):
+    # The environment's own file first: a bad one fails before any request.
+    own = None
+    if params.get("state") != "absent" and (data is not None or params.get("src") or params.get("content") is not None):
+        own = load_ionapi(params, data, source, read_warnings)
     client = client_from_params(params)
     if params.get("contract"):
         # Read-only: the live /openapi.json against every operation the collection uses.
@@ -163,6 +171,12 @@ def run_info(params):
     finally:
         client.close()
     result = {"changed": False, "configurations": configurations, "exporting": any(entry["is_active"] for entry in configurations)}
+    warnings = list(own.warnings) if own is not None else []
+    if own is not None:
+        result["fingerprint"] = own.fingerprint
+        result["carried"] = any((entry.get("ionapi") or {}).get("fingerprint") == own.fingerprint for entry in configurations)
     if configurations and not result["exporting"]:
-        result["warnings"] = [all_inactive_warning([entry["id"] for entry in configurations])]
+        warnings.append(all_inactive_warning([entry["id"] for entry in configurations]))
+    if warnings:
+        result["warnings"] = warnings
     return result

@@ -14,10 +14,13 @@ version_added: 1.0.0
 description:
   - Lists the Infor export configurations of a DocBits organisation, each with the tenant (C(ti)), app name (C(cn)) and
     fingerprint of its stored ION API file. Secret values are never returned.
+  - With O(src) or O(content), also the environment's own file, validated as M(docbits.infor.ionapi_validate) does - its
+    fingerprint (RV(fingerprint)) and whether a listed configuration stores it (RV(carried)).
   - Read-only.
 author:
   - docbits.infor maintainers (@docbits-infor)
 extends_documentation_fragment:
+  - docbits.infor.source
   - docbits.infor.connection
   - docbits.infor.variables
   - ansible.builtin.action_common_attributes
@@ -46,6 +49,23 @@ options:
     type: bool
     default: false
     version_added: 1.0.0
+  hosts:
+    description:
+      - With O(contract=true), check the base URL of each of these inventory hosts, once per distinct URL, each with the
+        options that O(option_variables) gives the first host of that URL (of the others only O(docbits_url) is resolved).
+        Returns RV(contracts). Meant for C(run_once), as C(playbooks/check_contract.yml) does with C(ansible_play_hosts),
+        one task for the play instead of one per environment.
+      - The variables are each host's inventory and extra variables; the options the task sets apply to every URL.
+    type: list
+    elements: str
+    version_added: 1.2.0
+  state:
+    description:
+      - V(absent) for an environment that is to carry no C(.ionapi) file; O(src) is then not read.
+    type: str
+    choices: [present, absent]
+    default: present
+    version_added: 1.2.0
 seealso:
   - module: docbits.infor.ionapi
 """
@@ -146,9 +166,32 @@ configurations:
           description: Whether the stored file is valid JSON.
           type: bool
           sample: true
+fingerprint:
+  description: With O(src) or O(content), the fingerprint of that file (never a secret).
+  returned: when O(src) or O(content) is given and O(state=present)
+  type: str
+  sample: sha256:5d41402abc4b2a76b9719d911017c592ae2f5e0f9a3c1c5b6e5c2f0d8b7d1e3a
+  version_added: 1.2.0
+carried:
+  description: With O(src) or O(content), whether a listed configuration stores that file.
+  returned: when O(src) or O(content) is given and O(state=present)
+  type: bool
+  sample: true
+  version_added: 1.2.0
+contracts:
+  description:
+    - With O(hosts), the check of each distinct base URL, in the order of the hosts, as RV(contract) plus
+      C(docbits_url), C(environment) (the host whose options were used) and C(summary) (one line). A host whose options
+      do not resolve makes its URL's check unreadable, with the reason.
+  returned: when O(contract) is true and O(hosts) is given
+  type: list
+  elements: dict
+  sample: [{"docbits_url": "https://api.docbits.com", "environment": "acme-tst", "source": "https://api.docbits.com/openapi.json",
+            "readable": true, "blocking": 0, "ignored": 2, "summary": "https://api.docbits.com/openapi.json: DOC2 - API 2.2.10: 0 blocking, 2 ignored"}]
+  version_added: 1.2.0
 contract:
   description: With O(contract), the check of the live C(/openapi.json) against the operations of the collection.
-  returned: when O(contract) is true
+  returned: when O(contract) is true and O(hosts) is not given
   type: dict
   contains:
     source:
@@ -220,6 +263,7 @@ from ansible_collections.docbits.infor.plugins.module_utils.runner import run_in
 
 
 def main():
+    # hosts needs the controller's inventory: its action plugin handles it before the module is ever shipped.
     run_module(IONAPI_INFO_ARGUMENTS, lambda module: run_info(module.params))
 
 

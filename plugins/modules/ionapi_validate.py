@@ -35,6 +35,21 @@ attributes:
     support: full
   diff_mode:
     support: none
+options:
+  state:
+    description:
+      - V(absent) for an environment that is to carry no C(.ionapi) file (as O(docbits.infor.ionapi#module:state=absent)),
+        so nothing is read or validated and the task is skipped.
+    type: str
+    choices: [present, absent]
+    default: present
+    version_added: 1.2.0
+  strict:
+    description:
+      - Fail on the validator's warnings too (a file readable by others, an unusual value shape), naming the file and each warning.
+    type: bool
+    default: false
+    version_added: 1.2.0
 seealso:
   - module: docbits.infor.ionapi
 """

@@ -75,6 +75,8 @@ class DocBitsAction(ActionBase):
     # A module that writes to DocBits: refused for an environment the run's inventory check found
     # sharing its configuration with another one (plugins/action/ionapi_inventory_check.py).
     WRITES = False
+    # Whether src is read with state=absent too (docbits.infor.ionapi does, as it always has, though it then uses no file).
+    READS_SOURCE_WHEN_ABSENT = True
 
     def run_local(self, params, data, source, read_warnings, task_vars):
         """The module's work, in-process on the controller: a result dict or DocBitsInforError."""
@@ -108,15 +110,7 @@ class DocBitsAction(ActionBase):
         if "environment_name" in self.ARGUMENTS.argument_spec and not params.get("environment_name"):
             params["environment_name"] = task_vars.get("inventory_hostname")
         try:
-            data, source, read_warnings = self._read_controller_source(params, sources)
-            if params.get("content") is not None:
-                # Named as the inventory names it (ionapi_content), never by its text.
-                source = sources.get("content", "content")
-            with self._slot(params.get("concurrency_limit")):
-                if self._connection.transport == "local":
-                    outcome = self.run_local(params, data, source, read_warnings, task_vars)
-                else:
-                    outcome = self._run_on_target(params, data, source, read_warnings, task_vars)
+            outcome = self.outcome(params, task_vars, sources)
         except DocBitsInforError as exc:
             message = str(exc)
             if isinstance(exc, OptionError):
@@ -131,6 +125,20 @@ class DocBitsAction(ActionBase):
             outcome.pop("diff", None)
         result.update(outcome)
         return result
+
+    def outcome(self, params, task_vars, sources=None):
+        """The module's result for validated `params`, in-process or on the target (`sources`: the variable behind each option)."""
+        sources = sources if sources is not None else {}
+        # An environment that is to carry no file (state=absent) has none to read.
+        reads = params.get("state", "present") == "present" or self.READS_SOURCE_WHEN_ABSENT
+        data, source, read_warnings = self._read_controller_source(params, sources) if reads else (None, None, ())
+        if params.get("content") is not None:
+            # Named as the inventory names it (ionapi_content), never by its text.
+            source = sources.get("content", "content")
+        with self._slot(params.get("concurrency_limit")):
+            if self._connection.transport == "local":
+                return self.run_local(params, data, source, read_warnings, task_vars)
+            return self._run_on_target(params, data, source, read_warnings, task_vars)
 
     @staticmethod
     def _slot(limit):
@@ -151,7 +159,7 @@ class DocBitsAction(ActionBase):
             raise AnsibleActionFail(message)
         return outcome.validated_parameters
 
-    def _arguments(self, task_vars, sources):
+    def _arguments(self, task_vars, sources=None):
         """The task's arguments, completed from the variables that option_variables names (recorded in sources)."""
         arguments = dict(self._task.args)
         mapping = arguments.pop(OPTION_VARIABLES, None)

@@ -26,6 +26,10 @@ from ansible.parsing.vault import AnsibleVaultError
 from ansible_collections.docbits.infor.plugins.module_utils.errors import OptionError, printable
 
 OPTION = "option_variables"
+# {from: variable holding a mapping, options: [option, ...], optional: [option, ...], more: {option: variable}}:
+# the named options of a mapping (those in optional without their required flag), plus entries of the task's own.
+SUBSET_KEYS = ("from", "options")
+SUBSET_EXTRA_KEYS = ("optional", "more")
 # What a text variable resolved to instead, in the user's words (ansible-core 2.19 subclasses them: _AnsibleTaggedDict).
 _KINDS = (("dictionary", Mapping), ("list", (list, tuple)), ("boolean", bool), ("number", (int, float)))
 
@@ -36,10 +40,7 @@ def variable_names(mapping, task_vars, templar):
 
 
 def _mapping(mapping, task_vars, templar):
-    if isinstance(mapping, str):
-        if mapping not in task_vars:
-            raise OptionError("%s: no variable %s holds the mapping" % (OPTION, printable(mapping)))
-        mapping = _resolve(OPTION, mapping, task_vars[mapping], templar)
+    mapping = mapping_of(mapping, task_vars, templar)
     if not isinstance(mapping, dict):
         raise OptionError("%s: must be a dictionary of option: variable name, not %s" % (OPTION, type(mapping).__name__))
     return mapping
@@ -51,7 +52,10 @@ def options_from_variables(mapping, argument_spec, given, task_vars, templar, mu
     mapping: {option: a variable name, a list of names of which the first one set counts, or
     {variable: name or list, required: true, text: true} for an option the task cannot do without,
     or one that must resolve to non-empty text}; or the name of a variable holding that mapping,
-    which spares the task templating the mapping for every host.
+    which spares the task templating the mapping for every host; or {from: the name of such a variable,
+    options: [the options to take of it], optional: [those of them not required here], more: {option:
+    variable, for options the mapping has not}}, a subset named, not templated (or the name of a variable
+    holding that).
     mutually_exclusive: groups of options of which at most one variable may be set.
     sources, a dictionary, receives {option: the variable its value comes from, or would} for the options
     the task leaves to its variables, for messages.
@@ -81,6 +85,47 @@ def options_from_variables(mapping, argument_spec, given, task_vars, templar, mu
         elif required:
             raise OptionError("option %s: variable %s is not set, and this task needs it" % (printable(option), printable(name or names[0])))
     return options
+
+
+def mapping_of(mapping, task_vars, templar):
+    """What the option_variables value `mapping` stands for: the variable it names, the subset it takes."""
+    mapping = _named(mapping, task_vars, templar)
+    if isinstance(mapping, dict) and set(SUBSET_KEYS) <= set(mapping) <= set(SUBSET_KEYS + SUBSET_EXTRA_KEYS):
+        mapping = _subset(mapping, task_vars, templar)
+    return mapping
+
+
+def _named(mapping, task_vars, templar):
+    """The value of the variable that `mapping` names, or `mapping` itself when it is no name."""
+    if not isinstance(mapping, str):
+        return mapping
+    if mapping not in task_vars:
+        raise OptionError("%s: no variable %s holds the mapping" % (OPTION, printable(mapping)))
+    value = task_vars[mapping]
+    # Written as data, a mapping holds names, not templates: templating it would cost every host about as
+    # much as resolving its options; only a mapping written as one expression is templated.
+    return _resolve(OPTION, mapping, value, templar) if isinstance(value, str) else value
+
+
+def _subset(subset, task_vars, templar):
+    """The entries of subset's options in the mapping it takes them from."""
+    source, options, optional, more = subset["from"], subset["options"], subset.get("optional", []), subset.get("more", {})
+    if not isinstance(source, str) or not all(isinstance(names, list) and all(isinstance(name, str) for name in names) for names in (options, optional)) \
+            or not isinstance(more, dict):
+        raise OptionError("%s: 'from' names the variable of a mapping, 'options' and 'optional' list option names, 'more' maps options to variables"
+                          % OPTION)
+    mapping = _named(source, task_vars, templar)
+    if not isinstance(mapping, dict):
+        raise OptionError("%s: variable %s must hold a dictionary of option: variable name" % (OPTION, printable(source)))
+    missing = sorted(printable(option) for option in options + optional if option not in mapping or option not in options)
+    if missing:
+        raise OptionError("%s: %s not in the options taken of %s" % (OPTION, ", ".join(missing), printable(source)))
+    taken = dict((option, mapping[option]) for option in options)
+    for option in optional:
+        if isinstance(taken[option], dict):
+            taken[option] = dict(taken[option], required=False)
+    taken.update(more)
+    return taken
 
 
 def _left_to_task(groups, chosen, given):

@@ -155,20 +155,30 @@ def test_strict_fails_without_a_document_and_off_reads_none(lab_factory):
     assert openapi_reads(lab) == [] and lab.sim.writes == 2 and all_warnings(off) == []
 
 
-def test_check_contract_prints_the_table_once_per_distinct_url(lab_factory):
+def test_check_contract_prints_one_line_per_distinct_url_and_the_tables_at_v(lab_factory):
     lab = lab_factory(TENANTS)
     lab.sim.openapi = contract_document()
     # Two spellings of the simulator's address: two base URLs for the playbook.
-    lab["dev"].vars["docbits_url"] = lab.url.replace("127.0.0.1", "localhost")
+    other_url = lab.url.replace("127.0.0.1", "localhost")
+    lab["dev"].vars["docbits_url"] = other_url
 
     run = lab.run(CHECK)
 
     assert run.rc == 0, run
     assert len(openapi_reads(lab)) == 2 and lab.sim.writes == 0
     assert [entry["path"] for entry in lab.sim.requests] == [OPENAPI, OPENAPI], "read-only, and nothing but the document"
-    assert "| operation" in run.stdout and "constant in docbits_api.py" in run.stdout
-    assert "DOC2 - API 2.2.10" in run.stdout
-    assert "ignored" in run.stdout and "export_method" in run.stdout and "web app only" in run.stdout
+    # One task for the play, not one per environment.
+    assert len(run.results("ionapi_info")) == 1
+    for url in (lab.url, other_url):
+        shown = [line for line in run.stdout.splitlines() if "%s%s: DOC2 - API 2.2.10: 0 blocking" % (url, OPENAPI) in line]
+        assert len(shown) == 1, run.stdout
+    assert "| operation" not in run.stdout, "the tables are for -v"
+
+    verbose = lab.run(CHECK, "-v")
+
+    assert verbose.rc == 0, verbose
+    assert "| operation" in verbose.stdout and "constant in docbits_api.py" in verbose.stdout
+    assert "ignored" in verbose.stdout and "export_method" in verbose.stdout and "web app only" in verbose.stdout
     lab.sim.reset_stats()
     lab.sim.openapi = without_file_part()
 
@@ -177,6 +187,27 @@ def test_check_contract_prints_the_table_once_per_distinct_url(lab_factory):
     assert broken.rc == 2, broken
     assert "BLOCKING" in broken.stdout and "file part ion_api" in broken.stdout and "OP_CONFIGURE" in broken.stdout
     assert lab.sim.writes == 0
+
+
+def test_check_contract_uses_the_first_environment_of_each_url_and_resolves_only_the_url_of_the_others(lab_factory):
+    lab = lab_factory(TENANTS)
+    lab.sim.openapi = contract_document()
+    other_url = lab.url.replace("127.0.0.1", "localhost")
+    # dev alone has the other URL, and a key that does not resolve (a missing Vault file); tst's unresolvable key
+    # is never looked at: prd, the first environment of the simulator's URL in the play, checks it.
+    lab["dev"].vars.update(docbits_url=other_url, docbits_api_key="{{ vault_dev_key }}")
+    lab["tst"].vars["docbits_api_key"] = "{{ vault_tst_key }}"
+
+    run = lab.run(CHECK)
+
+    assert run.rc == 2, run
+    assert [entry["path"] for entry in lab.sim.requests] == [OPENAPI] and lab.sim.writes == 0
+    [shown] = [entry for entry in run.results("debug") if entry["status"] == "ok"]
+    assert shown["result"]["msg"] == [
+        "%s%s cannot be read: option api_key: variable docbits_api_key is set but does not resolve ('vault_dev_key' is undefined);"
+        " nothing else is used in its place" % (other_url, OPENAPI),
+        "%s%s: DOC2 - API 2.2.10: 0 blocking, 12 ignored" % (lab.url, OPENAPI)]
+    assert "vault_tst_key" not in run.stdout
 
 
 def test_no_write_no_preflight_and_a_removal_needs_its_operation(lab_factory):

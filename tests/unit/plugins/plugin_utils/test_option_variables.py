@@ -157,3 +157,47 @@ def test_an_option_of_another_module_is_refused():
         resolve({}, mapping={"api_key": "docbits_api_key"}, spec=VALIDATE_SPEC)
 
     assert "api_key is no option of this module" in str(raised.value)
+
+
+ROLE_MAPPING = {"expected_tenant": {"variable": "infor_tenant", "required": True}, "src": "ionapi_file", "api_key": "docbits_api_key",
+                "org_id": "docbits_org_id"}
+
+
+def test_a_subset_takes_the_named_options_of_a_mapping_without_templating_it():
+    subset = {"from": "role_mapping", "options": ["expected_tenant", "src"]}
+    host_vars = {"role_mapping": ROLE_MAPPING, "infor_tenant": "ACME_TST", "ionapi_file": "tst.ionapi", "docbits_api_key": "{{ vault_missing }}",
+                 "validate_subset": subset}
+
+    # api_key is not taken: its variable, set but unresolvable, is not even looked at.
+    assert resolve(host_vars, mapping=subset, spec=VALIDATE_SPEC) == {"expected_tenant": "ACME_TST", "src": "tst.ionapi"}
+    assert resolve(host_vars, mapping="validate_subset", spec=VALIDATE_SPEC) == {"expected_tenant": "ACME_TST", "src": "tst.ionapi"}
+    # The entries keep their rules: expected_tenant stays required.
+    with pytest.raises(OptionError) as raised:
+        resolve(dict(host_vars, infor_tenant=None), mapping=subset, spec=VALIDATE_SPEC)
+    assert "variable infor_tenant is not set, and this task needs it" in str(raised.value)
+
+
+def test_a_subset_can_make_an_option_optional_and_add_options_of_the_module_alone():
+    subset = {"from": "role_mapping", "options": ["expected_tenant", "src"], "optional": ["expected_tenant"], "more": {"strict": "strict_flag"}}
+    host_vars = {"role_mapping": ROLE_MAPPING, "ionapi_file": "tst.ionapi", "strict_flag": True}
+
+    assert resolve(host_vars, mapping=subset, spec=VALIDATE_SPEC) == {"src": "tst.ionapi", "strict": True}
+    assert resolve(dict(host_vars, infor_tenant="ACME_TST"), mapping=subset, spec=VALIDATE_SPEC)["expected_tenant"] == "ACME_TST"
+    # The mapping itself is left as it was.
+    assert ROLE_MAPPING["expected_tenant"]["required"] is True
+
+
+@pytest.mark.parametrize("subset, rule", [
+    ({"from": "role_mapping", "options": ["title"]}, "title not in the options taken of role_mapping"),
+    ({"from": "role_mapping", "options": ["src"], "optional": ["org_id"]}, "org_id not in the options taken of role_mapping"),
+    ({"from": "no_such_mapping", "options": ["src"]}, "no variable no_such_mapping holds the mapping"),
+    ({"from": "role_mapping", "options": "src"}, "'options' and 'optional' list option names"),
+    ({"from": "role_mapping", "options": ["src"], "more": ["strict"]}, "'more' maps options to variables"),
+    ({"from": "not_a_mapping", "options": ["src"]}, "variable not_a_mapping must hold a dictionary"),
+    ({"from": "role_mapping", "options": ["api_key"]}, "api_key is no option of this module"),
+])
+def test_a_wrong_subset_is_refused_naming_what_is_wrong(subset, rule):
+    with pytest.raises(OptionError) as raised:
+        resolve({"role_mapping": ROLE_MAPPING, "not_a_mapping": ["src"]}, mapping=subset, spec=VALIDATE_SPEC)
+
+    assert rule in str(raised.value)
