@@ -238,8 +238,10 @@ def _note(result):
 def row(kind, environment, result, tenant=None, check_mode=False, local=None):
     """One environment's line: its registered result (None when the task never ran for it).
 
-    info: `result` is the ionapi_info result and `local` the ionapi_validate result of the
-    environment's own file (a failure reading that file is the environment's failure)."""
+    info: `result` is the ionapi_info result, which carries the fingerprint of the environment's own
+    file, or `local` the ionapi_validate result of that file (a failure reading it is the environment's)."""
+    if kind == KIND_INFO and local is None:
+        local = result
     if kind == KIND_INFO and _failed(local):
         result = local
     result = result if isinstance(result, dict) else {}
