@@ -35,38 +35,12 @@ class ActionModule(ActionBase):
         del tmp
         task_vars = task_vars or {}
         params = self.validate_argument_spec(ARGUMENT_SPEC)[1]
-        hosts = list(task_vars.get("ansible_play_hosts_all") or [])
-        group = params["group"]
-        if group is not None:
-            members = set((task_vars.get("groups") or {}).get(group) or ())
-            hosts = [host for host in hosts if host in members]
-            if not hosts:
-                raise AnsibleActionFail(
-                    "group %s has no host in this run, so there is nothing to check or to provision: put one host per DocBits "
-                    "environment in group %s of the inventory (inventory sources: %s%s)" % (
-                        group, group, ", ".join(task_vars.get("ansible_inventory_sources") or []) or "none",
-                        "; --limit %s" % task_vars["ansible_limit"] if task_vars.get("ansible_limit") else ""))
+        hosts = _hosts_of_the_run(params["group"], task_vars)
         mapping = variable_names(params[OPTION_VARIABLES], task_vars, self._templar)
         known = set(inventory_check.OTHER_KNOWN_VARIABLES)
         for names in mapping.values():
             known.update(names)
-
-        hostvars = task_vars["hostvars"]
-        # What the task sees beyond its host's own variables: play, role and task vars, the same for every host.
-        own = hostvars[task_vars["inventory_hostname"]]
-        play_scope = dict((name, value) for name, value in task_vars.items() if name not in own)
-        names_by_host = []
-        targets = []
-        default_url_hosts = []
-        for host in hosts:
-            variables = hostvars[host]
-            names_by_host.append((host, list(variables)))
-            target, default_url = self._target(host, variables, mapping, play_scope, task_vars.get("omit"))
-            if target is not None:
-                targets.append(target)
-            if default_url:
-                default_url_hosts.append(host)
-
+        names_by_host, targets, default_url_hosts = self._read_hosts(hosts, mapping, task_vars)
         unknown = inventory_check.unknown_variables(names_by_host, known)
         shared, shared_sets = inventory_check.shared_targets(targets)
         record_shared_targets(shared)
@@ -86,6 +60,23 @@ class ActionModule(ActionBase):
             shared_configuration=sorted(shared),
         )
         return result
+
+    def _read_hosts(self, hosts, mapping, task_vars):
+        """(variable names per host, write targets, hosts on the default URL) of the run's environments."""
+        hostvars = task_vars["hostvars"]
+        # What the task sees beyond its host's own variables: play, role and task vars, the same for every host.
+        own = hostvars[task_vars["inventory_hostname"]]
+        play_scope = dict((name, value) for name, value in task_vars.items() if name not in own)
+        names_by_host, targets, default_url_hosts = [], [], []
+        for host in hosts:
+            variables = hostvars[host]
+            names_by_host.append((host, list(variables)))
+            target, default_url = self._target(host, variables, mapping, play_scope, task_vars.get("omit"))
+            if target is not None:
+                targets.append(target)
+            if default_url:
+                default_url_hosts.append(host)
+        return names_by_host, targets, default_url_hosts
 
     def _target(self, host, variables, mapping, play_scope, omit):
         """(Target or None when its values cannot be read, whether it uses the default URL)."""
@@ -135,6 +126,22 @@ class ActionModule(ActionBase):
             # Left unrendered (ansible-core 2.18 leaves an undefined variable so in hostvars): not a value to compare.
             raise ValueError("unresolved template")
         return None if value is not None and value == omit else value
+
+
+def _hosts_of_the_run(group, task_vars):
+    """The play's hosts (of `group` when given); none of the group fails the run, naming it."""
+    hosts = list(task_vars.get("ansible_play_hosts_all") or [])
+    if group is None:
+        return hosts
+    members = set((task_vars.get("groups") or {}).get(group) or ())
+    hosts = [host for host in hosts if host in members]
+    if not hosts:
+        raise AnsibleActionFail(
+            "group %s has no host in this run, so there is nothing to check or to provision: put one host per DocBits "
+            "environment in group %s of the inventory (inventory sources: %s%s)" % (
+                group, group, ", ".join(task_vars.get("ansible_inventory_sources") or []) or "none",
+                "; --limit %s" % task_vars["ansible_limit"] if task_vars.get("ansible_limit") else ""))
+    return hosts
 
 
 def _some(hosts, shown=5):

@@ -101,6 +101,10 @@ def run_validate(params, data=None, source=None, read_warnings=()):
     return result
 
 
+# The options that say what the environment's Infor exports must be (reconcile.Desired).
+DESIRED_OPTIONS = ("doc_type", "export_method", "sub_org_id", "title", "config_id", "doc_types", "active")
+
+
 def run_ionapi(params, check_mode=False, data=None, source=None, read_warnings=(), run_cache=None):
     warnings = []
     desired_file = None
@@ -110,16 +114,7 @@ def run_ionapi(params, check_mode=False, data=None, source=None, read_warnings=(
         warnings = desired_file.warnings
     elif params.get("doc_types"):
         raise OptionError("doc_types applies to state=present; to remove a configuration set doc_type or config_id")
-    desired = Desired(
-        desired_file,
-        doc_type=params["doc_type"],
-        export_method=params.get("export_method"),
-        sub_org_id=params.get("sub_org_id"),
-        title=params.get("title"),
-        config_id=params.get("config_id"),
-        doc_types=params.get("doc_types"),
-        active=params.get("active"),
-    )
+    desired = Desired(desired_file, **dict((name, params.get(name)) for name in DESIRED_OPTIONS))
     client = client_from_params(params)
     verdicts = None
     try:
@@ -142,16 +137,20 @@ def run_ionapi(params, check_mode=False, data=None, source=None, read_warnings=(
         client.close()
     if token_check is not None:
         result["token_check"] = token_check
-        # Here the new file is proven and in place (a failed upload or verification raised): only now are the
-        # old credentials tried, and never in check mode.
-        retired = retire(plan.entries, desired_file.credentials, prove=None if check_mode else lambda stored: old_credentials_live(
-            stored, params["validate_certs"], params.get("ca_path"), params["timeout"]))
-        if retired is not None:
-            result["retire"] = retired
+        _add_retire(result, params, plan, desired_file, check_mode)
     if verdicts is not None:
         add_verdicts(result, verdicts, check_mode)
     result["warnings"] = warnings + preflight.warnings
     return result
+
+
+def _add_retire(result, params, plan, desired_file, check_mode):
+    """What to retire in ION API after a rotation. Here the new file is proven and in place (a failed upload or
+    verification raised): only now are the old credentials tried, and never in check mode."""
+    retired = retire(plan.entries, desired_file.credentials, prove=None if check_mode else lambda stored: old_credentials_live(
+        stored, params["validate_certs"], params.get("ca_path"), params["timeout"]))
+    if retired is not None:
+        result["retire"] = retired
 
 
 def run_info(params, data=None, source=None, read_warnings=()):

@@ -86,45 +86,52 @@ class DocBitsAction(ActionBase):
         result = super().run(tmp, task_vars)
         del tmp
         task_vars = task_vars or {}
+        try:
+            params, sources = self._params(task_vars, result)
+            outcome = self._outcome_in_user_words(params, task_vars, sources)
+        except _TaskFailure as failure:
+            result.update(failed=True, msg=failure.message, **failure.details)
+            return result
+        result.setdefault("warnings", []).extend(outcome.pop("warnings", None) or [])
+        if not self._task.diff:
+            outcome.pop("diff", None)
+        result.update(outcome)
+        return result
+
+    def _params(self, task_vars, result):
+        """(validated options, the variable behind each option); a refusal raises _TaskFailure in the user's words."""
         if self.WRITES:
             refusal = shared_target(task_vars.get("inventory_hostname"))
             if refusal:
-                result.update(failed=True, msg=refusal, rule="shared-configuration")
-                return result
+                raise _TaskFailure(refusal, rule="shared-configuration")
         sources = {}
         try:
             arguments = self._arguments(task_vars, sources)
         except DocBitsInforError as exc:
             # These already name the variable.
-            result.update(failed=True, msg=str(exc))
-            return result
+            raise _TaskFailure(str(exc)) from None
         try:
             params = self._validated_params(arguments)
         except AnsibleActionFail as exc:
-            result.update(failed=True, msg=in_user_words(exc.message, sources))
-            return result
+            raise _TaskFailure(in_user_words(exc.message, sources)) from None
         if "docbits_url" in self.ARGUMENTS.argument_spec and "docbits_url" not in arguments and not os.environ.get("DOCBITS_URL"):
             # The default is production: a missing or misspelt docbits_url must not go there unsaid.
             result["docbits_url_default"] = True
             result.setdefault("warnings", []).append(DEFAULT_URL_WARNING)
         if "environment_name" in self.ARGUMENTS.argument_spec and not params.get("environment_name"):
             params["environment_name"] = task_vars.get("inventory_hostname")
+        return params, sources
+
+    def _outcome_in_user_words(self, params, task_vars, sources):
         try:
-            outcome = self.outcome(params, task_vars, sources)
+            return self.outcome(params, task_vars, sources)
         except DocBitsInforError as exc:
             message = str(exc)
             if isinstance(exc, OptionError):
                 message = in_user_words(message, sources)
             elif isinstance(exc, DocBitsNotFound):
                 message += path_hint(params.get("docbits_url"), sources)
-            result.update(failed=True, msg=message, **failure_details(exc))
-            return result
-        warnings = outcome.pop("warnings", None) or []
-        result.setdefault("warnings", []).extend(warnings)
-        if not self._task.diff:
-            outcome.pop("diff", None)
-        result.update(outcome)
-        return result
+            raise _TaskFailure(message, **failure_details(exc)) from None
 
     def outcome(self, params, task_vars, sources=None):
         """The module's result for validated `params`, in-process or on the target (`sources`: the variable behind each option)."""
@@ -208,6 +215,15 @@ class DocBitsAction(ActionBase):
             raise _ModuleFailure(outcome.get("msg", "the module failed on the target"), outcome.get("rule"), outcome.get("key"))
         outcome.pop("invocation", None)
         return outcome
+
+
+class _TaskFailure(Exception):
+    """The task fails with this message (already in the user's words) and these result keys."""
+
+    def __init__(self, message, **details):
+        super().__init__(message)
+        self.message = message
+        self.details = details
 
 
 class _ModuleFailure(DocBitsInforError):
