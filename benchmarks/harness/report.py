@@ -97,7 +97,7 @@ def markdown(results):
             capped = ">=" if entry["requests_capped"] else ""
             lines.append("| %d | %s | %.2f | %.2f | %.1f | %s%.2f (%d) | %d | %.1f | %d | %d | %s |" % (
                 result["size"], name, entry["wall_s"], entry["cpu_s"], entry["cpu_ms_per_host"], capped, entry["requests_per_tenant"],
-                entry["max_requests_per_tenant"], entry["writes"], entry["peak_rss_mib"], entry["output_lines"], entry["repetitions"],
+                entry["max_requests_per_tenant"], entry["writes"], entry["peak_rss_mib"], entry.get("output_lines", 0), entry["repetitions"],
                 entry.get("load_1min", "?")))
     bulk = [result for result in results["sizes"] if "plain_rerun" in result["summary"] or "plain_first" in result["summary"]]
     if bulk:
