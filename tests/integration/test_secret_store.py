@@ -127,8 +127,8 @@ def test_every_playbook_takes_ionapi_content(store, tmp_path):
 
     assert info.rc == 0, info
     for name, environment in lab.envs.items():
-        shown = info.results("debug", name)[0]["result"]["msg"]
-        assert shown["ionapi_file_fingerprint"] == fingerprint(environment.credentials) and shown["ionapi_file_carried"] is True, shown
+        shown = info.result("ionapi_info", name)["result"]
+        assert shown["fingerprint"] == fingerprint(environment.credentials) and shown["carried"] is True, shown
 
     # The store holds new files for env and unvault: the audit sees them, the rotation uploads them.
     for name in ("env", "unvault"):
@@ -224,7 +224,7 @@ def test_content_that_is_not_a_file_fails_its_environment_naming_ionapi_content(
     assert "ionapi_content" in validation.result("ionapi_validate", "tst")["result"]["msg"]
 
 
-@pytest.mark.parametrize("playbook, module", [(PROVISION, "ionapi"), (VALIDATE, "ionapi_validate"), (INFO, "ionapi_validate")])
+@pytest.mark.parametrize("playbook, module", [(PROVISION, "ionapi"), (VALIDATE, "ionapi_validate"), (INFO, "ionapi_info")])
 def test_ionapi_file_and_ionapi_content_together_fail_naming_both(lab_factory, playbook, module):
     lab = lab_factory({"tst": "ACME_TST", "prd": "ACME_PRD"})
     lab["tst"].vars["ionapi_content"] = "{{ lookup('ansible.builtin.file', '%s') }}" % lab["prd"].ionapi_file
