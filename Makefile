@@ -10,12 +10,13 @@
 #   make sanity       ansible-test sanity --local --python 3.11 on a staged copy   (= sanity-2.19)
 #   make lint         ansible-lint --profile production (offline, see .ansible-lint)
 #   make changelog-lint  antsibull-changelog lint (fragments of changelogs/fragments)
+#   make style        black --check (pyproject.toml) and a complexity limit of 10 for plugins/ (flake8)
 #   make docs-lint    antsibull-docs lint-collection-docs --plugin-docs
 #   make installed    the built tarball installed into an empty path: ansible-doc, ansible-builder introspect, smoke
 #   make importer     galaxy-importer on the built tarball with Automation Hub's settings, offline
 #   make unit-LEG, integration-LEG, sanity-LEG, venv-LEG   one leg of the ansible-core matrix, LEG in $(LEGS)
 #   make leg-LEG      unit, integration and sanity of one leg; e.g. make leg-2.21
-#   make tools        lint, changelog-lint, docs-lint, installed and importer, each even when one fails
+#   make tools        style, lint, changelog-lint, docs-lint, installed and importer, each even when one fails
 #   make test         every leg (two at a time) and the tools; fails if any fails; a line per leg at the end
 #   make demo         hack/demo.sh
 #   make simulators   hack/simulators.py: the simulators of the demo inventory, to try playbooks by hand
@@ -108,7 +109,7 @@ INTEGRATION_ENV := $(call integration_env,$(DEV_LEG))
 SANITY_SKIP :=
 
 .PHONY: all help venv venv-$(DEV_LEG) stage stage-sanity get-pip unit integration sanity lint test demo bench clean distclean \
-	changelog-lint docs-lint installed tools
+	changelog-lint docs-lint installed tools style
 
 all: test
 
@@ -217,6 +218,12 @@ docs-lint: venv stage
 installed: venv
 	PATH="$(VENV_BIN):$$PATH" hack/check_installed.sh "$(BUILD)/installed"
 
+# Python formatted as black writes it; no function of plugins/ more complex than 10 (mccabe).
+STYLE_PATHS := plugins tests hack benchmarks
+style: venv
+	"$(VENV_BIN)/black" --check --quiet $(STYLE_PATHS)
+	"$(VENV_BIN)/python" -m flake8 --select C901 --max-complexity 10 plugins
+
 # ANSIBLE_COLLECTIONS_PATH: with `offline: true` (.ansible-lint) ansible-lint does not
 # install this collection into its cache, so syntax-check would not resolve
 # docbits.infor.* modules; the staged symlink provides it.
@@ -230,7 +237,7 @@ lint: venv stage
 
 # Suites that do not depend on the ansible-core release; they run in .venv, as a group of
 # their own beside the legs.
-TEST_SUITES := lint changelog-lint docs-lint installed importer
+TEST_SUITES := style lint changelog-lint docs-lint installed importer
 # Longest first, so that the two slots of `make test` finish close together.
 MATRIX      := leg-2.21 leg-$(DEV_LEG) leg-2.20 leg-2.18 tools
 # Two at a time: most of a leg's time is spent waiting on subprocesses and servers, and the

@@ -17,22 +17,22 @@ pip install would lose this machine's pip configuration (certificates, indexes).
 import subprocess
 import sys
 
-DROPPED = frozenset(('--no-setuptools', '--no-wheel'))  # get-pip.py-only options
+DROPPED = frozenset(("--no-setuptools", "--no-wheel"))  # get-pip.py-only options
 
 
 def main():
     """Install pip with ensurepip, then install the requested packages with that pip."""
     args = [arg for arg in sys.argv[1:] if arg not in DROPPED]
 
-    rc = subprocess.call([sys.executable, '-m', 'ensurepip', '--upgrade', '--default-pip'])
+    rc = subprocess.call([sys.executable, "-m", "ensurepip", "--upgrade", "--default-pip"])
     if rc:
         sys.exit(rc)
 
-    if any(not arg.startswith('-') for arg in args):
-        rc = subprocess.call([sys.executable, '-m', 'pip', 'install'] + args)
+    if any(not arg.startswith("-") for arg in args):
+        rc = subprocess.call([sys.executable, "-m", "pip", "install"] + args)
 
     sys.exit(rc)
 
 
-if __name__ == '__main__':
+if __name__ == "__main__":
     main()

@@ -95,8 +95,10 @@ def start(simulator, name, option, *args, **kwargs):
     try:
         return simulator.start(*args, **kwargs)
     except OSError as exc:
-        raise SystemExit("simulators: cannot listen on 127.0.0.1:%s for the %s simulator (%s): is `make simulators` "
-                         "already running? Stop it, or pass %s 0 for a free port" % (args[1], name, exc.strerror, option))
+        raise SystemExit(
+            "simulators: cannot listen on 127.0.0.1:%s for the %s simulator (%s): is `make simulators` "
+            "already running? Stop it, or pass %s 0 for a free port" % (args[1], name, exc.strerror, option)
+        )
 
 
 def write_json(path, document):
@@ -146,10 +148,15 @@ def main(argv=None):
         if args.files_copy:
             copy_pointing_at(found, auth_url, args.files_copy, vault)
         if args.ready_file:
-            write_json(args.ready_file, {"docbits_url": docbits_url, "auth_url": auth_url, "ca_path": str(ca_path), "pid": os.getpid(),
-                                         "files_dir": args.files_copy or args.files_dir})
-        print("DocBits simulator: %s (%d organisations); Infor auth simulator: %s (%d apps); CA: %s" % (
-            docbits_url, len(api_keys(args.keys_file)), auth_url, len(auth.apps), ca_path), flush=True)
+            write_json(
+                args.ready_file,
+                {"docbits_url": docbits_url, "auth_url": auth_url, "ca_path": str(ca_path), "pid": os.getpid(), "files_dir": args.files_copy or args.files_dir},
+            )
+        print(
+            "DocBits simulator: %s (%d organisations); Infor auth simulator: %s (%d apps); CA: %s"
+            % (docbits_url, len(api_keys(args.keys_file)), auth_url, len(auth.apps), ca_path),
+            flush=True,
+        )
         if not args.quiet:
             print(USAGE % {"url": docbits_url, "ca": ca_path}, flush=True)
         stopped.wait()
@@ -158,9 +165,15 @@ def main(argv=None):
         auth.stop()
         if args.stats_file:
             answered = [entry["path"] for entry in auth.requests if entry["status"] == 200]
-            write_json(args.stats_file, {"requests": len(docbits.requests), "writes": docbits.writes,
-                                         "token_grants": sum(1 for path in answered if path.endswith("/token.oauth2")),
-                                         "revocations": sum(1 for path in answered if path.endswith("/revoke_token.oauth2"))})
+            write_json(
+                args.stats_file,
+                {
+                    "requests": len(docbits.requests),
+                    "writes": docbits.writes,
+                    "token_grants": sum(1 for path in answered if path.endswith("/token.oauth2")),
+                    "revocations": sum(1 for path in answered if path.endswith("/revoke_token.oauth2")),
+                },
+            )
         if not keep:
             for path in (ca_path, server_pem):
                 path.unlink()

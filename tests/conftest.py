@@ -18,9 +18,9 @@ import sys
 
 TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO_ROOT = os.path.dirname(TESTS_DIR)
-COLLECTIONS_DIR = os.path.join(REPO_ROOT, '.build', 'collections')
-COLLECTION_LINK = os.path.join(COLLECTIONS_DIR, 'ansible_collections', 'docbits', 'infor')
-SIMULATOR_DIR = os.path.join(TESTS_DIR, 'simulator')
+COLLECTIONS_DIR = os.path.join(REPO_ROOT, ".build", "collections")
+COLLECTION_LINK = os.path.join(COLLECTIONS_DIR, "ansible_collections", "docbits", "infor")
+SIMULATOR_DIR = os.path.join(TESTS_DIR, "simulator")
 
 
 def _stage_collection():
@@ -29,14 +29,14 @@ def _stage_collection():
         return
     os.makedirs(os.path.dirname(COLLECTION_LINK), exist_ok=True)
     try:
-        os.symlink(os.path.join('..', '..', '..', '..'), COLLECTION_LINK)
+        os.symlink(os.path.join("..", "..", "..", ".."), COLLECTION_LINK)
     except FileExistsError:  # created concurrently (pytest-xdist workers)
         pass
 
 
 def _prepend(path, directory):
     """Return the os.pathsep-separated `path` with `directory` first, unless already in it."""
-    parts = [part for part in (path or '').split(os.pathsep) if part]
+    parts = [part for part in (path or "").split(os.pathsep) if part]
     if directory in parts:
         return os.pathsep.join(parts)
     return os.pathsep.join([directory] + parts)
@@ -50,8 +50,8 @@ for _directory in (SIMULATOR_DIR, COLLECTIONS_DIR):
 
 # Child processes (ansible-playbook) find the collection and this virtualenv's tools.
 # Deliberately no PYTHONPATH: modules must work from their AnsiballZ payload alone.
-os.environ.setdefault('ANSIBLE_COLLECTIONS_PATH', COLLECTIONS_DIR)
-os.environ['PATH'] = _prepend(os.environ.get('PATH'), os.path.dirname(sys.executable))
+os.environ.setdefault("ANSIBLE_COLLECTIONS_PATH", COLLECTIONS_DIR)
+os.environ["PATH"] = _prepend(os.environ.get("PATH"), os.path.dirname(sys.executable))
 
 # Fixtures shared by the unit and simulator tests (the integration tests have their own pki).
-pytest_plugins = ('ansible_collections.docbits.infor.tests.support.fixtures',)
+pytest_plugins = ("ansible_collections.docbits.infor.tests.support.fixtures",)

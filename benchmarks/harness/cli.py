@@ -49,28 +49,37 @@ def scenario_list(text):
 def parse(argv):
     parser = argparse.ArgumentParser(
         description="Benchmark docbits.infor: its playbooks against a plain uri playbook, the no-op floor and, under latency, "
-                    "each playbook's limit (floor + its requests x latency / forks). Exits %d when a target is missed." % EXIT_MISSED)
+        "each playbook's limit (floor + its requests x latency / forks). Exits %d when a target is missed." % EXIT_MISSED
+    )
     parser.add_argument("--sizes", type=int_list, help="numbers of tenants (default 200,1000)")
-    parser.add_argument("--repeat", type=int_list, default=[3],
-                        help="repetitions of every run: one value, or one per size (e.g. 3,1); medians are reported (default 3)")
+    parser.add_argument(
+        "--repeat", type=int_list, default=[3], help="repetitions of every run: one value, or one per size (e.g. 3,1); medians are reported (default 3)"
+    )
     parser.add_argument("--forks", type=int, help="ansible-playbook --forks (default %d, Ansible's)" % DEFAULT_FORKS)
     parser.add_argument("--quick", action="store_true", help="N=20, one repetition: checks the harness, measures nothing useful")
     parser.add_argument("--latency", type=float, metavar="MS", help="delay every DocBits answer by MS milliseconds (default 0)")
-    parser.add_argument("--latency-mode", action="store_true",
-                        help="every playbook under latency: defaults --latency 100 --forks 20 --sizes 200 --scenarios %s (issues 15 and 25)"
-                        % ",".join(PLAYBOOK_SCENARIOS))
-    parser.add_argument("--scale-mode", action="store_true",
-                        help="the provisioning at scale: defaults --latency 100 --forks 50 --sizes 1000 --scenarios %s" % ",".join(SCALE_MODE["scenarios"]))
+    parser.add_argument(
+        "--latency-mode",
+        action="store_true",
+        help="every playbook under latency: defaults --latency 100 --forks 20 --sizes 200 --scenarios %s (issues 15 and 25)" % ",".join(PLAYBOOK_SCENARIOS),
+    )
+    parser.add_argument(
+        "--scale-mode",
+        action="store_true",
+        help="the provisioning at scale: defaults --latency 100 --forks 50 --sizes 1000 --scenarios %s" % ",".join(SCALE_MODE["scenarios"]),
+    )
     parser.add_argument("--profile", action="store_true", help="also time variants of the collection's playbook (smallest size only)")
-    parser.add_argument("--scenarios", type=scenario_list,
-                        help="comma-separated subset of %s (default: %s)" % (",".join(SCENARIOS), ",".join(BULK_SCENARIOS)))
+    parser.add_argument("--scenarios", type=scenario_list, help="comma-separated subset of %s (default: %s)" % (",".join(SCENARIOS), ",".join(BULK_SCENARIOS)))
     parser.add_argument("--keep", action="store_true", help="keep a copy of each run directory (inventory, logs) under the temp dir")
     parser.add_argument("--output", type=Path, help="JSON results file (default benchmarks/results/bench-<time>.json)")
     parser.add_argument("--report", type=Path, metavar="JSON", help="only print the Markdown tables of an earlier results file")
     args = parser.parse_args(argv)
     # A mode gives defaults; what the command line sets wins.
-    mode = LATENCY_MODE if args.latency_mode else SCALE_MODE if args.scale_mode else {
-        "latency": 0.0, "forks": DEFAULT_FORKS, "sizes": [200, 1000], "scenarios": list(BULK_SCENARIOS)}
+    mode = (
+        LATENCY_MODE
+        if args.latency_mode
+        else SCALE_MODE if args.scale_mode else {"latency": 0.0, "forks": DEFAULT_FORKS, "sizes": [200, 1000], "scenarios": list(BULK_SCENARIOS)}
+    )
     for name in ("latency", "forks", "sizes", "scenarios"):
         if getattr(args, name) is None:
             setattr(args, name, mode[name])
@@ -98,8 +107,14 @@ def main(argv=None):
     results = {
         "started": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "machine": machine(),
-        "settings": {"sizes": args.sizes, "repeat": args.repeats, "forks": args.forks, "profile": args.profile, "scenarios": args.scenarios,
-                     "latency_ms": args.latency},
+        "settings": {
+            "sizes": args.sizes,
+            "repeat": args.repeats,
+            "forks": args.forks,
+            "profile": args.profile,
+            "scenarios": args.scenarios,
+            "latency_ms": args.latency,
+        },
         "sizes": [],
     }
     for size, repeat in zip(args.sizes, args.repeats):

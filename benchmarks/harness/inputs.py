@@ -24,7 +24,7 @@ class Infor:
     for the run: the token requests of rotate_ionapi.yml (docbits_check_token) go there."""
 
     # Delays "for ever": the simulator counts a fault's uses down.
-    ALWAYS = 10 ** 9
+    ALWAYS = 10**9
 
     def __init__(self, directory, latency_s=0.0):
         self.pki = builders.Pki(str(directory))
@@ -91,9 +91,23 @@ class Simulator:
         self.log = directory / "simulator.log"
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, str(SIMULATOR), "--host", "127.0.0.1", "--port", "0", "--port-file", str(port_file),
-                 "--api-key-file", str(keys_file), "--quiet"],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+                [
+                    sys.executable,
+                    str(SIMULATOR),
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    "0",
+                    "--port-file",
+                    str(port_file),
+                    "--api-key-file",
+                    str(keys_file),
+                    "--quiet",
+                ],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + 30
         while not port_file.exists():
             if self.process.poll() is not None or time.monotonic() > deadline:

@@ -23,7 +23,7 @@ COLLECTION_TASKS = ROLE / "tasks" / "ionapi.yml"
 ROLE_IMPORT = re.compile(r"(?m)^(\s+)ansible\.builtin\.import_role:\n\s+name: docbits\.infor\.ionapi\n\s+tasks_from: ionapi\n")
 
 # A do-nothing action plugin: what Ansible costs for a task when the module's own work is free.
-NOOP_ACTION_PLUGIN = '''
+NOOP_ACTION_PLUGIN = """
 from ansible.plugins.action import ActionBase
 
 
@@ -35,7 +35,7 @@ class ActionModule(ActionBase):
         result = super().run(tmp, task_vars)
         result["changed"] = False
         return result
-'''
+"""
 
 NOOP_ACTION = "bench_noop_action"
 # The ionapi task's options from the inventory variables (the role's mapping, resolved by the action plugin).
@@ -43,7 +43,7 @@ OPTION_VARIABLES = re.compile(r"(?m)^(    # .*\n)?    option_variables: .*\n")
 # Before 1.1.0 the task named the tenant itself, a template of its own.
 EXPECTED_TENANT = '    expected_tenant: "{{ infor_tenant }}"\n'
 # 1.0.0's mapping, for the templated_dict variant: one dict templated per host, through module_defaults.
-TEMPLATED_DICT = "  module_defaults:\n    docbits.infor.ionapi: \"{{ ionapi_options }}\"\n"
+TEMPLATED_DICT = '  module_defaults:\n    docbits.infor.ionapi: "{{ ionapi_options }}"\n'
 TEMPLATED_DICT_VARS = """
 ionapi_options: >-
   {{ dict(bench_option_variables.keys() | zip(query('ansible.builtin.vars', *bench_option_variables.values(), default=omit)))
@@ -56,8 +56,9 @@ ionapi_options: >-
 def templated_dict_vars():
     """1.0.0's role variables: its option -> variable mapping (no src_dir, one variable per option) and the dict."""
     mapping = yaml.safe_load((ROLE / "vars" / "main.yml").read_text(encoding="utf-8"))["ionapi_option_variables"]
-    one_each = dict((option, names if isinstance(names, str) else names[0]) for option, names in mapping.items()
-                    if option not in ("src_dir", "expected_tenant"))
+    one_each = dict(
+        (option, names if isinstance(names, str) else names[0]) for option, names in mapping.items() if option not in ("src_dir", "expected_tenant")
+    )
     return yaml.safe_dump({"bench_option_variables": one_each}, sort_keys=False) + TEMPLATED_DICT_VARS
 
 
@@ -80,8 +81,11 @@ def lookups_per_option():
     """The role's option mapping written as it was before 1.0.0: one templated lookup per option."""
     mapping = yaml.safe_load((ROLE / "vars" / "main.yml").read_text(encoding="utf-8"))["ionapi_option_variables"]
     # The options that name one variable; 0.x had neither src_dir nor a playbook default of doc_types.
-    lines = ["    %s: \"{{ lookup('ansible.builtin.vars', '%s', default=omit) }}\"\n" % item for item in mapping.items()
-             if isinstance(item[1], str) and item[0] != "src_dir"]
+    lines = [
+        "    %s: \"{{ lookup('ansible.builtin.vars', '%s', default=omit) }}\"\n" % item
+        for item in mapping.items()
+        if isinstance(item[1], str) and item[0] != "src_dir"
+    ]
     return "".join(lines)
 
 
@@ -101,8 +105,7 @@ def profile_playbook(directory, change):
         changed = changed.replace("  delegate_to: localhost\n", TEMPLATED_DICT + "  delegate_to: localhost\n")
     else:
         changed, count = re.subn(r"(?m)^(\s+)docbits\.infor\.ionapi:$", r"\1%s:" % NOOP_ACTION, text)
-    playbook, imports = ROLE_IMPORT.subn(r"\1ansible.builtin.import_tasks: tasks/%s\n" % COLLECTION_TASKS.name,
-                                         COLLECTION_PLAYBOOK.read_text(encoding="utf-8"))
+    playbook, imports = ROLE_IMPORT.subn(r"\1ansible.builtin.import_tasks: tasks/%s\n" % COLLECTION_TASKS.name, COLLECTION_PLAYBOOK.read_text(encoding="utf-8"))
     if not count or not imports:
         # The playbook changed shape: a variant identical to the original would measure nothing.
         raise SystemExit("--profile: variant %s does not apply to %s any more; update benchmarks/harness/profile.py" % (change, COLLECTION_TASKS))
@@ -133,11 +136,9 @@ def profile_size(bench, directory, repeat):
     for repetition in range(1, repeat + 1):
         for name in names:
             change, extra_args, extra_env, _what = PROFILE_VARIANTS[name]
-            measured = bench.run("profile_" + name, profile_playbook(directory, change), expect_changed="none", extra_args=extra_args,
-                                 extra_env=extra_env)
+            measured = bench.run("profile_" + name, profile_playbook(directory, change), expect_changed="none", extra_args=extra_args, extra_env=extra_env)
             variants.setdefault(name, []).append(measured)
-            progress("N=%d rep %d/%d profile %-16s wall %7.2fs  cpu %7.2fs"
-                     % (bench.size, repetition, repeat, name, measured["wall_s"], measured["cpu_s"]))
+            progress("N=%d rep %d/%d profile %-16s wall %7.2fs  cpu %7.2fs" % (bench.size, repetition, repeat, name, measured["wall_s"], measured["cpu_s"]))
     summary = summarise(bench.size, variants)
     for name, entry in summary.items():
         entry["what"] = PROFILE_VARIANTS[name][3]
@@ -151,8 +152,12 @@ def import_costs(env):
     plugins = "import ansible_collections.docbits.infor.plugins.action.%s"
     env = dict(env, PYTHONPATH=env["ANSIBLE_COLLECTIONS_PATH"].split(os.pathsep)[0])
     costs = {}
-    for label, code in (("baseline", base), ("ionapi_validate", base + "; " + plugins % "ionapi_validate"), ("ionapi", base + "; " + plugins % "ionapi"),
-                        ("requests", base + "; import requests")):
+    for label, code in (
+        ("baseline", base),
+        ("ionapi_validate", base + "; " + plugins % "ionapi_validate"),
+        ("ionapi", base + "; " + plugins % "ionapi"),
+        ("requests", base + "; import requests"),
+    ):
         samples = []
         for _attempt in range(5):
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -161,8 +166,13 @@ def import_costs(env):
             samples.append((after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime))
         costs[label] = round(1000 * statistics.median(samples), 1)
     # -X importtime: the largest (cumulative) of the modules the ionapi action plugin adds.
-    completed = subprocess.run([python, "-X", "importtime", "-c", base + "; import sys; sys.stderr.write('--marker--\\n'); " + plugins % "ionapi"],
-                               env=env, check=True, capture_output=True, text=True)
+    completed = subprocess.run(
+        [python, "-X", "importtime", "-c", base + "; import sys; sys.stderr.write('--marker--\\n'); " + plugins % "ionapi"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     added = completed.stderr.split("--marker--", 1)[-1]
     rows = [line.split("|") for line in added.splitlines() if line.startswith("import time:") and "self [us]" not in line]
     top = sorted(((int(row[1]), row[2].strip()) for row in rows), reverse=True)[:8]

@@ -33,6 +33,7 @@ def machine():
 
 def ratios(summary, limits):
     """The bulk ratios (wall and CPU) and, under latency, each scenario's wall time over its limit."""
+
     def ratio(numerator, denominator, key):
         if numerator not in summary or denominator not in summary or not summary[denominator][key]:
             return None
@@ -95,21 +96,50 @@ def markdown(results):
     for result in results["sizes"]:
         for name, entry in result["summary"].items():
             capped = ">=" if entry["requests_capped"] else ""
-            lines.append("| %d | %s | %.2f | %.2f | %.1f | %s%.2f (%d) | %d | %.1f | %d | %d | %s |" % (
-                result["size"], name, entry["wall_s"], entry["cpu_s"], entry["cpu_ms_per_host"], capped, entry["requests_per_tenant"],
-                entry["max_requests_per_tenant"], entry["writes"], entry["peak_rss_mib"], entry.get("output_lines", 0), entry["repetitions"],
-                entry.get("load_1min", "?")))
+            lines.append(
+                "| %d | %s | %.2f | %.2f | %.1f | %s%.2f (%d) | %d | %.1f | %d | %d | %s |"
+                % (
+                    result["size"],
+                    name,
+                    entry["wall_s"],
+                    entry["cpu_s"],
+                    entry["cpu_ms_per_host"],
+                    capped,
+                    entry["requests_per_tenant"],
+                    entry["max_requests_per_tenant"],
+                    entry["writes"],
+                    entry["peak_rss_mib"],
+                    entry.get("output_lines", 0),
+                    entry["repetitions"],
+                    entry.get("load_1min", "?"),
+                )
+            )
     bulk = [result for result in results["sizes"] if "plain_rerun" in result["summary"] or "plain_first" in result["summary"]]
     if bulk:
-        lines += ["", "| N | plain/collection first (wall, CPU) | plain/collection re-run (wall, CPU) | collection re-run/floor (wall, CPU) |",
-                  "|---:|---:|---:|---:|"]
+        lines += [
+            "",
+            "| N | plain/collection first (wall, CPU) | plain/collection re-run (wall, CPU) | collection re-run/floor (wall, CPU) |",
+            "|---:|---:|---:|---:|",
+        ]
         for result in bulk:
             ratio = result["ratios"]
-            lines.append("| %d | %s, %s | %s, %s | %s, %s |" % ((result["size"],) + tuple(
-                "n/a" if ratio[key] is None else "%sx" % ratio[key] for key in (
-                    "plain_over_collection_first_wall", "plain_over_collection_first_cpu",
-                    "plain_over_collection_rerun_wall", "plain_over_collection_rerun_cpu",
-                    "collection_rerun_over_floor_wall", "collection_rerun_over_floor_cpu"))))
+            lines.append(
+                "| %d | %s, %s | %s, %s | %s, %s |"
+                % (
+                    (result["size"],)
+                    + tuple(
+                        "n/a" if ratio[key] is None else "%sx" % ratio[key]
+                        for key in (
+                            "plain_over_collection_first_wall",
+                            "plain_over_collection_first_cpu",
+                            "plain_over_collection_rerun_wall",
+                            "plain_over_collection_rerun_cpu",
+                            "collection_rerun_over_floor_wall",
+                            "collection_rerun_over_floor_cpu",
+                        )
+                    )
+                )
+            )
     for result in results["sizes"]:
         lines += latency_table(result)
     lines += ["", "Targets (issues 4, 15 and 25):", ""]
@@ -127,8 +157,13 @@ def latency_table(result):
     if not limits:
         return []
     floor = result["summary"]["floor"]["wall_s"]
-    lines = ["", "N=%d, %d forks, %g ms per request; floor %.2f s:" % (result["size"], result["forks"], result["latency_ms"], floor), "",
-             "| playbook | its work (requests made) | wall s | its limit s | time / its limit |", "|---|---|---:|---:|---:|"]
+    lines = [
+        "",
+        "N=%d, %d forks, %g ms per request; floor %.2f s:" % (result["size"], result["forks"], result["latency_ms"], floor),
+        "",
+        "| playbook | its work (requests made) | wall s | its limit s | time / its limit |",
+        "|---|---|---:|---:|---:|",
+    ]
     rows = list(PLAYBOOK_TABLE)
     if "collection_first" in limits:
         rows.insert(0, ("collection_first", "provision_ionapi (first run)", "list, create, read back per environment"))
@@ -148,15 +183,19 @@ def scaling_table(results):
         return []
     small, large = sizes[0], sizes[-1]
     hosts = large["size"] - small["size"]
-    lines = ["", "| scenario | marginal wall ms/host | marginal CPU ms/host | peak RSS MiB N=%d -> N=%d |" % (small["size"], large["size"]),
-             "|---|---:|---:|---:|"]
+    lines = [
+        "",
+        "| scenario | marginal wall ms/host | marginal CPU ms/host | peak RSS MiB N=%d -> N=%d |" % (small["size"], large["size"]),
+        "|---|---:|---:|---:|",
+    ]
     for name in small["summary"]:
         if name not in large["summary"]:
             continue
         low, high = small["summary"][name], large["summary"][name]
-        lines.append("| %s | %.1f | %.1f | %.1f -> %.1f |" % (
-            name, 1000 * (high["wall_s"] - low["wall_s"]) / hosts, 1000 * (high["cpu_s"] - low["cpu_s"]) / hosts,
-            low["peak_rss_mib"], high["peak_rss_mib"]))
+        lines.append(
+            "| %s | %.1f | %.1f | %.1f -> %.1f |"
+            % (name, 1000 * (high["wall_s"] - low["wall_s"]) / hosts, 1000 * (high["cpu_s"] - low["cpu_s"]) / hosts, low["peak_rss_mib"], high["peak_rss_mib"])
+        )
     return lines
 
 
@@ -166,14 +205,34 @@ def profile_table(result):
     variants = result["profile"]["variants"]
     reference = variants["as_is"]
     limit = (result.get("latency_limits_wall_s") or {}).get("collection_rerun")
-    lines = ["", "Profile, N=%d (collection re-run variants; delta = variant - as is):" % result["size"], "",
-             "| variant | wall s | CPU s | CPU ms/host | delta CPU ms/host | wall / latency limit |", "|---|---:|---:|---:|---:|---:|"]
+    lines = [
+        "",
+        "Profile, N=%d (collection re-run variants; delta = variant - as is):" % result["size"],
+        "",
+        "| variant | wall s | CPU s | CPU ms/host | delta CPU ms/host | wall / latency limit |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
     for name, entry in variants.items():
-        lines.append("| %s: %s | %.2f | %.2f | %.1f | %+.1f | %s |" % (
-            name, entry["what"], entry["wall_s"], entry["cpu_s"], entry["cpu_ms_per_host"],
-            entry["cpu_ms_per_host"] - reference["cpu_ms_per_host"], "%.2fx" % (entry["wall_s"] / limit) if limit else "n/a"))
+        lines.append(
+            "| %s: %s | %.2f | %.2f | %.1f | %+.1f | %s |"
+            % (
+                name,
+                entry["what"],
+                entry["wall_s"],
+                entry["cpu_s"],
+                entry["cpu_ms_per_host"],
+                entry["cpu_ms_per_host"] - reference["cpu_ms_per_host"],
+                "%.2fx" % (entry["wall_s"] / limit) if limit else "n/a",
+            )
+        )
     imports = result["profile"]["imports"]
-    lines += ["", "Import CPU in a fresh interpreter (ms): %s; the ionapi action plugin adds %.1f ms; largest (cumulative ms): %s" % (
-        imports["cpu_ms"], imports["ionapi_added_cpu_ms"],
-        ", ".join("%s %.1f" % (name, value) for name, value in imports["importtime_cumulative_ms"].items()))]
+    lines += [
+        "",
+        "Import CPU in a fresh interpreter (ms): %s; the ionapi action plugin adds %.1f ms; largest (cumulative ms): %s"
+        % (
+            imports["cpu_ms"],
+            imports["ionapi_added_cpu_ms"],
+            ", ".join("%s %.1f" % (name, value) for name, value in imports["importtime_cumulative_ms"].items()),
+        ),
+    ]
     return lines

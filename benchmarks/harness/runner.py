@@ -21,8 +21,7 @@ from .scenarios import PROVISION, SCENARIOS, STATE_PROVISIONED
 SIM_MAX_RECORDED = 10000
 # Not inherited by ansible-playbook: any Ansible setting or module fallback of the caller's shell.
 SCRUBBED_PREFIXES = ("ANSIBLE_", "DOCBITS_", "PYTHONPATH")
-RECAP_LINE = re.compile(r"^(?P<host>\S+)\s+:\s+ok=\d+\s+changed=(?P<changed>\d+)\s+unreachable=(?P<unreachable>\d+)\s+failed=(?P<failed>\d+)",
-                        re.MULTILINE)
+RECAP_LINE = re.compile(r"^(?P<host>\S+)\s+:\s+ok=\d+\s+changed=(?P<changed>\d+)\s+unreachable=(?P<unreachable>\d+)\s+failed=(?P<failed>\d+)", re.MULTILINE)
 
 
 def progress(text):
@@ -51,17 +50,19 @@ class Bench:
         # An empty configuration: neither the caller's ansible.cfg nor ~/.ansible.cfg changes the numbers.
         config.write_text("[defaults]\n", encoding="utf-8")
         self.env = {key: value for key, value in os.environ.items() if not key.startswith(SCRUBBED_PREFIXES)}
-        self.env.update({
-            "ANSIBLE_CONFIG": str(config),
-            "ANSIBLE_COLLECTIONS_PATH": collections_path,
-            "ANSIBLE_HOME": str(directory / "ansible-home"),
-            "ANSIBLE_LOCAL_TEMP": str(directory / "ansible-local"),
-            "ANSIBLE_REMOTE_TMP": str(directory / "ansible-remote"),
-            "ANSIBLE_NOCOLOR": "1",
-            "ANSIBLE_RETRY_FILES_ENABLED": "0",
-            "NO_PROXY": "127.0.0.1,localhost",
-            "no_proxy": "127.0.0.1,localhost",
-        })
+        self.env.update(
+            {
+                "ANSIBLE_CONFIG": str(config),
+                "ANSIBLE_COLLECTIONS_PATH": collections_path,
+                "ANSIBLE_HOME": str(directory / "ansible-home"),
+                "ANSIBLE_LOCAL_TEMP": str(directory / "ansible-local"),
+                "ANSIBLE_REMOTE_TMP": str(directory / "ansible-remote"),
+                "ANSIBLE_NOCOLOR": "1",
+                "ANSIBLE_RETRY_FILES_ENABLED": "0",
+                "NO_PROXY": "127.0.0.1,localhost",
+                "no_proxy": "127.0.0.1,localhost",
+            }
+        )
         # requests would take a CA bundle from these instead of docbits_ca_path.
         for name in CA_BUNDLE_VARIABLES:
             self.env.pop(name, None)
@@ -80,8 +81,15 @@ class Bench:
         scenario = SCENARIOS[name]
         if scenario.needs == STATE_PROVISIONED:
             self.ensure_provisioned()
-        measured = self.run(name, scenario.playbook, reset=scenario.reset, expect_changed=scenario.changed,
-                            writes_per_tenant=scenario.writes_per_tenant, extra_args=scenario.extra_args, recap_hosts=scenario.recap_hosts)
+        measured = self.run(
+            name,
+            scenario.playbook,
+            reset=scenario.reset,
+            expect_changed=scenario.changed,
+            writes_per_tenant=scenario.writes_per_tenant,
+            extra_args=scenario.extra_args,
+            recap_hosts=scenario.recap_hosts,
+        )
         if scenario.reset:
             self.state = scenario.leaves
         return measured
@@ -107,8 +115,9 @@ class Bench:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         env = dict(self.env, **(extra_env or {}))
-        with open(log_path, "wb") as log, subprocess.Popen(argv, cwd=str(self.directory), env=env, stdin=subprocess.DEVNULL, stdout=log,
-                                                           stderr=subprocess.STDOUT) as process:
+        with open(log_path, "wb") as log, subprocess.Popen(
+            argv, cwd=str(self.directory), env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
+        ) as process:
             # wait4 instead of wait: the usage of this run alone, for its peak memory.
             _pid, status, usage = os.wait4(process.pid, 0)
             process.returncode = os.waitstatus_to_exitcode(status)
@@ -180,8 +189,11 @@ def latency_limits(summary, forks, latency_s):
     DocBits and to Infor, both as late), forks at a time."""
     if not latency_s or "floor" not in summary:
         return {}
-    return dict((name, round(summary["floor"]["wall_s"] + (entry["requests"] + entry["infor_requests"]) * latency_s / forks, 3))
-                for name, entry in summary.items() if name != "floor")
+    return dict(
+        (name, round(summary["floor"]["wall_s"] + (entry["requests"] + entry["infor_requests"]) * latency_s / forks, 3))
+        for name, entry in summary.items()
+        if name != "floor"
+    )
 
 
 def measure_size(args, size, repeat, profile_it, ansible_playbook, collections_path, profile_size=None):
@@ -197,9 +209,10 @@ def measure_size(args, size, repeat, profile_it, ansible_playbook, collections_p
                 for name in args.scenarios:
                     measured = bench.scenario(name)
                     runs[name].append(measured)
-                    progress("N=%d rep %d/%d %-17s wall %7.2fs  cpu %7.2fs  rss %6.1f MiB  requests %d"
-                             % (size, repetition, repeat, name, measured["wall_s"], measured["cpu_s"], measured["peak_rss_mib"],
-                                measured["requests"]))
+                    progress(
+                        "N=%d rep %d/%d %-17s wall %7.2fs  cpu %7.2fs  rss %6.1f MiB  requests %d"
+                        % (size, repetition, repeat, name, measured["wall_s"], measured["cpu_s"], measured["peak_rss_mib"], measured["requests"])
+                    )
             if profile_it:
                 profile = profile_size(bench, directory, repeat)
         finally:
@@ -209,6 +222,13 @@ def measure_size(args, size, repeat, profile_it, ansible_playbook, collections_p
                 shutil.copytree(directory, kept, dirs_exist_ok=True)
                 progress("kept the run directory as %s" % kept)
     summary = summarise(size, runs)
-    return {"size": size, "repeat": repeat, "forks": args.forks, "latency_ms": args.latency,
-            "latency_limits_wall_s": latency_limits(summary, args.forks, args.latency / 1000.0), "runs": runs, "summary": summary,
-            "profile": profile}
+    return {
+        "size": size,
+        "repeat": repeat,
+        "forks": args.forks,
+        "latency_ms": args.latency,
+        "latency_limits_wall_s": latency_limits(summary, args.forks, args.latency / 1000.0),
+        "runs": runs,
+        "summary": summary,
+        "profile": profile,
+    }

@@ -33,8 +33,9 @@ class Scenario:
 
 
 SCENARIOS = {
-    "collection_first": Scenario(PROVISION, "provision_ionapi first run (every tenant created)", reset=True, leaves=STATE_PROVISIONED,
-                                 changed="all", writes_per_tenant=1),
+    "collection_first": Scenario(
+        PROVISION, "provision_ionapi first run (every tenant created)", reset=True, leaves=STATE_PROVISIONED, changed="all", writes_per_tenant=1
+    ),
     "collection_rerun": Scenario(PROVISION, "provision_ionapi re-run (nothing to change)", needs=STATE_PROVISIONED, leaves=STATE_PROVISIONED),
     "audit": Scenario(PLAYBOOKS / "audit_ionapi.yml", "audit_ionapi (every tenant in sync)", needs=STATE_PROVISIONED),
     "validate": Scenario(PLAYBOOKS / "validate_ionapi.yml", "validate_ionapi (offline)"),

@@ -85,4 +85,9 @@ def _summary(contract):
     if not contract["readable"]:
         return "%s cannot be read: %s" % (contract["source"], contract["reason"])
     return "%s: %s %s: %d blocking, %d ignored" % (
-        contract["source"], contract.get("title") or "", contract.get("version") or "", contract["blocking"], contract["ignored"])
+        contract["source"],
+        contract.get("title") or "",
+        contract.get("version") or "",
+        contract["blocking"],
+        contract["ignored"],
+    )

@@ -48,15 +48,21 @@ class ActionModule(ActionBase):
         if unknown:
             warnings.append(inventory_check.unknown_variables_warning(unknown))
         if default_url_hosts:
-            warnings.append("%s: no docbits_url and no DOCBITS_URL, so the default DocBits URL %s (production, Europe) is used"
-                            % (_some(default_url_hosts), DEFAULT_URL))
+            warnings.append(
+                "%s: no docbits_url and no DOCBITS_URL, so the default DocBits URL %s (production, Europe) is used" % (_some(default_url_hosts), DEFAULT_URL)
+            )
         if shared:
-            warnings.append("environments that would write to the same DocBits configuration, each refused before any write "
-                            "(give each its own docbits_api_key or docbits_org_id): %s" % "; ".join(shared_sets))
+            warnings.append(
+                "environments that would write to the same DocBits configuration, each refused before any write "
+                "(give each its own docbits_api_key or docbits_org_id): %s" % "; ".join(shared_sets)
+            )
         if warnings:
             result["warnings"] = warnings
         result.update(
-            changed=False, environments=len(hosts), unknown_variables=unknown, default_url=default_url_hosts,
+            changed=False,
+            environments=len(hosts),
+            unknown_variables=unknown,
+            default_url=default_url_hosts,
             shared_configuration=sorted(shared),
         )
         return result
@@ -80,6 +86,7 @@ class ActionModule(ActionBase):
 
     def _target(self, host, variables, mapping, play_scope, omit):
         """(Target or None when its values cannot be read, whether it uses the default URL)."""
+
         def value(option):
             return self._value(variables, mapping.get(option, ()), play_scope, omit)
 
@@ -103,8 +110,14 @@ class ActionModule(ActionBase):
             doc_types = set(str(entry) for entry in doc_types or [doc_type or DEFAULT_DOC_TYPE])
         try:
             target = inventory_check.Target(
-                host, str(url), str(org_id) if org_id else None, inventory_check.secret_digest(str(key)) if key else None,
-                str(sub_org_id) if sub_org_id else None, doc_types, str(config_id) if config_id not in (None, "") else None)
+                host,
+                str(url),
+                str(org_id) if org_id else None,
+                inventory_check.secret_digest(str(key)) if key else None,
+                str(sub_org_id) if sub_org_id else None,
+                doc_types,
+                str(config_id) if config_id not in (None, "") else None,
+            )
         except ValueError:
             # A docbits_url that is no URL: the environment's own task refuses it, naming the variable.
             return None, default_url
@@ -138,9 +151,14 @@ def _hosts_of_the_run(group, task_vars):
     if not hosts:
         raise AnsibleActionFail(
             "group %s has no host in this run, so there is nothing to check or to provision: put one host per DocBits "
-            "environment in group %s of the inventory (inventory sources: %s%s)" % (
-                group, group, ", ".join(task_vars.get("ansible_inventory_sources") or []) or "none",
-                "; --limit %s" % task_vars["ansible_limit"] if task_vars.get("ansible_limit") else ""))
+            "environment in group %s of the inventory (inventory sources: %s%s)"
+            % (
+                group,
+                group,
+                ", ".join(task_vars.get("ansible_inventory_sources") or []) or "none",
+                "; --limit %s" % task_vars["ansible_limit"] if task_vars.get("ansible_limit") else "",
+            )
+        )
     return hosts
 
 

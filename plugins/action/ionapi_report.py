@@ -54,17 +54,28 @@ class ActionModule(ActionBase):
             table = report.table(document)
         else:
             # Under serial: this batch's environments, and at the last batch the whole run's counts.
-            table = report.table(report.report(params["kind"], [rows[host] for host in batch], check_mode),
-                                 scope="this batch, %d to come" % len(later) if later else "last batch")
+            table = report.table(
+                report.report(params["kind"], [rows[host] for host in batch], check_mode),
+                scope="this batch, %d to come" % len(later) if later else "last batch",
+            )
             if not later:
                 table.append(report.run_total(document))
         if params["show_table"]:
             # First, whatever comes next: the one summary a person reads, whatever the verbosity and stdout callback.
             display.display("\n".join(table))
         changed, errors = self._write(params, document)
-        result.update(changed=changed, check_mode=document["check_mode"], totals=document["totals"], by_status=document["by_status"],
-                      environments=document["environments"], rows=document["rows"], table=table, json_path=params["json_path"],
-                      markdown_path=params["markdown_path"], write_errors=errors)
+        result.update(
+            changed=changed,
+            check_mode=document["check_mode"],
+            totals=document["totals"],
+            by_status=document["by_status"],
+            environments=document["environments"],
+            rows=document["rows"],
+            table=table,
+            json_path=params["json_path"],
+            markdown_path=params["markdown_path"],
+            write_errors=errors,
+        )
         if errors and not params["defer_write_errors"]:
             result.update(failed=True, msg="; ".join(errors))
         elif errors:
@@ -113,8 +124,7 @@ class ActionModule(ActionBase):
         except AnsibleError:
             # Its own task failed on this already; the row then says so.
             tenant = None
-        return report.row(params["kind"], host, registered, tenant=tenant if isinstance(tenant, str) else None, check_mode=check_mode,
-                          local=local)
+        return report.row(params["kind"], host, registered, tenant=tenant if isinstance(tenant, str) else None, check_mode=check_mode, local=local)
 
 
 def _differs(path, text):

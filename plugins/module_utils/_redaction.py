@@ -24,8 +24,18 @@ MARKUP_TAG = re.compile(r"<[^>]*>")
 def secret_forms(secret):
     """Every form in which `secret` may show up in text: as is, stripped, escaped (repr, JSON,
     printable), URL- or form-encoded, base64, and its longer pieces when it holds whitespace."""
-    forms = set((secret, secret.strip(), quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1], repr(secret)[1:-1],
-                 secret.encode("unicode_escape").decode("ascii"), printable(secret)))
+    forms = set(
+        (
+            secret,
+            secret.strip(),
+            quote(secret, safe=""),
+            quote_plus(secret),
+            json.dumps(secret)[1:-1],
+            repr(secret)[1:-1],
+            secret.encode("unicode_escape").decode("ascii"),
+            printable(secret),
+        )
+    )
     encoded = secret.encode("utf-8")
     for b64 in (base64.b64encode(encoded), base64.urlsafe_b64encode(encoded)):
         forms.update((b64.decode("ascii"), b64.decode("ascii").rstrip("=")))

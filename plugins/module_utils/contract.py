@@ -55,8 +55,7 @@ class Part:
 class Operation:
     """What the collection sends for one operation."""
 
-    def __init__(self, name, method, path, content_type=None, fields=None, query=None, headers=None, constant=None,
-                 path_constant=None):
+    def __init__(self, name, method, path, content_type=None, fields=None, query=None, headers=None, constant=None, path_constant=None):
         self.name = name
         self.method = method.upper()
         self.path = path
@@ -72,9 +71,17 @@ class Operation:
         return "%s %s" % (self.method, self.path)
 
     def _copy(self, fields=None, query=None, headers=None):
-        return Operation(self.name, self.method, self.path, self.content_type, self.fields if fields is None else fields,
-                         self.query if query is None else query, self.headers if headers is None else headers, self.constant,
-                         self.path_constant)
+        return Operation(
+            self.name,
+            self.method,
+            self.path,
+            self.content_type,
+            self.fields if fields is None else fields,
+            self.query if query is None else query,
+            self.headers if headers is None else headers,
+            self.constant,
+            self.path_constant,
+        )
 
     def with_values(self, name, values):
         """A copy that sends only these values in field `name`."""
@@ -89,8 +96,10 @@ class Operation:
 
     def without(self, names):
         """A copy that does not send the fields, query parameters or headers named."""
+
         def keep(parts):
             return dict((name, part) for name, part in parts.items() if name not in names)
+
         return self._copy(keep(self.fields), keep(self.query), keep(self.headers))
 
 
@@ -107,8 +116,7 @@ class Finding:
         self.known = known
 
     def as_dict(self):
-        return dict((name, getattr(self, name)) for name in (
-            "severity", "operation", "operation_name", "item", "sends", "declares", "constant", "known"))
+        return dict((name, getattr(self, name)) for name in ("severity", "operation", "operation_name", "item", "sends", "declares", "constant", "known"))
 
     def __repr__(self):
         return "Finding(%s, %s, %s: %s / %s)" % (self.severity, self.operation, self.item, self.sends, self.declares)
@@ -156,7 +164,7 @@ class _Document:
         return found
 
     def header_schemes(self):
-        schemes = ((self.document.get("components") or {}).get("securitySchemes") or {})
+        schemes = (self.document.get("components") or {}).get("securitySchemes") or {}
         names = set()
         for scheme in schemes.values():
             scheme = self.resolve(scheme)
@@ -267,8 +275,7 @@ def check_request(document, request, known=()):
         else:
             declares = "no such path"
         severity = KNOWN_FROM_WEB_APP if (request.name, None) in known and not path_item else BLOCKING
-        findings.append(Finding(severity, request, "operation", request.endpoint, declares, request.path_constant,
-                                known=severity == KNOWN_FROM_WEB_APP))
+        findings.append(Finding(severity, request, "operation", request.endpoint, declares, request.path_constant, known=severity == KNOWN_FROM_WEB_APP))
         return findings
 
     def is_known(item):
@@ -296,8 +303,7 @@ def _check_body(document, request, operation, findings, is_known):
     body, media = _body_media(document, operation)
     if not request.fields:
         if body.get("required"):
-            findings.append(Finding(BLOCKING, request, "request body", "no body", "a required %s body" % " or ".join(sorted(media)),
-                                    request.constant))
+            findings.append(Finding(BLOCKING, request, "request body", "no body", "a required %s body" % " or ".join(sorted(media)), request.constant))
         return
     if not media:
         # No body declared: the server reads none of the fields.
@@ -305,8 +311,7 @@ def _check_body(document, request, operation, findings, is_known):
             _undeclared(findings, request, name, part, "no request body", request.constant, is_known(name))
         return
     if request.content_type not in media:
-        findings.append(Finding(BLOCKING, request, "content type", request.content_type or "no content type",
-                                " or ".join(sorted(media)), request.constant))
+        findings.append(Finding(BLOCKING, request, "content type", request.content_type or "no content type", " or ".join(sorted(media)), request.constant))
         return
     _check_fields(document, request, _properties(document, media, request.content_type), findings, is_known)
 
@@ -317,13 +322,13 @@ def _check_fields(document, request, schema_and_properties, findings, is_known):
         if name not in properties:
             _undeclared(findings, request, name, part, "no such field", request.constant, is_known(name))
         elif not _accepts(document, properties[name], part):
-            findings.append(Finding(BLOCKING, request, name, _sends(part, name), "%s %s" % (describe_schema(document, properties[name]), name),
-                                    request.constant))
+            findings.append(
+                Finding(BLOCKING, request, name, _sends(part, name), "%s %s" % (describe_schema(document, properties[name]), name), request.constant)
+            )
     for name in schema.get("required") or []:
         part = request.fields.get(name)
         if part is None or not part.always:
-            findings.append(Finding(BLOCKING, request, name, "%s only when set" % name if part else "no %s" % name,
-                                    "%s required" % name, request.constant))
+            findings.append(Finding(BLOCKING, request, name, "%s only when set" % name if part else "no %s" % name, "%s required" % name, request.constant))
 
 
 def _check_parameters(document, request, path_item, operation, findings, is_known):
@@ -332,18 +337,24 @@ def _check_parameters(document, request, path_item, operation, findings, is_know
         if name not in declared_query:
             _undeclared(findings, request, name, part, "no such query parameter", request.constant, is_known(name))
         elif not _accepts(document, declared_query[name].get("schema") or {}, part):
-            findings.append(Finding(BLOCKING, request, name, _sends(part, name),
-                                    "%s %s" % (describe_schema(document, declared_query[name].get("schema") or {}), name), request.constant))
+            findings.append(
+                Finding(
+                    BLOCKING,
+                    request,
+                    name,
+                    _sends(part, name),
+                    "%s %s" % (describe_schema(document, declared_query[name].get("schema") or {}), name),
+                    request.constant,
+                )
+            )
     for name, parameter in sorted(declared_query.items()):
         part = request.query.get(name)
         if parameter.get("required") and (part is None or not part.always):
-            findings.append(Finding(BLOCKING, request, name, "no query parameter %s" % name, "query parameter %s required" % name,
-                                    request.constant))
+            findings.append(Finding(BLOCKING, request, name, "no query parameter %s" % name, "query parameter %s required" % name, request.constant))
     declared_headers = set(document.parameters(path_item, operation, "header")) | document.header_schemes()
     for name, part in sorted(request.headers.items()):
         if name.lower() not in declared_headers:
-            _undeclared(findings, request, "header %s" % name, part, "no such header or security scheme", request.constant,
-                        is_known("header %s" % name))
+            _undeclared(findings, request, "header %s" % name, part, "no such header or security scheme", request.constant, is_known("header %s" % name))
 
 
 def declared_fields(document, request):
@@ -354,8 +365,7 @@ def declared_fields(document, request):
     if not operation:
         return None
     _schema, properties = _properties(document, _body_media(document, operation)[1], request.content_type)
-    return dict((name, FILE if any(_is_file(option) for option in _alternatives(document, value)) else "value")
-                for name, value in properties.items())
+    return dict((name, FILE if any(_is_file(option) for option in _alternatives(document, value)) else "value") for name, value in properties.items())
 
 
 def check(document, requests, known=()):
@@ -369,8 +379,7 @@ def check(document, requests, known=()):
 
 def is_readable(document):
     """Whether a parsed answer looks like an OpenAPI document at all."""
-    return isinstance(document, dict) and isinstance(document.get("paths"), dict) and bool(
-        document.get("openapi") or document.get("swagger"))
+    return isinstance(document, dict) and isinstance(document.get("paths"), dict) and bool(document.get("openapi") or document.get("swagger"))
 
 
 def excerpt(document, paths):
@@ -424,4 +433,4 @@ def table(findings, requests=(), width=60):
 def _clip(text, width):
     # Cells quote the live document: untrusted text.
     text = printable(" ".join(str(text).split()))
-    return text if len(text) <= width else text[:width - 3] + "..."
+    return text if len(text) <= width else text[: width - 3] + "..."

@@ -77,42 +77,72 @@ INFOR_EXPORT_METHODS = (
 # write). Part(always=False): sent only when set; essential: the job cannot do without it.
 _ORG_FIELD = {"org_id": Part("string", always=False)}
 _AUTH_HEADERS = {HEADER_API_KEY: Part("string"), HEADER_ORG_ID: Part("string", always=False)}
-OP_LIST = Operation(
-    "get_configurations", "POST", PATH_LIST, MULTIPART, fields=_ORG_FIELD, headers=_AUTH_HEADERS,
-    constant="OP_LIST", path_constant="PATH_LIST")
+OP_LIST = Operation("get_configurations", "POST", PATH_LIST, MULTIPART, fields=_ORG_FIELD, headers=_AUTH_HEADERS, constant="OP_LIST", path_constant="PATH_LIST")
 OP_DOWNLOAD = Operation(
-    "download", "GET", PATH_DOWNLOAD,
+    "download",
+    "GET",
+    PATH_DOWNLOAD,
     query={"type": Part("string", values=(FILE_TYPE_ION_API,), essential=True), "org_id": Part("string", always=False)},
-    headers=_AUTH_HEADERS, constant="OP_DOWNLOAD", path_constant="PATH_DOWNLOAD")
+    headers=_AUTH_HEADERS,
+    constant="OP_DOWNLOAD",
+    path_constant="PATH_DOWNLOAD",
+)
 OP_CONFIGURE = Operation(
-    "configure_infor_export", "POST", PATH_CONFIGURE, MULTIPART,
-    fields=dict(_ORG_FIELD, **{
-        "export_method": Part("string", values=INFOR_EXPORT_METHODS),
-        "title": Part("string"),
-        "doc_type": Part("string"),
-        "on_permise": Part("boolean"),
-        "zugferd": Part("boolean"),
-        "sub_org_id": Part("string", always=False),
-        # Sent back as listed (never set by the collection): the web app sends them on every update.
-        "auto_approve_after_export": Part("boolean", always=False),
-        "auto_validate_after_export": Part("boolean", always=False),
-        "m3_toml_mapping_id": Part("string", always=False),
-        "config_id": Part("integer", essential=True, always=False),
-        FIELD_ION_API_FILE: Part(FILE, essential=True, always=False),
-    }),
-    headers=_AUTH_HEADERS, constant="OP_CONFIGURE", path_constant="PATH_CONFIGURE")
+    "configure_infor_export",
+    "POST",
+    PATH_CONFIGURE,
+    MULTIPART,
+    fields=dict(
+        _ORG_FIELD,
+        **{
+            "export_method": Part("string", values=INFOR_EXPORT_METHODS),
+            "title": Part("string"),
+            "doc_type": Part("string"),
+            "on_permise": Part("boolean"),
+            "zugferd": Part("boolean"),
+            "sub_org_id": Part("string", always=False),
+            # Sent back as listed (never set by the collection): the web app sends them on every update.
+            "auto_approve_after_export": Part("boolean", always=False),
+            "auto_validate_after_export": Part("boolean", always=False),
+            "m3_toml_mapping_id": Part("string", always=False),
+            "config_id": Part("integer", essential=True, always=False),
+            FIELD_ION_API_FILE: Part(FILE, essential=True, always=False),
+        }
+    ),
+    headers=_AUTH_HEADERS,
+    constant="OP_CONFIGURE",
+    path_constant="PATH_CONFIGURE",
+)
 OP_REMOVE = Operation(
-    "remove_configuration", "POST", PATH_REMOVE, URLENCODED,
-    fields=dict(_ORG_FIELD, id=Part("integer", essential=True)), headers=_AUTH_HEADERS,
-    constant="OP_REMOVE", path_constant="PATH_REMOVE")
+    "remove_configuration",
+    "POST",
+    PATH_REMOVE,
+    URLENCODED,
+    fields=dict(_ORG_FIELD, id=Part("integer", essential=True)),
+    headers=_AUTH_HEADERS,
+    constant="OP_REMOVE",
+    path_constant="PATH_REMOVE",
+)
 OP_SET_ACTIVE = Operation(
-    "update_configuration_visibility", "POST", PATH_SET_ACTIVE, URLENCODED,
+    "update_configuration_visibility",
+    "POST",
+    PATH_SET_ACTIVE,
+    URLENCODED,
     fields=dict(_ORG_FIELD, id=Part("integer", essential=True), is_active=Part("boolean", essential=True)),
-    headers=_AUTH_HEADERS, constant="OP_SET_ACTIVE", path_constant="PATH_SET_ACTIVE")
+    headers=_AUTH_HEADERS,
+    constant="OP_SET_ACTIVE",
+    path_constant="PATH_SET_ACTIVE",
+)
 OP_TEST_CONNECTION = Operation(
-    "test_infor_connection", "POST", PATH_TEST_CONNECTION, MULTIPART,
-    fields=dict(_ORG_FIELD, config_id=Part("integer", essential=True)), headers=_AUTH_HEADERS,
-    constant="OP_TEST_CONNECTION", path_constant="PATH_TEST_CONNECTION")
+    "test_infor_connection",
+    "POST",
+    PATH_TEST_CONNECTION,
+    MULTIPART,
+    fields=dict(_ORG_FIELD, config_id=Part("integer", essential=True)),
+    headers=_AUTH_HEADERS,
+    constant="OP_TEST_CONNECTION",
+    path_constant="PATH_TEST_CONNECTION",
+)
 OPERATIONS = (OP_LIST, OP_DOWNLOAD, OP_CONFIGURE, OP_REMOVE, OP_SET_ACTIVE, OP_TEST_CONNECTION)
 
 # Fields of configure_infor_export only ever sent back as listed: when a live document is read, only
@@ -139,8 +169,18 @@ DEFAULT_DOC_TYPE = "INVOICE"
 MANAGED_SETTINGS = ("title", "export_method", "doc_type", "sub_org_id")
 # What a listed configuration carries that is not a setting to send back: its identity, timestamps
 # and whether a file part is stored (DocBits keeps a file part not sent).
-LISTED_NOT_SETTINGS = ("id", "config_id", "org_id", "created_at", "updated_at", "infor_ion_api", "infor_idm_mapping",
-                       "infor_bod_mapping", "infor_ln_mapping", "infor_m3_mapping")
+LISTED_NOT_SETTINGS = (
+    "id",
+    "config_id",
+    "org_id",
+    "created_at",
+    "updated_at",
+    "infor_ion_api",
+    "infor_idm_mapping",
+    "infor_bod_mapping",
+    "infor_ln_mapping",
+    "infor_m3_mapping",
+)
 # Settings with an operation of their own: sent back only where configure_infor_export declares them.
 OWN_OPERATION_SETTINGS = ("is_active",)
 # Fields of a list answer by which a DocBits list says it is one page of more.
@@ -153,8 +193,16 @@ LIST_ANSWER_CAP = 4 * MIB
 OPENAPI_ANSWER_CAP = 8 * MIB
 JSON_ANSWER_CAP = 1 * MIB
 # What a stored file is served as; an answer of any other type (an HTML page) is not one.
-STORED_FILE_TYPES = ("", "application/octet-stream", "binary/octet-stream", "application/json", "text/plain",
-                     "application/force-download", "application/download", "application/x-download")
+STORED_FILE_TYPES = (
+    "",
+    "application/octet-stream",
+    "binary/octet-stream",
+    "application/json",
+    "text/plain",
+    "application/force-download",
+    "application/download",
+    "application/x-download",
+)
 
 
 class DocBitsError(DocBitsInforError):
@@ -244,8 +292,7 @@ class ExportConfig:
 
     def settings(self):
         """The settings listed beside the managed ones, as listed (what an update must not change)."""
-        return dict((name, value) for name, value in sorted(self.listed.items())
-                    if name not in LISTED_NOT_SETTINGS and name not in MANAGED_SETTINGS)
+        return dict((name, value) for name, value in sorted(self.listed.items()) if name not in LISTED_NOT_SETTINGS and name not in MANAGED_SETTINGS)
 
 
 def listed_id(value):
@@ -313,8 +360,19 @@ class DocBitsClient:
     # {field: kind} of configure_infor_export in the live document once the contract check read it.
     declared_configure_fields = None
 
-    def __init__(self, base_url, api_key=None, bearer_token=None, org_id=None, timeout=30, retries=3,
-                 validate_certs=True, ca_path=None, environment=None, retry_policy=RETRY_POLICY):
+    def __init__(
+        self,
+        base_url,
+        api_key=None,
+        bearer_token=None,
+        org_id=None,
+        timeout=30,
+        retries=3,
+        validate_certs=True,
+        ca_path=None,
+        environment=None,
+        retry_policy=RETRY_POLICY,
+    ):
         self.base_url = base_url.rstrip("/")
         self.org_id = normalise_id(org_id)
         self.environment = environment
@@ -326,8 +384,15 @@ class DocBitsClient:
             headers[HEADER_ORG_ID] = self.org_id
         if bearer_token:
             headers["Authorization"] = "Bearer " + bearer_token
-        self._transport = Transport(timeout=timeout, retries=retries, validate_certs=validate_certs, ca_path=ca_path,
-                                    headers=headers, secrets=(api_key, bearer_token), policy=retry_policy)
+        self._transport = Transport(
+            timeout=timeout,
+            retries=retries,
+            validate_certs=validate_certs,
+            ca_path=ca_path,
+            headers=headers,
+            secrets=(api_key, bearer_token),
+            policy=retry_policy,
+        )
 
     @property
     def retries(self):
@@ -362,26 +427,29 @@ class DocBitsClient:
             return self._transport.request(method, self.base_url + path, retry=retry, cap=cap, **kwargs)
         except TLSFailure as exc:
             raise DocBitsError(
-                "TLS failure%s at %s: %s (%s; set ca_path to the CA bundle, or fix the URL)" % (self._where(), endpoint, exc.reason, url),
-                endpoint=endpoint)
+                "TLS failure%s at %s: %s (%s; set ca_path to the CA bundle, or fix the URL)" % (self._where(), endpoint, exc.reason, url), endpoint=endpoint
+            )
         except NoAnswer as exc:
             raise DocBitsTransientError(
-                "DocBits did not answer%s at %s after %d retries: %s (%s)" % (self._where(), endpoint, exc.tries - 1, exc.reason, url),
-                endpoint=endpoint)
+                "DocBits did not answer%s at %s after %d retries: %s (%s)" % (self._where(), endpoint, exc.tries - 1, exc.reason, url), endpoint=endpoint
+            )
         except ProxyRefused as exc:
             # The proxy's refusal, not DocBits': DocBits never saw the request.
-            raise DocBitsError("no request reached DocBits%s at %s (%s): %s" % (self._where(), endpoint, url, exc.reason),
-                               endpoint=endpoint, status=exc.status)
+            raise DocBitsError("no request reached DocBits%s at %s (%s): %s" % (self._where(), endpoint, url, exc.reason), endpoint=endpoint, status=exc.status)
         except RedirectRefused as exc:
             raise DocBitsUnexpectedAnswer(
                 "DocBits answered%s at %s with a redirect (HTTP %d) to %s; redirects are never followed, so no key or file "
-                "reaches another address: set docbits_url to the final address" % (
-                    self._where(), endpoint, exc.status, exc.location_origin or "an address it does not give"),
-                endpoint=endpoint, status=exc.status)
+                "reaches another address: set docbits_url to the final address"
+                % (self._where(), endpoint, exc.status, exc.location_origin or "an address it does not give"),
+                endpoint=endpoint,
+                status=exc.status,
+            )
         except AnswerTooLarge as exc:
             raise DocBitsUnexpectedAnswer(
                 "DocBits answered%s at %s with more than %s, more than any answer of this kind, and it was not read further "
-                "(a proxy in between? or the wrong docbits_url)" % (self._where(), endpoint, size_text(exc.cap)), endpoint=endpoint)
+                "(a proxy in between? or the wrong docbits_url)" % (self._where(), endpoint, size_text(exc.cap)),
+                endpoint=endpoint,
+            )
         except TransportError as exc:
             raise DocBitsError("request failed%s at %s: %s (%s)" % (self._where(), endpoint, exc.reason, url), endpoint=endpoint)
 
@@ -395,19 +463,20 @@ class DocBitsClient:
         body = response.text
         if status == 401 or "invalid key" in body.lower():
             raise DocBitsAuthError(
-                "DocBits refused the API key%s (HTTP %d at %s): the key is wrong, expired or revoked; check api_key"
-                % (self._where(), status, endpoint),
-                endpoint=endpoint, status=status)
+                "DocBits refused the API key%s (HTTP %d at %s): the key is wrong, expired or revoked; check api_key" % (self._where(), status, endpoint),
+                endpoint=endpoint,
+                status=status,
+            )
         if status == 403:
             raise DocBitsAuthError(
-                "the API key has no rights on this organisation%s (HTTP 403 at %s); check org_id"
-                % (self._where(), endpoint), endpoint=endpoint, status=status)
+                "the API key has no rights on this organisation%s (HTTP 403 at %s); check org_id" % (self._where(), endpoint), endpoint=endpoint, status=status
+            )
         if status == 404:
             raise DocBitsNotFound("not found%s (HTTP 404 at %s)" % (self._where(), endpoint), endpoint=endpoint, status=status)
         if status == 422:
             raise DocBitsError(
-                "DocBits refused field(s) %s%s (HTTP 422 at %s)" % (self._field_errors(response), self._where(), endpoint),
-                endpoint=endpoint, status=status)
+                "DocBits refused field(s) %s%s (HTTP 422 at %s)" % (self._field_errors(response), self._where(), endpoint), endpoint=endpoint, status=status
+            )
         message = "DocBits answered HTTP %d%s at %s: %s" % (status, self._where(), endpoint, self._excerpt(body))
         if RETRY_POLICY.is_transient(status):
             raise DocBitsTransientError(message, endpoint=endpoint, status=status, retry_after=RETRY_POLICY.retry_after(response.headers))
@@ -418,8 +487,8 @@ class DocBitsClient:
         try:
             details = response.json()["detail"]
             return "; ".join(
-                "%s: %s" % (".".join(str(part) for part in item.get("loc", []) if part != "body"), self._excerpt(str(item.get("msg", ""))))
-                for item in details)
+                "%s: %s" % (".".join(str(part) for part in item.get("loc", []) if part != "body"), self._excerpt(str(item.get("msg", "")))) for item in details
+            )
         except (ValueError, KeyError, TypeError, AttributeError):
             return "(unreadable answer: %s)" % self._excerpt(response.text)
 
@@ -435,13 +504,15 @@ class DocBitsClient:
             raise DocBitsUnexpectedAnswer(
                 "DocBits answered%s at %s with HTTP %d but not the JSON expected (wrong URL or a proxy?): %s"
                 % (self._where(), endpoint, response.status, self._excerpt(response.text)),
-                endpoint=endpoint, status=response.status)
+                endpoint=endpoint,
+                status=response.status,
+            )
         if body.get("success") is False:
             detail = (body.get("exception") or {}).get("detail") if isinstance(body.get("exception"), dict) else None
             message = detail or body.get("message") or body.get("detail") or "no reason given"
             raise DocBitsError(
-                "DocBits refused the request%s at %s: %s" % (self._where(), endpoint, self._excerpt(str(message))),
-                endpoint=endpoint, status=response.status)
+                "DocBits refused the request%s at %s: %s" % (self._where(), endpoint, self._excerpt(str(message))), endpoint=endpoint, status=response.status
+            )
         return body
 
     def _encode(self, operation, fields=None, query=None):
@@ -474,8 +545,7 @@ class DocBitsClient:
         body = self._call(OP_LIST, cap=LIST_ANSWER_CAP)
         items = body.get("data")
         if not isinstance(items, list):
-            raise DocBitsError(
-                "DocBits answered%s at POST %s without a 'data' list" % (self._where(), PATH_LIST), endpoint="POST " + PATH_LIST)
+            raise DocBitsError("DocBits answered%s at POST %s without a 'data' list" % (self._where(), PATH_LIST), endpoint="POST " + PATH_LIST)
         self._check_whole_list(body, items)
         configs = [ExportConfig.from_api(item) for item in items]
         return configs
@@ -492,14 +562,15 @@ class DocBitsClient:
             if config_id is None:
                 problem = "item %d has no id (%s)" % (position + 1, printable(repr(item.get("id")) if isinstance(item, dict) else type(item).__name__))
             elif config_id in seen:
-                problem = "configuration %d is listed twice (as %s and %s)" % (
-                    config_id, printable(repr(seen[config_id])), printable(repr(item.get("id"))))
+                problem = "configuration %d is listed twice (as %s and %s)" % (config_id, printable(repr(seen[config_id])), printable(repr(item.get("id"))))
             else:
                 seen[config_id] = item.get("id")
         if problem:
             raise DocBitsAmbiguousView(
                 "DocBits' list of configurations%s cannot be trusted: %s; nothing was written or removed on this view "
-                "(look at the organisation's exports in DocBits)" % (self._where(), problem), endpoint=endpoint)
+                "(look at the organisation's exports in DocBits)" % (self._where(), problem),
+                endpoint=endpoint,
+            )
 
     def list_infor_exports(self):
         return [config for config in self.list_configurations() if config.is_infor_export]
@@ -516,9 +587,10 @@ class DocBitsClient:
         if listed is not None and listed != (data is not None):
             raise DocBitsAmbiguousView(
                 "DocBits%s lists configuration %d %s an ION API file, but its download %s: the download is not the file of that "
-                "configuration, so nothing was written" % (self._where(), config.id, "with" if listed else "without",
-                                                           "has none" if data is None else "returns one"),
-                endpoint="%s %s" % (OP_DOWNLOAD.method, OP_DOWNLOAD.path.format(config_id=config.id)))
+                "configuration, so nothing was written"
+                % (self._where(), config.id, "with" if listed else "without", "has none" if data is None else "returns one"),
+                endpoint="%s %s" % (OP_DOWNLOAD.method, OP_DOWNLOAD.path.format(config_id=config.id)),
+            )
         return data
 
     def _download(self, config_id):
@@ -532,8 +604,10 @@ class DocBitsClient:
         self._judge_stored_file(response, endpoint)
         if _is_api_envelope(response.content):
             raise DocBitsAmbiguousView(
-                "DocBits answered%s at %s with one of its own JSON answers, not a stored file: %s" % (
-                    self._where(), endpoint, self._excerpt(response.text)), endpoint=endpoint, status=response.status)
+                "DocBits answered%s at %s with one of its own JSON answers, not a stored file: %s" % (self._where(), endpoint, self._excerpt(response.text)),
+                endpoint=endpoint,
+                status=response.status,
+            )
         return response.content or None
 
     def _judge_stored_file(self, response, endpoint):
@@ -548,10 +622,14 @@ class DocBitsClient:
             return
         raise DocBitsUnexpectedAnswer(
             "DocBits answered%s at %s with HTTP %d and %s, not a stored file (a proxy in between? or the wrong docbits_url): %s"
-            % (self._where(), endpoint, response.status, what, self._excerpt(response.text)), endpoint=endpoint, status=response.status)
+            % (self._where(), endpoint, response.status, what, self._excerpt(response.text)),
+            endpoint=endpoint,
+            status=response.status,
+        )
 
-    def configure_infor_export(self, export_method, title, doc_type, sub_org_id=None, config_id=None, ionapi_bytes=None,
-                               settings=None, filename="credentials.ionapi"):
+    def configure_infor_export(
+        self, export_method, title, doc_type, sub_org_id=None, config_id=None, ionapi_bytes=None, settings=None, filename="credentials.ionapi"
+    ):
         """Create (config_id None) or update an Infor export; the configuration's id when the answer
         carries it (data.id or id), else None. `settings`: the other settings sent back as listed
         (settings_to_send_back). A create is never retried here: its answer may be lost after
@@ -562,13 +640,15 @@ class DocBitsClient:
             "zugferd": False,
         }
         fields.update(settings or {})
-        fields.update({
-            "export_method": export_method,
-            "title": title,
-            "doc_type": doc_type,
-            "sub_org_id": sub_org_id,
-            "config_id": int(config_id) if config_id is not None else None,
-        })
+        fields.update(
+            {
+                "export_method": export_method,
+                "title": title,
+                "doc_type": doc_type,
+                "sub_org_id": sub_org_id,
+                "config_id": int(config_id) if config_id is not None else None,
+            }
+        )
         operation = OP_CONFIGURE.with_fields(dict((name, "string") for name in fields if name not in OP_CONFIGURE.fields))
         if ionapi_bytes is not None:
             fields[FIELD_ION_API_FILE] = (filename, ionapi_bytes, "application/octet-stream")
@@ -590,8 +670,9 @@ class DocBitsClient:
         """The live OpenAPI document (a dict), read with the key; DocBitsError when there is none to read."""
         body = self._json_call("GET", PATH_OPENAPI, cap=OPENAPI_ANSWER_CAP)
         if not is_readable(body):
-            raise DocBitsError("DocBits answered%s at GET %s with JSON that is not an OpenAPI document" % (self._where(), PATH_OPENAPI),
-                               endpoint="GET " + PATH_OPENAPI)
+            raise DocBitsError(
+                "DocBits answered%s at GET %s with JSON that is not an OpenAPI document" % (self._where(), PATH_OPENAPI), endpoint="GET " + PATH_OPENAPI
+            )
         return body
 
     def test_connection(self, config_id):

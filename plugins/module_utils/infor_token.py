@@ -36,14 +36,18 @@ TOKEN_ANSWER_CAP = 64 * KIB
 CLIENT_AUTH_BODY = "body"
 CLIENT_AUTH_BASIC = "basic"
 
-REDOWNLOAD = ("download the credentials again in Infor ION API (Authorized Apps, the DocBits app, Download Credentials) "
-              "and check that the app is enabled")
-SCOPES_ASKED = ("check in Infor ION API (Authorized Apps, the DocBits app, Scopes) that the app allows these scopes, "
-                "then download the credentials again so that sc lists what the app enforces")
-SCOPES_NONE = ("the app enforces scopes but the file's sc lists none: download the credentials again (a download of "
-               "version 1.1 lists the app's scopes in sc) and check the app's scopes in Infor ION API (Authorized Apps)")
-SERVICE_ACCOUNT = ("the service account was deleted or disabled, or its keys regenerated: re-enable it, or create a "
-                   "service account and download the credentials again")
+REDOWNLOAD = "download the credentials again in Infor ION API (Authorized Apps, the DocBits app, Download Credentials) " "and check that the app is enabled"
+SCOPES_ASKED = (
+    "check in Infor ION API (Authorized Apps, the DocBits app, Scopes) that the app allows these scopes, "
+    "then download the credentials again so that sc lists what the app enforces"
+)
+SCOPES_NONE = (
+    "the app enforces scopes but the file's sc lists none: download the credentials again (a download of "
+    "version 1.1 lists the app's scopes in sc) and check the app's scopes in Infor ION API (Authorized Apps)"
+)
+SERVICE_ACCOUNT = (
+    "the service account was deleted or disabled, or its keys regenerated: re-enable it, or create a " "service account and download the credentials again"
+)
 
 
 class TokenCheckError(DocBitsInforError):
@@ -106,8 +110,9 @@ class TokenCheck:
         if self.scopes:
             self.grant["scope"] = " ".join(self.scopes)
         # Never retried: a token issued for a lost answer could not be revoked.
-        self.transport = Transport(timeout=timeout, retries=0, validate_certs=validate_certs, ca_path=ca_path,
-                                   headers={"Accept": "application/json"}, secrets=ionapi.secret_values())
+        self.transport = Transport(
+            timeout=timeout, retries=0, validate_certs=validate_certs, ca_path=ca_path, headers={"Accept": "application/json"}, secrets=ionapi.secret_values()
+        )
         # The HTTP Basic form of the client credentials, base64 of "ci:cs", is a secret too.
         self.transport.add_secrets(("%s:%s" % self.client,))
 
@@ -138,28 +143,31 @@ class TokenCheck:
         try:
             return self.transport.request("POST", url, retry=False, cap=TOKEN_ANSWER_CAP, data=data, basic_auth=self.client if basic else None)
         except TLSFailure as exc:
-            raise self._error("TLS failure (%s)" % exc.reason,
-                              "set ca_path to the CA bundle that signs the server's certificate (a TLS-inspecting proxy has its own), "
-                              "and check the system clock")
+            raise self._error(
+                "TLS failure (%s)" % exc.reason,
+                "set ca_path to the CA bundle that signs the server's certificate (a TLS-inspecting proxy has its own), " "and check the system clock",
+            )
         except NoAnswer as exc:
             if exc.timed_out:
                 raise self._error("no answer within %d s" % self.timeout, "check the network path and the proxy settings (HTTPS_PROXY, NO_PROXY)")
-            raise self._error("cannot connect (%s)" % exc.reason,
-                              "check pu in the file, the network path and the proxy settings (HTTPS_PROXY, NO_PROXY)")
+            raise self._error("cannot connect (%s)" % exc.reason, "check pu in the file, the network path and the proxy settings (HTTPS_PROXY, NO_PROXY)")
         except RedirectRefused as exc:
-            raise self._error("the answer is a redirect (HTTP %d) to %s, never followed: the credentials go nowhere else"
-                              % (exc.status, exc.location_origin or "an address it does not give"),
-                              "check pu and ot in the file: they must name Infor's token endpoint itself")
+            raise self._error(
+                "the answer is a redirect (HTTP %d) to %s, never followed: the credentials go nowhere else"
+                % (exc.status, exc.location_origin or "an address it does not give"),
+                "check pu and ot in the file: they must name Infor's token endpoint itself",
+            )
         except AnswerTooLarge as exc:
-            raise self._error("the answer is larger than %s, far more than a token" % size_text(exc.cap),
-                              "a proxy or a login page answered: check pu in the file and the proxy settings (HTTPS_PROXY, NO_PROXY)")
+            raise self._error(
+                "the answer is larger than %s, far more than a token" % size_text(exc.cap),
+                "a proxy or a login page answered: check pu in the file and the proxy settings (HTTPS_PROXY, NO_PROXY)",
+            )
         except ProxyRefused as exc:
             raise self._error(exc.reason, "the request never reached Infor")
         except ClearTextRefused as exc:
             raise self._error(exc.reason, "check pu in the file: Infor's token endpoint is an https:// address")
         except TransportError as exc:
-            raise self._error("cannot connect (%s)" % exc.reason,
-                              "check pu in the file, the network path and the proxy settings (HTTPS_PROXY, NO_PROXY)")
+            raise self._error("cannot connect (%s)" % exc.reason, "check pu in the file, the network path and the proxy settings (HTTPS_PROXY, NO_PROXY)")
 
     def _request_token(self):
         """Client credentials in the body first; an unknown server may accept only HTTP Basic, so one retry with it."""
@@ -186,8 +194,10 @@ class TokenCheck:
         self._refusal(response)
         body = self._json(response)
         if body is None:
-            raise self._error("the answer is not a token but %s: %s" % (printable(response.media_type or "untyped"), self._excerpt(response.text)),
-                              "a proxy or a login page answered: check pu in the file and the proxy settings")
+            raise self._error(
+                "the answer is not a token but %s: %s" % (printable(response.media_type or "untyped"), self._excerpt(response.text)),
+                "a proxy or a login page answered: check pu in the file and the proxy settings",
+            )
         missing = [key for key in ("access_token", "token_type", "expires_in") if not body.get(key)]
         if missing:
             raise self._error("the answer lacks %s" % ", ".join(missing), "check pu and ot in the file: they must name Infor's token endpoint")
@@ -203,23 +213,30 @@ class TokenCheck:
         """Raises what a refused grant means, judged by its status and OAuth error code (never the description)."""
         status, error = response.status, self._oauth_error(response)
         if error == "invalid_client":
-            raise self._error("the client id and secret were refused (invalid_client, HTTP %d)" % status,
-                              "the app's secret was changed, or the app deleted or disabled: " + REDOWNLOAD, error)
+            raise self._error(
+                "the client id and secret were refused (invalid_client, HTTP %d)" % status,
+                "the app's secret was changed, or the app deleted or disabled: " + REDOWNLOAD,
+                error,
+            )
         if error == "invalid_scope":
             if self.scopes:
-                raise self._error("the scopes asked for (%s, from sc) were refused (invalid_scope, HTTP %d)"
-                                  % (printable(" ".join(self.scopes)), status), SCOPES_ASKED, error)
+                raise self._error(
+                    "the scopes asked for (%s, from sc) were refused (invalid_scope, HTTP %d)" % (printable(" ".join(self.scopes)), status), SCOPES_ASKED, error
+                )
             raise self._error("the app enforces scopes (invalid_scope, HTTP %d)" % status, SCOPES_NONE, error)
         if error == "invalid_grant":
             raise self._error("the service account was refused (invalid_grant, HTTP %d)" % status, SERVICE_ACCOUNT, error)
         if status >= 500:
-            raise self._error("the token endpoint failed (HTTP %d)" % status,
-                              "retry later; Infor's gateway also answers 500 for refused credentials, so if it lasts, " + REDOWNLOAD)
+            raise self._error(
+                "the token endpoint failed (HTTP %d)" % status,
+                "retry later; Infor's gateway also answers 500 for refused credentials, so if it lasts, " + REDOWNLOAD,
+            )
         if status in (401, 403):
             raise self._error("refused (HTTP %d%s)" % (status, ", %s" % error if error else ""), REDOWNLOAD)
         if status >= 300 or error:
-            raise self._error("HTTP %d%s: %s" % (status, " (%s)" % error if error else "", self._excerpt(response.text)),
-                              "check pu and ot in the file; " + REDOWNLOAD)
+            raise self._error(
+                "HTTP %d%s: %s" % (status, " (%s)" % error if error else "", self._excerpt(response.text)), "check pu and ot in the file; " + REDOWNLOAD
+            )
 
     def _check_tenant(self, access_token):
         claimed = token_claims(access_token).get("Tenant")
@@ -228,8 +245,10 @@ class TokenCheck:
         if claimed != self.ionapi.tenant:
             raise TokenCheckError(
                 "%s: the token from %s is for tenant '%s', but the file says ti '%s': the file was edited or mixes two "
-                "downloads; download the credentials again for this tenant" % (
-                    self.source, printable(self.token_url), printable(claimed), printable(self.ionapi.tenant)), token_issued=True)
+                "downloads; download the credentials again for this tenant"
+                % (self.source, printable(self.token_url), printable(claimed), printable(self.ionapi.tenant)),
+                token_issued=True,
+            )
         return "matched"
 
     def _revoke(self, answer, client_auth):
@@ -246,14 +265,16 @@ class TokenCheck:
                 form.update(client_id=self.client[0], client_secret=self.client[1])
             try:
                 # The client authenticates as it did for the token: a server may accept only that way.
-                status = self.transport.request("POST", self.revoke_url, retry=False, cap=TOKEN_ANSWER_CAP, data=form,
-                                                basic_auth=self.client if basic else None).status
+                status = self.transport.request(
+                    "POST", self.revoke_url, retry=False, cap=TOKEN_ANSWER_CAP, data=form, basic_auth=self.client if basic else None
+                ).status
             except TransportError as exc:
                 status = exc.reason
             if status != 200:
                 revoked = False
-                self.warnings.append("%s: the test %s was not revoked at %s (%s); it expires by itself" % (
-                    self.source, hint, printable(self.revoke_url), status))
+                self.warnings.append(
+                    "%s: the test %s was not revoked at %s (%s); it expires by itself" % (self.source, hint, printable(self.revoke_url), status)
+                )
         return revoked
 
     def _excerpt(self, text):

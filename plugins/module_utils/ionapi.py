@@ -71,21 +71,95 @@ SEGMENT_SEPARATORS = re.compile(r"[^0-9A-Za-z]+")
 WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 X_RUN = re.compile(r"^[xX]{3,}$")
 YOUR_WORD = re.compile(r"^your[a-z]*$", re.IGNORECASE)
-REDACTION_WORDS = frozenset((
-    "hidden", "redacted", "removed", "masked", "omitted", "censored", "obfuscated", "sanitized", "snipped", "elided"))
-INSTRUCTION_WORDS = frozenset((
-    "your", "yours", "changeme", "changeit", "replaceme", "placeholder", "todo", "fixme", "tbd", "tba"))
+REDACTION_WORDS = frozenset(("hidden", "redacted", "removed", "masked", "omitted", "censored", "obfuscated", "sanitized", "snipped", "elided"))
+INSTRUCTION_WORDS = frozenset(("your", "yours", "changeme", "changeit", "replaceme", "placeholder", "todo", "fixme", "tbd", "tba"))
 # Words a template names a value with (TENANT_ID, MY_CLIENT_SECRET, SERVICE_ACCOUNT_KEY); a value made only
 # of them, with at least one naming the credential itself, is a name, not a value.
-NAME_CORE_WORDS = frozenset((
-    "tenant", "tenantid", "id", "client", "clientid", "secret", "key", "password", "pwd", "token", "credential",
-    "credentials", "saak", "sask", "placeholder", "here", "your", "changeme"))
-NAME_WORDS = NAME_CORE_WORDS | frozenset((
-    "my", "the", "a", "an", "of", "for", "from", "to", "in", "with", "me", "it", "this", "goes", "go", "put", "enter",
-    "insert", "paste", "fill", "replace", "change", "ion", "api", "infor", "oauth", "value", "string", "env",
-    "environment", "access", "service", "account", "app", "application", "name", "user", "username", "auth", "org",
-    "organisation", "organization", "company", "customer", "instance", "sa", "ak", "sk", "cs", "ci", "ti", "ionapi", "url",
-    "uri", "secrets", "vault", "var", "config", "docbits"))
+NAME_CORE_WORDS = frozenset(
+    (
+        "tenant",
+        "tenantid",
+        "id",
+        "client",
+        "clientid",
+        "secret",
+        "key",
+        "password",
+        "pwd",
+        "token",
+        "credential",
+        "credentials",
+        "saak",
+        "sask",
+        "placeholder",
+        "here",
+        "your",
+        "changeme",
+    )
+)
+NAME_WORDS = NAME_CORE_WORDS | frozenset(
+    (
+        "my",
+        "the",
+        "a",
+        "an",
+        "of",
+        "for",
+        "from",
+        "to",
+        "in",
+        "with",
+        "me",
+        "it",
+        "this",
+        "goes",
+        "go",
+        "put",
+        "enter",
+        "insert",
+        "paste",
+        "fill",
+        "replace",
+        "change",
+        "ion",
+        "api",
+        "infor",
+        "oauth",
+        "value",
+        "string",
+        "env",
+        "environment",
+        "access",
+        "service",
+        "account",
+        "app",
+        "application",
+        "name",
+        "user",
+        "username",
+        "auth",
+        "org",
+        "organisation",
+        "organization",
+        "company",
+        "customer",
+        "instance",
+        "sa",
+        "ak",
+        "sk",
+        "cs",
+        "ci",
+        "ti",
+        "ionapi",
+        "url",
+        "uri",
+        "secrets",
+        "vault",
+        "var",
+        "config",
+        "docbits",
+    )
+)
 # Words a run-together name (TENANTNAME, MYCLIENTSECRET) is split into: two-letter words would split almost anything.
 COMPOUND_PARTS = sorted((word for word in NAME_WORDS if len(word) > 2 or word in ("my", "id")), key=len, reverse=True)
 # Keys whose placeholders may be the name of the value (TENANT_ID); app names and paths are free text.
@@ -154,10 +228,7 @@ def secret_fingerprint(value):
 
 def redacted(credentials):
     """The credentials with every secret value replaced by its fingerprint."""
-    return dict(
-        (key, secret_fingerprint(value) if key in SECRET_KEYS else value)
-        for key, value in credentials.items()
-    )
+    return dict((key, secret_fingerprint(value) if key in SECRET_KEYS else value) for key, value in credentials.items())
 
 
 def _reject_duplicates(source):
@@ -165,11 +236,10 @@ def _reject_duplicates(source):
         result = {}
         for key, value in pairs:
             if key in result:
-                raise IonApiError(
-                    source, "duplicate-key",
-                    "appears more than once; the credentials are ambiguous, download the file again", key=key)
+                raise IonApiError(source, "duplicate-key", "appears more than once; the credentials are ambiguous, download the file again", key=key)
             result[key] = value
         return result
+
     return hook
 
 
@@ -181,9 +251,7 @@ def _decode(data, source):
     if not data:
         raise IonApiError(source, "empty", "the file is empty")
     if len(data) > MAX_BYTES:
-        raise IonApiError(
-            source, "too-large",
-            "the file has %d bytes, over the %d-byte limit (a real .ionapi file is under 2 KiB)" % (len(data), MAX_BYTES))
+        raise IonApiError(source, "too-large", "the file has %d bytes, over the %d-byte limit (a real .ionapi file is under 2 KiB)" % (len(data), MAX_BYTES))
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (b"\x00" in data[:4] and data.lstrip(b"\x00")[:1] in (b"{", b"[")):
         raise IonApiError(source, "utf16", "the file is UTF-16 encoded; save it as UTF-8 (or download it again)")
     if b"\x00" in data:
@@ -192,7 +260,7 @@ def _decode(data, source):
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise IonApiError(source, "encoding", "the file is not valid UTF-8 (byte %d)" % exc.start)
-    return text[1:] if text.startswith(u"\ufeff") else text
+    return text[1:] if text.startswith("\ufeff") else text
 
 
 def strip_bom(data):
@@ -218,9 +286,10 @@ def _check_depth(text, source):
             depth += 1
             if depth > MAX_DEPTH:
                 raise IonApiError(
-                    source, "too-deep",
-                    "arrays or objects nest more than %d levels deep (a real .ionapi file nests 2): "
-                    "this is not an ION API credentials file" % MAX_DEPTH)
+                    source,
+                    "too-deep",
+                    "arrays or objects nest more than %d levels deep (a real .ionapi file nests 2): " "this is not an ION API credentials file" % MAX_DEPTH,
+                )
         elif token in "]}":
             depth -= 1
 
@@ -235,17 +304,13 @@ def _syntax_hint(text, exc):
 
 def _load_json(text, source):
     if _looks_like_csv(text):
-        raise IonApiError(
-            source, "csv",
-            "this looks like a CSV file (the service-account key export?), not an ION API credentials file. " + WHAT_TO_DOWNLOAD)
+        raise IonApiError(source, "csv", "this looks like a CSV file (the service-account key export?), not an ION API credentials file. " + WHAT_TO_DOWNLOAD)
     _check_depth(text, source)
     try:
         return json.loads(text, object_pairs_hook=_reject_duplicates(source), parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         # exc.msg describes the syntax only; it never quotes the document.
-        raise IonApiError(
-            source, "json-syntax",
-            "invalid JSON at line %d, column %d: %s (%s)" % (exc.lineno, exc.colno, exc.msg, _syntax_hint(text, exc)))
+        raise IonApiError(source, "json-syntax", "invalid JSON at line %d, column %d: %s (%s)" % (exc.lineno, exc.colno, exc.msg, _syntax_hint(text, exc)))
     except ValueError as exc:
         raise IonApiError(source, "json-syntax", "invalid JSON: %s" % exc)
 
@@ -265,22 +330,26 @@ def _check_kind(obj, source):
     has_account = "saak" in obj or "sask" in obj
     if not has_account and any(key in obj for key in JWT_KEY_MARKERS):
         raise IonApiError(
-            source, "jwt-key-file",
+            source,
+            "jwt-key-file",
             "this looks like a private-JWT key file (ionapi-bridge-private-jwt), not the ION API credentials file "
-            "DocBits signs in with. " + WHAT_TO_DOWNLOAD)
+            "DocBits signs in with. " + WHAT_TO_DOWNLOAD,
+        )
     if not any(key in obj for key in ("ti", "ci", "cs", "pu", "saak", "sask")):
         raise IonApiError(
-            source, "not-ionapi",
-            "this JSON has none of the ION API keys (ti, ci, cs, pu, saak, sask); it is not an .ionapi file. " + WHAT_TO_DOWNLOAD)
+            source, "not-ionapi", "this JSON has none of the ION API keys (ti, ci, cs, pu, saak, sask); it is not an .ionapi file. " + WHAT_TO_DOWNLOAD
+        )
     if "ru" in obj or not has_account:
         kind = _download_kind(obj)
         key = "ru" if "ru" in obj else "saak"
         reason = "has a redirect URI" if "ru" in obj else "has no service account (saak/sask)"
         grant = GRANT_HINT if kind == KIND_CLIENT_CREDENTIALS else ""
         raise IonApiError(
-            source, "wrong-download",
+            source,
+            "wrong-download",
             "the file %s: this looks like %s, which DocBits cannot use.%s %s" % (reason, KIND_LABELS[kind], grant, WHAT_TO_DOWNLOAD),
-            key=key)
+            key=key,
+        )
 
 
 def _check_types(obj, source):
@@ -289,13 +358,11 @@ def _check_types(obj, source):
             continue
         value = obj[key]
         if not isinstance(value, str):
-            raise IonApiError(
-                source, "type", "must be a string, found %s" % _json_type(value), key=key)
+            raise IonApiError(source, "type", "must be a string, found %s" % _json_type(value), key=key)
         if key in REQUIRED_KEYS and not value.strip():
             raise IonApiError(source, "empty-value", "must not be empty", key=key)
         if value != value.strip():
-            raise IonApiError(
-                source, "whitespace", "has leading or trailing whitespace (was the file edited by hand?)", key=key)
+            raise IonApiError(source, "whitespace", "has leading or trailing whitespace (was the file edited by hand?)", key=key)
 
 
 def _json_type(value):
@@ -394,48 +461,58 @@ def _check_values(obj, source):
             _check_secret(key, value.split("#", 1)[1] if key == "saak" and "#" in value else value, source)
         if _has_invisible(value):
             raise IonApiError(
-                source, "tenant-invalid" if key == "ti" else "control-character",
-                "contains control or invisible formatting characters (such as a bidi override); no download holds them: "
-                "download the credentials again", key=key)
+                source,
+                "tenant-invalid" if key == "ti" else "control-character",
+                "contains control or invisible formatting characters (such as a bidi override); no download holds them: " "download the credentials again",
+                key=key,
+            )
     if TENANT_FORBIDDEN.search(obj["ti"]):
         raise IonApiError(
-            source, "tenant-invalid",
+            source,
+            "tenant-invalid",
             "cannot be an Infor tenant id: it contains whitespace, a quote or a URL delimiter (/ \\ ? # %); download the credentials again",
-            key="ti")
+            key="ti",
+        )
 
 
 def _check_secret(key, secret, source):
     if any(char.isspace() for char in secret):
         raise IonApiError(
-            source, "secret-whitespace",
-            "contains whitespace (a space or a line break: was it copied from a document, a PDF or an e-mail?); "
-            "download the credentials again", key=key)
+            source,
+            "secret-whitespace",
+            "contains whitespace (a space or a line break: was it copied from a document, a PDF or an e-mail?); " "download the credentials again",
+            key=key,
+        )
     if _has_invisible(secret):
-        raise IonApiError(
-            source, "control-character", "contains control or invisible formatting characters; download the credentials again", key=key)
+        raise IonApiError(source, "control-character", "contains control or invisible formatting characters; download the credentials again", key=key)
     if len(secret) < MIN_SECRET_LENGTH:
         raise IonApiError(
-            source, "secret-too-short",
+            source,
+            "secret-too-short",
             "is too short to be a secret (%d characters; real ones have %d or more): a placeholder or a damaged copy? "
-            "Download the credentials again" % (len(secret), MIN_SECRET_LENGTH), key=key)
+            "Download the credentials again" % (len(secret), MIN_SECRET_LENGTH),
+            key=key,
+        )
     if len(set(secret)) < MIN_SECRET_DISTINCT:
         raise IonApiError(
-            source, "placeholder", "is a placeholder: too few distinct characters to be a generated secret; download the credentials again",
-            key=key)
+            source, "placeholder", "is a placeholder: too few distinct characters to be a generated secret; download the credentials again", key=key
+        )
 
 
 def _check_https_url(obj, key, source):
     parts = urlsplit(obj[key])
     if parts.scheme.lower() != "https" or not parts.netloc:
-        raise IonApiError(
-            source, "https-url", "must be an absolute https:// URL (found scheme '%s')" % (parts.scheme or "none"), key=key)
+        raise IonApiError(source, "https-url", "must be an absolute https:// URL (found scheme '%s')" % (parts.scheme or "none"), key=key)
     host = parts.hostname or ""
     if not host.isascii():
         # The secrets would go to whoever owns the look-alike domain.
         raise IonApiError(
-            source, "host-not-ascii",
+            source,
+            "host-not-ascii",
             "the host '%s' (punycode %s) is not plain ASCII: a letter that only looks like a Latin one? Infor's hosts are plain "
-            "ASCII: download the credentials again" % (printable(host), punycode(host)), key=key)
+            "ASCII: download the credentials again" % (printable(host), punycode(host)),
+            key=key,
+        )
     return parts
 
 
@@ -447,12 +524,10 @@ def _host_warnings(obj, pu_parts, iu_parts):
     for key, parts in (("iu", iu_parts), ("pu", pu_parts)):
         host = (parts.hostname or "").lower()
         if not host.endswith(".inforcloudsuite.com"):
-            warnings.append(
-                "key '%s': host '%s' is not under inforcloudsuite.com (fine for on-premises Infor OS)" % (key, printable(host)))
+            warnings.append("key '%s': host '%s' is not under inforcloudsuite.com (fine for on-premises Infor OS)" % (key, printable(host)))
     path_tenant = pu_parts.path.strip("/").split("/")[0] if pu_parts.path.strip("/") else ""
     if path_tenant and path_tenant != obj["ti"] and pu_parts.path.rstrip("/").endswith("/as"):
-        warnings.append(
-            "key 'pu': its path names tenant '%s' but 'ti' is '%s' (was the file edited by hand?)" % (printable(path_tenant), printable(obj["ti"])))
+        warnings.append("key 'pu': its path names tenant '%s' but 'ti' is '%s' (was the file edited by hand?)" % (printable(path_tenant), printable(obj["ti"])))
     return warnings
 
 
@@ -472,7 +547,8 @@ def _shape_warnings(obj):
     if isinstance(app_name, str) and not APP_NAMING.match(app_name):
         warnings.append(
             "key 'cn': the authorized app is named '%s', not DocBits_<ENV> as the DocBits guide names it: "
-            "is this the DocBits app's download?" % printable(app_name))
+            "is this the DocBits app's download?" % printable(app_name)
+        )
     return warnings
 
 
@@ -482,8 +558,7 @@ def parse_ionapi(data, source="<content>", expected_tenant=None):
         data = data.encode("utf-8")
     obj = _load_json(_decode(data, source), source)
     if not isinstance(obj, dict):
-        raise IonApiError(
-            source, "not-object", "the top level must be a JSON object, found %s" % _json_type(obj))
+        raise IonApiError(source, "not-object", "the top level must be a JSON object, found %s" % _json_type(obj))
     _check_kind(obj, source)
     _check_types(obj, source)
     for key in REQUIRED_KEYS:
@@ -496,13 +571,16 @@ def parse_ionapi(data, source="<content>", expected_tenant=None):
     pu_parts = _check_https_url(obj, "pu", source)
     if not obj["pu"].endswith("/"):
         raise IonApiError(
-            source, "pu-trailing-slash",
-            "must end with '/' because clients append 'ot' to it; fix the download, do not edit it by hand", key="pu")
+            source, "pu-trailing-slash", "must end with '/' because clients append 'ot' to it; fix the download, do not edit it by hand", key="pu"
+        )
 
     if expected_tenant is not None and obj["ti"] != expected_tenant:
         raise IonApiError(
-            source, "tenant-mismatch",
-            "the file is for Infor tenant '%s' but this environment expects '%s'" % (printable(obj["ti"]), printable(expected_tenant)), key="ti")
+            source,
+            "tenant-mismatch",
+            "the file is for Infor tenant '%s' but this environment expects '%s'" % (printable(obj["ti"]), printable(expected_tenant)),
+            key="ti",
+        )
 
     warnings.extend(_host_warnings(obj, pu_parts, iu_parts))
     warnings.extend(_shape_warnings(obj))

@@ -24,11 +24,11 @@ REFUSED = {
 # What a dead file means and what to do, per OAuth error.
 FIXES = {
     "invalid_client": "the authorized app's secret was changed or the app was deleted: download the credentials again "
-                      "(Infor ION API, Authorized Apps, Download Credentials) and provision them",
+    "(Infor ION API, Authorized Apps, Download Credentials) and provision them",
     "invalid_grant": "the service account is disabled (or deleted): re-enable it in Infor, or download the credentials again "
-                     "with a new service account and provision them",
+    "with a new service account and provision them",
     "invalid_scope": "the app enforces scopes that the stored file's sc does not ask for: check the app's scopes in Infor ION API "
-                     "(Authorized Apps), download the credentials again and provision them",
+    "(Authorized Apps), download the credentials again and provision them",
     REASON_INVALID_FILE: "DocBits stores a file that is not a usable .ionapi file: provision the right one",
     REASON_NO_TOKEN: "see the message; provision a file that gets a token",
 }
@@ -74,11 +74,12 @@ def prove_stored(plan, validate_certs=True, ca_path=None, timeout=30, run_cache=
         if stored is None or entry.id is None:
             continue
         if stored.fingerprint not in by_fingerprint:
+
             def compute(stored=stored):
                 return verdict(stored, validate_certs=validate_certs, ca_path=ca_path, timeout=timeout)
+
             # Keyed by fingerprint (a hash): the cache on disk holds no secret.
-            by_fingerprint[stored.fingerprint] = (run_cache.once(RUN_CACHE_NAMESPACE, stored.fingerprint, compute)
-                                                  if run_cache is not None else compute())
+            by_fingerprint[stored.fingerprint] = run_cache.once(RUN_CACHE_NAMESPACE, stored.fingerprint, compute) if run_cache is not None else compute()
         verdicts[entry.id] = by_fingerprint[stored.fingerprint]
     return verdicts
 

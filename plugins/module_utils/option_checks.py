@@ -37,7 +37,8 @@ def check_url(url, option):
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise OptionError(
             "%s must be an absolute http(s) URL such as https://api.docbits.com (got %s)"
-            % (option, "an empty value" if not url else "scheme '%s'" % printable(parts.scheme) if parts.scheme else "no scheme"))
+            % (option, "an empty value" if not url else "scheme '%s'" % printable(parts.scheme) if parts.scheme else "no scheme")
+        )
     try:
         parts.port  # pylint: disable=pointless-statement
     except ValueError:
@@ -45,7 +46,8 @@ def check_url(url, option):
     if not parts.hostname.isascii():
         raise OptionError(
             "%s: the host '%s' (punycode %s) is not plain ASCII: a letter that only looks like a Latin one, such as a "
-            "Cyrillic \\u043e for o? Real DocBits hosts are plain ASCII: type the URL again" % (option, printable(parts.hostname), punycode(parts.hostname)))
+            "Cyrillic \\u043e for o? Real DocBits hosts are plain ASCII: type the URL again" % (option, printable(parts.hostname), punycode(parts.hostname))
+        )
     if parts.query or parts.fragment:
         raise OptionError("%s must be a base URL without query or fragment" % option)
     problem = clear_text_problem(url)
@@ -69,11 +71,9 @@ def check_credential(value, option, what):
         raise OptionError("%s starts with 'Bearer ': paste the key alone, the collection adds what DocBits needs" % option)
     stripped = value.rstrip("\r\n")
     if stripped != value and not has_whitespace_or_control(stripped) and stripped.isascii():
-        raise OptionError(
-            "%s ends with a line break: a YAML block scalar '|' adds one (use '|-'), or strip the value where it is stored" % option)
+        raise OptionError("%s ends with a line break: a YAML block scalar '|' adds one (use '|-'), or strip the value where it is stored" % option)
     if has_whitespace_or_control(value) or not value.isascii():
-        raise OptionError(
-            "%s contains whitespace, control or non-ASCII characters: paste the %s alone, exactly as it was shown" % (option, what))
+        raise OptionError("%s contains whitespace, control or non-ASCII characters: paste the %s alone, exactly as it was shown" % (option, what))
 
 
 def check_bounds(value, option, bounds, unit):

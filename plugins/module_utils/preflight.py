@@ -58,8 +58,9 @@ def operations_for(params):
     operations = [operation.without(unset) for operation in operations]
     if params.get("export_method"):
         # Only the task's own method has to be among those the live API may enumerate.
-        operations = [operation.with_values("export_method", (params["export_method"],)) if "export_method" in operation.fields
-                      else operation for operation in operations]
+        operations = [
+            operation.with_values("export_method", (params["export_method"],)) if "export_method" in operation.fields else operation for operation in operations
+        ]
     return operations
 
 
@@ -73,9 +74,12 @@ def read_verdict(client):
         document = client.read_openapi()
     except DocBitsError as exc:
         return {"readable": False, "reason": str(exc)}
-    return {"readable": True, "document": excerpt(document, [operation.path for operation in OPERATIONS]),
-            "title": printable(str((document.get("info") or {}).get("title", "?"))),
-            "version": printable(str((document.get("info") or {}).get("version", "?")))}
+    return {
+        "readable": True,
+        "document": excerpt(document, [operation.path for operation in OPERATIONS]),
+        "title": printable(str((document.get("info") or {}).get("title", "?"))),
+        "version": printable(str((document.get("info") or {}).get("version", "?"))),
+    }
 
 
 class ContractPreflight:
@@ -100,10 +104,11 @@ class ContractPreflight:
             verdict = self.run_cache.once(CACHE_NAMESPACE, self.client.base_url, lambda: read_verdict(self.client))
         if not verdict["readable"]:
             if self.mode == "strict":
-                raise ContractError("contract_check is strict and the live %s cannot be read, so nothing was written: %s"
-                                    % (source, verdict["reason"]))
-            self._warn_once("the DocBits contract was not checked: the live %s cannot be read (%s); contract_check=auto goes on "
-                            "(strict would stop)" % (source, verdict["reason"]))
+                raise ContractError("contract_check is strict and the live %s cannot be read, so nothing was written: %s" % (source, verdict["reason"]))
+            self._warn_once(
+                "the DocBits contract was not checked: the live %s cannot be read (%s); contract_check=auto goes on "
+                "(strict would stop)" % (source, verdict["reason"])
+            )
             return
         findings = check(verdict["document"], self.operations, WEB_APP_ONLY)
         blocking = [finding for finding in findings if finding.severity == BLOCKING]
@@ -114,7 +119,8 @@ class ContractPreflight:
             raise ContractError(
                 "the live %s (%s %s) lacks what this task cannot do without%s; nothing was written. What it declares differs from "
                 "what the collection sends; if DocBits moved, change the constant named in plugins/module_utils/docbits_api.py:\n%s"
-                % (source, verdict["title"], verdict["version"], where, "\n".join(table(blocking))))
+                % (source, verdict["title"], verdict["version"], where, "\n".join(table(blocking)))
+            )
         ignored = {}
         for finding in findings:
             if finding.severity == IGNORED:
@@ -145,8 +151,7 @@ def contract_report(client, operations):
     operations = [operation.without(SENT_BACK_ONLY) for operation in operations]
     source = openapi_url(client.base_url)
     verdict = read_verdict(client)
-    report = {"source": source, "readable": verdict["readable"], "reason": verdict.get("reason"), "findings": [], "table": [],
-              "blocking": 0, "ignored": 0}
+    report = {"source": source, "readable": verdict["readable"], "reason": verdict.get("reason"), "findings": [], "table": [], "blocking": 0, "ignored": 0}
     if not verdict["readable"]:
         return report
     findings = check(verdict["document"], operations, WEB_APP_ONLY)

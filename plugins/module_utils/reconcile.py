@@ -100,8 +100,7 @@ class StoredFile:
     def summary(self):
         if not self.is_object:
             return {"tenant": None, "app_name": None, "fingerprint": self.fingerprint, "parsed": self.parsed}
-        return {"tenant": self.credentials.get("ti"), "app_name": self.credentials.get("cn"), "fingerprint": self.fingerprint,
-                "parsed": True}
+        return {"tenant": self.credentials.get("ti"), "app_name": self.credentials.get("cn"), "fingerprint": self.fingerprint, "parsed": True}
 
     def restorable(self, source):
         """None when the bytes parse as an .ionapi file (so a rollback may put them back), else why not."""
@@ -116,8 +115,7 @@ class Desired:
     """What the inventory says one environment's Infor exports must be (ionapi None: removed).
     export_method and title None: not set, so an existing configuration keeps its own."""
 
-    def __init__(self, ionapi, doc_type, export_method=None, sub_org_id=None, title=None, config_id=None, doc_types=None,
-                 active=None):
+    def __init__(self, ionapi, doc_type, export_method=None, sub_org_id=None, title=None, config_id=None, doc_types=None, active=None):
         self.ionapi = ionapi
         self.doc_type = doc_type
         self.export_method = export_method
@@ -133,8 +131,12 @@ class Desired:
 
     def new_configuration(self, doc_type):
         """The settings of a configuration the task creates: the defaults apply only here."""
-        return {"title": self.title if self.title is not None else self.ionapi.app_name or "Infor ION API (%s)" % self.ionapi.tenant,
-                "export_method": self.export_method or DEFAULT_EXPORT_METHOD, "doc_type": doc_type, "sub_org_id": self.sub_org_id}
+        return {
+            "title": self.title if self.title is not None else self.ionapi.app_name or "Infor ION API (%s)" % self.ionapi.tenant,
+            "export_method": self.export_method or DEFAULT_EXPORT_METHOD,
+            "doc_type": doc_type,
+            "sub_org_id": self.sub_org_id,
+        }
 
 
 def normalise_doc_types(doc_types):
@@ -157,8 +159,7 @@ def find_owned_config(configs, doc_type, sub_org_id=None, config_id=None):
     if config_id is not None:
         return _by_id(configs, config_id)
     sub_org_id = normalise_id(sub_org_id)
-    candidates = [config for config in configs
-                  if config.is_infor_export and config.doc_type_key == doc_type_key(doc_type) and config.sub_org_id == sub_org_id]
+    candidates = [config for config in configs if config.is_infor_export and config.doc_type_key == doc_type_key(doc_type) and config.sub_org_id == sub_org_id]
     if len(candidates) <= 1:
         return candidates[0] if candidates else None
     active = [config for config in candidates if config.is_active]
@@ -166,8 +167,13 @@ def find_owned_config(configs, doc_type, sub_org_id=None, config_id=None):
         return active[0]
     raise ReconcileError(
         "%d Infor export configurations match doc_type '%s'%s (ids %s); set config_id to choose one"
-        % (len(candidates), printable(doc_type), " and sub_org_id '%s'" % printable(sub_org_id) if sub_org_id else "",
-           ", ".join(str(config.id) for config in candidates)))
+        % (
+            len(candidates),
+            printable(doc_type),
+            " and sub_org_id '%s'" % printable(sub_org_id) if sub_org_id else "",
+            ", ".join(str(config.id) for config in candidates),
+        )
+    )
 
 
 def _by_id(configs, config_id):
@@ -200,8 +206,7 @@ def select_scope(desired, configs):
         if config is None:
             raise ReconcileError("config_id %s does not exist in this DocBits organisation" % desired.config_id)
         return Scope([desired.doc_type], {desired.doc_type: [config]}, chosen=True)
-    owned = sorted((config for config in configs if config.is_infor_export and config.sub_org_id == desired.sub_org_id),
-                   key=lambda config: config.id)
+    owned = sorted((config for config in configs if config.is_infor_export and config.sub_org_id == desired.sub_org_id), key=lambda config: config.id)
     if desired.doc_types == DOC_TYPES_ALL:
         doc_types = []
         for config in owned:
@@ -211,14 +216,19 @@ def select_scope(desired, configs):
         doc_types = doc_types or [desired.doc_type]
     else:
         doc_types = desired.doc_types or [desired.doc_type]
-    return Scope(doc_types, dict((doc_type, [config for config in owned if config.doc_type_key == doc_type_key(doc_type)])
-                                 for doc_type in doc_types))
+    return Scope(doc_types, dict((doc_type, [config for config in owned if config.doc_type_key == doc_type_key(doc_type)]) for doc_type in doc_types))
 
 
 def duplicate_key(config, stored):
     """What makes two configurations exact duplicates: same type, sub-organisation, method, title, other settings and file."""
-    return (config.doc_type_key, config.sub_org_id, method_key(config.export_method), config.title, repr(config.settings()),
-            stored.fingerprint if stored is not None else None)
+    return (
+        config.doc_type_key,
+        config.sub_org_id,
+        method_key(config.export_method),
+        config.title,
+        repr(config.settings()),
+        stored.fingerprint if stored is not None else None,
+    )
 
 
 def collapse(configs, stored):
@@ -340,10 +350,11 @@ def _tenant_change(desired, config, stored, warnings):
     before = stored.credentials.get("ti") if stored is not None and stored.is_object else None
     if not isinstance(before, str) or before == desired.ionapi.tenant:
         return None
-    warnings.append("configuration %s (%s) stores a file of Infor tenant '%s' and gets one of tenant '%s': check that this "
-                    "environment's DocBits organisation (docbits_api_key, docbits_org_id) is the one meant for '%s'"
-                    % (config.id, printable(config.doc_type), printable(before), printable(desired.ionapi.tenant),
-                       printable(desired.ionapi.tenant)))
+    warnings.append(
+        "configuration %s (%s) stores a file of Infor tenant '%s' and gets one of tenant '%s': check that this "
+        "environment's DocBits organisation (docbits_api_key, docbits_org_id) is the one meant for '%s'"
+        % (config.id, printable(config.doc_type), printable(before), printable(desired.ionapi.tenant), printable(desired.ionapi.tenant))
+    )
     return "replaces a file of Infor tenant '%s' with one of '%s'" % (printable(before), printable(desired.ionapi.tenant))
 
 
@@ -361,50 +372,73 @@ def _plan_existing(desired, config, stored, owns_one, warnings):
         changes.append(CHANGE_ION_API)
         if not stored.is_object:
             reasons.append("stores a file that is not a JSON object (%s)" % stored.fingerprint)
-            warnings.append("configuration %s stores an ION API file that is not a JSON object (%s): it is replaced"
-                            % (config.id, stored.fingerprint))
+            warnings.append("configuration %s stores an ION API file that is not a JSON object (%s): it is replaced" % (config.id, stored.fingerprint))
         else:
             reasons.append("stores another file (%s)" % stored.fingerprint)
         tenant_change = _tenant_change(desired, config, stored, warnings)
         if tenant_change:
             changes.append(CHANGE_TENANT)
             reasons.append(tenant_change)
-        if stored.client_id and stored.client_id != desired.ionapi.credentials["ci"] \
-                and target["export_method"].startswith(CLIENT_BOUND_METHOD_PREFIXES):
+        if stored.client_id and stored.client_id != desired.ionapi.credentials["ci"] and target["export_method"].startswith(CLIENT_BOUND_METHOD_PREFIXES):
             warnings.append(
                 "configuration %s (%s, %s) gets a file of another authorized app (a new client id): ION's connection point "
                 "(IMS via ION API) is bound to the old client id and must be changed to the new one in Infor ION"
-                % (config.id, printable(config.doc_type), printable(target["export_method"])))
+                % (config.id, printable(config.doc_type), printable(target["export_method"]))
+            )
     set_active = None
     if desired.active is not None and config.is_active != desired.active:
         set_active = desired.active
         changes.append(CHANGE_ACTIVE)
         reasons.append("is %s" % ("inactive" if desired.active else "active"))
-    return ConfigPlan(config.doc_type, current=config, stored=stored, action=ACTION_UPDATE if changes else ACTION_NONE, changes=changes,
-                      reasons=reasons or ["in sync"], target=target, send_file=CHANGE_ION_API in changes, set_active=set_active)
+    return ConfigPlan(
+        config.doc_type,
+        current=config,
+        stored=stored,
+        action=ACTION_UPDATE if changes else ACTION_NONE,
+        changes=changes,
+        reasons=reasons or ["in sync"],
+        target=target,
+        send_file=CHANGE_ION_API in changes,
+        set_active=set_active,
+    )
 
 
 def make_plan(desired, scope, stored):
     """The plan (pure): `stored` maps the id of every configuration in scope to its StoredFile or None."""
     entries, warnings = [], []
-    collapsed = dict((doc_type, (scope.by_type[doc_type], []) if scope.chosen else collapse(scope.by_type[doc_type], stored))
-                     for doc_type in scope.doc_types)
+    collapsed = dict((doc_type, (scope.by_type[doc_type], []) if scope.chosen else collapse(scope.by_type[doc_type], stored)) for doc_type in scope.doc_types)
     # One title and method fit one configuration: with several (an execution order, or several document
     # types) applying them to any would be a guess, so only the file goes to those.
     owns_one = sum(len(kept) for kept, _duplicates in collapsed.values()) == 1
     for doc_type in scope.doc_types:
         kept, duplicates = collapsed[doc_type]
         if not kept:
-            entries.append(ConfigPlan(doc_type, action=ACTION_CREATE, changes=[CHANGE_CONFIGURATION], reasons=["no Infor export of this type"],
-                                      target=desired.new_configuration(doc_type), send_file=True,
-                                      set_active=False if desired.active is False else None))
+            entries.append(
+                ConfigPlan(
+                    doc_type,
+                    action=ACTION_CREATE,
+                    changes=[CHANGE_CONFIGURATION],
+                    reasons=["no Infor export of this type"],
+                    target=desired.new_configuration(doc_type),
+                    send_file=True,
+                    set_active=False if desired.active is False else None,
+                )
+            )
             continue
         for config in kept:
             entries.append(_plan_existing(desired, config, stored.get(config.id), owns_one, warnings))
         for config, original in duplicates:
-            entries.append(ConfigPlan(doc_type, current=config, stored=stored.get(config.id), action=ACTION_REMOVE_DUPLICATE,
-                                      changes=[CHANGE_DUPLICATE], reasons=["exact duplicate of configuration %s" % original.id],
-                                      duplicate_of=original.id))
+            entries.append(
+                ConfigPlan(
+                    doc_type,
+                    current=config,
+                    stored=stored.get(config.id),
+                    action=ACTION_REMOVE_DUPLICATE,
+                    changes=[CHANGE_DUPLICATE],
+                    reasons=["exact duplicate of configuration %s" % original.id],
+                    duplicate_of=original.id,
+                )
+            )
     carriers = [entry for entry in entries if entry.current is not None and not entry.removes]
     if carriers and desired.active is None and not any(entry.current.is_active for entry in carriers):
         warnings.append(all_inactive_warning([entry.id for entry in carriers]))
@@ -417,14 +451,19 @@ def make_absent_plan(desired, configs, stored):
     # Exact duplicates are one configuration as far as the user can tell: all of them go.
     current = find_owned_config(kept, desired.doc_type, desired.sub_org_id) if desired.config_id is None else (kept[0] if kept else None)
     removed = [current] + [duplicate for duplicate, original in duplicates if original.id == current.id] if current is not None else []
-    entries = [ConfigPlan(config.doc_type, current=config, stored=stored.get(config.id), action=ACTION_DELETE, changes=[CHANGE_CONFIGURATION],
-                          reasons=["state=absent"]) for config in removed]
+    entries = [
+        ConfigPlan(
+            config.doc_type, current=config, stored=stored.get(config.id), action=ACTION_DELETE, changes=[CHANGE_CONFIGURATION], reasons=["state=absent"]
+        )
+        for config in removed
+    ]
     return Plan(desired, entries, [])
 
 
 def all_inactive_warning(config_ids):
-    return ("every Infor export configuration (ids %s) is inactive: DocBits exports nothing to Infor; set active: true "
-            "to switch them on" % ", ".join(str(config_id) for config_id in config_ids))
+    return "every Infor export configuration (ids %s) is inactive: DocBits exports nothing to Infor; set active: true " "to switch them on" % ", ".join(
+        str(config_id) for config_id in config_ids
+    )
 
 
 def _same_setting(name, listed, written):
@@ -509,8 +548,11 @@ class Reconciler:
         if desired.config_id is not None:
             owned = [config for config in [_by_id(configs, desired.config_id)] if config is not None]
         else:
-            owned = [config for config in configs if config.is_infor_export and config.doc_type_key == doc_type_key(desired.doc_type)
-                     and config.sub_org_id == desired.sub_org_id]
+            owned = [
+                config
+                for config in configs
+                if config.is_infor_export and config.doc_type_key == doc_type_key(desired.doc_type) and config.sub_org_id == desired.sub_org_id
+            ]
         stored = dict((config.id, self._download_listed(config)) for config in owned)
         return make_absent_plan(desired, owned, stored)
 
@@ -551,16 +593,18 @@ class Reconciler:
         desired = plan.desired
         primary = plan.primary
         result = result if result is not None else {}
-        result.update({
-            "changed": plan.changed,
-            "action": plan.action,
-            "changes": plan.changes,
-            "config_id": primary.id if primary is not None else None,
-            "fingerprint": desired.fingerprint,
-            "previous_fingerprint": primary.fingerprint_before if primary is not None else None,
-            "configurations": [entry.as_dict(desired.fingerprint) for entry in plan.entries],
-            "diff": _diff(plan),
-        })
+        result.update(
+            {
+                "changed": plan.changed,
+                "action": plan.action,
+                "changes": plan.changes,
+                "config_id": primary.id if primary is not None else None,
+                "fingerprint": desired.fingerprint,
+                "previous_fingerprint": primary.fingerprint_before if primary is not None else None,
+                "configurations": [entry.as_dict(desired.fingerprint) for entry in plan.entries],
+                "diff": _diff(plan),
+            }
+        )
         if desired.ionapi is not None:
             result.update(tenant=desired.ionapi.tenant, app_name=desired.ionapi.app_name)
         return result
@@ -570,8 +614,7 @@ class Reconciler:
 
     def _update(self, plan, entry):
         if entry.send_file or set(entry.changes) - set((CHANGE_ACTIVE, CHANGE_TENANT)):
-            self._configure(entry.target, entry.id, plan.desired.ionapi.content if entry.send_file else None,
-                            self._settings_sent_back(plan, entry.current))
+            self._configure(entry.target, entry.id, plan.desired.ionapi.content if entry.send_file else None, self._settings_sent_back(plan, entry.current))
         if entry.set_active is not None:
             self.client.set_active(entry.id, entry.set_active)
 
@@ -582,7 +625,8 @@ class Reconciler:
             plan.warnings.append(
                 "configuration %s has setting(s) %s that DocBits lists but configure_infor_export does not declare, so they "
                 "cannot be sent back: a DocBits that rebuilds a configuration from the form may reset them; check them in DocBits"
-                % (config.id, ", ".join(printable(name) for name in unsendable)))
+                % (config.id, ", ".join(printable(name) for name in unsendable))
+            )
         return settings
 
     def _create(self, plan, entry):
@@ -612,8 +656,12 @@ class Reconciler:
 
     def _is_new_of(self, config, entry, known):
         """Whether a listed configuration is a new one of the entry's type and sub-organisation."""
-        return (config.is_infor_export and config.id not in known and config.doc_type_key == doc_type_key(entry.target["doc_type"])
-                and config.sub_org_id == entry.target["sub_org_id"])
+        return (
+            config.is_infor_export
+            and config.id not in known
+            and config.doc_type_key == doc_type_key(entry.target["doc_type"])
+            and config.sub_org_id == entry.target["sub_org_id"]
+        )
 
     def _appeared(self, entry, known):
         """A configuration of the entry's type that was not there when the task planned, or None."""
@@ -650,8 +698,10 @@ class Reconciler:
                 stored = self._download(entry.id)
             fingerprint_now = stored.fingerprint if stored is not None else None
             if fingerprint_now != desired.fingerprint:
-                raise ReconcileError("DocBits accepted the upload, but configuration %s now stores %s instead of %s"
-                                     % (entry.id, fingerprint_now or "no ION API file", desired.fingerprint))
+                raise ReconcileError(
+                    "DocBits accepted the upload, but configuration %s now stores %s instead of %s"
+                    % (entry.id, fingerprint_now or "no ION API file", desired.fingerprint)
+                )
             if listed is not None:
                 self._check_listed(plan, entry, listed)
 
@@ -672,8 +722,10 @@ class Reconciler:
                 after.pop(CHANGE_ACTIVE, None)
             lost = sorted(name for name in set(before) | set(after) if before.get(name) != after.get(name))
             if lost:
-                plan.warnings.append("DocBits changed setting(s) %s of configuration %s during the update, which sent them back as "
-                                     "listed: check them in DocBits" % (", ".join(printable(name) for name in lost), entry.id))
+                plan.warnings.append(
+                    "DocBits changed setting(s) %s of configuration %s during the update, which sent them back as "
+                    "listed: check them in DocBits" % (", ".join(printable(name) for name in lost), entry.id)
+                )
 
     def _find_created(self, plan, written, listed):
         """The id of a create whose answer carried none: the new configuration of its type, oldest first."""
@@ -694,8 +746,14 @@ class Reconciler:
         desired = plan.desired
         planned = set(item.id for item in plan.entries)
         for entry in written:
-            twins = [config for config in listed if config.is_infor_export and config.id != entry.id and config.id not in planned
-                     and all(_same_setting(name, getattr(config, name), entry.target[name]) for name in MANAGED_SETTINGS)]
+            twins = [
+                config
+                for config in listed
+                if config.is_infor_export
+                and config.id != entry.id
+                and config.id not in planned
+                and all(_same_setting(name, getattr(config, name), entry.target[name]) for name in MANAGED_SETTINGS)
+            ]
             for twin in sorted(twins, key=lambda item: item.id):
                 if twin.id < entry.id and not (adopt_older or entry.action == ACTION_CREATE):
                     continue
@@ -704,15 +762,27 @@ class Reconciler:
                     continue
                 if twin.id < entry.id:
                     # An older identical one exists: ours is the duplicate; theirs is kept and becomes ours.
-                    duplicate = ConfigPlan(entry.doc_type, current=entry.current, action=ACTION_REMOVE_DUPLICATE, changes=[CHANGE_DUPLICATE],
-                                           reasons=["exact duplicate of configuration %s, made by a concurrent run" % twin.id],
-                                           target=dict(entry.target), duplicate_of=twin.id)
+                    duplicate = ConfigPlan(
+                        entry.doc_type,
+                        current=entry.current,
+                        action=ACTION_REMOVE_DUPLICATE,
+                        changes=[CHANGE_DUPLICATE],
+                        reasons=["exact duplicate of configuration %s, made by a concurrent run" % twin.id],
+                        target=dict(entry.target),
+                        duplicate_of=twin.id,
+                    )
                     duplicate.id = entry.id
                     entry.id, entry.current = twin.id, twin
                 else:
-                    duplicate = ConfigPlan(entry.doc_type, current=twin, stored=stored, action=ACTION_REMOVE_DUPLICATE, changes=[CHANGE_DUPLICATE],
-                                           reasons=["exact duplicate of configuration %s, made by a concurrent run" % entry.id],
-                                           duplicate_of=entry.id)
+                    duplicate = ConfigPlan(
+                        entry.doc_type,
+                        current=twin,
+                        stored=stored,
+                        action=ACTION_REMOVE_DUPLICATE,
+                        changes=[CHANGE_DUPLICATE],
+                        reasons=["exact duplicate of configuration %s, made by a concurrent run" % entry.id],
+                        duplicate_of=entry.id,
+                    )
                 self._remove(duplicate)
                 plan.entries.append(duplicate)
 
@@ -742,13 +812,12 @@ class Reconciler:
                 verification.update(available=False, connected=None, message=str(exc))
                 plan.warnings.append(
                     "configuration %s now carries the new file %s (it had %s), but DocBits' connection test could not run (%s): "
-                    "the upload stands; test it in DocBits (Test connection)"
-                    % (entry.id, desired.fingerprint, entry.fingerprint_before or "none", exc))
+                    "the upload stands; test it in DocBits (Test connection)" % (entry.id, desired.fingerprint, entry.fingerprint_before or "none", exc)
+                )
                 return verification
             verification["configurations"].append({"id": entry.id, "connected": connected, "message": message})
             if not connected:
-                failure = "DocBits could not connect to Infor with the new file %s (configuration %s: %s)" % (
-                    desired.fingerprint, entry.id, printable(message))
+                failure = "DocBits could not connect to Infor with the new file %s (configuration %s: %s)" % (desired.fingerprint, entry.id, printable(message))
                 raise ReconcileError("%s; %s" % (failure, self._roll_back_all(plan, written)))
             verification["message"] = message
         return verification
@@ -763,8 +832,11 @@ class Reconciler:
             except DocBitsInforError as exc:
                 failures.append("configuration %s: %s" % (entry.id, exc))
         if failures:
-            return ("the rollback failed (%s): configuration(s) may now carry the unverified file %s; rolled back: %s"
-                    % ("; ".join(failures), plan.desired.fingerprint, "; ".join(restored) or "none"))
+            return "the rollback failed (%s): configuration(s) may now carry the unverified file %s; rolled back: %s" % (
+                "; ".join(failures),
+                plan.desired.fingerprint,
+                "; ".join(restored) or "none",
+            )
         return "the tenant was rolled back to %s" % "; ".join(restored)
 
     def _roll_back(self, plan, entry):
@@ -779,21 +851,27 @@ class Reconciler:
         stored = entry.stored
         if entry.send_file:
             if stored is None:
-                raise ReconcileError("it had no ION API file before, and DocBits cannot store none: it carries %s"
-                                     % plan.desired.fingerprint)
+                raise ReconcileError("it had no ION API file before, and DocBits cannot store none: it carries %s" % plan.desired.fingerprint)
             unusable = stored.restorable("the previous file of configuration %s" % config_id)
             if unusable:
-                raise ReconcileError("the previous file %s is not an .ionapi file (%s), so it was not put back: configuration %s "
-                                     "carries %s" % (stored.fingerprint, unusable, config_id, plan.desired.fingerprint))
+                raise ReconcileError(
+                    "the previous file %s is not an .ionapi file (%s), so it was not put back: configuration %s "
+                    "carries %s" % (stored.fingerprint, unusable, config_id, plan.desired.fingerprint)
+                )
         if entry.send_file or set(entry.changes) - set((CHANGE_ACTIVE, CHANGE_TENANT)):
-            self._configure(dict((name, getattr(previous, name)) for name in MANAGED_SETTINGS), config_id,
-                            stored.data if entry.send_file else None, settings_to_send_back(previous, self.client.configure_fields())[0])
+            self._configure(
+                dict((name, getattr(previous, name)) for name in MANAGED_SETTINGS),
+                config_id,
+                stored.data if entry.send_file else None,
+                settings_to_send_back(previous, self.client.configure_fields())[0],
+            )
         if entry.set_active is not None:
             self.client.set_active(config_id, previous.is_active)
         config = next((config for config in self.client.list_configurations() if config.id == config_id), None)
         if config is None or config.as_dict() != previous.as_dict():
-            raise ReconcileError("configuration %s is %s after the rollback, not %s"
-                                 % (config_id, config.as_dict() if config is not None else "gone", previous.as_dict()))
+            raise ReconcileError(
+                "configuration %s is %s after the rollback, not %s" % (config_id, config.as_dict() if config is not None else "gone", previous.as_dict())
+            )
         now = self._download(config_id)
         if (now.fingerprint if now is not None else None) != entry.fingerprint_before:
             raise ReconcileError("configuration %s stores %s after the rollback" % (config_id, now.fingerprint if now else "no ION API file"))

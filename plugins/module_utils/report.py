@@ -62,8 +62,12 @@ ALARMING = (STATUS_DEAD, STATUS_FAILED)
 NAMED_IN_HEADER = 5
 _AUDIT_STATUS_OF_ACTION = {ACTION_NONE: STATUS_IN_SYNC, ACTION_UPDATE: "differs", ACTION_CREATE: STATUS_NO_CONFIGURATION, ACTION_DELETE: "differs"}
 # Per Infor export of an audit: a stale copy of the file is "another file"; other attributes "differs".
-_AUDIT_STATUS_OF_CONFIGURATION = {ACTION_NONE: STATUS_IN_SYNC, ACTION_CREATE: STATUS_NO_CONFIGURATION, ACTION_REMOVE_DUPLICATE: "duplicate",
-                                  ACTION_DELETE: "differs"}
+_AUDIT_STATUS_OF_CONFIGURATION = {
+    ACTION_NONE: STATUS_IN_SYNC,
+    ACTION_CREATE: STATUS_NO_CONFIGURATION,
+    ACTION_REMOVE_DUPLICATE: "duplicate",
+    ACTION_DELETE: "differs",
+}
 # The action column: what was done (in check mode: "would" and the verb).
 _ACTION_WORDS = {
     KIND_PROVISION: {ACTION_NONE: "unchanged", ACTION_CREATE: "create", ACTION_UPDATE: "update", ACTION_DELETE: "delete"},
@@ -142,17 +146,19 @@ def configuration_rows(kind, result):
     rows = []
     for entry in result.get("configurations") or []:
         liveness = entry.get("liveness") if isinstance(entry.get("liveness"), dict) else None
-        rows.append({
-            "id": _text(entry.get("id")),
-            "doc_type": _text(entry.get("doc_type")),
-            "export_method": _text(entry.get("export_method")),
-            "fingerprint_before": _text(entry.get("fingerprint_before")),
-            "fingerprint_after": _text(entry.get("fingerprint_after")),
-            "action": entry.get("action"),
-            "status": configuration_status(kind, entry),
-            "liveness": None if liveness is None else ("alive" if liveness.get("alive") else "dead: %s" % printable(liveness.get("reason"))),
-            "fix": _text(liveness.get("fix")) if liveness is not None and not liveness.get("alive") else None,
-        })
+        rows.append(
+            {
+                "id": _text(entry.get("id")),
+                "doc_type": _text(entry.get("doc_type")),
+                "export_method": _text(entry.get("export_method")),
+                "fingerprint_before": _text(entry.get("fingerprint_before")),
+                "fingerprint_after": _text(entry.get("fingerprint_after")),
+                "action": entry.get("action"),
+                "status": configuration_status(kind, entry),
+                "liveness": None if liveness is None else ("alive" if liveness.get("alive") else "dead: %s" % printable(liveness.get("reason"))),
+                "fix": _text(liveness.get("fix")) if liveness is not None and not liveness.get("alive") else None,
+            }
+        )
     return rows
 
 
@@ -163,17 +169,20 @@ def stored_file_rows(result, local_fingerprint):
         stored = entry.get("ionapi") if isinstance(entry.get("ionapi"), dict) else None
         fingerprint = stored.get("fingerprint") if stored is not None else None
         is_local = fingerprint is not None and fingerprint == local_fingerprint
-        rows.append({
-            "id": _text(entry.get("id")),
-            "doc_type": _text(entry.get("doc_type")),
-            "export_method": _text(entry.get("export_method")),
-            "title": _text(entry.get("title")),
-            "is_active": entry.get("is_active"),
-            "fingerprint": _text(fingerprint),
-            "is_local_file": is_local if local_fingerprint else None,
-            "status": "no file" if fingerprint is None else ("local file" if is_local else (
-                "not compared" if not local_fingerprint else STATUS_ANOTHER_FILE)),
-        })
+        rows.append(
+            {
+                "id": _text(entry.get("id")),
+                "doc_type": _text(entry.get("doc_type")),
+                "export_method": _text(entry.get("export_method")),
+                "title": _text(entry.get("title")),
+                "is_active": entry.get("is_active"),
+                "fingerprint": _text(fingerprint),
+                "is_local_file": is_local if local_fingerprint else None,
+                "status": (
+                    "no file" if fingerprint is None else ("local file" if is_local else ("not compared" if not local_fingerprint else STATUS_ANOTHER_FILE))
+                ),
+            }
+        )
     return rows
 
 
@@ -231,7 +240,8 @@ def _note(result):
     if isinstance(verification, dict) and verification.get("available") is False:
         said = verification.get("message")
         return "DocBits could not test the connection%s: the new file stands; test it in DocBits (Test connection)" % (
-            " (%s)" % printable(said) if said else "")
+            " (%s)" % printable(said) if said else ""
+        )
     return None
 
 
@@ -267,12 +277,17 @@ def row(kind, environment, result, tenant=None, check_mode=False, local=None):
     if kind == KIND_INFO and status not in (STATUS_FAILED, STATUS_NOT_RUN):
         local_fingerprint = local.get("fingerprint") if isinstance(local, dict) and not local.get("skipped") else None
         stored_files = stored_file_rows(result, local_fingerprint)
-        line.update(desired_fingerprint=_text(local_fingerprint), status=_info_status(stored_files, local_fingerprint),
-                    tenant=_text((local or {}).get("tenant") or tenant), configurations=stored_files)
+        line.update(
+            desired_fingerprint=_text(local_fingerprint),
+            status=_info_status(stored_files, local_fingerprint),
+            tenant=_text((local or {}).get("tenant") or tenant),
+            configurations=stored_files,
+        )
     elif not failed and status != STATUS_NOT_RUN and kind not in (KIND_CHECK, KIND_INFO):
         # What DocBits carries after the task: the desired file, unless it was removed.
-        line["fingerprint_after"] = line["fingerprint_before"] if kind == KIND_AUDIT or check_mode else (
-            None if result.get("action") == ACTION_DELETE else line["desired_fingerprint"])
+        line["fingerprint_after"] = (
+            line["fingerprint_before"] if kind == KIND_AUDIT or check_mode else (None if result.get("action") == ACTION_DELETE else line["desired_fingerprint"])
+        )
     if isinstance(result.get("retire"), dict):
         # What a rotation leaves to retire in Infor ION API (module_utils/rotation.py), secret-free.
         line["retire"] = result["retire"]
@@ -302,8 +317,15 @@ def report(kind, rows, check_mode=False):
     check_mode = bool(check_mode) or kind == KIND_AUDIT
     rows = ordered(rows)
     title = TITLES[kind] + (CHECK_MODE_MARK if check_mode and kind in WRITING_KINDS else "")
-    return {"kind": kind, "title": title, "check_mode": check_mode, "environments": len(rows),
-            "totals": totals(kind, rows, check_mode), "by_status": by_status(kind, rows, check_mode), "rows": rows}
+    return {
+        "kind": kind,
+        "title": title,
+        "check_mode": check_mode,
+        "environments": len(rows),
+        "totals": totals(kind, rows, check_mode),
+        "by_status": by_status(kind, rows, check_mode),
+        "rows": rows,
+    }
 
 
 def to_json(document):
@@ -317,7 +339,7 @@ def _named(names):
 
 
 def summary(document):
-    """"3 environment(s), 197 unchanged, 3 failed (a, b, c)": the counts, naming what to act on."""
+    """ "3 environment(s), 197 unchanged, 3 failed (a, b, c)": the counts, naming what to act on."""
     counts = []
     for status, count in document["totals"].items():
         if count:
@@ -347,8 +369,9 @@ def _fingerprints(kind, line, check_mode):
     if kind == KIND_CHECK:
         return _short(line["desired_fingerprint"])
     if kind == KIND_INFO:
-        stored = ", ".join("%s %s%s" % (entry["id"], _short(entry["fingerprint"]), " (file)" if entry["is_local_file"] else "")
-                           for entry in line["configurations"])
+        stored = ", ".join(
+            "%s %s%s" % (entry["id"], _short(entry["fingerprint"]), " (file)" if entry["is_local_file"] else "") for entry in line["configurations"]
+        )
         return "file %s; stored: %s" % (_short(line["desired_fingerprint"]), stored or "-")
     # Audit and check mode: what DocBits stores -> what the file would make it store.
     would_be = None if line["action"] == ACTION_DELETE or line["status"] in (STATUS_FAILED, STATUS_NOT_RUN) else line["desired_fingerprint"]
@@ -378,7 +401,8 @@ def columns(document):
     kind = document["kind"]
     check_mode = document.get("check_mode", False)
     fingerprint_heading = {KIND_CHECK: "fingerprint", KIND_INFO: "fingerprints (stored per config id)", KIND_AUDIT: "stored -> file"}.get(
-        kind, "fingerprint before -> would be" if check_mode else "fingerprint before -> after")
+        kind, "fingerprint before -> would be" if check_mode else "fingerprint before -> after"
+    )
     chosen = [
         ("environment", lambda line: line["environment"]),
         ("tenant", lambda line: line["tenant"] or "-"),
@@ -407,12 +431,26 @@ def _cell(value):
 
 def _configuration_columns(kind):
     if kind == KIND_INFO:
-        return (("config id", "id"), ("document type", "doc_type"), ("export method", "export_method"), ("active", "is_active"),
-                ("stored fingerprint", "fingerprint"), ("status", "status"))
+        return (
+            ("config id", "id"),
+            ("document type", "doc_type"),
+            ("export method", "export_method"),
+            ("active", "is_active"),
+            ("stored fingerprint", "fingerprint"),
+            ("status", "status"),
+        )
     # An audit wrote nothing: what is stored, and what the file would make it store.
     before, after = ("stored fingerprint", "file fingerprint") if kind == KIND_AUDIT else ("fingerprint before", "fingerprint after")
-    return (("config id", "id"), ("document type", "doc_type"), ("export method", "export_method"),
-            (before, "fingerprint_before"), (after, "fingerprint_after"), ("status", "status"), ("liveness", "liveness"), ("fix", "fix"))
+    return (
+        ("config id", "id"),
+        ("document type", "doc_type"),
+        ("export method", "export_method"),
+        (before, "fingerprint_before"),
+        (after, "fingerprint_after"),
+        ("status", "status"),
+        ("liveness", "liveness"),
+        ("fix", "fix"),
+    )
 
 
 def to_markdown(document):
@@ -438,8 +476,13 @@ def to_markdown(document):
     if configurations:
         configuration_columns = _configuration_columns(kind)
         headings = [heading for heading, _key in configuration_columns]
-        lines += ["", "## Infor export configurations", "", "| environment | %s |" % " | ".join(headings),
-                  "|%s|" % "|".join("---" for _column in range(len(headings) + 1))]
+        lines += [
+            "",
+            "## Infor export configurations",
+            "",
+            "| environment | %s |" % " | ".join(headings),
+            "|%s|" % "|".join("---" for _column in range(len(headings) + 1)),
+        ]
         for environment, entry in configurations:
             lines.append("| %s | %s |" % (_cell(environment), " | ".join(_cell(entry[key]) for _heading, key in configuration_columns)))
     return "\n".join(lines) + "\n"

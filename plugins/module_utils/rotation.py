@@ -25,8 +25,15 @@ CHANGE_OTHER_TENANT = "other_tenant"
 # DocBits stored something that is not a credentials object: nothing known to retire.
 CHANGE_UNKNOWN = "unknown"
 # The most telling first: an environment's change is the first of these among its old files.
-CHANGES = (CHANGE_OTHER_TENANT, CHANGE_NEW_APP, CHANGE_NEW_SECRET_AND_SERVICE_ACCOUNT, CHANGE_NEW_SERVICE_ACCOUNT, CHANGE_NEW_SECRET,
-           CHANGE_UNKNOWN, CHANGE_NONE)
+CHANGES = (
+    CHANGE_OTHER_TENANT,
+    CHANGE_NEW_APP,
+    CHANGE_NEW_SECRET_AND_SERVICE_ACCOUNT,
+    CHANGE_NEW_SERVICE_ACCOUNT,
+    CHANGE_NEW_SECRET,
+    CHANGE_UNKNOWN,
+    CHANGE_NONE,
+)
 IDENTITY_KEYS = ("ti", "ci", "cs", "saak")
 # Enough of a fingerprint to find the file among one's downloads, in a table.
 SHORT_FINGERPRINT = len("sha256:") + 12
@@ -63,14 +70,15 @@ def actions(change, old, fingerprint):
     if change in (CHANGE_NONE, CHANGE_UNKNOWN):
         return []
     app = _app(old)
-    revoke_secret = ("Revoke Old Secret of %s" % app,
-                     "Revoke Old Secret of %s in Infor ION API (Authorized Apps): after a Smooth Reset Secret the old secret works "
-                     "for up to 7 days" % app)
-    disable_account = ("disable the old service account (file %s...)" % fingerprint[:SHORT_FINGERPRINT],
-                       "disable the service account of the old file %s in Infor (User Management, Service Accounts): it works "
-                       "until disabled" % fingerprint)
-    delete_app = ("delete the old app %s" % app,
-                  "delete the old authorized app %s in Infor ION API (Authorized Apps) once nothing else uses it" % app)
+    revoke_secret = (
+        "Revoke Old Secret of %s" % app,
+        "Revoke Old Secret of %s in Infor ION API (Authorized Apps): after a Smooth Reset Secret the old secret works " "for up to 7 days" % app,
+    )
+    disable_account = (
+        "disable the old service account (file %s...)" % fingerprint[:SHORT_FINGERPRINT],
+        "disable the service account of the old file %s in Infor (User Management, Service Accounts): it works " "until disabled" % fingerprint,
+    )
+    delete_app = ("delete the old app %s" % app, "delete the old authorized app %s in Infor ION API (Authorized Apps) once nothing else uses it" % app)
     if change == CHANGE_OTHER_TENANT:
         where = "in the old file's tenant %s, " % printable(old["ti"])
         return [(where + short, where + full) for short, full in (disable_account, delete_app)]
@@ -87,9 +95,15 @@ def old_file(stored, new, prove=None):
     gets a token. `prove(stored)` gives {"live", "reason", "message"}; None (check mode) leaves the liveness unknown."""
     change = classify(stored.credentials, new)
     credentials = stored.credentials if change != CHANGE_UNKNOWN else {}
-    described = {"fingerprint": stored.fingerprint, "tenant": credentials.get("ti"), "app_name": credentials.get("cn"),
-                 "client_id": client_id_fingerprint(credentials["ci"]) if credentials else None, "change": change,
-                 "live": None, "message": None}
+    described = {
+        "fingerprint": stored.fingerprint,
+        "tenant": credentials.get("ti"),
+        "app_name": credentials.get("cn"),
+        "client_id": client_id_fingerprint(credentials["ci"]) if credentials else None,
+        "change": change,
+        "live": None,
+        "message": None,
+    }
     if prove is not None and change not in (CHANGE_NONE, CHANGE_UNKNOWN):
         proof = prove(stored)
         described.update(live=proof["live"], message=proof["message"])
@@ -111,8 +125,7 @@ def _summary(change, todo, live):
         return "nothing to retire: the credentials are the ones DocBits stored"
     if change == CHANGE_UNKNOWN:
         return "nothing known to retire: DocBits stored no .ionapi credentials"
-    state = {True: "old credentials still live", False: "old credentials dead, nothing left to retire",
-             None: "old credentials not checked"}[live]
+    state = {True: "old credentials still live", False: "old credentials dead, nothing left to retire", None: "old credentials not checked"}[live]
     return "%s: %s" % (change.replace("_", " "), "; ".join(todo + [state]))
 
 
@@ -139,5 +152,10 @@ def retire(entries, new, prove=None):
         return None
     change = next(change for change in CHANGES if any(entry["change"] == change for entry in files))
     live = _live(files)
-    return {"change": change, "actions": _unique(action for entry in files for action in entry["actions"]), "old_credentials_live": live,
-            "old_files": files, "summary": _summary(change, _unique(shorts), live)}
+    return {
+        "change": change,
+        "actions": _unique(action for entry in files for action in entry["actions"]),
+        "old_credentials_live": live,
+        "old_files": files,
+        "summary": _summary(change, _unique(shorts), live),
+    }

@@ -37,8 +37,8 @@ def read_source(path, label=None, warn_permissions=True):
         raise OptionError("src '%s': is not a regular file" % shown)
     if info.st_size > MAX_BYTES:
         raise IonApiError(
-            label or path, "too-large",
-            "the file has %d bytes, over the %d-byte limit (a real .ionapi file is under 2 KiB)" % (info.st_size, MAX_BYTES))
+            label or path, "too-large", "the file has %d bytes, over the %d-byte limit (a real .ionapi file is under 2 KiB)" % (info.st_size, MAX_BYTES)
+        )
     try:
         with open(path, "rb") as handle:
             data = handle.read(MAX_BYTES + 1)
@@ -48,7 +48,8 @@ def read_source(path, label=None, warn_permissions=True):
     if warn_permissions and info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
         warnings.append(
             "src '%s': is accessible by group or others (mode %04o); it holds credentials, chmod 600 it or keep it in Ansible Vault"
-            % (shown, stat.S_IMODE(info.st_mode)))
+            % (shown, stat.S_IMODE(info.st_mode))
+        )
     return data, warnings
 
 
@@ -81,8 +82,7 @@ def prove_token(params, ionapi):
     if not params.get("check_token"):
         return None
     check_transport(params)
-    outcome = check_token(ionapi, source=ionapi.source, validate_certs=params["validate_certs"], ca_path=params.get("ca_path"),
-                          timeout=params["timeout"])
+    outcome = check_token(ionapi, source=ionapi.source, validate_certs=params["validate_certs"], ca_path=params.get("ca_path"), timeout=params["timeout"])
     ionapi.warnings.extend(outcome.pop("warnings"))
     return outcome
 
@@ -147,8 +147,11 @@ def run_ionapi(params, check_mode=False, data=None, source=None, read_warnings=(
 def _add_retire(result, params, plan, desired_file, check_mode):
     """What to retire in ION API after a rotation. Here the new file is proven and in place (a failed upload or
     verification raised): only now are the old credentials tried, and never in check mode."""
-    retired = retire(plan.entries, desired_file.credentials, prove=None if check_mode else lambda stored: old_credentials_live(
-        stored, params["validate_certs"], params.get("ca_path"), params["timeout"]))
+    retired = retire(
+        plan.entries,
+        desired_file.credentials,
+        prove=None if check_mode else lambda stored: old_credentials_live(stored, params["validate_certs"], params.get("ca_path"), params["timeout"]),
+    )
     if retired is not None:
         result["retire"] = retired
 

@@ -71,7 +71,7 @@ class RetryPolicy:
 
     def backoff(self, attempt):
         """The pause after failed try number `attempt` (0 for the first), before jitter."""
-        return min(self.backoff_max, self.backoff_factor * (2 ** attempt))
+        return min(self.backoff_max, self.backoff_factor * (2**attempt))
 
     def delay(self, attempt, retry_after=None):
         """Seconds to wait after failed try `attempt`: the server's Retry-After (capped) when given, else backoff; plus jitter."""
@@ -94,6 +94,7 @@ RETRY_POLICY = RetryPolicy(statuses=(429, 500, 502, 503, 504), backoff_factor=0.
 
 
 # --- errors --------------------------------------------------------------------------------------
+
 
 class TransportError(DocBitsInforError):
     """No usable answer; `reason` is secret-free and printable, and says what happened."""
@@ -145,11 +146,15 @@ class ProxyRefused(TransportError):
         self.proxy = proxy
         self.status = status
         if status == 407:
-            reason = ("the proxy %s refused to authenticate the request (HTTP 407 Proxy Authentication Required): check the "
-                      "proxy user and password in %s (http://user:password@host:port), or name the host in NO_PROXY" % (proxy, variable))
+            reason = (
+                "the proxy %s refused to authenticate the request (HTTP 407 Proxy Authentication Required): check the "
+                "proxy user and password in %s (http://user:password@host:port), or name the host in NO_PROXY" % (proxy, variable)
+            )
         else:
-            reason = ("the proxy %s refused the request (HTTP %d): check that it lets this controller reach the host, "
-                      "or name the host in NO_PROXY" % (proxy, status))
+            reason = "the proxy %s refused the request (HTTP %d): check that it lets this controller reach the host, " "or name the host in NO_PROXY" % (
+                proxy,
+                status,
+            )
         super().__init__(reason)
 
 
@@ -210,8 +215,20 @@ def transport_reason(exc):
         return "no connection could be opened in time (a firewall dropping it? or the host is down)"
     if first(socket.timeout) is not None:
         return "the server did not answer in time"
-    if first((ConnectionResetError, ConnectionAbortedError, BrokenPipeError, http.client.RemoteDisconnected, http.client.IncompleteRead,
-              ProtocolError, requests.exceptions.ChunkedEncodingError)) is not None:
+    if (
+        first(
+            (
+                ConnectionResetError,
+                ConnectionAbortedError,
+                BrokenPipeError,
+                http.client.RemoteDisconnected,
+                http.client.IncompleteRead,
+                ProtocolError,
+                requests.exceptions.ChunkedEncodingError,
+            )
+        )
+        is not None
+    ):
         return "the connection was closed before a whole answer came"
     if first(requests.exceptions.ContentDecodingError) is not None:
         return "the answer's compressed body could not be decoded"
@@ -222,6 +239,7 @@ def transport_reason(exc):
 
 
 # --- the transport ------------------------------------------------------------------------------
+
 
 class Answer:
     """A whole answer, read within its deadline and size cap."""
@@ -300,7 +318,7 @@ class Transport:
         An answer of a transient status is returned once the tries are spent; the caller judges it."""
         headers = dict(headers or {})
         if basic_auth is not None:
-            pair = ("%s:%s" % basic_auth)
+            pair = "%s:%s" % basic_auth
             self.add_secrets((pair,))
             headers["Authorization"] = "Basic " + base64.b64encode(pair.encode("utf-8")).decode("ascii")
         _check_headers(headers)
@@ -329,16 +347,19 @@ class Transport:
         if urlsplit(url).scheme == "http":
             proxy = select_proxy(url, self._environment(url)[0])
             if proxy and urlsplit(proxy).scheme == "http" and not is_loopback(urlsplit(proxy).hostname):
-                raise ClearTextRefused("the http proxy for this http:// address is not on this machine: the credentials would "
-                                       "travel in clear text; name the host in NO_PROXY, or use https://")
+                raise ClearTextRefused(
+                    "the http proxy for this http:// address is not on this machine: the credentials would "
+                    "travel in clear text; name the host in NO_PROXY, or use https://"
+                )
 
     def _try(self, method, url, cap, headers, kwargs):
         proxies, verify = self._environment(url)
         proxy = select_proxy(url, proxies)
         with Deadline(self.timeout) as deadline:
             try:
-                response = self._session.request(method, url, headers=headers, timeout=self.timeout, verify=verify, proxies=proxies,
-                                                 allow_redirects=False, stream=True, **kwargs)
+                response = self._session.request(
+                    method, url, headers=headers, timeout=self.timeout, verify=verify, proxies=proxies, allow_redirects=False, stream=True, **kwargs
+                )
                 try:
                     if proxy and response.status_code == 407:
                         # A proxy forwarding http:// answers itself; the server never saw the request.
@@ -348,8 +369,12 @@ class Transport:
                     response.close()
             except requests.exceptions.SSLError as exc:
                 raise TLSFailure(self.excerpt(transport_reason(exc)))
-            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, requests.exceptions.ChunkedEncodingError,
-                    requests.exceptions.ContentDecodingError) as exc:
+            except (
+                requests.exceptions.ConnectionError,
+                requests.exceptions.Timeout,
+                requests.exceptions.ChunkedEncodingError,
+                requests.exceptions.ContentDecodingError,
+            ) as exc:
                 if deadline.passed:
                     raise NoAnswer(self._late(), timed_out=True)
                 status = tunnel_status(exc) if proxy else None
@@ -401,7 +426,7 @@ class Transport:
             if size > limit:
                 if status < 400:
                     raise AnswerTooLarge(cap)
-                chunks.append(chunk[:limit - size])
+                chunks.append(chunk[: limit - size])
                 break
             chunks.append(chunk)
         # A socket shut by the deadline reads as a clean end: that is not a whole answer.

@@ -55,6 +55,8 @@ def clear_text_problem(url):
     """Why `url` must not be used because it is clear text off this machine, or None."""
     parts = urlsplit(url)
     if parts.scheme == "http" and not is_loopback(parts.hostname):
-        return ("plain http:// to a host that is not this machine would carry the credentials in clear text "
-                "(http:// is accepted for 127.0.0.1, ::1 and localhost only); use https://")
+        return (
+            "plain http:// to a host that is not this machine would carry the credentials in clear text "
+            "(http:// is accepted for 127.0.0.1, ::1 and localhost only); use https://"
+        )
     return None

@@ -30,7 +30,8 @@ from ansible_collections.docbits.infor.plugins.plugin_utils.run_cache import Run
 
 DEFAULT_URL_WARNING = (
     "docbits_url is not set (nor DOCBITS_URL), so this environment uses the default DocBits URL %s (production, "
-    "Europe); set docbits_url to say which DocBits it is" % DEFAULT_URL)
+    "Europe); set docbits_url to say which DocBits it is" % DEFAULT_URL
+)
 
 if HAS_REQUESTS:
     import requests
@@ -50,11 +51,13 @@ def _warm_up_http_stack():
     if not HAS_REQUESTS:
         return
     prepared = requests.Request(
-        "POST", "https://127.0.0.1/warm-up", params={"type": "warm-up"}, headers={"Accept": "application/json"},
+        "POST",
+        "https://127.0.0.1/warm-up",
+        params={"type": "warm-up"},
+        headers={"Accept": "application/json"},
         files={"file": ("warm-up.ionapi", b"{}", "application/octet-stream"), "field": (None, "1")},
     ).prepare()
-    raw = HTTPResponse(body=io.BytesIO(b"{}"), headers={"Content-Type": "application/json", "Content-Length": "2"}, status=200,
-                       preload_content=False)
+    raw = HTTPResponse(body=io.BytesIO(b"{}"), headers={"Content-Type": "application/json", "Content-Length": "2"}, status=200, preload_content=False)
     with requests.Session() as session:
         session.merge_environment_settings(prepared.url, {}, True, True, None)
         answer = HTTPAdapter().build_response(prepared, raw)
@@ -171,8 +174,17 @@ class DocBitsAction(ActionBase):
         arguments = dict(self._task.args)
         mapping = arguments.pop(OPTION_VARIABLES, None)
         if mapping is not None:
-            arguments.update(options_from_variables(mapping, self.ARGUMENTS.argument_spec, arguments, task_vars, self._templar,
-                                                    mutually_exclusive=self.ARGUMENTS.constraints["mutually_exclusive"], sources=sources))
+            arguments.update(
+                options_from_variables(
+                    mapping,
+                    self.ARGUMENTS.argument_spec,
+                    arguments,
+                    task_vars,
+                    self._templar,
+                    mutually_exclusive=self.ARGUMENTS.constraints["mutually_exclusive"],
+                    sources=sources,
+                )
+            )
         return arguments
 
     def _read_controller_source(self, params, sources):

@@ -20,15 +20,33 @@ ALL_DOC_TYPES = "all"
 
 # Names the collection reads besides the module options of roles/ionapi/vars/main.yml: run variables
 # of the playbooks, the role's own variables, and what its tasks register.
-OTHER_KNOWN_VARIABLES = frozenset((
-    "docbits_summary_dir", "docbits_serial", "docbits_throttle", "docbits_ionapi_strict", "docbits_info_doc_type",
-    "docbits_default_doc_types", "docbits_check_group", "docbits_report_kind", "docbits_report_name",
-    "docbits_report_result_var", "docbits_contract_url",
-    "docbits_ionapi_result", "docbits_ionapi_validation", "docbits_info", "docbits_local_ionapi", "docbits_contract",
-    "docbits_run_report", "docbits_inventory_check",
-    "ionapi_option_variables", "ionapi_validate_option_variables", "ionapi_source_option_variables",
-    "ionapi_info_option_variables", "ionapi_contract_option_variables",
-))
+OTHER_KNOWN_VARIABLES = frozenset(
+    (
+        "docbits_summary_dir",
+        "docbits_serial",
+        "docbits_throttle",
+        "docbits_ionapi_strict",
+        "docbits_info_doc_type",
+        "docbits_default_doc_types",
+        "docbits_check_group",
+        "docbits_report_kind",
+        "docbits_report_name",
+        "docbits_report_result_var",
+        "docbits_contract_url",
+        "docbits_ionapi_result",
+        "docbits_ionapi_validation",
+        "docbits_info",
+        "docbits_local_ionapi",
+        "docbits_contract",
+        "docbits_run_report",
+        "docbits_inventory_check",
+        "ionapi_option_variables",
+        "ionapi_validate_option_variables",
+        "ionapi_source_option_variables",
+        "ionapi_info_option_variables",
+        "ionapi_contract_option_variables",
+    )
+)
 
 
 def edit_distance(first, second):
@@ -97,9 +115,10 @@ def unknown_variables_warning(unknown, shown_hosts=3):
         where = ", ".join(hosts[:shown_hosts]) + (" and %d more" % (len(hosts) - shown_hosts) if len(hosts) > shown_hosts else "")
         meant = "did you mean %s?" % entry["meant"] if entry["meant"] else "no variable of docbits.infor"
         parts.append("%s (%s; set for %s)" % (entry["name"], meant, where))
-    return ("variable(s) that docbits.infor does not read, so their values are not used: %s. "
-            "Rename them to what they were meant to be; the options they were meant for get their defaults until then"
-            % "; ".join(parts))
+    return (
+        "variable(s) that docbits.infor does not read, so their values are not used: %s. "
+        "Rename them to what they were meant to be; the options they were meant for get their defaults until then" % "; ".join(parts)
+    )
 
 
 def base_url(url):
@@ -140,11 +159,9 @@ class Target:
         return bool(self.doc_types & other.doc_types) or ALL_DOC_TYPES in (self.doc_types | other.doc_types)
 
     def describe(self):
-        organisation = ("docbits_org_id %s" % self.organisation[1] if self.organisation[0] == "org"
-                        else "one API key without docbits_org_id")
+        organisation = "docbits_org_id %s" % self.organisation[1] if self.organisation[0] == "org" else "one API key without docbits_org_id"
         sub = " sub-organisation %s," % self.sub_org_id if self.sub_org_id else ""
-        what = ("configuration %s" % self.config_id if self.config_id is not None
-                else "document type(s) %s" % ", ".join(sorted(self.doc_types)))
+        what = "configuration %s" % self.config_id if self.config_id is not None else "document type(s) %s" % ", ".join(sorted(self.doc_types))
         return "%s at %s,%s %s" % (organisation, self.url, sub, what)
 
 
@@ -163,7 +180,7 @@ def shared_targets(targets):
                 verdicts[target.host] = (
                     "%s writes to the same DocBits configuration as %s in this run (%s): each would replace the other's "
                     ".ionapi file on every run. Nothing was written for any of them: give each environment its own "
-                    "docbits_api_key or docbits_org_id (or docbits_sub_org_id, docbits_doc_type)"
-                    % (target.host, ", ".join(sorted(others)), target.describe()))
+                    "docbits_api_key or docbits_org_id (or docbits_sub_org_id, docbits_doc_type)" % (target.host, ", ".join(sorted(others)), target.describe())
+                )
                 sets.setdefault(tuple(sorted([target.host] + others)), target.describe())
     return verdicts, ["%s (%s)" % (", ".join(hosts), where) for hosts, where in sorted(sets.items())]

@@ -43,8 +43,13 @@ def path_hint(url, sources):
     name = sources.get("docbits_url", "docbits_url")
     # Never the user info a URL may carry.
     bare = "%s://%s" % (parts.scheme, parts.hostname + (":%d" % parts.port if parts.port else ""))
-    return ("; %s carries the path %s, and every request path is appended to it: unless your DocBits serves its API "
-            "under %s, set %s to the bare %s" % (name, printable(path), printable(path), name, printable(bare)))
+    return "; %s carries the path %s, and every request path is appended to it: unless your DocBits serves its API " "under %s, set %s to the bare %s" % (
+        name,
+        printable(path),
+        printable(path),
+        name,
+        printable(bare),
+    )
 
 
 def files_dir_hint(params, sources):
@@ -57,8 +62,11 @@ def files_dir_hint(params, sources):
         dir_name = sources.get("src_dir", "src_dir")
         if os.path.isabs(files_dir):
             return " (%s %s under %s %s)" % (src_name, printable(src), dir_name, printable(files_dir))
-        return (" (%s %s under %s %s, which is relative to the directory ansible-playbook started in, %s: start it in "
-                "your project's root, or make %s absolute)" % (
-                    src_name, printable(src), dir_name, printable(files_dir), printable(os.getcwd()), dir_name))
-    return (" (%s %s is relative and no docbits_files_dir is set, so it was looked for in the playbook's files/ "
-            "directory and beside the playbook; set docbits_files_dir to the folder of the .ionapi files)" % (src_name, printable(src)))
+        return (
+            " (%s %s under %s %s, which is relative to the directory ansible-playbook started in, %s: start it in "
+            "your project's root, or make %s absolute)" % (src_name, printable(src), dir_name, printable(files_dir), printable(os.getcwd()), dir_name)
+        )
+    return (
+        " (%s %s is relative and no docbits_files_dir is set, so it was looked for in the playbook's files/ "
+        "directory and beside the playbook; set docbits_files_dir to the folder of the .ionapi files)" % (src_name, printable(src))
+    )

@@ -110,10 +110,12 @@ def _named(mapping, task_vars, templar):
 def _subset(subset, task_vars, templar):
     """The entries of subset's options in the mapping it takes them from."""
     source, options, optional, more = subset["from"], subset["options"], subset.get("optional", []), subset.get("more", {})
-    if not isinstance(source, str) or not all(isinstance(names, list) and all(isinstance(name, str) for name in names) for names in (options, optional)) \
-            or not isinstance(more, dict):
-        raise OptionError("%s: 'from' names the variable of a mapping, 'options' and 'optional' list option names, 'more' maps options to variables"
-                          % OPTION)
+    if (
+        not isinstance(source, str)
+        or not all(isinstance(names, list) and all(isinstance(name, str) for name in names) for names in (options, optional))
+        or not isinstance(more, dict)
+    ):
+        raise OptionError("%s: 'from' names the variable of a mapping, 'options' and 'optional' list option names, 'more' maps options to variables" % OPTION)
     mapping = _named(source, task_vars, templar)
     if not isinstance(mapping, dict):
         raise OptionError("%s: variable %s must hold a dictionary of option: variable name" % (OPTION, printable(source)))
@@ -138,16 +140,20 @@ def _left_to_task(groups, chosen, given):
             continue
         both = [(option, chosen[option]) for option in group if chosen.get(option) is not None]
         if len(both) > 1:
-            raise OptionError("variables %s are set together, but options %s are mutually exclusive: set only one of them for this host" % (
-                " and ".join(printable(name) for _option, name in both), " and ".join(printable(option) for option, _name in both)))
+            raise OptionError(
+                "variables %s are set together, but options %s are mutually exclusive: set only one of them for this host"
+                % (" and ".join(printable(name) for _option, name in both), " and ".join(printable(option) for option, _name in both))
+            )
     return left
 
 
 def _require_text(option, name, value):
     """A text variable that is set resolves to text: not nothing (a lookup that found nothing), not a structure."""
     if value is None or (isinstance(value, str) and not value.strip()):
-        raise OptionError("option %s: variable %s is set but resolves to nothing (a lookup that found nothing?); nothing else is used in its place"
-                          % (printable(option), printable(name)))
+        raise OptionError(
+            "option %s: variable %s is set but resolves to nothing (a lookup that found nothing?); nothing else is used in its place"
+            % (printable(option), printable(name))
+        )
     if not isinstance(value, str):
         kind = next((word for word, types in _KINDS if isinstance(value, types)), "value of another kind")
         raise OptionError("option %s: variable %s resolves to a %s, not to text" % (printable(option), printable(name), kind))
@@ -179,11 +185,13 @@ def _resolve(option, name, value, templar):
             raise OptionError(
                 "option %s: variable %s is Vault-encrypted and no Vault password given to the run decrypts it: run with "
                 "--ask-vault-pass or --vault-password-file (in AWX: a Vault credential on the job template); nothing else is "
-                "used in its place" % (printable(option), printable(name)))
+                "used in its place" % (printable(option), printable(name))
+            )
         # Another error (a filter's own, on ansible-core 2.18 unwrapped) may quote the value: its kind only.
         reason = type(exc).__name__
-    raise OptionError("option %s: variable %s is set but does not resolve (%s); nothing else is used in its place"
-                      % (printable(option), printable(name), reason))
+    raise OptionError(
+        "option %s: variable %s is set but does not resolve (%s); nothing else is used in its place" % (printable(option), printable(name), reason)
+    )
 
 
 def _needs_vault_password(exc):

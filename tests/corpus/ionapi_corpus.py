@@ -89,7 +89,7 @@ def find_numbered_leaks(text, secrets):
     """Which secrets (or LEAK_WINDOW-long fragments of them) appear in `text`: their positions, never the values."""
     leaks = []
     for number, secret in enumerate(secrets):
-        windows = [secret[start:start + LEAK_WINDOW] for start in range(len(secret) - LEAK_WINDOW + 1)]
+        windows = [secret[start : start + LEAK_WINDOW] for start in range(len(secret) - LEAK_WINDOW + 1)]
         if any(window in text for window in windows):
             leaks.append("secret #%d" % number)
     return leaks

@@ -28,8 +28,10 @@ def fleet(lab_factory, pki):
         env.write(shared if env.tenant == "GOOD_TST" else make_random_ionapi(env.tenant, pu=auth.pu(env.tenant)))
         auth.register(env.credentials)
         env.vars.update(docbits_ca_path=pki.ca, docbits_timeout=10)
-        lab.sim.seed(env.org, {"title": env.vars["docbits_export_title"], "doc_type": "INVOICE", "export_method": "infor-idm-cloud",
-                               "files": {"ION_API": env.credentials}})
+        lab.sim.seed(
+            env.org,
+            {"title": env.vars["docbits_export_title"], "doc_type": "INVOICE", "export_method": "infor-idm-cloud", "files": {"ION_API": env.credentials}},
+        )
     auth.delete_service_account(lab["disabled"].credentials["saak"])
     changed_secret = random_token(86)
     lab.remember_secret("changed: Infor's new secret", changed_secret)

@@ -28,8 +28,16 @@ import yaml
 
 from ansible_collections.docbits.infor.tests.support.builders import start_auth_simulator
 from ansible_collections.docbits.infor.tests.support.leak_forms import with_encoded_forms
-from ansible_collections.docbits.infor.tests.support.docbits_lab import (NO_PROXY_NO_BUNDLE, REPO, RUN_TIMEOUT, find_leaks, fingerprint, make_random_ionapi,
-                                                                         random_token, tool)
+from ansible_collections.docbits.infor.tests.support.docbits_lab import (
+    NO_PROXY_NO_BUNDLE,
+    REPO,
+    RUN_TIMEOUT,
+    find_leaks,
+    fingerprint,
+    make_random_ionapi,
+    random_token,
+    tool,
+)
 from docbits_simulator import DocBitsSimulator
 
 DEMO = REPO / "inventories" / "demo"
@@ -146,17 +154,27 @@ class AwxSite:
             path.chmod(0o600)
             # The demo's Vault file of acme-prd's API key, under this site's password.
             vault_file = self.project / "inventories" / "demo" / "host_vars" / "acme-prd" / "vault.yml"
-            vault_file.write_text("vault_docbits_api_key: %s\n" % next(key for key, org in self.keys.items() if org == "acme-prd"),
-                                  encoding="utf-8")
+            vault_file.write_text("vault_docbits_api_key: %s\n" % next(key for key, org in self.keys.items() if org == "acme-prd"), encoding="utf-8")
             run_quietly([tool("ansible-vault"), "encrypt", "--vault-password-file", str(path), str(vault_file)])
         return path
 
     def export_inventory(self):
         """What AWX stores when it imports the project's inventory source."""
-        exported = json.loads(run_quietly(
-            [tool("ansible-inventory"), "-i", str(self.project / "inventories" / "demo" / "hosts.yml"), "--list", "--export",
-             "--vault-password-file", str(self.vault_password_file())],
-            cwd=str(self.project), env=clean_environment(ANSIBLE_COLLECTIONS_PATH=str(self.collections))))
+        exported = json.loads(
+            run_quietly(
+                [
+                    tool("ansible-inventory"),
+                    "-i",
+                    str(self.project / "inventories" / "demo" / "hosts.yml"),
+                    "--list",
+                    "--export",
+                    "--vault-password-file",
+                    str(self.vault_password_file()),
+                ],
+                cwd=str(self.project),
+                env=clean_environment(ANSIBLE_COLLECTIONS_PATH=str(self.collections)),
+            )
+        )
         hosts = sorted(exported["_meta"]["hostvars"])
         # The credential serves acme-dev's key and every environment's URL: the inventory sets neither.
         del exported["_meta"]["hostvars"]["acme-dev"]["docbits_api_key"]
@@ -180,8 +198,7 @@ class AwxSite:
         document["_meta"]["hostvars"] = dict((host, hostvars) for host, hostvars in document["_meta"]["hostvars"].items() if host in hosts)
         script = job / "inventory" / "hosts"
         script.parent.mkdir(parents=True)
-        script.write_text("#!%s\nimport json, sys\nprint(json.dumps(%r if '--list' in sys.argv else {}))\n" % (sys.executable, document),
-                          encoding="utf-8")
+        script.write_text("#!%s\nimport json, sys\nprint(json.dumps(%r if '--list' in sys.argv else {}))\n" % (sys.executable, document), encoding="utf-8")
         script.chmod(0o700)
         return job
 
@@ -190,13 +207,24 @@ class AwxSite:
         `env`: more of the job's environment (further credentials' injections, settings)."""
         self.jobs += 1
         job_dir = self.private_data_dir("%02d-%s" % (self.jobs, Path(playbook).stem), hosts or self.hosts, hostvars)
-        envvars = dict(NO_PROXY_NO_BUNDLE, ANSIBLE_COLLECTIONS_PATH=str(self.collections), ANSIBLE_STDOUT_CALLBACK="ansible.builtin.default",
-                       NO_PROXY="127.0.0.1", no_proxy="127.0.0.1", ANSIBLE_LOCAL_TEMP=str(job_dir / "tmp"),
-                       **dict(inject({"api_key": self.api_key("acme-dev"), "docbits_url": self.url}), **(env or {})))
+        envvars = dict(
+            NO_PROXY_NO_BUNDLE,
+            ANSIBLE_COLLECTIONS_PATH=str(self.collections),
+            ANSIBLE_STDOUT_CALLBACK="ansible.builtin.default",
+            NO_PROXY="127.0.0.1",
+            no_proxy="127.0.0.1",
+            ANSIBLE_LOCAL_TEMP=str(job_dir / "tmp"),
+            **dict(inject({"api_key": self.api_key("acme-dev"), "docbits_url": self.url}), **(env or {})),
+        )
         runner = ansible_runner.run(
-            private_data_dir=str(job_dir), playbook=playbook, envvars=envvars, cmdline="--ask-vault-pass",
-            passwords={VAULT_PROMPT: self.vault_password}, extravars=dict({"docbits_ca_path": self.ca}, **(extravars or {})),
-            **dict(RUNNER_OPTIONS, **options))
+            private_data_dir=str(job_dir),
+            playbook=playbook,
+            envvars=envvars,
+            cmdline="--ask-vault-pass",
+            passwords={VAULT_PROMPT: self.vault_password},
+            extravars=dict({"docbits_ca_path": self.ca}, **(extravars or {})),
+            **dict(RUNNER_OPTIONS, **options),
+        )
         self.assert_no_secret(runner, job_dir)
         return runner, job_dir
 
@@ -211,8 +239,9 @@ class AwxSite:
         command = json.loads(command_file.read_text(encoding="utf-8"))
         injected = dict((name, command["env"].pop(name)) for name in CREDENTIAL_TYPE["injectors"]["env"])
         assert injected["DOCBITS_API_KEY"] == self.api_key("acme-dev"), "README's AWX section: the injected key is in artifacts/*/command"
-        artifacts = json.dumps(command) + "".join(path.read_text(encoding="utf-8", errors="replace")
-                                                  for path in (job_dir / "artifacts").rglob("*") if path.is_file() and path != command_file)
+        artifacts = json.dumps(command) + "".join(
+            path.read_text(encoding="utf-8", errors="replace") for path in (job_dir / "artifacts").rglob("*") if path.is_file() and path != command_file
+        )
         leaks = find_leaks(events, self.secrets) + ["%s in artifacts" % leak for leak in find_leaks(artifacts, self.secrets)]
         assert leaks == [], leaks
 
@@ -244,8 +273,9 @@ def sliced_provision(awx):
     """AWX job slicing: slice k of N runs the hosts k, k+N, k+2N... as its own job, with its own summary."""
     documents = []
     for index in range(SLICES):
-        runner, job_dir = awx.job("playbooks/provision_ionapi.yml", hosts=awx.hosts[index::SLICES],
-                                  extravars={"docbits_summary_dir": "reports", "docbits_check_token": True})
+        runner, job_dir = awx.job(
+            "playbooks/provision_ionapi.yml", hosts=awx.hosts[index::SLICES], extravars={"docbits_summary_dir": "reports", "docbits_check_token": True}
+        )
         assert runner.rc == 0 and runner.status == "successful", runner.stdout.read()
         documents.append(read_summary(job_dir, "summary"))
     return merged(documents)
@@ -310,28 +340,64 @@ def user_project(awx, name, play):
 
 
 def run_user_playbook(awx, directory, *args):
-    env = clean_environment(ANSIBLE_COLLECTIONS_PATH=str(awx.collections), ANSIBLE_STDOUT_CALLBACK="ansible.builtin.default",
-                            ANSIBLE_LOCAL_TEMP=str(directory / "tmp"), ANSIBLE_HOME=str(directory / "home"))
+    env = clean_environment(
+        ANSIBLE_COLLECTIONS_PATH=str(awx.collections),
+        ANSIBLE_STDOUT_CALLBACK="ansible.builtin.default",
+        ANSIBLE_LOCAL_TEMP=str(directory / "tmp"),
+        ANSIBLE_HOME=str(directory / "home"),
+    )
     completed = subprocess.run(
-        [tool("ansible-playbook"), "-i", "inventories/demo/hosts.yml", "deploy.yml", "--vault-password-file", str(awx.vault_password_file()),
-         "-e", "docbits_url=%s" % awx.url] + list(args),
-        cwd=str(directory), env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False, stdin=subprocess.DEVNULL)
+        [
+            tool("ansible-playbook"),
+            "-i",
+            "inventories/demo/hosts.yml",
+            "deploy.yml",
+            "--vault-password-file",
+            str(awx.vault_password_file()),
+            "-e",
+            "docbits_url=%s" % awx.url,
+        ]
+        + list(args),
+        cwd=str(directory),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
     output = completed.stdout + completed.stderr
     assert find_leaks(output, awx.secrets) == []
     return completed.returncode, output
 
 
-ROLE_PLAY = [{"name": "Deploy, then make DocBits carry the file", "hosts": "acme-dev", "gather_facts": False,
-              "roles": [{"role": "docbits.infor.ionapi"}]}]
-MODULE_PLAY = [{"name": "Deploy, then make DocBits carry the file", "hosts": "acme-dev", "gather_facts": False, "tasks": [
-    {"name": "Upload the .ionapi file", "docbits.infor.ionapi": {
-        "src": "credentials/demo/acme-dev.ionapi", "expected_tenant": "ACME_DEV", "docbits_url": "{{ docbits_url }}",
-        "api_key": "{{ docbits_api_key }}", "org_id": "acme-dev"},
-     "delegate_to": "localhost", "register": "uploaded"},
-    {"name": "Show the fingerprint", "ansible.builtin.debug": {"msg": "{{ uploaded.fingerprint }}"}}]}]
-IMPORT_PLAY = [{"name": "Deploy the application", "hosts": "acme-dev", "gather_facts": False,
-                "tasks": [{"name": "Deploy", "ansible.builtin.debug": {"msg": "deployed"}}]},
-               {"ansible.builtin.import_playbook": "docbits.infor.provision_ionapi"}]
+ROLE_PLAY = [{"name": "Deploy, then make DocBits carry the file", "hosts": "acme-dev", "gather_facts": False, "roles": [{"role": "docbits.infor.ionapi"}]}]
+MODULE_PLAY = [
+    {
+        "name": "Deploy, then make DocBits carry the file",
+        "hosts": "acme-dev",
+        "gather_facts": False,
+        "tasks": [
+            {
+                "name": "Upload the .ionapi file",
+                "docbits.infor.ionapi": {
+                    "src": "credentials/demo/acme-dev.ionapi",
+                    "expected_tenant": "ACME_DEV",
+                    "docbits_url": "{{ docbits_url }}",
+                    "api_key": "{{ docbits_api_key }}",
+                    "org_id": "acme-dev",
+                },
+                "delegate_to": "localhost",
+                "register": "uploaded",
+            },
+            {"name": "Show the fingerprint", "ansible.builtin.debug": {"msg": "{{ uploaded.fingerprint }}"}},
+        ],
+    }
+]
+IMPORT_PLAY = [
+    {"name": "Deploy the application", "hosts": "acme-dev", "gather_facts": False, "tasks": [{"name": "Deploy", "ansible.builtin.debug": {"msg": "deployed"}}]},
+    {"ansible.builtin.import_playbook": "docbits.infor.provision_ionapi"},
+]
 
 
 @pytest.mark.parametrize("name, play", [("import_playbook", IMPORT_PLAY), ("role", ROLE_PLAY), ("module", MODULE_PLAY)])
@@ -365,8 +431,10 @@ def test_role_checks_the_inventory_variables_before_anything_is_sent(awx):
 # job's environment, and a lookup run in the execution environment reads each file there. The stand-in
 # store is a directory: ansible.builtin.file reads globex-tst's file, ansible.builtin.unvault
 # globex-prd's Vault-encrypted one; neither is in the project, and the inventory names neither path.
-STORE_CREDENTIAL_TYPE = {"inputs": {"fields": [{"id": "address", "type": "string", "label": "Store address"}]},
-                         "injectors": {"env": {"SECRET_STORE_ADDR": "{{ address }}"}}}
+STORE_CREDENTIAL_TYPE = {
+    "inputs": {"fields": [{"id": "address", "type": "string", "label": "Store address"}]},
+    "injectors": {"env": {"SECRET_STORE_ADDR": "{{ address }}"}},
+}
 STORE_LOOKUPS = {
     "globex-tst": "{{ lookup('ansible.builtin.file', lookup('ansible.builtin.env', 'SECRET_STORE_ADDR') ~ '/globex-tst.ionapi') }}",
     "globex-prd": "{{ lookup('ansible.builtin.unvault', lookup('ansible.builtin.env', 'SECRET_STORE_ADDR') ~ '/globex-prd.ionapi.vault') }}",
@@ -381,8 +449,9 @@ def test_awx_job_with_ionapi_content_from_a_store_provisions_reruns_unchanged_an
         stored = store / ("%s.ionapi" % org)
         shutil.copy(awx.project / "credentials" / "demo" / ("%s.ionapi" % org), stored)
         if org == "globex-prd":
-            run_quietly([tool("ansible-vault"), "encrypt", "--vault-password-file", str(awx.vault_password_file()), str(stored),
-                         "--output", str(stored) + ".vault"])
+            run_quietly(
+                [tool("ansible-vault"), "encrypt", "--vault-password-file", str(awx.vault_password_file()), str(stored), "--output", str(stored) + ".vault"]
+            )
             stored.unlink()
     # Every secret also in the encoded forms a job's payloads could carry it in.
     awx.secrets.update(with_encoded_forms(awx.secrets))

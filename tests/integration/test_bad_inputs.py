@@ -68,9 +68,11 @@ CASES = []
 
 def case(name, kind, *expect, names=None, calls=None):
     """Register the decorated function as the preparation of a bad-input case."""
+
     def register(prepare):
         CASES.append(Case(name, kind, prepare, list(expect), names=names, calls=calls))
         return prepare
+
     return register
 
 
@@ -90,6 +92,7 @@ def without(credentials, *keys):
 
 
 # ---------------------------------------------------------------------------- file-level cases
+
 
 @case("missing-path", "file", "no such file")
 def _missing_path(lab, env):
@@ -149,7 +152,7 @@ def _latin1(_lab, env):
 @case("truncated-json", "file", "invalid JSON at line")
 def _truncated_json(_lab, env):
     text = text_of(env.credentials)
-    put(env, text[:len(text) // 2].encode("utf-8"))
+    put(env, text[: len(text) // 2].encode("utf-8"))
 
 
 @case("trailing-garbage", "file", "invalid JSON at line", "Extra data")
@@ -167,7 +170,7 @@ def _duplicate_key(lab, env):
     second = random_token(86)
     lab.remember_secret("%s second cs" % env.name, second)
     text = text_of(env.credentials)
-    put(env, (text[:text.rindex("}")].rstrip() + ',\n    "cs": "%s"\n}\n' % second).encode("utf-8"))
+    put(env, (text[: text.rindex("}")].rstrip() + ',\n    "cs": "%s"\n}\n' % second).encode("utf-8"))
 
 
 @case("top-level-array", "file", "the top level must be a JSON object, found an array")
@@ -269,6 +272,7 @@ def _vault_wrong_password(lab, env):
 
 # ---------------------------------------------------------------------------- option-level cases
 
+
 @case("export-method-unknown", "option", "must be one of", "got: infor-foo-cloud", names="export_method")
 def _export_method_unknown(_lab, env):
     env.vars["docbits_export_method"] = "infor-foo-cloud"
@@ -322,8 +326,7 @@ def _throttle_too_large(_lab, env):
     env.vars["docbits_throttle"] = 1000000000
 
 
-@case("url-look-alike-host", "option", "the host 'd\\u043ecbits.example' (punycode xn--dcbits-wqf.example) is not plain ASCII",
-      names="docbits_url")
+@case("url-look-alike-host", "option", "the host 'd\\u043ecbits.example' (punycode xn--dcbits-wqf.example) is not plain ASCII", names="docbits_url")
 def _url_look_alike_host(_lab, env):
     env.vars["docbits_url"] = "https://d\u043ecbits.example"
 
@@ -347,6 +350,7 @@ def _config_id_unknown(_lab, env):
 
 # ---------------------------------------------------------------------------- server-level cases
 
+
 def own_simulator(env, known=True):
     """A simulator serving only this host (its key known, unless `known` is false: a revoked key)."""
     sim = DocBitsSimulator(api_keys={env.api_key: env.org} if known else {})
@@ -362,16 +366,27 @@ def _html_200_on_list(_lab, env):
     return sim
 
 
-@case("success-false-on-configure", "server", "DocBits refused the request", "at POST %s" % CONFIGURE, "Export target quota reached",
-      calls=[("POST", LIST, 200), PREFLIGHT, ("POST", CONFIGURE, 200), ("POST", LIST, 200)])
+@case(
+    "success-false-on-configure",
+    "server",
+    "DocBits refused the request",
+    "at POST %s" % CONFIGURE,
+    "Export target quota reached",
+    calls=[("POST", LIST, 200), PREFLIGHT, ("POST", CONFIGURE, 200), ("POST", LIST, 200)],
+)
 def _success_false_on_configure(_lab, env):
     sim = own_simulator(env)
     sim.add_fault(path=CONFIGURE, status=200, body={"success": False, "exception": {"detail": "Export target quota reached"}}, times=None)
     return sim
 
 
-@case("422-on-configure", "server", "DocBits refused field(s) title: ensure this value has at most 64 characters", "HTTP 422",
-      calls=[("POST", LIST, 200), PREFLIGHT, ("POST", CONFIGURE, 422), ("POST", LIST, 200)])
+@case(
+    "422-on-configure",
+    "server",
+    "DocBits refused field(s) title: ensure this value has at most 64 characters",
+    "HTTP 422",
+    calls=[("POST", LIST, 200), PREFLIGHT, ("POST", CONFIGURE, 422), ("POST", LIST, 200)],
+)
 def _unprocessable_on_configure(_lab, env):
     sim = own_simulator(env)
     detail = [{"loc": ["body", "title"], "msg": "ensure this value has at most 64 characters", "type": "value_error.any_str.max_length"}]
@@ -384,13 +399,25 @@ def _revoked_key(_lab, env):
     return own_simulator(env, known=False)
 
 
-@case("500-persistent", "server", "DocBits answered HTTP 500", "at POST %s" % CONFIGURE,
-      calls=[("POST", LIST, 200), ("GET", DOWNLOAD, 200), PREFLIGHT] + [("POST", CONFIGURE, 500)] * (SERVER_RETRIES + 1))
+@case(
+    "500-persistent",
+    "server",
+    "DocBits answered HTTP 500",
+    "at POST %s" % CONFIGURE,
+    calls=[("POST", LIST, 200), ("GET", DOWNLOAD, 200), PREFLIGHT] + [("POST", CONFIGURE, 500)] * (SERVER_RETRIES + 1),
+)
 def _persistent_500(_lab, env):
     sim = own_simulator(env)
     # A previous generation of the file is stored; the update to the rotated one never gets through.
-    sim.seed(env.org, {"title": env.vars["docbits_export_title"], "doc_type": "INVOICE", "export_method": "infor-idm-cloud",
-                       "files": {"ION_API": text_of(env.credentials).encode("utf-8")}})
+    sim.seed(
+        env.org,
+        {
+            "title": env.vars["docbits_export_title"],
+            "doc_type": "INVOICE",
+            "export_method": "infor-idm-cloud",
+            "files": {"ION_API": text_of(env.credentials).encode("utf-8")},
+        },
+    )
     env.rotate()
     env.vars["docbits_retries"] = SERVER_RETRIES
     sim.add_fault(path=CONFIGURE, status=500, times=None)
@@ -408,6 +435,7 @@ GOOD = ("good", "good-mode-0644", "good-vault")
 
 
 # ---------------------------------------------------------------------------- the one run
+
 
 def sha256(data):
     return hashlib.sha256(data).hexdigest()
@@ -499,6 +527,7 @@ def outcome(tmp_path_factory):
 
 # ---------------------------------------------------------------------------- the tests
 
+
 def describe(host):
     return json.dumps(host, indent=1, sort_keys=True)
 
@@ -553,9 +582,18 @@ def test_summary(outcome):
     offline = [bad.name for bad in CASES if bad.calls is None]
     requests_before_network = sum(len(outcome["hosts"][name]["requests"]) for name in offline)
     failed_as_expected = sum(1 for bad in CASES if (outcome["hosts"][bad.name]["tasks"][bad.task] or {}).get("status") == "failed")
-    print("bad inputs tried: %d (%d file, %d option, %d server) in one ansible-playbook run of %d hosts (rc %d, %.1f s)" % (
-        len(CASES), sum(1 for bad in CASES if bad.kind == "file"), sum(1 for bad in CASES if bad.kind == "option"),
-        sum(1 for bad in CASES if bad.kind == "server"), len(outcome["hosts"]), outcome["rc"], outcome["duration"]))
+    print(
+        "bad inputs tried: %d (%d file, %d option, %d server) in one ansible-playbook run of %d hosts (rc %d, %.1f s)"
+        % (
+            len(CASES),
+            sum(1 for bad in CASES if bad.kind == "file"),
+            sum(1 for bad in CASES if bad.kind == "option"),
+            sum(1 for bad in CASES if bad.kind == "server"),
+            len(outcome["hosts"]),
+            outcome["rc"],
+            outcome["duration"],
+        )
+    )
     print("bad inputs failing at the expected task: %d/%d" % (failed_as_expected, len(CASES)))
     print("writes seen for bad organisations: %d; requests for pre-network failures: %d" % (writes_by_bad, requests_before_network))
     print("writes on the shared simulator: %d (good hosts: %d)" % (outcome["main_sim_writes"], len(GOOD)))

@@ -22,7 +22,12 @@ def test_quick_benchmark_runs_every_scenario_and_counts_requests(tmp_path):
 
     completed = subprocess.run(
         [sys.executable, str(REPO / "benchmarks" / "run.py"), "--quick", "--output", str(output)],
-        cwd=str(tmp_path), capture_output=True, text=True, timeout=4 * RUN_TIMEOUT, check=False, stdin=subprocess.DEVNULL,
+        cwd=str(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=4 * RUN_TIMEOUT,
+        check=False,
+        stdin=subprocess.DEVNULL,
     )
 
     assert completed.returncode == 0, completed.stdout + completed.stderr
@@ -43,9 +48,24 @@ def test_latency_reports_every_playbook_against_its_own_limit(tmp_path):
     latency_ms = 50
 
     completed = subprocess.run(
-        [sys.executable, str(REPO / "benchmarks" / "run.py"), "--latency-mode", "--quick", "--latency", str(latency_ms), "--forks", "10",
-         "--output", str(output)],
-        cwd=str(tmp_path), capture_output=True, text=True, timeout=4 * RUN_TIMEOUT, check=False, stdin=subprocess.DEVNULL,
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "run.py"),
+            "--latency-mode",
+            "--quick",
+            "--latency",
+            str(latency_ms),
+            "--forks",
+            "10",
+            "--output",
+            str(output),
+        ],
+        cwd=str(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=4 * RUN_TIMEOUT,
+        check=False,
+        stdin=subprocess.DEVNULL,
     )
 
     assert completed.returncode == 0, completed.stdout + completed.stderr
@@ -55,8 +75,14 @@ def test_latency_reports_every_playbook_against_its_own_limit(tmp_path):
     assert size["latency_ms"] == latency_ms
     # Each limit counts the requests its own playbook made: two per tenant, none offline, one for the one base URL;
     # a rotation also a token and two revocations per tenant at Infor, as late as DocBits.
-    expected_requests = {"collection_rerun": 2 * QUICK_SIZE, "audit": 2 * QUICK_SIZE, "info": 2 * QUICK_SIZE, "validate": 0, "contract": 1,
-                         "rotate": 2 * QUICK_SIZE}
+    expected_requests = {
+        "collection_rerun": 2 * QUICK_SIZE,
+        "audit": 2 * QUICK_SIZE,
+        "info": 2 * QUICK_SIZE,
+        "validate": 0,
+        "contract": 1,
+        "rotate": 2 * QUICK_SIZE,
+    }
     for name, requests in expected_requests.items():
         infor = 3 * QUICK_SIZE if name == "rotate" else 0
         assert summary[name]["requests"] == requests and summary[name]["infor_requests"] == infor, name
@@ -71,18 +97,49 @@ def test_latency_reports_every_playbook_against_its_own_limit(tmp_path):
 
 def test_a_missed_target_makes_the_exit_code_say_so(tmp_path):
     output = tmp_path / "bench.json"
-    results = {"sizes": [{"size": 200, "forks": 20, "latency_ms": 100.0, "profile": {},
-                          "latency_limits_wall_s": {"validate": 4.0},
-                          "summary": dict((name, {"wall_s": wall, "cpu_s": wall, "cpu_ms_per_host": 1.0, "requests": 0, "infor_requests": 0,
-                                                  "requests_per_tenant": 0,
-                                                  "requests_capped": False, "max_requests_per_tenant": 0, "writes": 0, "peak_rss_mib": 60.0,
-                                                  "output_lines": 10, "repetitions": 1, "load_1min": 1.0})
-                                          for name, wall in (("validate", 8.0), ("floor", 4.0))),
-                          "ratios": {"validate_over_latency_limit_wall": 2.0}}]}
+    results = {
+        "sizes": [
+            {
+                "size": 200,
+                "forks": 20,
+                "latency_ms": 100.0,
+                "profile": {},
+                "latency_limits_wall_s": {"validate": 4.0},
+                "summary": dict(
+                    (
+                        name,
+                        {
+                            "wall_s": wall,
+                            "cpu_s": wall,
+                            "cpu_ms_per_host": 1.0,
+                            "requests": 0,
+                            "infor_requests": 0,
+                            "requests_per_tenant": 0,
+                            "requests_capped": False,
+                            "max_requests_per_tenant": 0,
+                            "writes": 0,
+                            "peak_rss_mib": 60.0,
+                            "output_lines": 10,
+                            "repetitions": 1,
+                            "load_1min": 1.0,
+                        },
+                    )
+                    for name, wall in (("validate", 8.0), ("floor", 4.0))
+                ),
+                "ratios": {"validate_over_latency_limit_wall": 2.0},
+            }
+        ]
+    }
     output.write_text(json.dumps(results), encoding="utf-8")
 
-    completed = subprocess.run([sys.executable, str(REPO / "benchmarks" / "run.py"), "--report", str(output)],
-                               capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False, stdin=subprocess.DEVNULL)
+    completed = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "run.py"), "--report", str(output)],
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
 
     assert completed.returncode == 3, completed.stdout + completed.stderr
     assert "validate within 1.5x of its latency limit: 2.0x, MISSED" in completed.stdout

@@ -32,7 +32,7 @@ def printed_table(run, title):
     start = [index for index, line in enumerate(lines) if line.startswith(title + ":")]
     assert len(start) == 1, run
     body = []
-    for line in lines[start[0] + 2:]:
+    for line in lines[start[0] + 2 :]:
         if not line.strip() or line.startswith(("ok:", "changed:", "TASK", "PLAY")):
             break
         body.append(line)

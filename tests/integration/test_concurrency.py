@@ -33,8 +33,16 @@ def start(lab, name, *args):
     """ansible-playbook against the lab's inventory (written beforehand), in its own process group; not waited for."""
     record_file = lab.directory / ("results-%s.json" % name)
     argv = [tool("ansible-playbook"), "-i", str(lab.inventory), str(PLAYBOOKS / PROVISION)] + list(args)
-    return subprocess.Popen(argv, cwd=str(lab.directory), env=lab.environment(record_file), stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, stdin=subprocess.DEVNULL, start_new_session=True)
+    return subprocess.Popen(
+        argv,
+        cwd=str(lab.directory),
+        env=lab.environment(record_file),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 def meet_at_the_first_list(lab):
@@ -59,6 +67,7 @@ def meet_at_the_first_list(lab):
                     with lock:
                         missed.add(names.get(key, "an unknown key"))
         return dispatch(req)
+
     lab.sim.dispatch = meeting
     return missed
 
@@ -102,10 +111,8 @@ def test_two_runs_at_once_leave_duplicates_that_the_next_run_collapses(lab_facto
 
     assert run.rc == 0, run
     remaining = sum(len(infor_exports(env)) - 1 for env in lab.envs.values())
-    removed = sum(1 for host in lab.envs for entry in run.result("ionapi", host)["result"]["configurations"]
-                  if entry["action"] == "remove duplicate")
-    print("configure answer id %s: duplicates left by two runs at once: %d over %d tenants; after the next run: %d"
-          % (answer_id, left, TENANTS, remaining))
+    removed = sum(1 for host in lab.envs for entry in run.result("ionapi", host)["result"]["configurations"] if entry["action"] == "remove duplicate")
+    print("configure answer id %s: duplicates left by two runs at once: %d over %d tenants; after the next run: %d" % (answer_id, left, TENANTS, remaining))
     assert remaining == 0 and removed == left
     if answer_id is None:
         # The read back listed again: each run saw the other's twin and kept the older one at once.
@@ -119,8 +126,13 @@ def test_two_runs_at_once_leave_duplicates_that_the_next_run_collapses(lab_facto
 
 def test_duplicates_are_reported_in_check_mode_and_removed_oldest_kept(lab):
     tst = lab["tst"]
-    seeded = [lab.sim.seed(tst.org, {"title": tst.vars["docbits_export_title"], "doc_type": "INVOICE",
-                                     "export_method": "infor-idm-cloud", "files": {"ION_API": tst.credentials}}) for _index in range(3)]
+    seeded = [
+        lab.sim.seed(
+            tst.org,
+            {"title": tst.vars["docbits_export_title"], "doc_type": "INVOICE", "export_method": "infor-idm-cloud", "files": {"ION_API": tst.credentials}},
+        )
+        for _index in range(3)
+    ]
     lab.sim.reset_stats()
 
     checked = lab.run(PROVISION, "--check", "--limit", "tst")

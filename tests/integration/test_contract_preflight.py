@@ -74,10 +74,14 @@ def test_real_2022_document_runs_go_on_reading_it_once(lab_factory):
         assert first_run[env.name] == ["/configurations/get_configurations", "/configurations/configure_infor_export", download]
 
 
-@pytest.mark.parametrize("document, operation, item", [
-    (without_file_part, "POST /configurations/configure_infor_export", "file part ion_api"),
-    (without_list, "POST /configurations/get_configurations", "no such path"),
-], ids=["no-ion_api-part", "no-get_configurations"])
+@pytest.mark.parametrize(
+    "document, operation, item",
+    [
+        (without_file_part, "POST /configurations/configure_infor_export", "file part ion_api"),
+        (without_list, "POST /configurations/get_configurations", "no such path"),
+    ],
+    ids=["no-ion_api-part", "no-get_configurations"],
+)
 def test_a_document_lacking_what_the_job_needs_fails_every_environment_before_any_write(lab_factory, document, operation, item):
     lab = lab_factory(TENANTS)
     lab.sim.openapi = document()
@@ -206,7 +210,8 @@ def test_check_contract_uses_the_first_environment_of_each_url_and_resolves_only
     assert shown["result"]["msg"] == [
         "%s%s cannot be read: option api_key: variable docbits_api_key is set but does not resolve ('vault_dev_key' is undefined);"
         " nothing else is used in its place" % (other_url, OPENAPI),
-        "%s%s: DOC2 - API 2.2.10: 0 blocking, 12 ignored" % (lab.url, OPENAPI)]
+        "%s%s: DOC2 - API 2.2.10: 0 blocking, 12 ignored" % (lab.url, OPENAPI),
+    ]
     assert "vault_tst_key" not in run.stdout
 
 
@@ -233,10 +238,14 @@ def test_no_write_no_preflight_and_a_removal_needs_its_operation(lab_factory):
     assert len(lab["tst"].stored_configs()) == 1 and lab.sim.writes == 0
 
 
-@pytest.mark.parametrize("where, expected", [
-    ("top", ["get_configurations", "configure_infor_export", "download"]),
-    (None, ["get_configurations", "configure_infor_export", "get_configurations", "download"]),
-], ids=["id-at-top", "no-id"])
+@pytest.mark.parametrize(
+    "where, expected",
+    [
+        ("top", ["get_configurations", "configure_infor_export", "download"]),
+        (None, ["get_configurations", "configure_infor_export", "get_configurations", "download"]),
+    ],
+    ids=["id-at-top", "no-id"],
+)
 def test_configure_answer_with_or_without_the_id(lab_factory, where, expected):
     lab = lab_factory({"tst": "ACME_TST"})
     lab.sim.configure_answer_id = where

@@ -34,16 +34,27 @@ IMAGE_COLLECTIONS = '"/usr/share/ansible/collections"'
 def build_tarball(output):
     """The collection tarball, built from the repository as a release is."""
     output.mkdir(parents=True, exist_ok=True)
-    completed = subprocess.run([tool("ansible-galaxy"), "collection", "build", str(REPO), "--output-path", str(output)],
-                               capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False)
+    completed = subprocess.run(
+        [tool("ansible-galaxy"), "collection", "build", str(REPO), "--output-path", str(output)],
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+        check=False,
+    )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     return next(output.glob("docbits-infor-*.tar.gz"))
 
 
 def create_context(ee_dir, definition, context):
     """`ansible-builder create` of an EE definition: the Containerfile and its _build/ directory."""
-    completed = subprocess.run([tool("ansible-builder"), "create", "-f", definition, "--context", str(context)],
-                               capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False, cwd=str(ee_dir))
+    completed = subprocess.run(
+        [tool("ansible-builder"), "create", "-f", definition, "--context", str(context)],
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+        check=False,
+        cwd=str(ee_dir),
+    )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     return next(path for path in context.iterdir() if path.name in ("Containerfile", "Dockerfile"))
 
@@ -54,11 +65,12 @@ def run_install_step(containerfile, collections, home, cli_options=""):
     steps = [line for line in containerfile.read_text(encoding="utf-8").splitlines() if "ansible-galaxy collection install" in line]
     assert len(steps) == 1 and steps[0].startswith("RUN "), steps
     assert IMAGE_COLLECTIONS in steps[0], steps[0]
-    command = steps[0][len("RUN "):].replace(IMAGE_COLLECTIONS, shlex.quote(str(collections)))
+    command = steps[0][len("RUN ") :].replace(IMAGE_COLLECTIONS, shlex.quote(str(collections)))
     env = dict((name, value) for name, value in os.environ.items() if not name.startswith(("ANSIBLE_", "PYTHONPATH")))
     env.update(HOME=str(home), ANSIBLE_GALAXY_CLI_COLLECTION_OPTS=cli_options)
-    return subprocess.run(["bash", "-c", command], cwd=str(containerfile.parent / "_build"), env=env,
-                          capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False)
+    return subprocess.run(
+        ["bash", "-c", command], cwd=str(containerfile.parent / "_build"), env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False
+    )
 
 
 def installed_version(collections):
@@ -78,16 +90,25 @@ class GalaxyV3Handler(http.server.BaseHTTPRequestHandler):
         if path == "/api/":
             self.answer({"available_versions": {"v3": "v3/"}})
         elif path == collection:
-            self.answer({"namespace": "docbits", "name": "infor", "created_at": "2026-01-01T00:00:00Z",
-                         "updated_at": "2026-01-01T00:00:00Z", "href": collection})
+            self.answer(
+                {"namespace": "docbits", "name": "infor", "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z", "href": collection}
+            )
         elif path == collection + "versions/":
             versions = [{"version": version, "href": "%sversions/%s/" % (collection, version)} for version in server.versions]
             self.answer({"meta": {"count": len(versions)}, "links": {"next": None}, "data": versions})
         elif path.startswith(collection + "versions/") and server.tarball is not None and path.endswith("/%s/" % server.version):
-            self.answer({"namespace": {"name": "docbits"}, "collection": {"name": "infor"}, "version": server.version,
-                         "href": path, "download_url": "%s/download/%s" % (base, server.tarball.name),
-                         "artifact": {"sha256": hashlib.sha256(server.tarball.read_bytes()).hexdigest()},
-                         "metadata": {"dependencies": {}}, "signatures": []})
+            self.answer(
+                {
+                    "namespace": {"name": "docbits"},
+                    "collection": {"name": "infor"},
+                    "version": server.version,
+                    "href": path,
+                    "download_url": "%s/download/%s" % (base, server.tarball.name),
+                    "artifact": {"sha256": hashlib.sha256(server.tarball.read_bytes()).hexdigest()},
+                    "metadata": {"dependencies": {}},
+                    "signatures": [],
+                }
+            )
         elif server.tarball is not None and path == "/download/" + server.tarball.name:
             self.answer(server.tarball.read_bytes(), content_type="application/gzip")
         else:
@@ -137,16 +158,14 @@ def test_execution_environment_from_galaxy_installs_the_release(tmp_path):
 
     # Galaxy (or Automation Hub, --server) offering the release and an older one: the release is installed.
     with galaxy_server(["0.2.0", version], tarball, version) as galaxy:
-        completed = run_install_step(containerfile, tmp_path / "installed", tmp_path / "home",
-                                     "--server=http://127.0.0.1:%d/api/" % galaxy.server_address[1])
+        completed = run_install_step(containerfile, tmp_path / "installed", tmp_path / "home", "--server=http://127.0.0.1:%d/api/" % galaxy.server_address[1])
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert installed_version(tmp_path / "installed") == version
     assert "/download/%s" % tarball.name in galaxy.requested
 
     # Only a pre-1.0.0 version on the server: the requirement refuses it.
     with galaxy_server(["0.2.0"]) as galaxy:
-        refused = run_install_step(containerfile, tmp_path / "refused", tmp_path / "home",
-                                   "--server=http://127.0.0.1:%d/api/" % galaxy.server_address[1])
+        refused = run_install_step(containerfile, tmp_path / "refused", tmp_path / "home", "--server=http://127.0.0.1:%d/api/" % galaxy.server_address[1])
     assert refused.returncode != 0
     assert "docbits.infor" in refused.stderr and ">=1.0.0" in refused.stderr, refused.stderr
     assert not (tmp_path / "refused" / "ansible_collections" / "docbits" / "infor").exists()
@@ -159,8 +178,9 @@ def test_execution_environment_from_a_tarball_in_the_build_context(tmp_path):
     # As README says: ansible-galaxy collection build --output-path ee/
     tarball = build_tarball(ee_dir)
     definition = yaml.safe_load((ee_dir / "execution-environment-tarball.yml").read_text(encoding="utf-8"))
-    assert [entry["src"] for entry in definition["additional_build_files"]] == [tarball.name], \
-        "ee/execution-environment-tarball.yml must copy the tarball of galaxy.yml's version"
+    assert [entry["src"] for entry in definition["additional_build_files"]] == [
+        tarball.name
+    ], "ee/execution-environment-tarball.yml must copy the tarball of galaxy.yml's version"
 
     containerfile = create_context(ee_dir, "execution-environment-tarball.yml", tmp_path / "context")
     assert (tmp_path / "context" / "_build" / "collections" / tarball.name).is_file()
@@ -174,14 +194,18 @@ def test_execution_environment_from_a_tarball_in_the_build_context(tmp_path):
 def test_install_from_git_as_readme_says(tmp_path):
     """`ansible-galaxy collection install git+...` of this repository (its committed HEAD, over file://):
     the collection is built from the clone with galaxy.yml's build_ignore."""
-    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=str(REPO), capture_output=True, text=True,
-                            timeout=RUN_TIMEOUT, check=True).stdout.strip()
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=str(REPO), capture_output=True, text=True, timeout=RUN_TIMEOUT, check=True).stdout.strip()
     env = dict((name, value) for name, value in os.environ.items() if not name.startswith(("ANSIBLE_", "PYTHONPATH")))
     env["HOME"] = str(tmp_path / "home")
 
-    completed = subprocess.run([tool("ansible-galaxy"), "collection", "install", "git+file://%s/.git,%s" % (REPO, commit),
-                                "-p", str(tmp_path / "collections")],
-                               env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False)
+    completed = subprocess.run(
+        [tool("ansible-galaxy"), "collection", "install", "git+file://%s/.git,%s" % (REPO, commit), "-p", str(tmp_path / "collections")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+        check=False,
+    )
 
     assert completed.returncode == 0, completed.stdout + completed.stderr
     installed = tmp_path / "collections" / "ansible_collections" / "docbits" / "infor"
@@ -194,8 +218,7 @@ def test_install_from_git_as_readme_says(tmp_path):
 def documented_options(module):
     """The options a module's own DOCUMENTATION lists (doc fragments aside)."""
     tree = ast.parse((REPO / "plugins" / "modules" / ("%s.py" % module)).read_text(encoding="utf-8"))
-    documentation = next(node.value.value for node in tree.body
-                         if isinstance(node, ast.Assign) and [target.id for target in node.targets] == ["DOCUMENTATION"])
+    documentation = next(node.value.value for node in tree.body if isinstance(node, ast.Assign) and [target.id for target in node.targets] == ["DOCUMENTATION"])
     return sorted(yaml.safe_load(documentation)["options"])
 
 
@@ -210,8 +233,15 @@ def test_checkout_tools_find_the_collection_without_variables(tmp_path):
     options = documented_options("ionapi")
     assert "state" in options
 
-    doc = subprocess.run([tool("ansible-doc"), "docbits.infor.ionapi"], cwd=str(REPO), env=checkout_environment(tmp_path),
-                         capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False)
+    doc = subprocess.run(
+        [tool("ansible-doc"), "docbits.infor.ionapi"],
+        cwd=str(REPO),
+        env=checkout_environment(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+        check=False,
+    )
 
     # ansible-doc exits 0 on "not found" too: the docs themselves must be there.
     assert doc.returncode == 0, doc.stdout + doc.stderr
@@ -219,10 +249,22 @@ def test_checkout_tools_find_the_collection_without_variables(tmp_path):
     assert "MODULE docbits.infor.ionapi" in doc.stdout.replace("\x1b[1m", "").replace("\x1b[0m", "")
     assert [option for option in options if option not in doc.stdout] == []
 
-    validate = subprocess.run([tool("ansible-playbook"), "-i", "inventories/demo/hosts.yml", "playbooks/validate_ionapi.yml",
-                               "--vault-password-file", "inventories/demo/vault-password.txt"],
-                              cwd=str(REPO), env=checkout_environment(tmp_path),
-                              capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False)
+    validate = subprocess.run(
+        [
+            tool("ansible-playbook"),
+            "-i",
+            "inventories/demo/hosts.yml",
+            "playbooks/validate_ionapi.yml",
+            "--vault-password-file",
+            "inventories/demo/vault-password.txt",
+        ],
+        cwd=str(REPO),
+        env=checkout_environment(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+        check=False,
+    )
 
     assert validate.returncode == 0, validate.stdout + validate.stderr
     assert "couldn't resolve module" not in validate.stdout + validate.stderr

@@ -78,8 +78,7 @@ class Project:
             path.write_text(text, encoding="utf-8")
             path.chmod(0o600)
             vars_file = inventory / "group_vars" / env / "vars.yml"
-            vars_file.write_text(vars_file.read_text(encoding="utf-8").replace("YOURCOMPANY_", "ACME_").replace("yourcompany-", "acme-"),
-                                 encoding="utf-8")
+            vars_file.write_text(vars_file.read_text(encoding="utf-8").replace("YOURCOMPANY_", "ACME_").replace("yourcompany-", "acme-"), encoding="utf-8")
             vault_file = inventory / "group_vars" / env / "vault.yml"
             vault_file.write_text(self.vault().encrypt("vault_docbits_api_key: %s\n" % key).decode("utf-8"), encoding="utf-8")
         self.sim = DocBitsSimulator(api_keys=self.keys, infor_ca_path=pki.ca)
@@ -87,8 +86,12 @@ class Project:
         defaults = inventory / "group_vars" / "docbits_environments" / "vars.yml"
         text = defaults.read_text(encoding="utf-8")
         assert "docbits_files_dir: credentials/example\n" in text and "docbits_url: https://api.docbits.com\n" in text
-        defaults.write_text(text.replace("docbits_files_dir: credentials/example\n", "docbits_files_dir: credentials/mine\n")
-                            .replace("docbits_url: https://api.docbits.com\n", "docbits_url: %s\n" % self.url), encoding="utf-8")
+        defaults.write_text(
+            text.replace("docbits_files_dir: credentials/example\n", "docbits_files_dir: credentials/mine\n").replace(
+                "docbits_url: https://api.docbits.com\n", "docbits_url: %s\n" % self.url
+            ),
+            encoding="utf-8",
+        )
 
     def vault(self):
         return VaultLib([("default", VaultSecret(self.vault_password.encode("utf-8")))])
@@ -103,16 +106,30 @@ class Project:
         env = dict((key, value) for key, value in os.environ.items() if not key.startswith(("ANSIBLE_", "DOCBITS_")))
         env.update(dict((variable, "") for variable in CA_BUNDLE_VARIABLES + PROXY_VARIABLES))
         env.update(
-            ANSIBLE_COLLECTIONS_PATH=os.environ["ANSIBLE_COLLECTIONS_PATH"], ANSIBLE_HOME=str(self.root / "home"),
-            ANSIBLE_LOCAL_TEMP=str(self.root / "tmp"), ANSIBLE_NOCOLOR="1", ANSIBLE_STDOUT_CALLBACK="ansible.builtin.default",
+            ANSIBLE_COLLECTIONS_PATH=os.environ["ANSIBLE_COLLECTIONS_PATH"],
+            ANSIBLE_HOME=str(self.root / "home"),
+            ANSIBLE_LOCAL_TEMP=str(self.root / "tmp"),
+            ANSIBLE_NOCOLOR="1",
+            ANSIBLE_STDOUT_CALLBACK="ansible.builtin.default",
             # The operator's environment: a CA bundle for the Infor simulator, a stray key and a dead proxy for production.
-            REQUESTS_CA_BUNDLE=self.pki.ca, DOCBITS_API_KEY="dbk_" + random_token(40),
-            HTTPS_PROXY="http://127.0.0.1:9", https_proxy="http://127.0.0.1:9", NO_PROXY="127.0.0.1", no_proxy="127.0.0.1",
+            REQUESTS_CA_BUNDLE=self.pki.ca,
+            DOCBITS_API_KEY="dbk_" + random_token(40),
+            HTTPS_PROXY="http://127.0.0.1:9",
+            https_proxy="http://127.0.0.1:9",
+            NO_PROXY="127.0.0.1",
+            no_proxy="127.0.0.1",
             ACME_PRD_IONAPI=json.dumps(self.files["prd"]),
         )
         completed = subprocess.run(
             [tool("ansible-playbook"), "-i", "inventories/mine", playbook.name, "--vault-password-file", str(self.password_file)],
-            cwd=str(self.root), env=env, capture_output=True, text=True, timeout=300, check=False, stdin=subprocess.DEVNULL)
+            cwd=str(self.root),
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
         output = completed.stdout + completed.stderr
         assert find_leaks(output, self.secrets) == []
         return completed.returncode, output

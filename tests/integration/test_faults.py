@@ -37,11 +37,13 @@ def single(lab_factory):
 
 
 def test_transient_errors_are_retried(single):
-    single.sim.add_faults([
-        dict(path=LIST, status=503),
-        dict(path=LIST, drop="reset"),
-        dict(path=DOWNLOAD, status=502),
-    ])
+    single.sim.add_faults(
+        [
+            dict(path=LIST, status=503),
+            dict(path=LIST, drop="reset"),
+            dict(path=DOWNLOAD, status=502),
+        ]
+    )
 
     run = single.run(PROVISION)
 

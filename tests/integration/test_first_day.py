@@ -21,8 +21,7 @@ from ansible_collections.docbits.infor.tests.support.docbits_lab import NO_PROXY
 
 DEMO_VAULT_PASSWORD = REPO / "inventories" / "demo" / "vault-password.txt"
 
-PLAYBOOKS = ("provision_ionapi.yml", "audit_ionapi.yml", "rotate_ionapi.yml", "validate_ionapi.yml", "info_ionapi.yml",
-             "check_contract.yml")
+PLAYBOOKS = ("provision_ionapi.yml", "audit_ionapi.yml", "rotate_ionapi.yml", "validate_ionapi.yml", "info_ionapi.yml", "check_contract.yml")
 
 
 @pytest.mark.parametrize("playbook", PLAYBOOKS)
@@ -90,7 +89,7 @@ def test_a_misspelt_variable_is_named_once_with_the_name_meant(lab_factory):
     assert run.rc == 0, run
     warning = [line for line in run.output.splitlines() if "does not read" in line]
     assert len(warning) == 1, run
-    text = run.output[run.output.index("variable(s) that docbits.infor does not read"):]
+    text = run.output[run.output.index("variable(s) that docbits.infor does not read") :]
     assert "docbits_urll (did you mean docbits_url?; set for prd, tst)" in " ".join(text.split()), run
     assert "ionapi_fle (did you mean ionapi_file?; set for dev)" in " ".join(text.split()), run
 
@@ -113,7 +112,9 @@ def test_users_of_the_role_get_the_same_checks(lab):
         "  hosts: docbits_environments\n"
         "  gather_facts: false\n"
         "  roles:\n"
-        "    - role: docbits.infor.ionapi\n", encoding="utf-8")
+        "    - role: docbits.infor.ionapi\n",
+        encoding="utf-8",
+    )
     for name in ("tst", "prd"):
         lab[name].vars.pop("docbits_org_id")
     lab["prd"].vars["docbits_api_key"] = lab["tst"].api_key
@@ -141,7 +142,13 @@ def project_with(inventory, tmp_path, misplaced=False):
     shutil.copytree(INVENTORIES / inventory, project / "inventories" / inventory)
     shipped = subprocess.run(
         [tool("ansible-inventory"), "-i", "inventories/%s/hosts.yml" % inventory, "--list", "--vault-password-file", str(DEMO_VAULT_PASSWORD)],
-        cwd=str(REPO), env=clean_env(), capture_output=True, text=True, timeout=120, check=True)
+        cwd=str(REPO),
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     hostvars = json.loads(shipped.stdout)["_meta"]["hostvars"]
     secrets_written = {}
     for host, variables in hostvars.items():
@@ -174,7 +181,13 @@ def clean_env():
 def inventory_list(project, source, *args):
     completed = subprocess.run(
         [tool("ansible-inventory"), "-i", source, "--list", "--vault-password-file", str(DEMO_VAULT_PASSWORD)] + list(args),
-        cwd=str(project), env=clean_env(), capture_output=True, text=True, timeout=120, check=False)
+        cwd=str(project),
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     return completed.returncode, completed.stdout + completed.stderr
 
 
@@ -185,7 +198,7 @@ def test_a_credentials_file_is_never_read_as_an_inventory_host(tmp_path, invento
     project, hosts, secrets_written = project_with(inventory, tmp_path)
     rc, output = inventory_list(project, source.format(name=inventory), *args)
     assert rc == 0, output
-    listing = json.loads(output[:output.rindex("}") + 1])
+    listing = json.loads(output[: output.rindex("}") + 1])
     assert sorted(set(host for name, group in listing.items() if name != "_meta" for host in group.get("hosts", ()))) == hosts
     assert [host for host, secret in secrets_written.items() if secret[:16] in output] == []
 
@@ -210,7 +223,8 @@ def test_errors_name_the_inventory_variable_the_user_set(lab_factory):
     lab["vault"].vars.pop("docbits_api_key")
     (lab.directory / "host_vars").mkdir()
     (lab.directory / "host_vars" / "vault.yml").write_text(
-        "docbits_api_key: !vault |\n" + "".join("  %s\n" % line for line in secret.splitlines()), encoding="utf-8")
+        "docbits_api_key: !vault |\n" + "".join("  %s\n" % line for line in secret.splitlines()), encoding="utf-8"
+    )
     lab["files"].vars.update(ionapi_file=lab["files"].ionapi_file.name, docbits_files_dir="credentials/mine")
     run = lab.run("provision_ionapi.yml", env=RUN_ENV)
     messages = dict((host, run.result("ionapi", host)["result"]["msg"]) for host in lab.envs)
@@ -219,6 +233,5 @@ def test_errors_name_the_inventory_variable_the_user_set(lab_factory):
     assert "set docbits_api_key (option api_key)" in messages["nokey"], run
     assert "docbits_url carries the path /prod-api" in messages["path"] and messages["path"].endswith("the bare %s" % lab.url), run
     assert "docbits_api_key" in messages["vault"] and "Vault" in messages["vault"] and "--ask-vault-pass" in messages["vault"], run
-    assert ("docbits_files_dir credentials/mine, which is relative to the directory ansible-playbook started in, %s" % lab.directory
-            in messages["files"]), run
+    assert "docbits_files_dir credentials/mine, which is relative to the directory ansible-playbook started in, %s" % lab.directory in messages["files"], run
     assert not [entry for entry in lab.sim.requests if entry["status"] == 200 and "configure" in entry["path"]]

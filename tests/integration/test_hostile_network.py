@@ -51,13 +51,30 @@ def failure(run, host):
 
 def seed_stored_file(lab, env):
     """The environment's configuration, already in DocBits with its current file: a run downloads it."""
-    return lab.sim.seed(env.org, {"title": env.vars["docbits_export_title"], "doc_type": "INVOICE", "export_method": "infor-idm-cloud",
-                                  "files": {"ION_API": json.dumps(env.credentials, indent=2)}})
+    return lab.sim.seed(
+        env.org,
+        {
+            "title": env.vars["docbits_export_title"],
+            "doc_type": "INVOICE",
+            "export_method": "infor-idm-cloud",
+            "files": {"ION_API": json.dumps(env.credentials, indent=2)},
+        },
+    )
 
 
 def test_no_request_reaches_another_origin_and_bad_options_send_nothing(lab_factory, servers):
-    lab = lab_factory({"r302": "ACME_R302", "r307": "ACME_R307", "plain": "ACME_PLAIN", "keylf": "ACME_KEYLF", "keycrlf": "ACME_KEYCRLF",
-                       "keyspace": "ACME_KEYSPACE", "bearer": "ACME_BEARER", "urlcrlf": "ACME_URLCRLF"})
+    lab = lab_factory(
+        {
+            "r302": "ACME_R302",
+            "r307": "ACME_R307",
+            "plain": "ACME_PLAIN",
+            "keylf": "ACME_KEYLF",
+            "keycrlf": "ACME_KEYCRLF",
+            "keyspace": "ACME_KEYSPACE",
+            "bearer": "ACME_BEARER",
+            "urlcrlf": "ACME_URLCRLF",
+        }
+    )
     origin = servers(RecordingOrigin)
     moved = origin.url + "/configurations/get_configurations?org_id=stolen&next=/x"
     front302 = servers(HostileFront, lab.url)
@@ -138,8 +155,9 @@ def _measured_ansible_playbook(directory):
     wrapper = wrapper_dir / "ansible-playbook"
     wrapper.write_text(
         "#!%s\nimport resource, subprocess, sys\nrc = subprocess.call([%r] + sys.argv[1:])\n"
-        "open(%r, 'w').write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\nsys.exit(rc)\n"
-        % (sys.executable, real, str(directory / "rss.txt")), encoding="utf-8")
+        "open(%r, 'w').write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\nsys.exit(rc)\n" % (sys.executable, real, str(directory / "rss.txt")),
+        encoding="utf-8",
+    )
     wrapper.chmod(0o755)
     return wrapper_dir, directory / "rss.txt"
 

@@ -31,8 +31,9 @@ def closed_port():
 
 
 def test_look_alike_hosts_and_out_of_range_options_fail_before_any_request(lab_factory):
-    lab = lab_factory({"lookalike": "ACME_LOOK", "pu": "ACME_PU", "timeout": "ACME_TIMEOUT", "retries": "ACME_RETRIES",
-                       "throttle": "ACME_THROTTLE", "closed": "ACME_CLOSED"})
+    lab = lab_factory(
+        {"lookalike": "ACME_LOOK", "pu": "ACME_PU", "timeout": "ACME_TIMEOUT", "retries": "ACME_RETRIES", "throttle": "ACME_THROTTLE", "closed": "ACME_CLOSED"}
+    )
     lab["lookalike"].vars["docbits_url"] = "https://api.d%scbits.com" % CYRILLIC_O
     credentials = dict(lab["pu"].credentials, pu=lab["pu"].credentials["pu"].replace("mingle-sso", "mingle-ss" + CYRILLIC_O))
     lab["pu"].write(credentials)
@@ -83,8 +84,15 @@ def test_a_proxy_answering_407_is_asked_once_per_environment_and_named(lab_facto
     password = "pr0xy-" + seeded_token("integration-proxy", 24)
     lab.remember_secret("proxy password", password)
     proxy_url = proxy.url_with("corp-user", password)
-    env = dict([(name, "") for name in PROXY_VARIABLES + CA_BUNDLE_VARIABLES],
-               HTTPS_PROXY=proxy_url, https_proxy=proxy_url, HTTP_PROXY=proxy_url, http_proxy=proxy_url, NO_PROXY="", no_proxy="")
+    env = dict(
+        [(name, "") for name in PROXY_VARIABLES + CA_BUNDLE_VARIABLES],
+        HTTPS_PROXY=proxy_url,
+        https_proxy=proxy_url,
+        HTTP_PROXY=proxy_url,
+        http_proxy=proxy_url,
+        NO_PROXY="",
+        no_proxy="",
+    )
 
     run = lab.run(PROVISION, env=env)
 

@@ -15,21 +15,25 @@ CASES = load_cases()
 
 
 def _playbook(directory):
-    play = [{
-        "name": "Judge every file of the .ionapi corpus",
-        "hosts": "docbits_environments",
-        "gather_facts": False,
-        "tasks": [{
-            "name": "Validate a corpus file",
-            "docbits.infor.ionapi_validate": {
-                "src": "{{ corpus_dir }}/{{ item.file }}",
-                "expected_tenant": "{{ item.expected_tenant | default(omit) }}",
-            },
-            "loop": "{{ corpus_cases }}",
-            "loop_control": {"label": "{{ item.file }}"},
-            "ignore_errors": True,
-        }],
-    }]
+    play = [
+        {
+            "name": "Judge every file of the .ionapi corpus",
+            "hosts": "docbits_environments",
+            "gather_facts": False,
+            "tasks": [
+                {
+                    "name": "Validate a corpus file",
+                    "docbits.infor.ionapi_validate": {
+                        "src": "{{ corpus_dir }}/{{ item.file }}",
+                        "expected_tenant": "{{ item.expected_tenant | default(omit) }}",
+                    },
+                    "loop": "{{ corpus_cases }}",
+                    "loop_control": {"label": "{{ item.file }}"},
+                    "ignore_errors": True,
+                }
+            ],
+        }
+    ]
     path = directory / "corpus.yml"
     path.write_text(yaml.safe_dump(play, sort_keys=False), encoding="utf-8")
     return path
@@ -93,17 +97,28 @@ def test_a_shipped_module_and_the_controller_report_the_same_rule(lab_factory):
     """With a non-local connection the file is judged on the controller (src) or by the module on the target (content):
     the failed result carries the rule id and key either way."""
     lab = lab_factory({"remote": "ACME_TST"}, connection="loopback")
-    chosen = [case for case in CASES if case.name in (
-        "cloud-eu1-tst.ionapi", "redacted-hidden.ionapi", "hostile-bidi-tenant.ionapi", "hostile-deep-nesting.ionapi",
-        "client-credentials-download.ionapi", "damaged-secret-space.ionapi")]
+    chosen = [
+        case
+        for case in CASES
+        if case.name
+        in (
+            "cloud-eu1-tst.ionapi",
+            "redacted-hidden.ionapi",
+            "hostile-bidi-tenant.ionapi",
+            "hostile-deep-nesting.ionapi",
+            "client-credentials-download.ionapi",
+            "damaged-secret-space.ionapi",
+        )
+    ]
     assert len(chosen) == 6
     for number, secret in enumerate(sorted(set(secret for case in chosen for secret in case.secrets()))):
         lab.remember_secret("corpus secret #%d" % number, secret)
     corpus_dir = _copy_corpus(lab.directory)
     contents = dict((case.name, case.data.decode("utf-8")) for case in chosen)
     variables = lab.directory / "shipped-vars.json"
-    variables.write_text(json.dumps({"corpus_dir": str(corpus_dir), "corpus_cases": [{"file": case.name} for case in chosen],
-                                     "corpus_contents": contents}), encoding="utf-8")
+    variables.write_text(
+        json.dumps({"corpus_dir": str(corpus_dir), "corpus_cases": [{"file": case.name} for case in chosen], "corpus_contents": contents}), encoding="utf-8"
+    )
     playbook = _playbook(lab.directory)
     play = yaml.safe_load(playbook.read_text(encoding="utf-8"))
     by_content = dict(play[0]["tasks"][0], name="Validate a corpus file given as content")
@@ -117,8 +132,7 @@ def test_a_shipped_module_and_the_controller_report_the_same_rule(lab_factory):
     by_src, by_module = (entry["result"]["results"] for entry in run.results("ionapi_validate", "remote"))
     for case, from_src, from_module in zip(chosen, by_src, by_module):
         for result in (from_src, from_module):
-            assert (_refused(result), result.get("rule"), result.get("key")) == (
-                case.verdict == "refuse", case.rule, case.key), (case.name, result)
+            assert (_refused(result), result.get("rule"), result.get("key")) == (case.verdict == "refuse", case.rule, case.key), (case.name, result)
         if case.verdict == "refuse":
             assert from_src["msg"].startswith("%s: " % (corpus_dir / case.name)), from_src["msg"]
             assert from_module["msg"].startswith("content: "), from_module["msg"]

@@ -36,8 +36,7 @@ esac
 
 
 def make(cwd, *args):
-    return subprocess.run([shutil.which("make") or "make"] + list(args), cwd=str(cwd), capture_output=True, text=True, timeout=60,
-                          check=False)
+    return subprocess.run([shutil.which("make") or "make"] + list(args), cwd=str(cwd), capture_output=True, text=True, timeout=60, check=False)
 
 
 def test_help_names_every_target_a_contributor_runs_and_only_real_ones():
@@ -49,7 +48,7 @@ def test_help_names_every_target_a_contributor_runs_and_only_real_ones():
     for line in completed.stdout.splitlines():
         assert line.startswith("make "), line
         # "make unit-LEG, integration-LEG ...   one leg of ..." names unit-%, integration-%, ...
-        named.update(name.replace("-LEG", "-%") for name in line[len("make "):].split("  ", 1)[0].replace(",", " ").split())
+        named.update(name.replace("-LEG", "-%") for name in line[len("make ") :].split("  ", 1)[0].replace(",", " ").split())
     # make's database, without running a recipe.
     database = make(REPO, "-pRrq", ":").stdout
     targets = set(re.findall(r"^([^\s#:=]+):(?!=)", database, re.MULTILINE))
@@ -99,8 +98,7 @@ def make_venv(workdir):
 
 
 def python_of(workdir):
-    return subprocess.run([str(leg_venv(workdir) / "bin" / "python"), "-c", "import sys"], capture_output=True, text=True,
-                          check=True).stdout.strip()
+    return subprocess.run([str(leg_venv(workdir) / "bin" / "python"), "-c", "import sys"], capture_output=True, text=True, check=True).stdout.strip()
 
 
 def test_a_leg_venv_of_another_python_is_made_anew_even_with_a_fresh_stamp(workdir):

@@ -13,8 +13,14 @@ import pytest
 from ansible_collections.docbits.infor.tests.support.docbits_lab import make_random_ionapi
 
 PROVISION = "provision_ionapi.yml"
-HAND_MADE = {"title": "Invoices to ION (by hand)", "doc_type": "INVOICE", "export_method": "infor-ion-cloud", "zugferd": True,
-             "auto_approve_after_export": True, "auto_validate_after_export": True}
+HAND_MADE = {
+    "title": "Invoices to ION (by hand)",
+    "doc_type": "INVOICE",
+    "export_method": "infor-ion-cloud",
+    "zugferd": True,
+    "auto_approve_after_export": True,
+    "auto_validate_after_export": True,
+}
 SETTINGS = ("title", "export_method", "zugferd", "auto_approve_after_export", "auto_validate_after_export")
 
 
@@ -64,10 +70,13 @@ def test_a_new_configuration_gets_the_defaults(lab_factory):
     assert (config["export_method"], config["title"]) == ("infor-idm-cloud", "DocBits_TST")
 
 
-@pytest.mark.parametrize("view, problem", [
-    ({"lists_twice": True}, "is listed twice"),
-    ({"list_page_size": 1}, "it says total 2 but holds 1 item(s)"),
-])
+@pytest.mark.parametrize(
+    "view, problem",
+    [
+        ({"lists_twice": True}, "is listed twice"),
+        ({"list_page_size": 1}, "it says total 2 but holds 1 item(s)"),
+    ],
+)
 def test_an_ambiguous_list_stops_before_any_write(lab_factory, view, problem):
     lab = lab_factory({"tst": "ACME_TST"})
     env = lab["tst"]

@@ -44,12 +44,12 @@ def test_released_notes_are_up_to_date(tmp_path):
     assert version in releases, "galaxy.yml names %s, which changelogs/changelog.yaml has not released" % version
     assert releases[version].get("changes", {}).get("release_summary"), "the release %s has no summary" % version
 
-    completed = subprocess.run([tool("antsibull-changelog"), "generate"], cwd=str(copy), capture_output=True, text=True,
-                               timeout=RUN_TIMEOUT, check=False)
+    completed = subprocess.run([tool("antsibull-changelog"), "generate"], cwd=str(copy), capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False)
 
     assert completed.returncode == 0, completed.stdout + completed.stderr
-    assert (copy / "CHANGELOG.rst").read_text(encoding="utf-8") == (REPO / "CHANGELOG.rst").read_text(encoding="utf-8"), (
-        "CHANGELOG.rst is not what changelogs/changelog.yaml generates: run antsibull-changelog generate")
+    assert (copy / "CHANGELOG.rst").read_text(encoding="utf-8") == (REPO / "CHANGELOG.rst").read_text(
+        encoding="utf-8"
+    ), "CHANGELOG.rst is not what changelogs/changelog.yaml generates: run antsibull-changelog generate"
 
 
 def test_changelog_release_takes_every_fragment(tmp_path):
@@ -63,37 +63,45 @@ def test_changelog_release_takes_every_fragment(tmp_path):
         galaxy = yaml.safe_load((copy / "galaxy.yml").read_text(encoding="utf-8"))
         galaxy["version"] = version
         (copy / "galaxy.yml").write_text(yaml.safe_dump(galaxy), encoding="utf-8")
-    fragments = dict((path.name, yaml.safe_load(path.read_text(encoding="utf-8")))
-                     for path in sorted((REPO / "changelogs" / "fragments").glob("*.yml")))
+    fragments = dict((path.name, yaml.safe_load(path.read_text(encoding="utf-8"))) for path in sorted((REPO / "changelogs" / "fragments").glob("*.yml")))
     # A summary of our own: right after a release there is no fragment yet, and the release must still work.
-    (copy / "changelogs" / "fragments" / "test-release-summary.yml").write_text(
-        "release_summary: Release made by the tests on a copy.\n", encoding="utf-8")
+    (copy / "changelogs" / "fragments" / "test-release-summary.yml").write_text("release_summary: Release made by the tests on a copy.\n", encoding="utf-8")
 
-    completed = subprocess.run([tool("antsibull-changelog"), "release", "--date", "2026-01-01"], cwd=str(copy),
-                               capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False)
+    completed = subprocess.run(
+        [tool("antsibull-changelog"), "release", "--date", "2026-01-01"], cwd=str(copy), capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False
+    )
 
     assert completed.returncode == 0, completed.stdout + completed.stderr
     release = yaml.safe_load((copy / "changelogs" / "changelog.yaml").read_text(encoding="utf-8"))["releases"][version]
     assert set(fragments) <= set(release.get("fragments", [])), release.get("fragments")
     notes = (copy / "CHANGELOG.rst").read_text(encoding="utf-8")
     assert "v%s\n" % version in notes and "Release made by the tests on a copy." in notes
-    entries = [(name, entry) for name, sections in fragments.items() for section, items in sections.items()
-               if section not in ("trivial", "release_summary") for entry in items]
+    entries = [
+        (name, entry)
+        for name, sections in fragments.items()
+        for section, items in sections.items()
+        if section not in ("trivial", "release_summary")
+        for entry in items
+    ]
     missing = ["%s: %s" % (name, entry[:60]) for name, entry in entries if "- %s\n" % entry not in notes]
     assert not missing, "fragment entries missing from CHANGELOG.rst: %s" % missing
 
 
 def release_copy(destination):
     """A copy of what git would commit (tracked and untracked-not-ignored files), released."""
-    listed = subprocess.run(["git", "ls-files", "-z", "-co", "--exclude-standard"], cwd=str(REPO), capture_output=True,
-                            timeout=RUN_TIMEOUT, check=True).stdout.decode("utf-8").split("\0")
+    listed = (
+        subprocess.run(["git", "ls-files", "-z", "-co", "--exclude-standard"], cwd=str(REPO), capture_output=True, timeout=RUN_TIMEOUT, check=True)
+        .stdout.decode("utf-8")
+        .split("\0")
+    )
     for name in filter(None, listed):
         source = REPO / name
         if source.is_file():
             (destination / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, destination / name)
-    completed = subprocess.run([tool("antsibull-changelog"), "release", "--date", "2026-01-01"], cwd=str(destination),
-                               capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False)
+    completed = subprocess.run(
+        [tool("antsibull-changelog"), "release", "--date", "2026-01-01"], cwd=str(destination), capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False
+    )
     assert completed.returncode == 0, completed.stdout + completed.stderr
 
 
@@ -103,8 +111,13 @@ def test_released_tarball_carries_changelog_and_license(tmp_path):
     version = str(yaml.safe_load((copy / "galaxy.yml").read_text(encoding="utf-8"))["version"])
     assert not list((copy / "changelogs" / "fragments").glob("*.yml")), "the release must consume every fragment"
 
-    built = subprocess.run([tool("ansible-galaxy"), "collection", "build", str(copy), "--output-path", str(tmp_path / "dist")],
-                           capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False)
+    built = subprocess.run(
+        [tool("ansible-galaxy"), "collection", "build", str(copy), "--output-path", str(tmp_path / "dist")],
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+        check=False,
+    )
 
     assert built.returncode == 0, built.stdout + built.stderr
     with tarfile.open(tmp_path / "dist" / ("docbits-infor-%s.tar.gz" % version)) as tarball:
@@ -124,14 +137,26 @@ def test_importer_settings_are_automation_hubs(tmp_path):
     galaxy = yaml.safe_load((copy / "galaxy.yml").read_text(encoding="utf-8"))
     galaxy["version"] = "0.9.0"
     (copy / "galaxy.yml").write_text(yaml.safe_dump(galaxy), encoding="utf-8")
-    built = subprocess.run([tool("ansible-galaxy"), "collection", "build", str(copy), "--output-path", str(tmp_path)],
-                           capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False)
+    built = subprocess.run(
+        [tool("ansible-galaxy"), "collection", "build", str(copy), "--output-path", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+        check=False,
+    )
     assert built.returncode == 0, built.stdout + built.stderr
     env = dict((name, value) for name, value in os.environ.items() if not name.startswith(("ANSIBLE_", "GALAXY_IMPORTER_")))
     env["GALAXY_IMPORTER_CONFIG"] = str(REPO / "hack" / "galaxy-importer.cfg")
 
-    imported = subprocess.run([sys.executable, "-m", "galaxy_importer.main", "docbits-infor-0.9.0.tar.gz"], cwd=str(tmp_path),
-                              env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False)
+    imported = subprocess.run(
+        [sys.executable, "-m", "galaxy_importer.main", "docbits-infor-0.9.0.tar.gz"],
+        cwd=str(tmp_path),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+        check=False,
+    )
 
     assert imported.returncode != 0, imported.stdout + imported.stderr
     assert "requires version to be 1.0.0 or greater" in imported.stdout + imported.stderr

@@ -58,7 +58,7 @@ def test_a_report_that_cannot_be_written_fails_the_run_once_after_the_table_and_
     [(title, _lines)] = tables(run)
     assert title.endswith("2 environment(s), 2 changed"), run
     assert run.stdout.index(title) < run.stdout.index(NOT_WRITTEN), run
-    assert "ionapi-summary.json" in run.stdout[run.stdout.index(NOT_WRITTEN):], run
+    assert "ionapi-summary.json" in run.stdout[run.stdout.index(NOT_WRITTEN) :], run
 
 
 def test_report_files_honour_the_umask_and_never_follow_a_link(lab, tmp_path):

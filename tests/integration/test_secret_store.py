@@ -17,8 +17,7 @@ import subprocess
 import pytest
 
 from ansible_collections.docbits.infor.tests.support.builders import start_auth_simulator
-from ansible_collections.docbits.infor.tests.support.docbits_lab import (NO_PROXY_NO_BUNDLE, REPO, RUN_TIMEOUT, find_leaks, fingerprint,
-                                                                         make_random_ionapi, tool)
+from ansible_collections.docbits.infor.tests.support.docbits_lab import NO_PROXY_NO_BUNDLE, REPO, RUN_TIMEOUT, find_leaks, fingerprint, make_random_ionapi, tool
 from ansible_collections.docbits.infor.tests.support.leak_forms import with_encoded_forms
 
 PROVISION = "provision_ionapi.yml"
@@ -143,7 +142,11 @@ def test_every_playbook_takes_ionapi_content(store, tmp_path):
 
     assert audit.rc == 0, audit
     assert dict((name, row["status"]) for name, row in report_rows(reports, "audit").items()) == {
-        "file": "in sync", "env": "differs", "unvault": "differs", "plain": "in sync"}
+        "file": "in sync",
+        "env": "differs",
+        "unvault": "differs",
+        "plain": "in sync",
+    }
     assert lab.sim.writes == writes
 
     rotation = lab.run(ROTATE, "-vvvv", "--limit", "env,unvault", "-e", "docbits_summary_dir=%s" % reports, env=env)
@@ -259,17 +262,36 @@ def test_the_example_inventory_environments_from_a_store_work_uncommented(lab_fa
     inventory.write_text(text.replace("/srv/docbits-secrets/globex-tst.ionapi", str(lab["globex-tst"].ionapi_file)), encoding="utf-8")
     env = lab.environment()
 
-    listed = json.loads(subprocess.run([tool("ansible-inventory"), "-i", str(inventory), "--list"], env=env, capture_output=True, text=True,
-                                       timeout=RUN_TIMEOUT, check=True).stdout)
+    listed = json.loads(
+        subprocess.run(
+            [tool("ansible-inventory"), "-i", str(inventory), "--list"], env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT, check=True
+        ).stdout
+    )
     for host in ("globex-prd", "globex-tst"):
         variables = listed["_meta"]["hostvars"][host]
         # Out of the groups whose group_vars set ionapi_file: uncommented, they do not fail as "both set".
         assert "ionapi_content" in variables and "ionapi_file" not in variables, variables
 
     completed = subprocess.run(
-        [tool("ansible-playbook"), "-i", str(inventory), str(REPO / "playbooks" / VALIDATE), "--limit", "globex-tst",
-         "--vault-password-file", str(lab.vault_password_file), "-vvvv"],
-        env=env, cwd=str(tmp_path), capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False, stdin=subprocess.DEVNULL)
+        [
+            tool("ansible-playbook"),
+            "-i",
+            str(inventory),
+            str(REPO / "playbooks" / VALIDATE),
+            "--limit",
+            "globex-tst",
+            "--vault-password-file",
+            str(lab.vault_password_file),
+            "-vvvv",
+        ],
+        env=env,
+        cwd=str(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
 
     output = completed.stdout + completed.stderr
     assert completed.returncode == 0, output

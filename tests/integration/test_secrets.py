@@ -49,7 +49,8 @@ def test_diff_shows_fingerprints_and_no_secret(lab):
         for key in ("cs", "saak", "sask"):
             assert shown[key].startswith("<secret sha256:"), shown[key]
         assert dict((k, v) for k, v in shown.items() if k not in ("cs", "saak", "sask")) == dict(
-            (k, v) for k, v in env.credentials.items() if k not in ("cs", "saak", "sask"))
+            (k, v) for k, v in env.credentials.items() if k not in ("cs", "saak", "sask")
+        )
     assert_no_leak(lab, check)
 
     upload = lab.run(PROVISION, "--diff")
@@ -135,8 +136,11 @@ ECHOES = {
     "refused": (_refused_with_echo, "DocBits refused the request for environment 'tst' at POST %s: Invalid ION API file: cs=<redacted>" % CONFIGURE),
     "unprocessable": (_unprocessable_with_echo, "DocBits refused field(s) ion_api: saak <redacted> is not allowed for environment 'tst'"),
     "server-error": (_server_error_with_echo, "DocBits answered HTTP 500 for environment 'tst' at POST %s: Internal Server Error key=<redacted>" % CONFIGURE),
-    "form-encoded": (_form_encoded_echo, "DocBits refused the request for environment 'tst' at POST %s: Token request failed: "
-                     "grant_type=password&username=<redacted>&password=<redacted>" % CONFIGURE),
+    "form-encoded": (
+        _form_encoded_echo,
+        "DocBits refused the request for environment 'tst' at POST %s: Token request failed: "
+        "grant_type=password&username=<redacted>&password=<redacted>" % CONFIGURE,
+    ),
     "unauthorised": (_unauthorised_with_echo, "DocBits refused the API key for environment 'tst' (HTTP 401"),
 }
 

@@ -21,22 +21,21 @@ INFO = "info_ionapi.yml"
 def seed_organisation(lab, env, old):
     """Two INVOICE exports (IDM, then ION), one CREDIT_NOTE export, all with the old file, and a webhook."""
     ids = {
-        "idm": lab.sim.seed(env.org, {"title": "Invoices to IDM", "doc_type": "INVOICE", "export_method": "infor-idm-cloud",
-                                      "files": {"ION_API": old}}),
-        "ion": lab.sim.seed(env.org, {"title": "Invoices to ION", "doc_type": "INVOICE", "export_method": "infor-ion-cloud",
-                                      "files": {"ION_API": old}}),
-        "credit": lab.sim.seed(env.org, {"title": "Credit notes", "doc_type": "CREDIT_NOTE", "export_method": "infor-ion-cloud",
-                                         "files": {"ION_API": old}}),
-        "hook": lab.sim.seed(env.org, {"title": "Hook", "doc_type": "INVOICE", "export_method": "webhook",
-                                       "export_url": "https://hooks.example.com/x"}),
+        "idm": lab.sim.seed(env.org, {"title": "Invoices to IDM", "doc_type": "INVOICE", "export_method": "infor-idm-cloud", "files": {"ION_API": old}}),
+        "ion": lab.sim.seed(env.org, {"title": "Invoices to ION", "doc_type": "INVOICE", "export_method": "infor-ion-cloud", "files": {"ION_API": old}}),
+        "credit": lab.sim.seed(env.org, {"title": "Credit notes", "doc_type": "CREDIT_NOTE", "export_method": "infor-ion-cloud", "files": {"ION_API": old}}),
+        "hook": lab.sim.seed(env.org, {"title": "Hook", "doc_type": "INVOICE", "export_method": "webhook", "export_url": "https://hooks.example.com/x"}),
     }
     return ids
 
 
 def paths(env):
     """The environment's requests by operation; the contract preflight (once per base URL per run, not per tenant) left out."""
-    return [entry["path"].rsplit("/", 1)[-1] if "/download/" not in entry["path"] else "download" for entry in env.requests()
-            if not entry["path"].endswith("/openapi.json")]
+    return [
+        entry["path"].rsplit("/", 1)[-1] if "/download/" not in entry["path"] else "download"
+        for entry in env.requests()
+        if not entry["path"].endswith("/openapi.json")
+    ]
 
 
 def test_every_infor_export_gets_the_new_file_and_nothing_else_changes(lab_factory):
@@ -58,7 +57,10 @@ def test_every_infor_export_gets_the_new_file_and_nothing_else_changes(lab_facto
     for name in ("idm", "ion", "credit"):
         assert json.loads(configs[ids[name]]["files"]["ION_API"]) == env.credentials
     assert [(configs[ids[name]]["title"], configs[ids[name]]["export_method"]) for name in ("idm", "ion", "credit")] == [
-        ("Invoices to IDM", "infor-idm-cloud"), ("Invoices to ION", "infor-ion-cloud"), ("Credit notes", "infor-ion-cloud")]
+        ("Invoices to IDM", "infor-idm-cloud"),
+        ("Invoices to ION", "infor-ion-cloud"),
+        ("Credit notes", "infor-ion-cloud"),
+    ]
     assert lab.sim.get_config(ids["hook"]) == hook
     result = run.result("ionapi", "tst")["result"]
     rows = dict((entry["id"], entry) for entry in result["configurations"])
@@ -118,8 +120,7 @@ def test_activation_switches_every_export_with_check_and_diff_mode(lab_factory):
     env = lab["tst"]
     first = lab.run(PROVISION)
     assert first.rc == 0, first
-    lab.sim.seed(env.org, {"title": "Credit notes", "doc_type": "CREDIT_NOTE", "export_method": "infor-idm-cloud",
-                           "files": {"ION_API": env.credentials}})
+    lab.sim.seed(env.org, {"title": "Credit notes", "doc_type": "CREDIT_NOTE", "export_method": "infor-idm-cloud", "files": {"ION_API": env.credentials}})
     env.vars.update(docbits_doc_types="all", docbits_export_active=False)
     lab.sim.reset_stats()
 
@@ -143,12 +144,10 @@ def test_activation_switches_every_export_with_check_and_diff_mode(lab_factory):
 
 def test_broken_stored_file_is_replaced_with_a_warning_and_another_app_on_ion_is_flagged(lab_factory):
     lab = lab_factory({"tst": "ACME_TST", "prd": "ACME_PRD"})
-    broken = lab.sim.seed(lab["tst"].org, {"title": "T", "doc_type": "INVOICE", "export_method": "infor-idm-cloud",
-                                           "files": {"ION_API": b"\x00\x01 not json"}})
+    broken = lab.sim.seed(lab["tst"].org, {"title": "T", "doc_type": "INVOICE", "export_method": "infor-idm-cloud", "files": {"ION_API": b"\x00\x01 not json"}})
     other_app = make_random_ionapi("ACME_PRD")
     lab.remember_credentials("prd-other-app", other_app)
-    ion = lab.sim.seed(lab["prd"].org, {"title": "ION", "doc_type": "INVOICE", "export_method": "infor-ion-cloud",
-                                        "files": {"ION_API": other_app}})
+    ion = lab.sim.seed(lab["prd"].org, {"title": "ION", "doc_type": "INVOICE", "export_method": "infor-ion-cloud", "files": {"ION_API": other_app}})
     lab["prd"].vars.update(docbits_export_method="infor-ion-cloud", docbits_export_title="ION")
 
     run = lab.run(PROVISION)

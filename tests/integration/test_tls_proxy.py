@@ -27,6 +27,7 @@ RUN_ENV = dict([(name, "") for name in PROXY_VARIABLES + CA_BUNDLE_VARIABLES] + 
 
 # ---------------------------------------------------------------------------- HTTPS
 
+
 def serve_https(lab, pair):
     """Serve the lab's simulator (its keys and state kept) over HTTPS instead of HTTP."""
     lab.sim.stop()
@@ -78,6 +79,7 @@ def test_ca_path_is_honoured_when_a_ca_bundle_variable_is_set(lab_factory, pki, 
 
 
 # ---------------------------------------------------------------------------- HTTP proxy
+
 
 class _ProxyHandler(BaseHTTPRequestHandler):
     """Forwards one absolute-URI http:// request to its origin and relays the answer."""
@@ -149,8 +151,7 @@ def test_http_proxy_is_used_unless_no_proxy_names_the_host(lab_factory, proxy):
     assert len(proxy.seen) >= 4, proxy.seen
     assert all(urllib.parse.urlsplit(uri).netloc == origin for _method, uri in proxy.seen), proxy.seen
     # Every request DocBits saw came through the proxy, in the same order.
-    assert [(method, urllib.parse.urlsplit(uri).path) for method, uri in proxy.seen] == [
-        (entry["method"], entry["path"]) for entry in lab.sim.requests]
+    assert [(method, urllib.parse.urlsplit(uri).path) for method, uri in proxy.seen] == [(entry["method"], entry["path"]) for entry in lab.sim.requests]
 
     proxy.seen.clear()
     lab.sim.reset_stats()

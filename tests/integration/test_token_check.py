@@ -101,12 +101,16 @@ def test_check_mode_proves_the_token_and_writes_nothing(token_lab):
     assert len(auth.issued) == 2 and sorted(auth.revoked) == sorted(auth.issued)
 
 
-@pytest.mark.parametrize("fault, expected", [
-    (dict(status=500, times=2), ["the token endpoint failed (HTTP 500)", "retry later"]),
-    (dict(status=401, body="", times=2), ["refused (HTTP 401)", "download the credentials again"]),
-    (dict(status=200, body="<html>Sign in</html>", content_type="text/html"), ["not a token but text/html", "proxy"]),
-    (dict(status=200, body="{}", delay=3), ["no answer within 1 s", "HTTPS_PROXY"]),
-], ids=["500", "401", "html", "timeout"])
+@pytest.mark.parametrize(
+    "fault, expected",
+    [
+        (dict(status=500, times=2), ["the token endpoint failed (HTTP 500)", "retry later"]),
+        (dict(status=401, body="", times=2), ["refused (HTTP 401)", "download the credentials again"]),
+        (dict(status=200, body="<html>Sign in</html>", content_type="text/html"), ["not a token but text/html", "proxy"]),
+        (dict(status=200, body="{}", delay=3), ["no answer within 1 s", "HTTPS_PROXY"]),
+    ],
+    ids=["500", "401", "html", "timeout"],
+)
 def test_a_failing_token_endpoint_fails_and_uploads_nothing(token_lab_factory, fault, expected):
     lab, auth = token_lab_factory(["good"])
     lab["good"].vars["docbits_timeout"] = 1
@@ -162,8 +166,7 @@ def test_enforced_scopes_an_empty_sc_and_an_on_premises_file_get_tokens(lab_fact
         auth.register(lab["scoped"].credentials, enforce_scopes=SCOPES)
         lab["emptysc"].write(make_random_ionapi("EMPTYSC_TST", pu=auth.pu("EMPTYSC_TST"), v="1.1", sc={}))
         auth.register(lab["emptysc"].credentials)
-        lab["onprem"].write(make_random_ionapi("infor", pu=auth.pu("infor"), ot="connect/token", oa="connect/authorize",
-                                               **{"or": "connect/revocation"}))
+        lab["onprem"].write(make_random_ionapi("infor", pu=auth.pu("infor"), ot="connect/token", oa="connect/authorize", **{"or": "connect/revocation"}))
         auth.register(lab["onprem"].credentials)
         for env in lab.envs.values():
             env.vars.update(docbits_check_token=True, docbits_ca_path=pki.ca, docbits_timeout=10)
@@ -179,8 +182,7 @@ def test_enforced_scopes_an_empty_sc_and_an_on_premises_file_get_tokens(lab_fact
         assert json.loads(env.stored_configs()[0]["files"]["ION_API"]) == env.credentials
     assert run.result("ionapi", "scoped")["result"]["token_check"]["scopes"] == SCOPES
     assert run.result("ionapi", "onprem")["result"]["token_check"]["token_endpoint"].endswith("/InforIntSTS/connect/token")
-    asked = dict((entry["path"].split("/")[1], entry["scope"]) for entry in auth.requests
-                 if entry["path"].endswith(("/token.oauth2", "/connect/token")))
+    asked = dict((entry["path"].split("/")[1], entry["scope"]) for entry in auth.requests if entry["path"].endswith(("/token.oauth2", "/connect/token")))
     assert asked == {"SCOPED_TST": " ".join(SCOPES), "EMPTYSC_TST": None, "InforIntSTS": None}
     assert sorted(auth.revoked) == sorted(auth.issued) and len(auth.issued) == 6
     assert_no_token_printed(run, auth)

@@ -117,7 +117,7 @@ def test_info_reports_the_fingerprint_of_the_uploaded_file(lab):
         assert listed["title"] == env.vars["docbits_export_title"]
         assert listed["ionapi"] == {"fingerprint": expected, "tenant": env.tenant, "app_name": env.credentials["cn"], "parsed": True}
         assert info["carried"] is True
-        assert expected[:len("sha256:") + 12] in run.stdout, "the table shows the file's fingerprint"
+        assert expected[: len("sha256:") + 12] in run.stdout, "the table shows the file's fingerprint"
     lab["tst"].rotate()
 
     stale = lab.run(INFO)

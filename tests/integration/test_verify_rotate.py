@@ -149,8 +149,10 @@ def test_rotation_says_what_to_retire_and_whether_the_old_credentials_still_live
     run.assert_recap(**dict((name, {"changed": 1, "failed": 0}) for name in lab.envs))
     retire = dict((name, run.result("ionapi", name)["result"]["retire"]) for name in lab.envs)
     assert (retire["dev"]["change"], retire["dev"]["old_credentials_live"]) == ("new_secret", True)
-    assert retire["dev"]["actions"] == ["Revoke Old Secret of DocBits_DEV (client %s) in Infor ION API (Authorized Apps): after a Smooth "
-                                        "Reset Secret the old secret works for up to 7 days" % client_id_fingerprint(old["dev"]["ci"])]
+    assert retire["dev"]["actions"] == [
+        "Revoke Old Secret of DocBits_DEV (client %s) in Infor ION API (Authorized Apps): after a Smooth "
+        "Reset Secret the old secret works for up to 7 days" % client_id_fingerprint(old["dev"]["ci"])
+    ]
     assert (retire["tst"]["change"], retire["tst"]["old_credentials_live"], retire["tst"]["actions"]) == ("new_service_account", False, [])
     assert "invalid_grant" in retire["tst"]["old_files"][0]["message"]
     assert (retire["prd"]["change"], retire["prd"]["old_credentials_live"]) == ("new_app", True)
@@ -168,15 +170,19 @@ def test_rotation_says_what_to_retire_and_whether_the_old_credentials_still_live
     # Revoked, but those DocBits (the simulator) got for its connection tests.
     assert len(set(auth.issued) - set(auth.revoked)) == 3 * 2
     # The run table and the reports say it per environment, never a secret nor a token.
-    assert "retire: new secret: Revoke Old Secret of DocBits_DEV (client %s); old credentials still live" % (
-        client_id_fingerprint(old["dev"]["ci"])) in run.stdout
+    assert (
+        "retire: new secret: Revoke Old Secret of DocBits_DEV (client %s); old credentials still live" % (client_id_fingerprint(old["dev"]["ci"])) in run.stdout
+    )
     assert "retire: new service account: old credentials dead, nothing left to retire" in run.stdout
     markdown = (reports / "ionapi-rotation.md").read_text(encoding="utf-8")
     document = (reports / "ionapi-rotation.json").read_text(encoding="utf-8")
     assert "## Retire in Infor ION API" in markdown
     assert "- prd: new app: disable the old service account (file %s...)" % fingerprint(old["prd"])[:19] in markdown
     assert dict((row["environment"], row["retire"]["change"]) for row in json.loads(document)["rows"]) == {
-        "dev": "new_secret", "tst": "new_service_account", "prd": "new_app"}
+        "dev": "new_secret",
+        "tst": "new_service_account",
+        "prd": "new_app",
+    }
     tokens = dict(("token %d" % index, value) for index, value in enumerate(auth.issued))
     client_ids = dict(("%s ci" % name, credentials["ci"].split("~", 1)[1]) for name, credentials in old.items())
     assert find_leaks(run.output + run.record_text + markdown + document, dict(tokens, **client_ids)) == []

@@ -120,6 +120,7 @@ def _now():
 
 # ---------------------------------------------------------------------------- values
 
+
 def _file_bytes(value):
     """Bytes of a seeded file given as bytes, text, a JSON value or {"base64": "..."}."""
     if isinstance(value, bytes):
@@ -130,7 +131,7 @@ def _file_bytes(value):
         return base64.b64decode(value["base64"])
     if isinstance(value, (dict, list)):
         return json.dumps(value, indent=2).encode("utf-8")
-    raise ValueError("a file must be bytes, text, a JSON object or {\"base64\": ...}")
+    raise ValueError('a file must be bytes, text, a JSON object or {"base64": ...}')
 
 
 def _norm_sub_org(value):
@@ -175,6 +176,7 @@ def _parse_ion_api(content):
 
 # ---------------------------------------------------------------------------- the simulator
 
+
 class DocBitsSimulator:
     """An in-process DocBits API: state, faults, accounting and an HTTP(S) server.
 
@@ -198,8 +200,19 @@ class DocBitsSimulator:
     ``list_page_size``: the list answers the first N configurations, with ``total`` and ``next``.
     """
 
-    def __init__(self, api_keys=None, state_file=None, reserialise=True, bearer_tokens=None, log=None, require_legacy_booleans=False,
-                 infor_ca_path=None, openapi=None, configure_answer_id="data", one_infor_export_per_doc_type=False):
+    def __init__(
+        self,
+        api_keys=None,
+        state_file=None,
+        reserialise=True,
+        bearer_tokens=None,
+        log=None,
+        require_legacy_booleans=False,
+        infor_ca_path=None,
+        openapi=None,
+        configure_answer_id="data",
+        one_infor_export_per_doc_type=False,
+    ):
         self._lock = threading.RLock()
         self._api_keys = dict(api_keys or {})
         self._bearer_tokens = dict(bearer_tokens or {})
@@ -561,9 +574,9 @@ class DocBitsSimulator:
         if path in routes:
             allowed, handler = routes[path]
             args = ()
-        elif path.startswith(_P_DOWNLOAD) and "/" not in path[len(_P_DOWNLOAD):] and path != _P_DOWNLOAD:
+        elif path.startswith(_P_DOWNLOAD) and "/" not in path[len(_P_DOWNLOAD) :] and path != _P_DOWNLOAD:
             allowed, handler = "GET", self._api_download
-            args = (urllib.parse.unquote(path[len(_P_DOWNLOAD):]),)
+            args = (urllib.parse.unquote(path[len(_P_DOWNLOAD) :]),)
         else:
             raise ApiError(404, {"detail": "Not Found"})
         if method != allowed:
@@ -606,7 +619,7 @@ class DocBitsSimulator:
             data += [dict(row, id=str(row["id"])) for row in data]
         answer = {"success": True, "data": data}
         if self.list_page_size is not None and len(data) > self.list_page_size:
-            answer.update(data=data[:self.list_page_size], total=len(data), next="%s?skip=%s" % (_P_LIST, self.list_page_size))
+            answer.update(data=data[: self.list_page_size], total=len(data), next="%s?skip=%s" % (_P_LIST, self.list_page_size))
         return json_response(200, answer)
 
     def _validate_configure(self, req):
@@ -627,9 +640,13 @@ class DocBitsSimulator:
             if form["export_method"] in INFOR_EXPORT_METHODS:
                 values["export_method"] = form["export_method"]
             else:
-                errors.append((("body", "export_method"),
-                               "value is not a valid enumeration member; permitted: %s" % ", ".join("'%s'" % m for m in INFOR_EXPORT_METHODS),
-                               "type_error.enum"))
+                errors.append(
+                    (
+                        ("body", "export_method"),
+                        "value is not a valid enumeration member; permitted: %s" % ", ".join("'%s'" % m for m in INFOR_EXPORT_METHODS),
+                        "type_error.enum",
+                    )
+                )
         elif creating:
             errors.append((("body", "export_method"), "field required", "value_error.missing"))
         if given("doc_type"):
@@ -664,8 +681,13 @@ class DocBitsSimulator:
         if not self.one_infor_export_per_doc_type:
             return None
         for config in self._orgs.get(org, {}).values():
-            if (config["id"] != exclude_id and config["is_active"] and config["export_method"] in INFOR_EXPORT_METHODS
-                    and config["doc_type"] == doc_type and _same_sub_org(config["sub_org_id"], sub_org_id)):
+            if (
+                config["id"] != exclude_id
+                and config["is_active"]
+                and config["export_method"] in INFOR_EXPORT_METHODS
+                and config["doc_type"] == doc_type
+                and _same_sub_org(config["sub_org_id"], sub_org_id)
+            ):
                 return config["id"]
         return None
 
@@ -732,8 +754,10 @@ class DocBitsSimulator:
 
     @staticmethod
     def _conflict_text(doc_type, other_id):
-        return ("An active Infor export configuration already exists for doc_type %s in this organisation/sub-organisation (id %d); "
-                "only one active Infor export per document type is allowed" % (doc_type, other_id))
+        return (
+            "An active Infor export configuration already exists for doc_type %s in this organisation/sub-organisation (id %d); "
+            "only one active Infor export per document type is allowed" % (doc_type, other_id)
+        )
 
     def _required_int(self, req, name):
         value = req.form.get(name)
@@ -806,8 +830,9 @@ class DocBitsSimulator:
         if ftype in (None, ""):
             errors.append((("query", "type"), "field required", "value_error.missing"))
         elif ftype not in FILE_TYPES:
-            errors.append((("query", "type"), "value is not a valid enumeration member; permitted: %s" % ", ".join("'%s'" % t for t in FILE_TYPES),
-                           "type_error.enum"))
+            errors.append(
+                (("query", "type"), "value is not a valid enumeration member; permitted: %s" % ", ".join("'%s'" % t for t in FILE_TYPES), "type_error.enum")
+            )
         if errors:
             raise validation_error(errors)
         with self._lock:
@@ -828,7 +853,7 @@ class DocBitsSimulator:
             return json_response(400, {"detail": str(exc)})
 
     def _admin(self, method, path, body):
-        name = path[len(ADMIN_PREFIX):].strip("/")
+        name = path[len(ADMIN_PREFIX) :].strip("/")
         payload = None
         if method in ("POST", "PUT") and body.strip():
             try:
@@ -911,22 +936,28 @@ def openapi_document():
     schemas["DOC_TYPE"]["enum"] = list(FILE_TYPES)
     listing = document["paths"][_P_LIST]["post"]
     listing["requestBody"] = {"content": {"multipart/form-data": {"schema": {"$ref": "#/components/schemas/Body_get_configurations"}}}}
-    schemas["Body_get_configurations"] = {"title": "Body_get_configurations", "type": "object", "properties": {
-        "org_id": {"title": "Org Id", "type": "string"}}}
-    schemas["Body_test_infor_connection"] = {"title": "Body_test_infor_connection", "type": "object", "required": ["config_id"], "properties": {
-        "config_id": {"title": "Config Id", "type": "integer"}, "org_id": {"title": "Org Id", "type": "string"}}}
-    document["paths"][_P_TEST] = {"post": {
-        "summary": "Test Infor Connection",
-        "requestBody": {"content": {"multipart/form-data": {"schema": {"$ref": "#/components/schemas/Body_test_infor_connection"}}}},
-        "responses": {"200": {"description": "Successful Response"}},
-        "security": [{"APIKeyHeader": []}],
-    }}
+    schemas["Body_get_configurations"] = {"title": "Body_get_configurations", "type": "object", "properties": {"org_id": {"title": "Org Id", "type": "string"}}}
+    schemas["Body_test_infor_connection"] = {
+        "title": "Body_test_infor_connection",
+        "type": "object",
+        "required": ["config_id"],
+        "properties": {"config_id": {"title": "Config Id", "type": "integer"}, "org_id": {"title": "Org Id", "type": "string"}},
+    }
+    document["paths"][_P_TEST] = {
+        "post": {
+            "summary": "Test Infor Connection",
+            "requestBody": {"content": {"multipart/form-data": {"schema": {"$ref": "#/components/schemas/Body_test_infor_connection"}}}},
+            "responses": {"200": {"description": "Successful Response"}},
+            "security": [{"APIKeyHeader": []}],
+        }
+    }
     document["components"]["securitySchemes"]["OrgIdHeader"] = {"type": "apiKey", "in": "header", "name": "X-ORG-ID"}
     document["info"]["title"] = "DocBits simulator (DOC2 - API 2.2.10 and what the web app sends)"
     return document
 
 
 # ---------------------------------------------------------------------------- CLI
+
 
 def _pairs(values, what):
     result = {}
@@ -966,7 +997,7 @@ def main(argv=None):
     parser.add_argument("--api-key", action="append", metavar="KEY=ORG", help="an API key and its organisation (repeatable)")
     parser.add_argument("--api-key-file", help="a file of KEY=ORG lines (keeps keys off the command line)")
     parser.add_argument("--bearer-token", action="append", metavar="TOKEN=ORG", help="a bearer token and its organisation (repeatable)")
-    parser.add_argument("--seed-file", help="a JSON list of {\"org\": ..., \"config\": {...}} to create at start")
+    parser.add_argument("--seed-file", help='a JSON list of {"org": ..., "config": {...}} to create at start')
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")
     parser.add_argument("--no-reserialise", action="store_true", help="store uploaded ION API files byte for byte")
@@ -981,9 +1012,15 @@ def main(argv=None):
     if args.api_key_file:
         with open(args.api_key_file, encoding="utf-8") as stream:
             api_keys.update(_pairs([line.strip() for line in stream if line.strip() and not line.startswith("#")], "--api-key-file lines"))
-    sim = DocBitsSimulator(api_keys=api_keys, bearer_tokens=_pairs(args.bearer_token, "--bearer-token"), state_file=args.state_file,
-                           reserialise=not args.no_reserialise, log=None if args.quiet else _stderr_log,
-                           require_legacy_booleans=args.require_legacy_booleans, infor_ca_path=args.infor_ca)
+    sim = DocBitsSimulator(
+        api_keys=api_keys,
+        bearer_tokens=_pairs(args.bearer_token, "--bearer-token"),
+        state_file=args.state_file,
+        reserialise=not args.no_reserialise,
+        log=None if args.quiet else _stderr_log,
+        require_legacy_booleans=args.require_legacy_booleans,
+        infor_ca_path=args.infor_ca,
+    )
     if args.seed_file:
         with open(args.seed_file, encoding="utf-8") as stream:
             sim.seed_entries(json.load(stream))

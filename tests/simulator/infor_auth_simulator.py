@@ -75,8 +75,14 @@ class InforAuthSimulator:
         tenant = credentials["ti"]
         with self._lock:
             # old_cs: the previous secret, still valid after a smooth reset until it is revoked.
-            self.apps[credentials["ci"]] = {"cs": credentials["cs"], "old_cs": None, "tenant": tenant, "client_auth": client_auth,
-                                            "enabled": True, "scopes": set(enforce_scopes) if enforce_scopes else None}
+            self.apps[credentials["ci"]] = {
+                "cs": credentials["cs"],
+                "old_cs": None,
+                "tenant": tenant,
+                "client_auth": client_auth,
+                "enabled": True,
+                "scopes": set(enforce_scopes) if enforce_scopes else None,
+            }
             self.accounts[credentials["saak"]] = {"sask": credentials["sask"], "tenant": tenant, "enabled": True}
 
     def smooth_reset_secret(self, client_id, new_secret):
@@ -109,8 +115,7 @@ class InforAuthSimulator:
     def add_fault(self, endpoint="token", status=None, body=None, content_type="application/json", delay=0.0, times=1):
         """Answer the next `times` requests to `endpoint` (token or revoke) with this status/body, after `delay` s."""
         with self._lock:
-            self.faults.append({"endpoint": endpoint, "status": status, "body": body, "content_type": content_type,
-                                "delay": delay, "times": times})
+            self.faults.append({"endpoint": endpoint, "status": status, "body": body, "content_type": content_type, "delay": delay, "times": times})
 
     def pu(self, tenant):
         if tenant == ON_PREMISES_TENANT:
@@ -221,15 +226,15 @@ class InforAuthSimulator:
             if form.get("grant_type") != "password":
                 return _oauth_error(400, "unsupported_grant_type", "Only the password grant is served here")
             account = self.accounts.get(form.get("username"))
-            if account is None or not account["enabled"] or account["tenant"] != tenant or not hmac.compare_digest(
-                    account["sask"], form.get("password", "")):
+            if account is None or not account["enabled"] or account["tenant"] != tenant or not hmac.compare_digest(account["sask"], form.get("password", "")):
                 return _oauth_error(400, "invalid_grant", "The service account credentials are invalid")
             enforced = self.apps[client[0]]["scopes"]
             if enforced is not None and set(form.get("scope", "").split()) != enforced:
                 return _oauth_error(400, "invalid_scope", "The requested scope is invalid, unknown or malformed")
             now = int(time.time())
-            access = self._jwt({"Tenant": self.tenant_claims.get(tenant, tenant), "ClientId": client[0], "iat": now,
-                                "exp": now + EXPIRES_IN, "jti": secrets.token_hex(8)})
+            access = self._jwt(
+                {"Tenant": self.tenant_claims.get(tenant, tenant), "ClientId": client[0], "iat": now, "exp": now + EXPIRES_IN, "jti": secrets.token_hex(8)}
+            )
             refresh = secrets.token_urlsafe(32)
             self.issued.extend([access, refresh])
         answer = {"access_token": access, "token_type": "Bearer", "expires_in": EXPIRES_IN, "refresh_token": refresh}
@@ -253,8 +258,15 @@ class _Handler(BaseHTTPRequestHandler):
         with simulator._lock:  # pylint: disable=protected-access
             # The scope asked for, None without the parameter (names, never a secret).
             scope = dict(urllib.parse.parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)).get("scope")
-            simulator.requests.append({"method": self.command, "path": self.path.split("?", 1)[0], "status": status,
-                                       "basic": self.headers.get("Authorization", "").startswith("Basic "), "scope": scope})
+            simulator.requests.append(
+                {
+                    "method": self.command,
+                    "path": self.path.split("?", 1)[0],
+                    "status": status,
+                    "basic": self.headers.get("Authorization", "").startswith("Basic "),
+                    "scope": scope,
+                }
+            )
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))

@@ -24,8 +24,12 @@ def infor_token_refusal(credentials, ca_path, timeout=10):
     refusal = None
     for basic in (False, True):
         form = dict(grant) if basic else dict(grant, client_id=client[0], client_secret=client[1])
-        request = urllib.request.Request(url, data=urllib.parse.urlencode(form).encode("ascii"), method="POST",
-                                         headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"})
+        request = urllib.request.Request(
+            url,
+            data=urllib.parse.urlencode(form).encode("ascii"),
+            method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"},
+        )
         if basic:
             request.add_header("Authorization", "Basic " + base64.b64encode(("%s:%s" % client).encode("utf-8")).decode("ascii"))
         try:

@@ -55,7 +55,7 @@ def parse_multipart(body, content_type):
         line_end = chunk.find(b"\r\n")
         if line_end < 0 or chunk[:line_end].strip(b" \t"):
             raise BodyError(400, "There was an error parsing the body")
-        part = chunk[line_end + 2:]
+        part = chunk[line_end + 2 :]
         head, sep, content = part.partition(b"\r\n\r\n")
         if not sep:
             if part.startswith(b"\r\n"):

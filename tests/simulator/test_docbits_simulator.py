@@ -20,8 +20,13 @@ import trustme
 import docbits_simulator  # pylint: disable=import-error
 import multipart_form  # pylint: disable=import-error
 from docbits_simulator import DocBitsSimulator, FILE_TYPES, INFOR_EXPORT_METHODS  # pylint: disable=import-error
-from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import (PATH_CONFIGURE as P_CONFIGURE, PATH_LIST as P_LIST, PATH_REMOVE as P_REMOVE,
-                                                                                PATH_SET_ACTIVE as P_VISIBILITY, PATH_TEST_CONNECTION as P_TEST)
+from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import (
+    PATH_CONFIGURE as P_CONFIGURE,
+    PATH_LIST as P_LIST,
+    PATH_REMOVE as P_REMOVE,
+    PATH_SET_ACTIVE as P_VISIBILITY,
+    PATH_TEST_CONNECTION as P_TEST,
+)
 from ansible_collections.docbits.infor.tests.support.builders import SIMULATOR_DIR, make_seeded_ionapi, start_auth_simulator
 
 SIMULATOR_SCRIPT = os.path.join(SIMULATOR_DIR, "docbits_simulator.py")
@@ -143,6 +148,7 @@ def assert_failure(response, fragment):
 
 # ---------------------------------------------------------------------------- listing
 
+
 def test_list_empty_with_and_without_org_id(api):
     assert api.list().json() == {"success": True, "data": []}
     assert api.list(org_id="acme").json() == {"success": True, "data": []}
@@ -151,8 +157,20 @@ def test_list_empty_with_and_without_org_id(api):
 def test_list_fields_and_unknown_key(sim, api):
     assert api.create(sub_org_id="12", zugferd="true").json() == {"success": True, "message": "Configuration saved", "data": {"id": 1}}
     row = single_config(api.data())
-    expected = {"id", "title", "doc_type", "export_method", "sub_org_id", "is_active", "infor_ion_api", "infor_idm_mapping",
-                "infor_bod_mapping", "infor_ln_mapping", "infor_m3_mapping", "zugferd"}
+    expected = {
+        "id",
+        "title",
+        "doc_type",
+        "export_method",
+        "sub_org_id",
+        "is_active",
+        "infor_ion_api",
+        "infor_idm_mapping",
+        "infor_bod_mapping",
+        "infor_ln_mapping",
+        "infor_m3_mapping",
+        "zugferd",
+    }
     assert expected <= set(row)
     assert set(row) - expected - {"on_permise"}, "an unknown key must be present"
     assert "created_at" in row
@@ -180,6 +198,7 @@ def test_list_sorted_by_id_and_ids_global(sim, api):
 
 
 # ---------------------------------------------------------------------------- authentication and tenancy
+
 
 @pytest.mark.parametrize("headers", [{}, {"X-API-KEY": "wrong-key"}, {"X-API-KEY": ""}, {"Authorization": "Bearer wrong"}, {"Authorization": "Basic abc"}])
 def test_invalid_credentials_401(sim, headers):
@@ -235,6 +254,7 @@ def test_org_isolation(sim, api):
 
 
 # ---------------------------------------------------------------------------- create / update
+
 
 def test_create_defaults_and_state(sim, api):
     assert api.create(export_method="infor-ion-onpremise", on_permise="true", title="On prem").json()["success"]
@@ -339,6 +359,7 @@ def test_mapping_files_stored_as_received(sim, api):
 
 # ---------------------------------------------------------------------------- one active Infor export per doc_type
 
+
 def test_several_infor_exports_per_doc_type_by_default(sim, api):
     # Exports have an execution order (IDM, then ION...): DocBits accepts several of a document type.
     assert api.create(doc_type="INVOICE").json()["success"]
@@ -380,6 +401,7 @@ def test_update_into_conflict_refused(sim, api):
 
 # ---------------------------------------------------------------------------- download
 
+
 def test_reserialised_download(api):
     assert api.create(ion_api=ION_API_BYTES).json()["success"]
     response = api.download(1)
@@ -412,6 +434,7 @@ def test_download_errors(sim, api):
 
 # ---------------------------------------------------------------------------- remove
 
+
 @pytest.mark.parametrize("multipart", [False, True])
 def test_remove(sim, api, multipart):
     assert api.create().json()["success"]
@@ -435,12 +458,14 @@ def test_remove_chunked_body(sim, api):
         yield b"id="
         yield b"1"
 
-    response = api.session.post(sim.base_url + P_REMOVE, data=body(), headers=dict(api.headers, **{"Content-Type": "application/x-www-form-urlencoded"}),
-                                timeout=10)
+    response = api.session.post(
+        sim.base_url + P_REMOVE, data=body(), headers=dict(api.headers, **{"Content-Type": "application/x-www-form-urlencoded"}), timeout=10
+    )
     assert response.json() == {"success": True}
 
 
 # ---------------------------------------------------------------------------- test_infor_connection
+
 
 def test_connection_ok_and_dead(sim, api):
     assert api.create().json()["success"]
@@ -474,6 +499,7 @@ def test_connection_dead_over_admin(sim, api):
 
 # ------------------------------------------------ test_infor_connection: a real token request to Infor
 
+
 @pytest.fixture(name="infor")
 def infor_fixture(pki):
     auth = start_auth_simulator(pki)
@@ -504,10 +530,14 @@ def test_connection_falls_back_to_basic_on_invalid_client(sim, pki, infor):
     assert [(r["status"], r["basic"]) for r in infor.requests] == [(401, False), (200, True)]
 
 
-@pytest.mark.parametrize("dead, expected, attempts", [
-    ({"cs": "rotated-since-" + "x" * 40}, "Connection failed: invalid_client (HTTP 401) from the token endpoint", 2),
-    ({"sask": "deleted-account-" + "y" * 40}, "Connection failed: invalid_grant (HTTP 400) from the token endpoint", 1),
-], ids=["wrong-secret", "wrong-service-account"])
+@pytest.mark.parametrize(
+    "dead, expected, attempts",
+    [
+        ({"cs": "rotated-since-" + "x" * 40}, "Connection failed: invalid_client (HTTP 401) from the token endpoint", 2),
+        ({"sask": "deleted-account-" + "y" * 40}, "Connection failed: invalid_grant (HTTP 400) from the token endpoint", 1),
+    ],
+    ids=["wrong-secret", "wrong-service-account"],
+)
 def test_connection_refused_by_infor_says_why_without_secrets(sim, pki, infor, dead, expected, attempts):
     credentials = make_seeded_ionapi("ACME_TST")
     infor.register(credentials)
@@ -550,6 +580,7 @@ def test_cli_infor_ca(tmp_path, pki, infor):
 
 
 # ---------------------------------------------------------------------------- routing
+
 
 def test_openapi_document(sim):
     document = requests.get(sim.base_url + "/openapi.json", timeout=10).json()
@@ -621,11 +652,13 @@ def test_bad_request_line_not_echoed(sim):
 
 
 def test_multipart_parser_details():
-    body = (b"--b\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nline1\r\nline2\r\n"
-            b"--b\r\nContent-Disposition: form-data; name=\"ion_api\"; filename=\"x.ionapi\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-            b"{\"a\": \"--b\"}\r\n"
-            b"--b\r\nContent-Disposition: form-data; name=\"empty\"; filename=\"\"\r\n\r\n\r\n"
-            b"--b--\r\n")
+    body = (
+        b'--b\r\nContent-Disposition: form-data; name="title"\r\n\r\nline1\r\nline2\r\n'
+        b'--b\r\nContent-Disposition: form-data; name="ion_api"; filename="x.ionapi"\r\nContent-Type: application/octet-stream\r\n\r\n'
+        b'{"a": "--b"}\r\n'
+        b'--b\r\nContent-Disposition: form-data; name="empty"; filename=""\r\n\r\n\r\n'
+        b"--b--\r\n"
+    )
     fields, files = multipart_form.parse_multipart(body, "multipart/form-data; boundary=b")
     assert fields == {"title": "line1\r\nline2"}
     assert set(files) == {"ion_api"}
@@ -633,6 +666,7 @@ def test_multipart_parser_details():
 
 
 # ---------------------------------------------------------------------------- faults
+
 
 def test_fault_429_retry_after(sim, api):
     sim.add_fault(path=P_LIST, status=429, headers={"Retry-After": "1"})
@@ -744,11 +778,13 @@ def test_fault_after_apply_slow_answer(sim, api):
 
 
 def test_fault_matching_rules(sim, api):
-    sim.add_faults([
-        {"path": "/configurations/download/", "method": "GET", "status": 502},
-        {"path": "/configurations/*", "method": "POST", "status": 503, "times": 2},
-        {"path": "*", "status": 500},
-    ])
+    sim.add_faults(
+        [
+            {"path": "/configurations/download/", "method": "GET", "status": 502},
+            {"path": "/configurations/*", "method": "POST", "status": 503, "times": 2},
+            {"path": "*", "status": 500},
+        ]
+    )
     assert api.list().status_code == 503
     assert api.download(1).status_code == 502
     assert api.list().status_code == 503
@@ -790,6 +826,7 @@ def test_faults_over_http(sim, api):
 
 # ---------------------------------------------------------------------------- accounting and admin
 
+
 def test_request_accounting_names_only(sim, api):
     assert api.create(org_id="acme", sub_org_id="3").json()["success"]
     entry = sim.requests[-1]
@@ -823,8 +860,13 @@ def test_seed_rules(sim):
 
 def test_admin_endpoints(sim, api):
     base = sim.base_url + "/_sim"
-    seed = {"org": "acme", "configs": [{"doc_type": "INVOICE", "title": "seeded", "files": {"ION_API": ION_API}},
-                                       {"doc_type": "ORDER", "files": {"ION_API": {"base64": "eyJhIjogMX0="}}}]}
+    seed = {
+        "org": "acme",
+        "configs": [
+            {"doc_type": "INVOICE", "title": "seeded", "files": {"ION_API": ION_API}},
+            {"doc_type": "ORDER", "files": {"ION_API": {"base64": "eyJhIjogMX0="}}},
+        ],
+    }
     assert requests.post(base + "/seed", json=seed, timeout=10).json() == {"ok": True, "ids": [1, 2]}
     assert requests.post(base + "/seed", json=[{"org": "new-org", "config": {"doc_type": "X"}}], timeout=10).json()["ids"] == [3]
     assert api.download(2).content == b'{"a": 1}'
@@ -912,6 +954,7 @@ def test_stop_ends_pending_delay():
 
 # ---------------------------------------------------------------------------- TLS
 
+
 def test_tls(tmp_path):
     ca = trustme.CA()
     cert = ca.issue_cert("127.0.0.1", "localhost")
@@ -935,6 +978,7 @@ def test_tls(tmp_path):
 
 
 # ---------------------------------------------------------------------------- state file
+
 
 def test_state_file_persistence(tmp_path):
     state_file = tmp_path / "state.json"
@@ -965,12 +1009,25 @@ def test_state_file_not_written_without_writes(tmp_path):
 
 # ---------------------------------------------------------------------------- CLI
 
+
 def _start_cli(tmp_path, *extra):
     port_file = tmp_path / "port"
     if port_file.exists():
         port_file.unlink()
-    command = [sys.executable, SIMULATOR_SCRIPT, "--host", "127.0.0.1", "--port", "0", "--port-file", str(port_file),
-               "--api-key", KEY + "=acme", "--api-key", OTHER_KEY + "=other"] + list(extra)
+    command = [
+        sys.executable,
+        SIMULATOR_SCRIPT,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--port-file",
+        str(port_file),
+        "--api-key",
+        KEY + "=acme",
+        "--api-key",
+        OTHER_KEY + "=other",
+    ] + list(extra)
     # pylint: disable-next=consider-using-with
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 20

@@ -132,8 +132,11 @@ def test_revocation_needs_the_client_and_is_counted(made):
 
     assert made.auth.revoked == [access, access]
     assert [(entry["path"], entry["status"], entry["basic"]) for entry in made.auth.requests] == [
-        ("/%s/as/token.oauth2" % TENANT, 200, False), ("/%s/as/revoke_token.oauth2" % TENANT, 200, True),
-        ("/%s/as/revoke_token.oauth2" % TENANT, 200, False), ("/%s/as/revoke_token.oauth2" % TENANT, 401, True)]
+        ("/%s/as/token.oauth2" % TENANT, 200, False),
+        ("/%s/as/revoke_token.oauth2" % TENANT, 200, True),
+        ("/%s/as/revoke_token.oauth2" % TENANT, 200, False),
+        ("/%s/as/revoke_token.oauth2" % TENANT, 401, True),
+    ]
 
 
 SCOPES = ["Infor-ION", "Infor-IDM"]
@@ -232,8 +235,11 @@ def test_cli_serves_registered_files_over_tls(tmp_path, pki):
     port_file = tmp_path / "port"
     cert, key = pki.server
     # pylint: disable-next=consider-using-with
-    process = subprocess.Popen([sys.executable, SCRIPT, "--tls-cert", cert, "--tls-key", key, "--register", str(tmp_path / "acme.ionapi"),
-                                "--port-file", str(port_file), "--quiet"], stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, SCRIPT, "--tls-cert", cert, "--tls-key", key, "--register", str(tmp_path / "acme.ionapi"), "--port-file", str(port_file), "--quiet"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 20
         while not port_file.exists():
@@ -254,6 +260,5 @@ def test_cli_serves_registered_files_over_tls(tmp_path, pki):
 
 
 def test_cli_needs_a_certificate(tmp_path):
-    completed = subprocess.run([sys.executable, SCRIPT, "--port-file", str(tmp_path / "port")], capture_output=True, text=True, timeout=30,
-                               check=False)
+    completed = subprocess.run([sys.executable, SCRIPT, "--port-file", str(tmp_path / "port")], capture_output=True, text=True, timeout=30, check=False)
     assert completed.returncode == 2 and "--tls-cert" in completed.stderr

@@ -97,8 +97,8 @@ class Pki:
         ca, other_ca = trustme.CA(), trustme.CA()
         self.ca = self._write("ca.pem", ca.cert_pem.bytes())
         self.other_ca = self._write("other-ca.pem", other_ca.cert_pem.bytes())
-        self.server = self._pair("server", ca.issue_cert(u"127.0.0.1", u"localhost"))
-        self.wrong_name = self._pair("wrong-name", ca.issue_cert(u"docbits.example.com"))
+        self.server = self._pair("server", ca.issue_cert("127.0.0.1", "localhost"))
+        self.wrong_name = self._pair("wrong-name", ca.issue_cert("docbits.example.com"))
 
     def _write(self, name, data):
         path = os.path.join(self.directory, name)

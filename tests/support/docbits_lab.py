@@ -72,7 +72,7 @@ def find_leaks(text, secret_values):
     """Descriptions of every secret (or LEAK_WINDOW-long fragment of one) found in `text`; never the value."""
     leaks = []
     for label, value in sorted(secret_values.items()):
-        windows = [value[i:i + LEAK_WINDOW] for i in range(0, max(1, len(value) - LEAK_WINDOW + 1))]
+        windows = [value[i : i + LEAK_WINDOW] for i in range(0, max(1, len(value) - LEAK_WINDOW + 1))]
         hits = [i for i, window in enumerate(windows) if window in text]
         if hits:
             leaks.append("%s (fragment at offset %d, %d fragment(s))" % (label, hits[0], len(hits)))
@@ -136,10 +136,7 @@ class Environment:
 
     def writes(self):
         """Successful writes this organisation made (configure or remove answered 200)."""
-        return [
-            entry for entry in self.requests()
-            if entry["status"] == 200 and entry["path"].endswith(("/configure_infor_export", "/remove_configuration"))
-        ]
+        return [entry for entry in self.requests() if entry["status"] == 200 and entry["path"].endswith(("/configure_infor_export", "/remove_configuration"))]
 
 
 class PlaybookRun:
@@ -166,10 +163,7 @@ class PlaybookRun:
 
     def results(self, module, host=None):
         """Recorded results of the tasks running `module` (short name), optionally for one host."""
-        return [
-            entry for entry in self.record["results"]
-            if entry["action"].rsplit(".", 1)[-1] == module and (host is None or entry["host"] == host)
-        ]
+        return [entry for entry in self.record["results"] if entry["action"].rsplit(".", 1)[-1] == module and (host is None or entry["host"] == host)]
 
     def result(self, module, host):
         """The single result of `module` for `host`."""
@@ -189,8 +183,7 @@ class PlaybookRun:
             assert printed["changed"] == stats["changed"] and printed["failed"] == stats["failures"], (host, printed, stats)
         for host, counters in expected.items():
             for counter, value in counters.items():
-                assert self.recap[host][counter] == value, "%s: %s=%s, expected %s\n%s" % (
-                    host, counter, self.recap[host][counter], value, self)
+                assert self.recap[host][counter] == value, "%s: %s=%s, expected %s\n%s" % (host, counter, self.recap[host][counter], value, self)
 
 
 class Lab:
@@ -239,7 +232,12 @@ class Lab:
             self.remember_secret("vault password", password)
         completed = subprocess.run(
             [tool("ansible-vault"), "encrypt", "--vault-password-file", str(self.vault_password_file), str(env.ionapi_file)],
-            cwd=str(self.directory), env=self.environment(), capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False,
+            cwd=str(self.directory),
+            env=self.environment(),
+            capture_output=True,
+            text=True,
+            timeout=RUN_TIMEOUT,
+            check=False,
         )
         assert completed.returncode == 0, completed.stderr
         assert env.ionapi_file.read_text(encoding="utf-8").startswith("$ANSIBLE_VAULT;")
@@ -266,22 +264,24 @@ class Lab:
         config = self.directory / "ansible.cfg"
         if not config.exists():
             config.write_text("[defaults]\n", encoding="utf-8")
-        env.update({
-            "ANSIBLE_CONFIG": str(config),
-            "ANSIBLE_COLLECTIONS_PATH": collections_path,
-            "ANSIBLE_CONNECTION_PLUGINS": str(INTEGRATION_DIR / "connection_plugins"),
-            "ANSIBLE_CALLBACK_PLUGINS": str(INTEGRATION_DIR / "callback_plugins"),
-            "ANSIBLE_CALLBACKS_ENABLED": "record_results",
-            "ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.default",
-            "ANSIBLE_LOCAL_TEMP": str(self.directory / "ansible-local"),
-            "ANSIBLE_REMOTE_TMP": str(self.directory / "ansible-remote"),
-            "ANSIBLE_HOME": str(self.directory / "ansible-home"),
-            "ANSIBLE_NOCOLOR": "1",
-            "ANSIBLE_FORCE_COLOR": "0",
-            "ANSIBLE_RETRY_FILES_ENABLED": "0",
-            "NO_PROXY": "127.0.0.1,localhost",
-            "no_proxy": "127.0.0.1,localhost",
-        })
+        env.update(
+            {
+                "ANSIBLE_CONFIG": str(config),
+                "ANSIBLE_COLLECTIONS_PATH": collections_path,
+                "ANSIBLE_CONNECTION_PLUGINS": str(INTEGRATION_DIR / "connection_plugins"),
+                "ANSIBLE_CALLBACK_PLUGINS": str(INTEGRATION_DIR / "callback_plugins"),
+                "ANSIBLE_CALLBACKS_ENABLED": "record_results",
+                "ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.default",
+                "ANSIBLE_LOCAL_TEMP": str(self.directory / "ansible-local"),
+                "ANSIBLE_REMOTE_TMP": str(self.directory / "ansible-remote"),
+                "ANSIBLE_HOME": str(self.directory / "ansible-home"),
+                "ANSIBLE_NOCOLOR": "1",
+                "ANSIBLE_FORCE_COLOR": "0",
+                "ANSIBLE_RETRY_FILES_ENABLED": "0",
+                "NO_PROXY": "127.0.0.1,localhost",
+                "no_proxy": "127.0.0.1,localhost",
+            }
+        )
         if record_file is not None:
             env["DOCBITS_TEST_RESULTS"] = str(record_file)
         return env
@@ -300,12 +300,17 @@ class Lab:
         if vault and self.vault_password_file is not None:
             argv += ["--vault-password-file", str(self.vault_password_file)]
         completed = subprocess.run(
-            argv, cwd=str(self.directory), env=dict(self.environment(record_file), **(env or {})), capture_output=True, text=True,
-            timeout=RUN_TIMEOUT, check=False, stdin=subprocess.DEVNULL,
+            argv,
+            cwd=str(self.directory),
+            env=dict(self.environment(record_file), **(env or {})),
+            capture_output=True,
+            text=True,
+            timeout=RUN_TIMEOUT,
+            check=False,
+            stdin=subprocess.DEVNULL,
         )
         run = PlaybookRun(argv[1:], completed, record_file)
-        leaks = find_leaks(run.output, self.secret_values) + ["%s in the recorded results" % leak for leak in find_leaks(
-            run.record_text, self.secret_values)]
+        leaks = find_leaks(run.output, self.secret_values) + ["%s in the recorded results" % leak for leak in find_leaks(run.record_text, self.secret_values)]
         assert not leaks, "secret value(s) in the output of ansible-playbook %s: %s" % (" ".join(args), "; ".join(leaks))
         assert run.rc in (0, 2), "ansible-playbook crashed\n%s" % run
         assert run.record["stats"], "no recap recorded\n%s" % run

@@ -50,22 +50,30 @@ class FakeDocBits:
         client = mock.create_autospec(DocBitsClient, instance=True)
         client.retries = retries
         client.declared_configure_fields = None
-        for name in ("list_configurations", "list_infor_exports", "download_ionapi", "download_listed_file", "configure_infor_export",
-                     "remove_configuration", "set_active", "test_connection"):
+        for name in (
+            "list_configurations",
+            "list_infor_exports",
+            "download_ionapi",
+            "download_listed_file",
+            "configure_infor_export",
+            "remove_configuration",
+            "set_active",
+            "test_connection",
+        ):
             getattr(client, name).side_effect = getattr(self, "_" + name)
         client.configure_fields.side_effect = lambda: contract_fields(OP_CONFIGURE)
         client.wait_before_retry.side_effect = lambda attempt, error: self.calls.append(("wait", attempt))
         self.client = client
 
     # --- state --------------------------------------------------------------------------------
-    def seed(self, doc_type="INVOICE", export_method="infor-idm-cloud", title="DocBits_TST", sub_org_id=None, is_active=True,
-             ionapi=None, **settings):
+    def seed(self, doc_type="INVOICE", export_method="infor-idm-cloud", title="DocBits_TST", sub_org_id=None, is_active=True, ionapi=None, **settings):
         """A configuration as it already is in DocBits (not counted as a write); `ionapi` bytes, a dict or None;
         `settings` beside the managed ones (SETTING_DEFAULTS for those not given)."""
         config_id = self.next_id
         self.next_id += 1
-        self.configs[config_id] = dict(SETTING_DEFAULTS, id=config_id, title=title, doc_type=doc_type, export_method=export_method,
-                                       sub_org_id=sub_org_id, is_active=is_active, **settings)
+        self.configs[config_id] = dict(
+            SETTING_DEFAULTS, id=config_id, title=title, doc_type=doc_type, export_method=export_method, sub_org_id=sub_org_id, is_active=is_active, **settings
+        )
         if ionapi is not None:
             self.files[config_id] = self._stored_bytes(json.dumps(ionapi).encode("utf-8") if isinstance(ionapi, dict) else ionapi)
         return config_id
@@ -121,8 +129,9 @@ class FakeDocBits:
     def _download_listed_file(self, config):
         return self._download_ionapi(config.id)
 
-    def _configure_infor_export(self, export_method, title, doc_type, sub_org_id=None, config_id=None, ionapi_bytes=None,
-                                settings=None, filename="credentials.ionapi"):
+    def _configure_infor_export(
+        self, export_method, title, doc_type, sub_org_id=None, config_id=None, ionapi_bytes=None, settings=None, filename="credentials.ionapi"
+    ):
         del filename
         self.calls.append(("configure_infor_export", config_id))
         outcome = self._fault("configure")

@@ -27,11 +27,27 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 MB = 1000 * 1000
-LOGIN_PAGE = (b"<!DOCTYPE html><html><head><title>Sign in - Corporate Web Gateway</title></head><body>"
-              b"<h1>Corporate proxy: please sign in</h1><form method=\"post\" action=\"/login\">"
-              b"<input name=\"user\"><input type=\"password\" name=\"password\"><button>Sign in</button></form></body></html>")
-HOP_BY_HOP = frozenset(("connection", "keep-alive", "proxy-connection", "proxy-authorization", "proxy-authenticate", "te", "trailers",
-                        "transfer-encoding", "upgrade", "content-length", "server", "date"))
+LOGIN_PAGE = (
+    b"<!DOCTYPE html><html><head><title>Sign in - Corporate Web Gateway</title></head><body>"
+    b'<h1>Corporate proxy: please sign in</h1><form method="post" action="/login">'
+    b'<input name="user"><input type="password" name="password"><button>Sign in</button></form></body></html>'
+)
+HOP_BY_HOP = frozenset(
+    (
+        "connection",
+        "keep-alive",
+        "proxy-connection",
+        "proxy-authorization",
+        "proxy-authenticate",
+        "te",
+        "trailers",
+        "transfer-encoding",
+        "upgrade",
+        "content-length",
+        "server",
+        "date",
+    )
+)
 
 
 def relay(handler, connection, path, body):
@@ -77,6 +93,7 @@ class _Served:
 
 # ---------------------------------------------------------------------------- another origin
 
+
 class _OriginHandler(socketserver.BaseRequestHandler):
     def handle(self):
         self.server.record_connection(self.client_address)
@@ -95,8 +112,7 @@ class _OriginHandler(socketserver.BaseRequestHandler):
         # What a successful DocBits answer looks like: a client that followed would think it worked.
         body = json.dumps({"success": True, "data": []}).encode("utf-8")
         try:
-            self.request.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s"
-                                 % (len(body), body))
+            self.request.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
         except OSError:
             pass
 
@@ -124,6 +140,7 @@ class RecordingOrigin(_Served, socketserver.ThreadingTCPServer):
 
 
 # ---------------------------------------------------------------------------- the hostile front
+
 
 class _FrontHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -170,8 +187,7 @@ class _FrontHandler(BaseHTTPRequestHandler):
     def _trickle(self, phase, interval=1.0, size=600):
         """1 byte per `interval`: the whole status line and headers (phase "headers") or the body."""
         self.close_connection = True
-        head = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\nX-Padding: %s\r\n\r\n"
-                % (size, b"p" * size))
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\nX-Padding: %s\r\n\r\n" % (size, b"p" * size)
         body = b" " * (size - 2) + b"{}"
         try:
             if phase == "headers":
@@ -187,7 +203,7 @@ class _FrontHandler(BaseHTTPRequestHandler):
         for index in range(len(data)):
             if self.server.stopping.is_set():
                 return
-            self.wfile.write(data[index:index + 1])
+            self.wfile.write(data[index : index + 1])
             self.wfile.flush()
             time.sleep(interval)
 
@@ -206,7 +222,7 @@ class _FrontHandler(BaseHTTPRequestHandler):
         sent = 0
         try:
             while sent < size and not self.server.stopping.is_set():
-                piece = chunk[:min(len(chunk), size - sent)]
+                piece = chunk[: min(len(chunk), size - sent)]
                 self.wfile.write(piece)
                 sent += len(piece)
         except OSError:
@@ -259,6 +275,7 @@ class HostileFront(_Served, ThreadingHTTPServer):
 
 
 # ---------------------------------------------------------------------------- a proxy that refuses
+
 
 class _RefusingProxyHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"

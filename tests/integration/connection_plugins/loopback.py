@@ -41,4 +41,4 @@ from ansible.plugins.connection.local import Connection as LocalConnection
 class Connection(LocalConnection):
     """Runs commands locally while reporting a transport other than C(local)."""
 
-    transport = 'loopback'
+    transport = "loopback"

@@ -52,19 +52,28 @@ def configure_schema(document):
 def test_the_public_document_and_the_client(document):
     """What the public document lacks of what the client sends: every bit of it, and nothing else."""
     findings = contract.check(document, OPERATIONS, KNOWN)
-    org_findings = [(IGNORED, operation.name, item, operation.constant) for operation in OPERATIONS if operation is not OP_TEST_CONNECTION
-                    for item in ("header X-ORG-ID", "org_id")]
-    assert finding_keys(findings) == sorted(org_findings + [
-        (IGNORED, "configure_infor_export", "export_method", "OP_CONFIGURE"),
-        (IGNORED, "configure_infor_export", "sub_org_id", "OP_CONFIGURE"),
-        (KNOWN_FROM_WEB_APP, "test_infor_connection", "operation", "PATH_TEST_CONNECTION"),
-    ] + [(IGNORED, "configure_infor_export", name, "OP_CONFIGURE") for name in SENT_BACK_ONLY])
+    org_findings = [
+        (IGNORED, operation.name, item, operation.constant)
+        for operation in OPERATIONS
+        if operation is not OP_TEST_CONNECTION
+        for item in ("header X-ORG-ID", "org_id")
+    ]
+    assert finding_keys(findings) == sorted(
+        org_findings
+        + [
+            (IGNORED, "configure_infor_export", "export_method", "OP_CONFIGURE"),
+            (IGNORED, "configure_infor_export", "sub_org_id", "OP_CONFIGURE"),
+            (KNOWN_FROM_WEB_APP, "test_infor_connection", "operation", "PATH_TEST_CONNECTION"),
+        ]
+        + [(IGNORED, "configure_infor_export", name, "OP_CONFIGURE") for name in SENT_BACK_ONLY]
+    )
     assert all(finding.known for finding in findings)
 
 
 def test_without_org_and_sub_org_only_export_method_is_ignored(document):
-    operations = [operation.without({"org_id", "X-ORG-ID", "sub_org_id"} | set(SENT_BACK_ONLY))
-                  for operation in (OP_LIST, OP_DOWNLOAD, OP_CONFIGURE, OP_REMOVE)]
+    operations = [
+        operation.without({"org_id", "X-ORG-ID", "sub_org_id"} | set(SENT_BACK_ONLY)) for operation in (OP_LIST, OP_DOWNLOAD, OP_CONFIGURE, OP_REMOVE)
+    ]
     assert finding_keys(contract.check(document, operations, KNOWN)) == [(IGNORED, "configure_infor_export", "export_method", "OP_CONFIGURE")]
 
 
@@ -122,8 +131,7 @@ def test_a_required_field_sent_only_sometimes_blocks(document):
 def test_types_and_enums(document):
     configure_schema(document)["properties"]["config_id"] = {"type": "boolean"}
     document["components"]["schemas"]["DOC_TYPE"]["enum"] = ["IDM_MAPPING"]
-    blocking = [(f.operation_name, f.item, f.declares) for f in contract.check(document, [OP_CONFIGURE, OP_DOWNLOAD], KNOWN)
-                if f.severity == BLOCKING]
+    blocking = [(f.operation_name, f.item, f.declares) for f in contract.check(document, [OP_CONFIGURE, OP_DOWNLOAD], KNOWN) if f.severity == BLOCKING]
     assert blocking == [("configure_infor_export", "config_id", "boolean config_id"), ("download", "type", "one of IDM_MAPPING type")]
 
 
@@ -139,8 +147,10 @@ def test_newer_fastapi_forms_are_understood(document):
 
 def test_values_really_sent_are_checked_against_the_declared_types(document):
     def sent(**fields):
-        return Operation("configure_infor_export", "POST", "/configurations/configure_infor_export", "multipart/form-data",
-                         fields=dict(fields, ion_api=Part(FILE)))
+        return Operation(
+            "configure_infor_export", "POST", "/configurations/configure_infor_export", "multipart/form-data", fields=dict(fields, ion_api=Part(FILE))
+        )
+
     good = sent(config_id=Part(values=["12"]), on_permise=Part(values=["false"]), zugferd=Part(values=["0"]), title=Part(values=["x"]))
     assert contract.check(document, [good]) == []
     bad = sent(config_id=Part(values=["12a"]), on_permise=Part(values=["maybe"]), zugferd=Part(values=["false"]))
@@ -159,9 +169,13 @@ def test_concrete_paths_match_templates(document):
 def test_excerpt_is_enough_for_the_check(document):
     full = copy.deepcopy(document)
     kept = contract.excerpt(document, [operation.path for operation in OPERATIONS])
-    assert set(kept["paths"]) == {"/configurations/get_configurations", "/configurations/download/{id}",
-                                  "/configurations/configure_infor_export", "/configurations/remove_configuration",
-                                  "/configurations/update_configuration_visibility"}
+    assert set(kept["paths"]) == {
+        "/configurations/get_configurations",
+        "/configurations/download/{id}",
+        "/configurations/configure_infor_export",
+        "/configurations/remove_configuration",
+        "/configurations/update_configuration_visibility",
+    }
     assert CONFIGURE_BODY in kept["components"]["schemas"] and "DOC_TYPE" in kept["components"]["schemas"]
     assert finding_keys(contract.check(kept, OPERATIONS, KNOWN)) == finding_keys(contract.check(full, OPERATIONS, KNOWN))
 
@@ -169,8 +183,7 @@ def test_excerpt_is_enough_for_the_check(document):
 def test_table_rows_and_untrusted_text(document):
     document["paths"]["/configurations/remove_configuration\u202e"] = document["paths"].pop("/configurations/remove_configuration")
     configure_schema(document)["properties"]["config_id"] = {"enum": ["a\u202eb"]}
-    findings = contract.check(document, [OP_LIST.without({"org_id", "X-ORG-ID"}), OP_REMOVE.without({"org_id", "X-ORG-ID"}), OP_CONFIGURE],
-                              KNOWN)
+    findings = contract.check(document, [OP_LIST.without({"org_id", "X-ORG-ID"}), OP_REMOVE.without({"org_id", "X-ORG-ID"}), OP_CONFIGURE], KNOWN)
     lines = contract.table(findings, [OP_LIST.without({"org_id", "X-ORG-ID"}), OP_REMOVE, OP_CONFIGURE])
     assert [cell.strip() for cell in lines[0].split(" | ")][1:] == ["operation", "the collection sends", "the live API declares", "constant in docbits_api.py"]
     assert any(line.startswith("ok ") and "get_configurations" in line for line in lines)
@@ -184,6 +197,7 @@ def test_no_document_is_readable_unless_it_looks_like_one():
 
 
 # --- the preflight ---------------------------------------------------------------------------
+
 
 class StandInClient:
     """What the preflight uses of a DocBitsClient: base_url, environment and read_openapi()."""
@@ -226,16 +240,18 @@ def test_document_read_once_per_url_and_warnings_given_once(tmp_path, document):
         hook()
     assert (first.reads, second.reads, other_url.reads) == (1, 0, 1)
     assert [len(hook.warnings) for hook in hooks] == [3, 0, 3]
-    assert sorted(hooks[0].warnings) == sorted([
-        "the live https://eu.api.docbits.com/prod-api/openapi.json does not declare export_method (POST /configurations/configure_infor_export): "
-        "DocBits will ignore it",
-        "the live https://eu.api.docbits.com/prod-api/openapi.json does not declare header X-ORG-ID (POST /configurations/get_configurations, "
-        "GET /configurations/download/{config_id}, POST /configurations/configure_infor_export, POST /configurations/remove_configuration): "
-        "DocBits will ignore it",
-        "the live https://eu.api.docbits.com/prod-api/openapi.json does not declare org_id (POST /configurations/get_configurations, "
-        "GET /configurations/download/{config_id}, POST /configurations/configure_infor_export, POST /configurations/remove_configuration): "
-        "DocBits will ignore it",
-    ])
+    assert sorted(hooks[0].warnings) == sorted(
+        [
+            "the live https://eu.api.docbits.com/prod-api/openapi.json does not declare export_method (POST /configurations/configure_infor_export): "
+            "DocBits will ignore it",
+            "the live https://eu.api.docbits.com/prod-api/openapi.json does not declare header X-ORG-ID (POST /configurations/get_configurations, "
+            "GET /configurations/download/{config_id}, POST /configurations/configure_infor_export, POST /configurations/remove_configuration): "
+            "DocBits will ignore it",
+            "the live https://eu.api.docbits.com/prod-api/openapi.json does not declare org_id (POST /configurations/get_configurations, "
+            "GET /configurations/download/{config_id}, POST /configurations/configure_infor_export, POST /configurations/remove_configuration): "
+            "DocBits will ignore it",
+        ]
+    )
 
 
 def test_blocking_findings_stop_every_environment_with_the_table(tmp_path, document):
@@ -252,8 +268,9 @@ def test_blocking_findings_stop_every_environment_with_the_table(tmp_path, docum
     assert [client.reads for client in clients] == [1, 0]
 
 
-@pytest.mark.parametrize("failure", [DocBitsError("DocBits answered HTTP 404 at GET /openapi.json", status=404),
-                                     DocBitsError("not the JSON expected (wrong URL or a proxy?)")])
+@pytest.mark.parametrize(
+    "failure", [DocBitsError("DocBits answered HTTP 404 at GET /openapi.json", status=404), DocBitsError("not the JSON expected (wrong URL or a proxy?)")]
+)
 def test_unreadable_document_auto_warns_once_strict_fails(tmp_path, failure):
     cache = RunCache(str(tmp_path))
     hooks = [ContractPreflight(StandInClient(failure=failure), "auto", operations_for(PARAMS), cache) for _index in range(2)]
@@ -284,8 +301,7 @@ def test_an_enumerated_export_method_must_include_the_tasks_own(document):
     configure_schema(document)["properties"]["export_method"] = {"title": "Export Method", "enum": ["infor-idm-cloud", "infor-ion-cloud"]}
     params = dict(PARAMS, export_method="infor-ion-cloud")
     assert [f.item for f in contract.check(document, operations_for(params), KNOWN)] == [], "declared, and the task's method is enumerated"
-    [finding] = [f for f in contract.check(document, operations_for(dict(PARAMS, export_method="infor-m3-cloud")), KNOWN)
-                 if f.severity == BLOCKING]
+    [finding] = [f for f in contract.check(document, operations_for(dict(PARAMS, export_method="infor-m3-cloud")), KNOWN) if f.severity == BLOCKING]
     assert (finding.item, finding.sends) == ("export_method", "string export_method = infor-m3-cloud")
     # check_contract.yml checks every method the collection knows: the ones missing are named.
     [every] = [f for f in contract.check(document, [OP_CONFIGURE], KNOWN) if f.severity == BLOCKING]

@@ -63,8 +63,9 @@ class RecordingHandler(BaseHTTPRequestHandler):
     def _record_and_answer(self):
         split = urllib.parse.urlsplit(self.path)
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        self.server.requests.append({"method": self.command, "path": split.path, "query": urllib.parse.parse_qs(split.query),
-                                     "headers": dict(self.headers.items()), "body": body})
+        self.server.requests.append(
+            {"method": self.command, "path": split.path, "query": urllib.parse.parse_qs(split.query), "headers": dict(self.headers.items()), "body": body}
+        )
         if "/download/" in split.path:
             payload, content_type = dump(make_seeded_ionapi()), "application/octet-stream"
         elif split.path.endswith("/get_configurations"):
@@ -118,15 +119,14 @@ def as_sent(captured):
     query = dict((name, Part(values=values)) for name, values in captured["query"].items())
     headers = dict((name, Part(values=[value])) for name, value in captured["headers"].items() if name.lower() not in STANDARD_HEADERS)
     media_type = content_type.split(";")[0].strip().lower() if content_type else None
-    path = captured["path"][len(BASE_PATH):]
-    name = next(operation.name for operation in OPERATIONS if operation.path.split("{")[0] == path[:len(operation.path.split("{")[0])])
+    path = captured["path"][len(BASE_PATH) :]
+    name = next(operation.name for operation in OPERATIONS if operation.path.split("{")[0] == path[: len(operation.path.split("{")[0])])
     return Operation(name, captured["method"], path, media_type, fields=parts, query=query, headers=headers)
 
 
 @pytest.mark.parametrize("org_id", ["org-42", None])
 def test_every_request_the_client_sends_is_declared_or_known_from_the_web_app(recorder, document, org_id):
-    client = DocBitsClient("http://127.0.0.1:%d%s" % (recorder.server_address[1], BASE_PATH), api_key=KEY, org_id=org_id, timeout=5,
-                           retries=0)
+    client = DocBitsClient("http://127.0.0.1:%d%s" % (recorder.server_address[1], BASE_PATH), api_key=KEY, org_id=org_id, timeout=5, retries=0)
     with client:
         exercise(client)
     sent = [as_sent(captured) for captured in recorder.requests]
@@ -141,15 +141,13 @@ def test_every_request_the_client_sends_is_declared_or_known_from_the_web_app(re
     found = sorted(set((finding.operation_name, finding.item) for finding in findings))
     expected = [("configure_infor_export", "export_method"), ("configure_infor_export", "sub_org_id"), ("test_infor_connection", "operation")]
     if org_id:
-        expected += [(operation.name, item) for operation in OPERATIONS if operation.name != "test_infor_connection"
-                     for item in ("header X-ORG-ID", "org_id")]
+        expected += [(operation.name, item) for operation in OPERATIONS if operation.name != "test_infor_connection" for item in ("header X-ORG-ID", "org_id")]
     assert found == sorted(expected)
 
 
 def test_what_is_sent_is_what_the_descriptors_say(recorder):
     """The preflight checks the descriptors; they must be what the request builders really send."""
-    with DocBitsClient("http://127.0.0.1:%d%s" % (recorder.server_address[1], BASE_PATH), api_key=KEY, org_id="org-42", timeout=5,
-                       retries=0) as client:
+    with DocBitsClient("http://127.0.0.1:%d%s" % (recorder.server_address[1], BASE_PATH), api_key=KEY, org_id="org-42", timeout=5, retries=0) as client:
         exercise(client)
     for request in (as_sent(captured) for captured in recorder.requests):
         descriptor = next(operation for operation in OPERATIONS if operation.name == request.name)
@@ -174,6 +172,7 @@ def test_without_org_id_the_list_sends_no_body(recorder):
 
 # --- answers --------------------------------------------------------------------------------------
 
+
 @pytest.fixture(name="sim")
 def sim_fixture(controlled_environment):  # pylint: disable=unused-argument
     simulator = start_simulator(api_keys={KEY: "acme"})
@@ -191,22 +190,33 @@ def test_a_refused_key_is_wrong_expired_or_revoked(sim):
 
 
 def test_list_answers_with_other_methods_and_fields_are_tolerated(sim):
-    answer = {"success": True, "data": [
-        {"id": 3, "title": "IDM", "doc_type": "INVOICE", "export_method": "infor-idm-cloud", "is_active": True, "execution_order": 2,
-         "created_at": "2025-01-02T03:04:05+00:00"},
-        {"id": "4", "title": "text flag", "doc_type": "INVOICE", "export_method": "infor-ion-cloud", "is_active": "false"},
-        {"id": 5, "export_method": "infor_sftp", "unknown_field": {"nested": [1]}},
-        {"id": 6, "export_method": "watcher"},
-        {"id": 7, "export_method": "vertex", "is_active": None},
-        {"id": 8, "export_method": "infor-gls840-onpremise"},
-    ], "paging": {"next": None}, "total": 6}
+    answer = {
+        "success": True,
+        "data": [
+            {
+                "id": 3,
+                "title": "IDM",
+                "doc_type": "INVOICE",
+                "export_method": "infor-idm-cloud",
+                "is_active": True,
+                "execution_order": 2,
+                "created_at": "2025-01-02T03:04:05+00:00",
+            },
+            {"id": "4", "title": "text flag", "doc_type": "INVOICE", "export_method": "infor-ion-cloud", "is_active": "false"},
+            {"id": 5, "export_method": "infor_sftp", "unknown_field": {"nested": [1]}},
+            {"id": 6, "export_method": "watcher"},
+            {"id": 7, "export_method": "vertex", "is_active": None},
+            {"id": 8, "export_method": "infor-gls840-onpremise"},
+        ],
+        "paging": {"next": None},
+        "total": 6,
+    }
     sim.add_fault(path="/configurations/get_configurations", status=200, body=answer, times=2)
     with DocBitsClient(sim.base_url, api_key=KEY, timeout=5, retries=0) as client:
         listed = client.list_configurations()
         infor = client.list_infor_exports()
     assert [config.id for config in listed] == [3, 4, 5, 6, 7, 8]
-    assert [(config.id, config.export_method, config.is_active) for config in infor] == [
-        (3, "infor-idm-cloud", True), (4, "infor-ion-cloud", False)]
+    assert [(config.id, config.export_method, config.is_active) for config in infor] == [(3, "infor-idm-cloud", True), (4, "infor-ion-cloud", False)]
     assert infor[0].created_at == "2025-01-02T03:04:05+00:00" and infor[1].created_at is None
     assert infor[0].settings() == {"execution_order": 2, "is_active": True}
 
@@ -214,21 +224,24 @@ def test_list_answers_with_other_methods_and_fields_are_tolerated(sim):
 INFOR_ITEM = {"title": "IDM", "doc_type": "INVOICE", "export_method": "infor-idm-cloud", "is_active": True}
 
 
-@pytest.mark.parametrize("answer, problem", [
-    ({"data": [dict(INFOR_ITEM, id=3), dict(INFOR_ITEM, id=3)]}, "configuration 3 is listed twice (as 3 and 3)"),
-    ({"data": [dict(INFOR_ITEM, id=3), dict(INFOR_ITEM, id="3")]}, "configuration 3 is listed twice (as 3 and '3')"),
-    ({"data": [dict(INFOR_ITEM, id=3), dict(INFOR_ITEM, id=" 3")]}, "listed twice"),
-    ({"data": [dict(INFOR_ITEM, id=3), {"title": "no id"}]}, "item 2 has no id (None)"),
-    ({"data": [dict(INFOR_ITEM, id="not a number")]}, "item 1 has no id ('not a number')"),
-    ({"data": [dict(INFOR_ITEM, id=True)]}, "item 1 has no id (True)"),
-    ({"data": ["not an object"]}, "item 1 has no id (str)"),
-    ({"data": [dict(INFOR_ITEM, id=3)], "total": 2}, "it says total 2 but holds 1 item(s)"),
-    ({"data": [dict(INFOR_ITEM, id=3)], "count": 5}, "it says count 5"),
-    ({"data": [dict(INFOR_ITEM, id=3)], "next": "/configurations/get_configurations?skip=1"}, "it says there is more (next)"),
-    ({"data": [dict(INFOR_ITEM, id=3)], "has_more": True}, "it says there is more (has_more)"),
-    ({"data": [dict(INFOR_ITEM, id=3)], "meta": {"page": 1, "pages": 2}}, "it is page 1 of 2"),
-    ({"data": [dict(INFOR_ITEM, id=3)], "pagination": {"total": 40}}, "it says total 40"),
-])
+@pytest.mark.parametrize(
+    "answer, problem",
+    [
+        ({"data": [dict(INFOR_ITEM, id=3), dict(INFOR_ITEM, id=3)]}, "configuration 3 is listed twice (as 3 and 3)"),
+        ({"data": [dict(INFOR_ITEM, id=3), dict(INFOR_ITEM, id="3")]}, "configuration 3 is listed twice (as 3 and '3')"),
+        ({"data": [dict(INFOR_ITEM, id=3), dict(INFOR_ITEM, id=" 3")]}, "listed twice"),
+        ({"data": [dict(INFOR_ITEM, id=3), {"title": "no id"}]}, "item 2 has no id (None)"),
+        ({"data": [dict(INFOR_ITEM, id="not a number")]}, "item 1 has no id ('not a number')"),
+        ({"data": [dict(INFOR_ITEM, id=True)]}, "item 1 has no id (True)"),
+        ({"data": ["not an object"]}, "item 1 has no id (str)"),
+        ({"data": [dict(INFOR_ITEM, id=3)], "total": 2}, "it says total 2 but holds 1 item(s)"),
+        ({"data": [dict(INFOR_ITEM, id=3)], "count": 5}, "it says count 5"),
+        ({"data": [dict(INFOR_ITEM, id=3)], "next": "/configurations/get_configurations?skip=1"}, "it says there is more (next)"),
+        ({"data": [dict(INFOR_ITEM, id=3)], "has_more": True}, "it says there is more (has_more)"),
+        ({"data": [dict(INFOR_ITEM, id=3)], "meta": {"page": 1, "pages": 2}}, "it is page 1 of 2"),
+        ({"data": [dict(INFOR_ITEM, id=3)], "pagination": {"total": 40}}, "it says total 40"),
+    ],
+)
 def test_a_list_that_could_show_the_organisation_wrong_is_refused(sim, answer, problem):
     sim.add_fault(path="/configurations/get_configurations", status=200, body=dict(answer, success=True), times=1)
     with DocBitsClient(sim.base_url, api_key=KEY, timeout=5, retries=0) as client:

@@ -78,6 +78,7 @@ def seed_infor(simulator, **config):
 
 # --- operations ----------------------------------------------------------------------------------
 
+
 def test_list_empty(sim, client):
     assert client.list_configurations() == []
     assert [(request["auth"], request["org"]) for request in sim.requests] == [("api_key", ORG)]
@@ -90,8 +91,14 @@ def test_list_reads_the_contract_fields_and_ignores_the_rest(sim, client):
     configs = client.list_configurations()
     assert [config.id for config in configs] == [infor_id, other_id]
     infor = configs[0]
-    assert infor.as_dict() == {"id": infor_id, "title": "DocBits_TST", "doc_type": "INVOICE", "export_method": "infor-idm-cloud",
-                               "sub_org_id": "7", "is_active": False}
+    assert infor.as_dict() == {
+        "id": infor_id,
+        "title": "DocBits_TST",
+        "doc_type": "INVOICE",
+        "export_method": "infor-idm-cloud",
+        "sub_org_id": "7",
+        "is_active": False,
+    }
     assert infor.is_infor_export is True
     assert configs[1].is_infor_export is False
     assert [config.id for config in client.list_infor_exports()] == [infor_id]
@@ -201,6 +208,7 @@ def test_bearer_token(sim):
 
 # --- refusals ------------------------------------------------------------------------------------
 
+
 def test_bad_key_is_an_auth_error_without_the_key(sim):
     docbits = make_client(sim, api_key="wrong-key-5ecret-value")
     try:
@@ -238,10 +246,16 @@ def test_422_names_the_field(sim, client):
 
 
 def test_422_from_the_wire_lists_every_field(sim, client):
-    sim.add_fault(path=PATH_LIST, status=422, body={"detail": [
-        {"loc": ["body", "org_id"], "msg": "bad org", "type": "value_error"},
-        {"loc": ["query", "type"], "msg": "bad type", "type": "value_error"},
-    ]})
+    sim.add_fault(
+        path=PATH_LIST,
+        status=422,
+        body={
+            "detail": [
+                {"loc": ["body", "org_id"], "msg": "bad org", "type": "value_error"},
+                {"loc": ["query", "type"], "msg": "bad type", "type": "value_error"},
+            ]
+        },
+    )
     with pytest.raises(DocBitsError) as info:
         client.list_configurations()
     assert "org_id: bad org" in str(info.value) and "query.type: bad type" in str(info.value)
@@ -257,8 +271,7 @@ def test_success_false_carries_the_detail(sim, client):
     assert len(sim.configs(ORG)) == 1
 
 
-@pytest.mark.parametrize("body", [{"success": False, "message": "told by message"}, {"success": False, "detail": "told by detail"}],
-                         ids=["message", "detail"])
+@pytest.mark.parametrize("body", [{"success": False, "message": "told by message"}, {"success": False, "detail": "told by detail"}], ids=["message", "detail"])
 def test_success_false_with_other_reason_keys(sim, client, body):
     sim.add_fault(path=PATH_LIST, status=200, body=body)
     with pytest.raises(DocBitsError) as info:
@@ -267,8 +280,9 @@ def test_success_false_with_other_reason_keys(sim, client, body):
 
 
 def test_html_answer_is_not_the_json_expected(sim, client):
-    sim.add_fault(path=PATH_LIST, status=200, content_type="text/html",
-                  body="<html><head><title>Welcome</title></head><body><h1>Welcome to nginx!</h1></body></html>")
+    sim.add_fault(
+        path=PATH_LIST, status=200, content_type="text/html", body="<html><head><title>Welcome</title></head><body><h1>Welcome to nginx!</h1></body></html>"
+    )
     with pytest.raises(DocBitsError) as info:
         client.list_configurations()
     message = str(info.value)
@@ -286,8 +300,7 @@ def test_list_answer_without_a_data_list_is_refused(sim, client, body):
 def test_error_excerpts_are_short_and_redacted(sim):
     docbits = make_client(sim, retries=0)
     docbits.add_secrets(secret_values(ION))
-    sim.add_fault(path=PATH_LIST, status=500, times=None,
-                  body="proxy echo: X-API-KEY=%s cs=%s %s" % (KEY, ION["cs"], "x" * 500))
+    sim.add_fault(path=PATH_LIST, status=500, times=None, body="proxy echo: X-API-KEY=%s cs=%s %s" % (KEY, ION["cs"], "x" * 500))
     try:
         with pytest.raises(DocBitsTransientError) as info:
             docbits.list_configurations()
@@ -300,6 +313,7 @@ def test_error_excerpts_are_short_and_redacted(sim):
 
 
 # --- retries ---------------------------------------------------------------------------------------
+
 
 def test_503_twice_then_ok_is_retried(sim, client):
     sim.add_fault(path=PATH_LIST, status=503, times=2)
@@ -416,11 +430,15 @@ def test_test_connection_failure_message_hides_the_file_secrets(sim, client):
 LOGIN_PAGE = "<!DOCTYPE html><html><head><title>Sign in</title></head><body><form><input type=password></form></body></html>"
 
 
-@pytest.mark.parametrize("fault, what", [
-    (dict(content_type="text/html", body=LOGIN_PAGE), "an HTML page"),
-    (dict(content_type="image/png", body="PNG"), "an answer of type image/png"),
-    (dict(content_type="application/octet-stream", body=LOGIN_PAGE), "an HTML page"),
-], ids=["login-page", "foreign-type", "html-without-attachment"])
+@pytest.mark.parametrize(
+    "fault, what",
+    [
+        (dict(content_type="text/html", body=LOGIN_PAGE), "an HTML page"),
+        (dict(content_type="image/png", body="PNG"), "an answer of type image/png"),
+        (dict(content_type="application/octet-stream", body=LOGIN_PAGE), "an HTML page"),
+    ],
+    ids=["login-page", "foreign-type", "html-without-attachment"],
+)
 def test_a_download_that_is_a_page_is_not_a_stored_file(sim, client, fault, what):
     config_id = seed_infor(sim)
     sim.add_fault(path=PATH_DOWNLOAD.format(config_id=config_id), status=200, **fault)
@@ -439,8 +457,9 @@ def test_a_broken_file_that_docbits_serves_as_a_file_is_returned(sim, client):
 
 def test_an_oversized_download_is_refused(sim, client):
     config_id = seed_infor(sim)
-    sim.add_fault(path=PATH_DOWNLOAD.format(config_id=config_id), status=200, content_type="application/octet-stream",
-                  body="{" + " " * (DOWNLOAD_ANSWER_CAP + 1) + "}")
+    sim.add_fault(
+        path=PATH_DOWNLOAD.format(config_id=config_id), status=200, content_type="application/octet-stream", body="{" + " " * (DOWNLOAD_ANSWER_CAP + 1) + "}"
+    )
     with pytest.raises(DocBitsUnexpectedAnswer) as info:
         client.download_ionapi(config_id)
     assert "more than 64 KiB" in str(info.value) and "proxy" in str(info.value)
@@ -488,6 +507,7 @@ def test_the_client_is_a_context_manager(sim):
 
 # --- options checked before any request --------------------------------------------------------------
 
+
 def connection_options(**overrides):
     options = dict((name, spec.get("default")) for name, spec in CONNECTION_SPEC.items())
     options["api_key"] = KEY
@@ -495,16 +515,20 @@ def connection_options(**overrides):
     return options
 
 
-@pytest.mark.parametrize("overrides, expected", [
-    (dict(api_key=KEY + "\n"), "api_key ends with a line break"),
-    (dict(api_key=KEY[:8] + "\r\n" + KEY[8:]), "api_key contains whitespace"),
-    (dict(api_key=KEY[:8] + " " + KEY[8:]), "api_key contains whitespace"),
-    (dict(api_key="Bearer " + KEY), "paste the key alone"),
-    (dict(api_key=None, bearer_token="Bearer " + KEY), "bearer_token starts with 'Bearer '"),
-    (dict(docbits_url="https://api.docbits.com\r\n"), "docbits_url must not contain whitespace or control characters"),
-    (dict(docbits_url="http://api.docbits.example.com"), "clear text"),
-    (dict(org_id="acme\r\nX-Other: 1"), "org_id contains whitespace"),
-], ids=["key-newline", "key-crlf", "key-space", "key-bearer", "token-bearer", "url-crlf", "url-http-remote", "org-crlf"])
+@pytest.mark.parametrize(
+    "overrides, expected",
+    [
+        (dict(api_key=KEY + "\n"), "api_key ends with a line break"),
+        (dict(api_key=KEY[:8] + "\r\n" + KEY[8:]), "api_key contains whitespace"),
+        (dict(api_key=KEY[:8] + " " + KEY[8:]), "api_key contains whitespace"),
+        (dict(api_key="Bearer " + KEY), "paste the key alone"),
+        (dict(api_key=None, bearer_token="Bearer " + KEY), "bearer_token starts with 'Bearer '"),
+        (dict(docbits_url="https://api.docbits.com\r\n"), "docbits_url must not contain whitespace or control characters"),
+        (dict(docbits_url="http://api.docbits.example.com"), "clear text"),
+        (dict(org_id="acme\r\nX-Other: 1"), "org_id contains whitespace"),
+    ],
+    ids=["key-newline", "key-crlf", "key-space", "key-bearer", "token-bearer", "url-crlf", "url-http-remote", "org-crlf"],
+)
 def test_bad_connection_options_fail_before_any_request(sim, overrides, expected):
     with pytest.raises(OptionError) as info:
         client_from_params(connection_options(**overrides))

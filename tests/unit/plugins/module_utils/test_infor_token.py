@@ -108,8 +108,7 @@ def test_an_opaque_token_passes_without_a_tenant_claim(setup):
 SCOPES = ["Infor-ION", "Infor-IDM", "Infor-M3"]
 
 
-@pytest.mark.parametrize("sc", [SCOPES, " ".join(SCOPES), ["Infor-ION Infor-IDM", "Infor-M3", "Infor-ION"]],
-                         ids=["list", "string", "mixed"])
+@pytest.mark.parametrize("sc", [SCOPES, " ".join(SCOPES), ["Infor-ION Infor-IDM", "Infor-M3", "Infor-ION"]], ids=["list", "string", "mixed"])
 def test_the_scopes_of_sc_are_asked_for(pki, sc):
     made = Setup(pki)
     made.credentials = dict(made.credentials, v="1.1", sc=sc)
@@ -156,8 +155,7 @@ def test_an_sc_of_another_shape_asks_for_none_and_says_so(setup):
 
 def test_an_on_premises_file_gets_a_token_that_is_then_revoked(pki):
     auth = start_auth_simulator(pki)
-    credentials = make_seeded_ionapi("infor", seed="onprem", pu=auth.pu("infor"), ot="connect/token", oa="connect/authorize",
-                                     **{"or": "connect/revocation"})
+    credentials = make_seeded_ionapi("infor", seed="onprem", pu=auth.pu("infor"), ot="connect/token", oa="connect/authorize", **{"or": "connect/revocation"})
     auth.register(credentials)
     try:
         ionapi = parse_ionapi(dump(credentials), source=SOURCE)
@@ -170,12 +168,15 @@ def test_an_on_premises_file_gets_a_token_that_is_then_revoked(pki):
     assert [entry["path"] for entry in auth.requests] == ["/InforIntSTS/connect/token"] + ["/InforIntSTS/connect/revocation"] * 2
 
 
-@pytest.mark.parametrize("status, body, expected", [
-    (500, '{"error": "server_error"}', "HTTP 500"),
-    (503, "", "HTTP 503"),
-    (401, '{"error": "invalid_client"}', "invalid_client"),
-    (401, "", "refused (HTTP 401)"),
-])
+@pytest.mark.parametrize(
+    "status, body, expected",
+    [
+        (500, '{"error": "server_error"}', "HTTP 500"),
+        (503, "", "HTTP 503"),
+        (401, '{"error": "invalid_client"}', "invalid_client"),
+        (401, "", "refused (HTTP 401)"),
+    ],
+)
 def test_server_errors_say_what_to_do(setup, status, body, expected):
     setup.auth.add_fault(status=status, body=body, times=2)
     message = setup.failure()
@@ -222,6 +223,7 @@ def test_a_secret_echoed_by_the_server_is_redacted(setup):
 
 
 # --- a hostile network between the controller and Infor ------------------------------------------------
+
 
 @pytest.fixture
 def hostile(pki):

@@ -40,7 +40,7 @@ def assert_no_secret(text, secrets):
     for secret in secrets:
         assert secret not in text
         for start in range(0, len(secret) - 12, 6):
-            assert secret[start:start + 12] not in text, "a slice of a secret leaked into: %s" % text
+            assert secret[start : start + 12] not in text, "a slice of a secret leaked into: %s" % text
 
 
 def refuse(data, rule, key=None, secrets=BASE_SECRETS, **kwargs):
@@ -69,6 +69,7 @@ def accept(data, secrets=BASE_SECRETS, **kwargs):
 
 # --- the reference file ---------------------------------------------------------------
 
+
 def test_real_shaped_download_is_accepted_without_warnings():
     data = dump(BASE)
     ionapi = accept(data, expected_tenant="ACME_TST")
@@ -80,8 +81,11 @@ def test_real_shaped_download_is_accepted_without_warnings():
     assert ionapi.kind == "backend_service_account"
     assert sorted(ionapi.secret_values()) == sorted(BASE_SECRETS)
     assert ionapi.summary() == {
-        "tenant": "ACME_TST", "app_name": "DocBits_TST", "fingerprint": ionapi.fingerprint,
-        "kind": "backend_service_account", "warnings": [],
+        "tenant": "ACME_TST",
+        "app_name": "DocBits_TST",
+        "fingerprint": ionapi.fingerprint,
+        "kind": "backend_service_account",
+        "warnings": [],
     }
 
 
@@ -106,6 +110,7 @@ def test_fixture_shapes():
 
 # --- rule 1: bytes, size ---------------------------------------------------------------
 
+
 def test_empty_file_is_refused():
     message = refuse(b"", "empty")
     assert "empty" in message
@@ -128,38 +133,47 @@ def test_file_over_max_bytes_is_refused():
 
 # --- rule 2: encoding ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("codec, bom", [
-    ("utf-16-le", codecs.BOM_UTF16_LE),
-    ("utf-16-be", codecs.BOM_UTF16_BE),
-    ("utf-16-le", b""),
-    ("utf-16-be", b""),
-], ids=["le-bom", "be-bom", "le-no-bom", "be-no-bom"])
+
+@pytest.mark.parametrize(
+    "codec, bom",
+    [
+        ("utf-16-le", codecs.BOM_UTF16_LE),
+        ("utf-16-be", codecs.BOM_UTF16_BE),
+        ("utf-16-le", b""),
+        ("utf-16-be", b""),
+    ],
+    ids=["le-bom", "be-bom", "le-no-bom", "be-no-bom"],
+)
 def test_utf16_is_refused(codec, bom):
     data = bom + dump(BASE).decode("utf-8").encode(codec)
     message = refuse(data, "utf16")
     assert "UTF-16" in message and "UTF-8" in message
 
 
-@pytest.mark.parametrize("data", [
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00",
-    b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + dump(BASE),
-    dump(BASE)[:40] + b"\x00" + dump(BASE)[40:],
-], ids=["png", "zip", "nul-inside-json"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00",
+        b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + dump(BASE),
+        dump(BASE)[:40] + b"\x00" + dump(BASE)[40:],
+    ],
+    ids=["png", "zip", "nul-inside-json"],
+)
 def test_binary_with_nul_bytes_is_refused(data):
     message = refuse(data, "binary")
     assert "binary" in message
 
 
 def test_invalid_utf8_is_refused_with_the_byte_offset():
-    data = json.dumps(make_seeded_ionapi(cn=u"DocBits_T\u00e9ST"), indent=2, ensure_ascii=False).encode("latin-1")
+    data = json.dumps(make_seeded_ionapi(cn="DocBits_T\u00e9ST"), indent=2, ensure_ascii=False).encode("latin-1")
     offset = data.index(b"\xe9")
     message = refuse(data, "encoding")
     assert "UTF-8" in message and "byte %d" % offset in message
 
 
 def test_valid_utf8_non_ascii_is_accepted():
-    ionapi = accept(json.dumps(make_seeded_ionapi(cn=u"DocBits_T\u00e9ST"), ensure_ascii=False).encode("utf-8"))
-    assert ionapi.app_name == u"DocBits_T\u00e9ST"
+    ionapi = accept(json.dumps(make_seeded_ionapi(cn="DocBits_T\u00e9ST"), ensure_ascii=False).encode("utf-8"))
+    assert ionapi.app_name == "DocBits_T\u00e9ST"
 
 
 def test_utf8_bom_is_accepted_and_dropped_from_content():
@@ -171,6 +185,7 @@ def test_utf8_bom_is_accepted_and_dropped_from_content():
 
 
 # --- rule 2: JSON syntax --------------------------------------------------------------
+
 
 def test_missing_comma_reports_line_and_column():
     lines = dump(BASE).decode("utf-8").split("\n")
@@ -188,10 +203,14 @@ def test_keys_appended_after_the_closing_brace_report_line_and_column():
     assert "line 15, column 1" in message
 
 
-@pytest.mark.parametrize("text, position", [
-    (dump(BASE).decode("utf-8")[1:], "line 2, column"),
-    ("// DocBits TST, downloaded by hand\n" + dump(BASE).decode("utf-8"), "line 1, column 1"),
-], ids=["missing-opening-brace", "comment-line"])
+@pytest.mark.parametrize(
+    "text, position",
+    [
+        (dump(BASE).decode("utf-8")[1:], "line 2, column"),
+        ("// DocBits TST, downloaded by hand\n" + dump(BASE).decode("utf-8"), "line 1, column 1"),
+    ],
+    ids=["missing-opening-brace", "comment-line"],
+)
 def test_hand_edited_json_is_a_json_syntax_error_not_a_csv(text, position):
     """Hand-edited JSON (the doc's 'missing braces and commas') must be reported as JSON, with a position."""
     assert not text.startswith("{")
@@ -215,8 +234,9 @@ def test_duplicate_top_level_key_is_refused(key):
     text = dump(BASE).decode("utf-8")
     anchor = '  "oa": "authorization.oauth2",\n'
     duplicate = '  "%s": "%s",\n' % (key, make_seeded_ionapi("ACME_PRD")[key])
-    message = refuse(text.replace(anchor, anchor + duplicate).encode("utf-8"), "duplicate-key", key=key,
-                     secrets=BASE_SECRETS + secret_values(make_seeded_ionapi("ACME_PRD")))
+    message = refuse(
+        text.replace(anchor, anchor + duplicate).encode("utf-8"), "duplicate-key", key=key, secrets=BASE_SECRETS + secret_values(make_seeded_ionapi("ACME_PRD"))
+    )
     assert "more than once" in message
 
 
@@ -233,15 +253,18 @@ def test_distinct_keys_nested_in_sc_are_accepted():
 
 # --- rule 3: top level ------------------------------------------------------------------
 
-@pytest.mark.parametrize("text", ["[]", "[%s]" % json.dumps(BASE), '"ACME_TST"', "42", "null", "true"],
-                         ids=["empty-array", "array-of-file", "string", "number", "null", "bool"])
+
+@pytest.mark.parametrize(
+    "text", ["[]", "[%s]" % json.dumps(BASE), '"ACME_TST"', "42", "null", "true"], ids=["empty-array", "array-of-file", "string", "number", "null", "bool"]
+)
 def test_top_level_must_be_an_object(text):
     message = refuse(text.encode("utf-8"), "not-object")
     assert "JSON object" in message
 
 
-@pytest.mark.parametrize("text, found", [("[]", "found an array"), ('"ACME_TST"', "found a string"), ("42", "found a number")],
-                         ids=["array", "string", "number"])
+@pytest.mark.parametrize(
+    "text, found", [("[]", "found an array"), ('"ACME_TST"', "found a string"), ("42", "found a number")], ids=["array", "string", "number"]
+)
 def test_top_level_message_names_the_json_type(text, found):
     assert found in refuse(text.encode("utf-8"), "not-object")
 
@@ -255,6 +278,7 @@ def test_nan_and_infinity_are_refused(constant):
 
 
 # --- rule 4: required and expected keys ---------------------------------------------------
+
 
 @pytest.mark.parametrize("key", REQUIRED)
 def test_each_required_key_missing_is_refused(key):
@@ -274,14 +298,18 @@ def test_expected_key_missing_is_only_a_warning(key):
     assert "key '%s' is missing" % key in ionapi.warnings[0]
 
 
-@pytest.mark.parametrize("value, type_name", [
-    (12345, "a number"),
-    (1.5, "a number"),
-    (None, "null"),
-    (True, "a boolean"),
-    (["value"], "an array"),
-    ({"value": 1}, "an object"),
-], ids=["int", "float", "null", "bool", "list", "object"])
+@pytest.mark.parametrize(
+    "value, type_name",
+    [
+        (12345, "a number"),
+        (1.5, "a number"),
+        (None, "null"),
+        (True, "a boolean"),
+        (["value"], "an array"),
+        ({"value": 1}, "an object"),
+    ],
+    ids=["int", "float", "null", "bool", "list", "object"],
+)
 @pytest.mark.parametrize("key", REQUIRED + EXPECTED)
 def test_wrong_type_is_refused(key, value, type_name):
     if key in SECRET_KEYS and isinstance(value, list):
@@ -306,6 +334,7 @@ def test_whitespace_around_a_value_is_refused(key, where):
 
 
 # --- rule 5: the wrong download -----------------------------------------------------------
+
 
 def test_ru_in_a_backend_service_download_is_refused_as_web_application():
     message = refuse(dump(make_seeded_ionapi(ru="https://docbits.example.com/callback")), "wrong-download", key="ru")
@@ -335,19 +364,27 @@ def test_mobile_download_is_refused():
     assert "Mobile" in message and "Create Service Account" in message
 
 
-@pytest.mark.parametrize("text", [
-    "Access Key,Secret Key\r\n%s,%s\r\n" % (BASE["saak"], BASE["sask"]),
-    "%s,%s\n" % (BASE["saak"], BASE["sask"]),
-], ids=["with-header", "without-header"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Access Key,Secret Key\r\n%s,%s\r\n" % (BASE["saak"], BASE["sask"]),
+        "%s,%s\n" % (BASE["saak"], BASE["sask"]),
+    ],
+    ids=["with-header", "without-header"],
+)
 def test_service_account_csv_is_refused(text):
     message = refuse(text.encode("utf-8"), "csv")
     assert "CSV" in message and "Create Service Account" in message
 
 
-@pytest.mark.parametrize("key_file", [
-    {"kty": "RSA", "kid": "ionapi-bridge-private-jwt-1", "alg": "RS256", "n": "sXch" * 20, "e": "AQAB", "d": "c2VjcmV0" * 20},
-    {"keyId": "ionapi-bridge-private-jwt-1", "privateKey": "-----BEGIN PRIVATE KEY-----\nMIIEvQ" + "c2VjcmV0" * 20 + "\n-----END PRIVATE KEY-----\n"},
-], ids=["jwk", "pem"])
+@pytest.mark.parametrize(
+    "key_file",
+    [
+        {"kty": "RSA", "kid": "ionapi-bridge-private-jwt-1", "alg": "RS256", "n": "sXch" * 20, "e": "AQAB", "d": "c2VjcmV0" * 20},
+        {"keyId": "ionapi-bridge-private-jwt-1", "privateKey": "-----BEGIN PRIVATE KEY-----\nMIIEvQ" + "c2VjcmV0" * 20 + "\n-----END PRIVATE KEY-----\n"},
+    ],
+    ids=["jwk", "pem"],
+)
 def test_private_jwt_key_file_is_refused(key_file):
     message = refuse(dump(key_file), "jwt-key-file", secrets=[key_file.get("d", key_file.get("privateKey"))])
     assert "private-JWT" in message and "Create Service Account" in message
@@ -361,25 +398,34 @@ def test_json_without_ionapi_keys_is_refused(obj):
 
 # --- rule 6: URLs ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("key, value", [
-    ("iu", "http://mingle-ionapi.eu1.inforcloudsuite.com"),
-    ("pu", "http://mingle-sso.eu1.inforcloudsuite.com:443/ACME_TST/as/"),
-    ("iu", "mingle-ionapi.eu1.inforcloudsuite.com"),
-    ("pu", "/ACME_TST/as/"),
-    ("pu", "ACME_TST/as/"),
-    ("iu", "https://"),
-    ("pu", "ftp://mingle-sso.eu1.inforcloudsuite.com/ACME_TST/as/"),
-], ids=["http-iu", "http-pu", "no-scheme-iu", "relative-pu", "relative-pu-no-slash", "no-host-iu", "ftp-pu"])
+
+@pytest.mark.parametrize(
+    "key, value",
+    [
+        ("iu", "http://mingle-ionapi.eu1.inforcloudsuite.com"),
+        ("pu", "http://mingle-sso.eu1.inforcloudsuite.com:443/ACME_TST/as/"),
+        ("iu", "mingle-ionapi.eu1.inforcloudsuite.com"),
+        ("pu", "/ACME_TST/as/"),
+        ("pu", "ACME_TST/as/"),
+        ("iu", "https://"),
+        ("pu", "ftp://mingle-sso.eu1.inforcloudsuite.com/ACME_TST/as/"),
+    ],
+    ids=["http-iu", "http-pu", "no-scheme-iu", "relative-pu", "relative-pu-no-slash", "no-host-iu", "ftp-pu"],
+)
 def test_iu_and_pu_must_be_absolute_https_urls(key, value):
     message = refuse(dump(make_seeded_ionapi(**{key: value})), "https-url", key=key)
     assert "https://" in message
 
 
-@pytest.mark.parametrize("key, value, shown", [
-    ("iu", "https://mingle-ionapi.eu1.inforcl\u043eudsuite.com", "(punycode mingle-ionapi.eu1.xn--inforcludsuite-1zl.com)"),
-    ("pu", "https://m\u0456ngle-sso.eu1.inforcloudsuite.com:443/ACME_TST/as/", "(punycode xn--mngle-sso-v9h.eu1.inforcloudsuite.com)"),
-    ("pu", "https://mingle-sso.eu1.inforcloudsuite.com\u3002evil.example/ACME_TST/as/", "(punycode mingle-sso.eu1.inforcloudsuite.com.evil.example)"),
-], ids=["cyrillic-o-iu", "ukrainian-i-pu", "ideographic-dot-pu"])
+@pytest.mark.parametrize(
+    "key, value, shown",
+    [
+        ("iu", "https://mingle-ionapi.eu1.inforcl\u043eudsuite.com", "(punycode mingle-ionapi.eu1.xn--inforcludsuite-1zl.com)"),
+        ("pu", "https://m\u0456ngle-sso.eu1.inforcloudsuite.com:443/ACME_TST/as/", "(punycode xn--mngle-sso-v9h.eu1.inforcloudsuite.com)"),
+        ("pu", "https://mingle-sso.eu1.inforcloudsuite.com\u3002evil.example/ACME_TST/as/", "(punycode mingle-sso.eu1.inforcloudsuite.com.evil.example)"),
+    ],
+    ids=["cyrillic-o-iu", "ukrainian-i-pu", "ideographic-dot-pu"],
+)
 def test_iu_and_pu_hosts_must_be_plain_ascii(key, value, shown):
     """A look-alike host would receive the secrets: refused, showing the host escaped and its punycode."""
     message = refuse(dump(make_seeded_ionapi(**{key: value})), "host-not-ascii", key=key)
@@ -397,6 +443,7 @@ def test_pu_without_trailing_slash_is_refused_not_rewritten():
 
 # --- rule 7: tenant ----------------------------------------------------------------------------
 
+
 def test_tenant_mismatch_is_refused():
     prd = make_seeded_ionapi("ACME_PRD")
     message = refuse(dump(prd), "tenant-mismatch", key="ti", secrets=secret_values(prd), expected_tenant="ACME_TST")
@@ -413,6 +460,7 @@ def test_tenant_comparison_is_exact():
 
 # --- unknown and undocumented keys ----------------------------------------------------------
 
+
 def test_unknown_keys_are_kept_and_change_the_fingerprint():
     extra = make_seeded_ionapi(custom="kept", nested={"list": [1, 2]})
     ionapi = accept(dump(extra))
@@ -423,16 +471,20 @@ def test_unknown_keys_are_kept_and_change_the_fingerprint():
     assert ionapi.fingerprint != accept(dump(make_seeded_ionapi(custom="other", nested={"list": [1, 2]}))).fingerprint
 
 
-@pytest.mark.parametrize("overrides", [
-    {"dt": 12},
-    {"v": 1.1},
-    {"ev": None},
-    {"sc": {}},
-    {"sc": {"scopes": ["a", "b"], "n": 1}},
-    {"sc": []},
-    {"sc": "text"},
-    {"dt": True, "v": None, "ev": ["U1"]},
-], ids=["dt-int", "v-float", "ev-null", "sc-empty", "sc-object", "sc-array", "sc-string", "mixed"])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"dt": 12},
+        {"v": 1.1},
+        {"ev": None},
+        {"sc": {}},
+        {"sc": {"scopes": ["a", "b"], "n": 1}},
+        {"sc": []},
+        {"sc": "text"},
+        {"dt": True, "v": None, "ev": ["U1"]},
+    ],
+    ids=["dt-int", "v-float", "ev-null", "sc-empty", "sc-object", "sc-array", "sc-string", "mixed"],
+)
 def test_undocumented_keys_of_any_type_are_accepted_as_is(overrides):
     ionapi = accept(dump(make_seeded_ionapi(**overrides)))
     for key, value in overrides.items():
@@ -442,14 +494,19 @@ def test_undocumented_keys_of_any_type_are_accepted_as_is(overrides):
 
 # --- rule 8: shape warnings ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("overrides, key", [
-    ({"ci": "OTHER~" + BASE["ci"].split("~")[1]}, "ci"),
-    ({"ci": BASE["ci"].replace("~", "")}, "ci"),
-    ({"saak": "OTHER#" + BASE["saak"].split("#")[1]}, "saak"),
-    ({"saak": BASE["saak"].replace("#", "")}, "saak"),
-    ({"cs": BASE["cs"][:40] + "+/=" + BASE["cs"][40:]}, "cs"),
-    ({"sask": BASE["sask"][:40] + "." + BASE["sask"][40:]}, "sask"),
-], ids=["ci-prefix", "ci-no-tilde", "saak-prefix", "saak-no-hash", "cs-chars", "sask-chars"])
+
+@pytest.mark.parametrize(
+    "overrides, key",
+    [
+        ({"ci": "OTHER~" + BASE["ci"].split("~")[1]}, "ci"),
+        ({"ci": BASE["ci"].replace("~", "")}, "ci"),
+        ({"saak": "OTHER#" + BASE["saak"].split("#")[1]}, "saak"),
+        ({"saak": BASE["saak"].replace("#", "")}, "saak"),
+        ({"cs": BASE["cs"][:40] + "+/=" + BASE["cs"][40:]}, "cs"),
+        ({"sask": BASE["sask"][:40] + "." + BASE["sask"][40:]}, "sask"),
+    ],
+    ids=["ci-prefix", "ci-no-tilde", "saak-prefix", "saak-no-hash", "cs-chars", "sask-chars"],
+)
 def test_shape_oddities_are_warnings_not_errors(overrides, key):
     odd = make_seeded_ionapi(**overrides)
     ionapi = accept(dump(odd), secrets=BASE_SECRETS + secret_values(odd))
@@ -459,25 +516,36 @@ def test_shape_oddities_are_warnings_not_errors(overrides, key):
 
 def test_on_premises_shape_is_accepted_without_host_warnings():
     onprem = make_seeded_ionapi(
-        "infor", cn="DocBits_PRD", iu="https://ionapi.acme.local:7443", pu="https://sso.acme.local/InforIntSTS/",
-        oa="connect/authorize", ot="connect/token", **{"or": "connect/revocation"})
+        "infor",
+        cn="DocBits_PRD",
+        iu="https://ionapi.acme.local:7443",
+        pu="https://sso.acme.local/InforIntSTS/",
+        oa="connect/authorize",
+        ot="connect/token",
+        **{"or": "connect/revocation"}
+    )
     ionapi = accept(dump(onprem), secrets=secret_values(onprem), expected_tenant="infor")
     assert ionapi.warnings == []
 
 
 @pytest.mark.parametrize("region", ["", "eu1.", "se1.", "se2."])
 def test_cloud_regions_give_no_host_warning(region):
-    cloud = make_seeded_ionapi(iu="https://mingle-ionapi.%sinforcloudsuite.com" % region,
-                               pu="https://mingle-sso.%sinforcloudsuite.com:443/ACME_TST/as/" % region)
+    cloud = make_seeded_ionapi(
+        iu="https://mingle-ionapi.%sinforcloudsuite.com" % region, pu="https://mingle-sso.%sinforcloudsuite.com:443/ACME_TST/as/" % region
+    )
     assert accept(dump(cloud)).warnings == []
 
 
-@pytest.mark.parametrize("key, value, host", [
-    ("iu", "https://ionapi.example.com", "ionapi.example.com"),
-    ("iu", "https://mingle-ionapi.inforcloudsuite.com.example.net", "mingle-ionapi.inforcloudsuite.com.example.net"),
-    ("iu", "https://evilinforcloudsuite.com", "evilinforcloudsuite.com"),
-    ("pu", "https://sso.example.com/ACME_TST/as/", "sso.example.com"),
-], ids=["iu-other", "iu-suffix-trick", "iu-no-dot", "pu-other"])
+@pytest.mark.parametrize(
+    "key, value, host",
+    [
+        ("iu", "https://ionapi.example.com", "ionapi.example.com"),
+        ("iu", "https://mingle-ionapi.inforcloudsuite.com.example.net", "mingle-ionapi.inforcloudsuite.com.example.net"),
+        ("iu", "https://evilinforcloudsuite.com", "evilinforcloudsuite.com"),
+        ("pu", "https://sso.example.com/ACME_TST/as/", "sso.example.com"),
+    ],
+    ids=["iu-other", "iu-suffix-trick", "iu-no-dot", "pu-other"],
+)
 def test_cloud_host_outside_inforcloudsuite_warns(key, value, host):
     ionapi = accept(dump(make_seeded_ionapi(**{key: value})))
     assert len(ionapi.warnings) == 1, ionapi.warnings
@@ -492,14 +560,19 @@ def test_pu_path_naming_another_tenant_warns():
 
 # --- rule 9: fingerprint and redaction ---------------------------------------------------------------
 
-@pytest.mark.parametrize("data", [
-    json.dumps(dict(reversed(list(BASE.items())))).encode("utf-8"),
-    json.dumps(BASE, separators=(",", ":")).encode("utf-8"),
-    json.dumps(BASE, indent=4).encode("utf-8"),
-    json.dumps(BASE, indent="\t").encode("utf-8").replace(b"\n", b"\r\n"),
-    codecs.BOM_UTF8 + dump(BASE),
-    dump(BASE).replace(b'"ti": "ACME_TST"', b'"ti": "\\u0041CME_TST"'),
-], ids=["key-order", "compact", "indent-4", "tabs-crlf", "bom", "escapes"])
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        json.dumps(dict(reversed(list(BASE.items())))).encode("utf-8"),
+        json.dumps(BASE, separators=(",", ":")).encode("utf-8"),
+        json.dumps(BASE, indent=4).encode("utf-8"),
+        json.dumps(BASE, indent="\t").encode("utf-8").replace(b"\n", b"\r\n"),
+        codecs.BOM_UTF8 + dump(BASE),
+        dump(BASE).replace(b'"ti": "ACME_TST"', b'"ti": "\\u0041CME_TST"'),
+    ],
+    ids=["key-order", "compact", "indent-4", "tabs-crlf", "bom", "escapes"],
+)
 def test_fingerprint_ignores_formatting(data):
     assert data != dump(BASE)
     assert accept(data).fingerprint == accept(dump(BASE)).fingerprint
@@ -552,20 +625,54 @@ def test_redacted_handles_non_string_secret_values():
 # --- real-world files: templates, redacted and damaged copies, impossible tenants ------------------------
 
 PLACEHOLDERS = [
-    ("ti", "<tenant>"), ("ti", "YOUR_TENANT"), ("ti", "TENANT_ID"), ("ti", "TenantId"), ("ti", "[TENANT]"), ("ti", "XXXX_TST"),
-    ("ti", "{{ infor_tenant }}"), ("ti", "tbd"), ("ti", "TENANTNAME"), ("ti", "__TENANT__"),
-    ("ci", "ACME_TST~<client id>"), ("ci", "ACME_TST~xxxxxxxxxxxxxxxxxxxx"), ("ci", "CLIENT_ID"), ("ci", "ACME_TST~yourClientId"),
-    ("ci", "ION_API_CLIENT_ID"), ("ci", "#{IonApiClientId}#"), ("ci", "ionapi_client_id"),
-    ("cs", "MY_CLIENT_SECRET"), ("cs", "your-secret-here"), ("cs", "changeme"), ("cs", "${ION_CS}"), ("cs", "%CLIENT_SECRET%"),
-    ("cs", "<client secret>"), ("cs", "x" * 86), ("cs", "Replace_With_Your_Client_Secret_From_The_ION_API_Portal"),
-    ("cs", "ab" * 43), ("cs", "0" * 86), ("cs", "$(ION_CLIENT_SECRET)"), ("cs", "@@MYCLIENTSECRET@@"),
-    ("saak", "ACME_TST#SERVICE_ACCOUNT_KEY"), ("saak", "ACME_TST#<saak>"), ("saak", "SERVICE_ACCOUNT_ACCESS_KEY"),
-    ("sask", "SERVICE_ACCOUNT_SECRET_KEY"), ("sask", "yoursecretkeygoeshereandthisisnotrandomatall"),
-    ("iu", "https://<host>:7443"), ("iu", "https://mingle-ionapi.xxx.inforcloudsuite.com"), ("iu", "https://your-gateway.acme.local"),
-    ("pu", "https://mingle-sso.inforcloudsuite.com:443/<tenant>/as/"), ("pu", "https://{sso_host}/InforIntSTS/"),
-    ("oa", "<authorize path>"), ("ot", "TODO"), ("or", "FIXME"),
-    ("cn", "<app name>"), ("cn", "YOUR_APP"), ("cn", "changeme"),
-    ("ev", "<ev>"), ("dt", "xxx"), ("v", "{{ version }}"),
+    ("ti", "<tenant>"),
+    ("ti", "YOUR_TENANT"),
+    ("ti", "TENANT_ID"),
+    ("ti", "TenantId"),
+    ("ti", "[TENANT]"),
+    ("ti", "XXXX_TST"),
+    ("ti", "{{ infor_tenant }}"),
+    ("ti", "tbd"),
+    ("ti", "TENANTNAME"),
+    ("ti", "__TENANT__"),
+    ("ci", "ACME_TST~<client id>"),
+    ("ci", "ACME_TST~xxxxxxxxxxxxxxxxxxxx"),
+    ("ci", "CLIENT_ID"),
+    ("ci", "ACME_TST~yourClientId"),
+    ("ci", "ION_API_CLIENT_ID"),
+    ("ci", "#{IonApiClientId}#"),
+    ("ci", "ionapi_client_id"),
+    ("cs", "MY_CLIENT_SECRET"),
+    ("cs", "your-secret-here"),
+    ("cs", "changeme"),
+    ("cs", "${ION_CS}"),
+    ("cs", "%CLIENT_SECRET%"),
+    ("cs", "<client secret>"),
+    ("cs", "x" * 86),
+    ("cs", "Replace_With_Your_Client_Secret_From_The_ION_API_Portal"),
+    ("cs", "ab" * 43),
+    ("cs", "0" * 86),
+    ("cs", "$(ION_CLIENT_SECRET)"),
+    ("cs", "@@MYCLIENTSECRET@@"),
+    ("saak", "ACME_TST#SERVICE_ACCOUNT_KEY"),
+    ("saak", "ACME_TST#<saak>"),
+    ("saak", "SERVICE_ACCOUNT_ACCESS_KEY"),
+    ("sask", "SERVICE_ACCOUNT_SECRET_KEY"),
+    ("sask", "yoursecretkeygoeshereandthisisnotrandomatall"),
+    ("iu", "https://<host>:7443"),
+    ("iu", "https://mingle-ionapi.xxx.inforcloudsuite.com"),
+    ("iu", "https://your-gateway.acme.local"),
+    ("pu", "https://mingle-sso.inforcloudsuite.com:443/<tenant>/as/"),
+    ("pu", "https://{sso_host}/InforIntSTS/"),
+    ("oa", "<authorize path>"),
+    ("ot", "TODO"),
+    ("or", "FIXME"),
+    ("cn", "<app name>"),
+    ("cn", "YOUR_APP"),
+    ("cn", "changeme"),
+    ("ev", "<ev>"),
+    ("dt", "xxx"),
+    ("v", "{{ version }}"),
 ]
 
 
@@ -577,8 +684,17 @@ def test_placeholders_in_any_value_are_refused(key, value):
 
 
 REDACTIONS = [
-    ("cs", "[hidden]"), ("cs", "***"), ("cs", "<redacted>"), ("cs", "REDACTED"), ("cs", "AbC1d...xYz9"), ("cs", u"AbC1d\u2026xYz9"),
-    ("cs", "(removed)"), ("sask", "*" * 86), ("saak", "ACME_TST#***"), ("ti", "***"), ("cs", BASE["cs"][:20] + "*" * 66),
+    ("cs", "[hidden]"),
+    ("cs", "***"),
+    ("cs", "<redacted>"),
+    ("cs", "REDACTED"),
+    ("cs", "AbC1d...xYz9"),
+    ("cs", "AbC1d\u2026xYz9"),
+    ("cs", "(removed)"),
+    ("sask", "*" * 86),
+    ("saak", "ACME_TST#***"),
+    ("ti", "***"),
+    ("cs", BASE["cs"][:20] + "*" * 66),
     ("sask", "masked"),
 ]
 
@@ -589,7 +705,7 @@ def test_redaction_markers_are_refused(key, value):
     assert "is a redaction marker" in message
 
 
-@pytest.mark.parametrize("inside", [" ", "\t", "\n", "\r\n", u"\u00a0", "  "], ids=["space", "tab", "lf", "crlf", "nbsp", "two-spaces"])
+@pytest.mark.parametrize("inside", [" ", "\t", "\n", "\r\n", "\u00a0", "  "], ids=["space", "tab", "lf", "crlf", "nbsp", "two-spaces"])
 @pytest.mark.parametrize("key", SECRET_KEYS)
 def test_whitespace_inside_a_secret_is_refused(key, inside):
     value = BASE[key][:50] + inside + BASE[key][50:]
@@ -605,7 +721,7 @@ def test_a_secret_shorter_than_40_characters_is_refused_and_40_accepted(key):
     accept(dump(make_seeded_ionapi(**{key: prefix + seeded_token("long-enough", 40)})))
 
 
-@pytest.mark.parametrize("char", [u"\u0000", u"\u0007", u"\u001b", u"\u202e", u"\u200b", u"\ufeff"], ids=["nul", "bel", "esc", "rlo", "zwsp", "bom"])
+@pytest.mark.parametrize("char", ["\u0000", "\u0007", "\u001b", "\u202e", "\u200b", "\ufeff"], ids=["nul", "bel", "esc", "rlo", "zwsp", "bom"])
 @pytest.mark.parametrize("key", SECRET_KEYS)
 def test_control_and_invisible_characters_in_a_secret_are_refused(key, char):
     value = BASE[key][:60] + char + BASE[key][60:]
@@ -613,35 +729,84 @@ def test_control_and_invisible_characters_in_a_secret_are_refused(key, char):
     assert "control or invisible" in message
 
 
-@pytest.mark.parametrize("value", [
-    "ACME TST", "ACME_TST\u202e", "\u200bACME_TST", "ACME\tTST", "ACME/TST", "ACME_TST?x", "ACME#TST", "ACME%20TST", '"ACME"',
-], ids=["space", "rlo", "zwsp", "tab", "slash", "query", "hash", "percent", "quotes"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "ACME TST",
+        "ACME_TST\u202e",
+        "\u200bACME_TST",
+        "ACME\tTST",
+        "ACME/TST",
+        "ACME_TST?x",
+        "ACME#TST",
+        "ACME%20TST",
+        '"ACME"',
+    ],
+    ids=["space", "rlo", "zwsp", "tab", "slash", "query", "hash", "percent", "quotes"],
+)
 def test_a_tenant_id_that_cannot_be_one_is_refused(value):
     message = refuse(dump(make_seeded_ionapi(ti=value)), "tenant-invalid", key="ti")
     assert "\u202e" not in message and "\u200b" not in message
 
 
-@pytest.mark.parametrize("key, value", [
-    ("cn", u"DocBits_TST\u202e"), ("iu", u"https://mingle-ionapi.eu1.inforcloudsuite.com\u200b"), ("oa", "authorization.oauth2\u0007"),
-    ("ev", u"U147858101\u2066"),
-], ids=["cn-rlo", "iu-zwsp", "oa-bel", "ev-lri"])
+@pytest.mark.parametrize(
+    "key, value",
+    [
+        ("cn", "DocBits_TST\u202e"),
+        ("iu", "https://mingle-ionapi.eu1.inforcloudsuite.com\u200b"),
+        ("oa", "authorization.oauth2\u0007"),
+        ("ev", "U147858101\u2066"),
+    ],
+    ids=["cn-rlo", "iu-zwsp", "oa-bel", "ev-lri"],
+)
 def test_control_and_bidi_characters_in_other_values_are_refused(key, value):
     message = refuse(dump(make_seeded_ionapi(**{key: value})), "control-character", key=key)
     assert "control or invisible" in message
 
 
-@pytest.mark.parametrize("overrides", [
-    {"ti": "ACCESS_PRD"}, {"ti": "KEY_TST"}, {"ti": "SERVICE_DEV"}, {"ti": "INFOR_ION"}, {"ti": "infor"}, {"ti": "A62KR42EX6BAV5NU_TST"},
-    {"ti": "TENANT_TST"}, {"ti": "CLIENTX_TST"}, {"ti": "KEYBANK_PRD"}, {"ti": "IDEA_TST"}, {"ti": "MEDIA"},
-    {"cn": "DocBits_TST (invoices)"}, {"cn": "DocBits_[TST]"},
-    {"iu": "https://[fd00::10]:7443", "pu": "https://sso.acme.local/InforIntSTS/"},
-    {"cs": "FAKE-DEMO-CLIENT-SECRET-NOT-REAL-" + seeded_token("demo", 52)},
-    {"sask": "yourt" + seeded_token("your-prefix", 81)},
-    {"ci": "ACME_TST~" + seeded_token("ci32", 32)},
-    {"ci": "infor-os-farm~" + seeded_token("ci-farm", 43)},
-], ids=["access", "key", "service", "infor-ion", "infor", "random", "tenant-word", "clientx", "keybank", "idea", "media",
-        "cn-parentheses", "cn-brackets",
-        "ipv6", "demo-secret", "secret-starting-with-yourt", "ci-32", "ci-farm"])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"ti": "ACCESS_PRD"},
+        {"ti": "KEY_TST"},
+        {"ti": "SERVICE_DEV"},
+        {"ti": "INFOR_ION"},
+        {"ti": "infor"},
+        {"ti": "A62KR42EX6BAV5NU_TST"},
+        {"ti": "TENANT_TST"},
+        {"ti": "CLIENTX_TST"},
+        {"ti": "KEYBANK_PRD"},
+        {"ti": "IDEA_TST"},
+        {"ti": "MEDIA"},
+        {"cn": "DocBits_TST (invoices)"},
+        {"cn": "DocBits_[TST]"},
+        {"iu": "https://[fd00::10]:7443", "pu": "https://sso.acme.local/InforIntSTS/"},
+        {"cs": "FAKE-DEMO-CLIENT-SECRET-NOT-REAL-" + seeded_token("demo", 52)},
+        {"sask": "yourt" + seeded_token("your-prefix", 81)},
+        {"ci": "ACME_TST~" + seeded_token("ci32", 32)},
+        {"ci": "infor-os-farm~" + seeded_token("ci-farm", 43)},
+    ],
+    ids=[
+        "access",
+        "key",
+        "service",
+        "infor-ion",
+        "infor",
+        "random",
+        "tenant-word",
+        "clientx",
+        "keybank",
+        "idea",
+        "media",
+        "cn-parentheses",
+        "cn-brackets",
+        "ipv6",
+        "demo-secret",
+        "secret-starting-with-yourt",
+        "ci-32",
+        "ci-farm",
+    ],
+)
 def test_real_values_that_share_words_with_placeholders_are_accepted(overrides):
     overrides = dict(overrides)
     if "ti" in overrides:
@@ -659,19 +824,25 @@ def test_random_secrets_of_every_real_length_are_always_accepted(length):
         seed = "real-%d-%d" % (length, number)
         tenant = seeded_token(seed + ":ti", 16).upper().replace("-", "Q").replace("_", "Z") + "_TST"
         real = make_seeded_ionapi(
-            tenant, seed=seed, cs=seeded_token(seed + ":cs", length), sask=seeded_token(seed + ":sask", length),
-            saak="%s#%s" % (tenant, seeded_token(seed + ":saak", length)), ci="%s~%s" % (tenant, seeded_token(seed + ":ci", 32 if number % 2 else 43)))
+            tenant,
+            seed=seed,
+            cs=seeded_token(seed + ":cs", length),
+            sask=seeded_token(seed + ":sask", length),
+            saak="%s#%s" % (tenant, seeded_token(seed + ":saak", length)),
+            ci="%s~%s" % (tenant, seeded_token(seed + ":ci", 32 if number % 2 else 43)),
+        )
         assert parse_ionapi(dump(real), source=SOURCE).warnings == [], seed
 
 
 # --- cn naming -------------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", ["DocBits_TST", "DocBits_PRD", "docbits_dev", "DOCBITS_TRN"])
 def test_app_named_after_docbits_gives_no_warning(name):
     assert accept(dump(make_seeded_ionapi(cn=name))).warnings == []
 
 
-@pytest.mark.parametrize("name", ["ERP_Export", "DocBits", "MyApp", u"ION\u00e9"])
+@pytest.mark.parametrize("name", ["ERP_Export", "DocBits", "MyApp", "ION\u00e9"])
 def test_app_not_named_docbits_env_is_a_warning_not_an_error(name):
     ionapi = accept(dump(make_seeded_ionapi(cn=name)))
     assert len(ionapi.warnings) == 1 and ionapi.warnings[0].startswith("key 'cn'") and "DocBits_<ENV>" in ionapi.warnings[0]
@@ -683,16 +854,27 @@ def test_missing_cn_is_one_warning_not_two():
 
 # --- the other downloads say what to download instead ------------------------------------------------------------
 
+
 def test_client_credentials_download_says_what_to_download_instead():
     message = refuse(dump(only(BASE, "cn", "ci", "cs", "pu", "ot")), "wrong-download", key="saak")
-    for words in ("Client Credentials", "Password Credentials", "Backend Service", "Create Service Account", "Issue Refresh Tokens",
-                  "Download Credentials", "DocBits_<ENV>"):
+    for words in (
+        "Client Credentials",
+        "Password Credentials",
+        "Backend Service",
+        "Create Service Account",
+        "Issue Refresh Tokens",
+        "Download Credentials",
+        "DocBits_<ENV>",
+    ):
         assert words in message
 
 
 def test_bridge_private_jwt_file_with_ionapi_keys_is_a_jwt_key_file():
-    bridge = dict(only(BASE, "ti", "ci", "pu", "ot"), kid="ionapi-bridge-private-jwt-1",
-                  privateKey="-----BEGIN PRIVATE KEY-----\n%s\n-----END PRIVATE KEY-----\n" % seeded_token("pem", 64))
+    bridge = dict(
+        only(BASE, "ti", "ci", "pu", "ot"),
+        kid="ionapi-bridge-private-jwt-1",
+        privateKey="-----BEGIN PRIVATE KEY-----\n%s\n-----END PRIVATE KEY-----\n" % seeded_token("pem", 64),
+    )
     message = refuse(dump(bridge), "jwt-key-file", secrets=[bridge["privateKey"][28:92]])
     assert "private-JWT" in message and "Backend Service" in message and "Issue Refresh Tokens" in message
 
@@ -704,6 +886,7 @@ def test_comment_lines_get_their_own_hint():
 
 # --- hostile files --------------------------------------------------------------------------------------------------
 
+
 def _nested(depth):
     return "[" * depth + "]" * depth
 
@@ -713,12 +896,16 @@ def test_nesting_up_to_the_limit_is_accepted():
     assert "extra" in ionapi.credentials
 
 
-@pytest.mark.parametrize("text", [
-    '{"ti": "ACME_TST", "sc": %s}' % _nested(MAX_DEPTH),
-    _nested(7000),
-    '{"a":' * 2000 + "1" + "}" * 2000,
-    '{"sc": ' + "[" * 7000,
-], ids=["one-over", "arrays-7000", "objects-2000", "unclosed"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"ti": "ACME_TST", "sc": %s}' % _nested(MAX_DEPTH),
+        _nested(7000),
+        '{"a":' * 2000 + "1" + "}" * 2000,
+        '{"sc": ' + "[" * 7000,
+    ],
+    ids=["one-over", "arrays-7000", "objects-2000", "unclosed"],
+)
 def test_deep_nesting_under_the_size_limit_is_refused_without_recursion_error(text):
     assert len(text) <= MAX_BYTES
     message = refuse(text.encode("utf-8"), "too-deep")
@@ -731,18 +918,18 @@ def test_brackets_inside_strings_do_not_count_as_nesting():
 
 
 def test_untrusted_text_in_messages_is_escaped():
-    source = u"files/ACME_TST\u202e.ionapi"
+    source = "files/ACME_TST\u202e.ionapi"
     with pytest.raises(IonApiError) as info:
         parse_ionapi(b"", source=source)
     assert str(info.value).startswith("files/ACME_TST\\u202e.ionapi: ")
     with pytest.raises(IonApiError) as info:
-        parse_ionapi(dump(BASE), source=SOURCE, expected_tenant=u"ACME_TST\u202e")
-    assert "expects 'ACME_TST\\u202e'" in str(info.value) and u"\u202e" not in str(info.value)
-    text = dump(make_seeded_ionapi(sc={u"k\u202e": 1})).decode("utf-8").replace('"k\\u202e": 1', '"k\\u202e": 1, "k\\u202e": 2')
+        parse_ionapi(dump(BASE), source=SOURCE, expected_tenant="ACME_TST\u202e")
+    assert "expects 'ACME_TST\\u202e'" in str(info.value) and "\u202e" not in str(info.value)
+    text = dump(make_seeded_ionapi(sc={"k\u202e": 1})).decode("utf-8").replace('"k\\u202e": 1', '"k\\u202e": 1, "k\\u202e": 2')
     with pytest.raises(IonApiError) as info:
         parse_ionapi(text.encode("utf-8"), source=SOURCE)
-    assert (info.value.rule, info.value.key) == ("duplicate-key", u"k\u202e")
-    assert "key 'k\\u202e'" in str(info.value) and u"\u202e" not in str(info.value)
+    assert (info.value.rule, info.value.key) == ("duplicate-key", "k\u202e")
+    assert "key 'k\\u202e'" in str(info.value) and "\u202e" not in str(info.value)
 
 
 def test_a_refusal_carries_its_rule_and_key_into_a_failed_result():
@@ -757,11 +944,12 @@ def test_a_refusal_carries_its_rule_and_key_into_a_failed_result():
 
 # --- documentation ----------------------------------------------------------------------------------------------
 
+
 def test_every_rule_id_is_documented_and_every_documented_rule_exists():
     with open(ionapi_module.__file__, encoding="utf-8") as handle:
         code = handle.read()
-    in_code = set(re.findall(r'source, "([a-z0-9-]+)"', code)) | set(re.findall(r'if key == "ti" else "([a-z0-9-]+)"', code))
-    in_code |= set(re.findall(r'return "([a-z0-9-]+)", ', code))
+    in_code = set(re.findall(r'source,\s*"([a-z0-9-]+)"', code)) | set(re.findall(r'if key == "ti"\s+else\s+"([a-z0-9-]+)"', code))
+    in_code |= set(re.findall(r'return\s+"([a-z0-9-]+)",', code))
     with open(os.path.join(REPO, "docs", "ionapi-format.md"), encoding="utf-8") as handle:
         document = handle.read()
     table = document.split("## What the collection checks: rule ids", 1)[1].split("\n## ", 1)[0]

@@ -15,8 +15,21 @@ from ansible_collections.docbits.infor.tests.corpus.ionapi_corpus import corpus_
 CASES = load_cases()
 # The rules a real-world file breaks; the corpus must hold at least one file for each.
 REAL_WORLD_RULES = {
-    "placeholder", "redacted", "secret-whitespace", "secret-too-short", "control-character", "tenant-invalid", "too-deep",
-    "wrong-download", "jwt-key-file", "csv", "json-syntax", "duplicate-key", "utf16", "https-url", "pu-trailing-slash",
+    "placeholder",
+    "redacted",
+    "secret-whitespace",
+    "secret-too-short",
+    "control-character",
+    "tenant-invalid",
+    "too-deep",
+    "wrong-download",
+    "jwt-key-file",
+    "csv",
+    "json-syntax",
+    "duplicate-key",
+    "utf16",
+    "https-url",
+    "pu-trailing-slash",
     "tenant-mismatch",
 }
 
@@ -77,8 +90,11 @@ def test_the_secrets_of_a_file_are_found_by_the_leak_check(case):
 
 def test_a_refusal_describes_the_value_never_quotes_it():
     descriptions = {
-        "placeholder": "a placeholder", "redacted": "a redaction marker", "secret-whitespace": "contains whitespace",
-        "secret-too-short": "too short to be a secret", "tenant-invalid": "cannot be an Infor tenant id",
+        "placeholder": "a placeholder",
+        "redacted": "a redaction marker",
+        "secret-whitespace": "contains whitespace",
+        "secret-too-short": "too short to be a secret",
+        "tenant-invalid": "cannot be an Infor tenant id",
     }
     seen = set()
     for case in CASES:

@@ -80,8 +80,10 @@ def test_each_distinct_stored_file_is_tried_once_per_run(auth, pki, tmp_path):
 
 def test_a_dead_file_fails_the_task_only_while_it_stays():
     dead = {"alive": False, "reason": "invalid_grant", "fix": "re-enable it", "message": "no token"}
-    configurations = [{"id": 1, "doc_type": "INVOICE", "action": "update", "changes": ["ion_api"]},
-                      {"id": 2, "doc_type": "ORDER", "action": "none", "changes": []}]
+    configurations = [
+        {"id": 1, "doc_type": "INVOICE", "action": "update", "changes": ["ion_api"]},
+        {"id": 2, "doc_type": "ORDER", "action": "none", "changes": []},
+    ]
     replaced = add_verdicts({"configurations": [dict(entry) for entry in configurations[:1]]}, {1: dead}, check_mode=False)
     assert "failed" not in replaced and replaced["configurations"][0]["liveness"] == dead
     audited = add_verdicts({"configurations": [dict(entry) for entry in configurations]}, {1: dead, 2: dead}, check_mode=True)

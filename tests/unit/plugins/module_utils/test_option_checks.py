@@ -39,17 +39,22 @@ pytestmark = pytest.mark.usefixtures("controlled_environment")
 
 # --- printable ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, shown", [
-    ("ACME_TST", "ACME_TST"),
-    ("plain ASCII: ~!@#$%^&*()[]{}\\", "plain ASCII: ~!@#$%^&*()[]{}\\"),
-    ("ACME_\u0422ST", "ACME_\\u0422ST"),
-    ("caf\u00e9", "caf\\u00e9"),
-    ("a\u202eb", "a\\u202eb"),
-    ("zero\u200bwidth", "zero\\u200bwidth"),
-    ("line\nbreak\ttab\x1b", "line\\u000abreak\\u0009tab\\u001b"),
-    ("no\u00a0break", "no\\u00a0break"),
-    ("emoji \U0001f600", "emoji \\U0001f600"),
-], ids=["ascii", "ascii-punctuation", "cyrillic", "latin-accent", "bidi", "zero-width", "controls", "nbsp", "astral"])
+
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        ("ACME_TST", "ACME_TST"),
+        ("plain ASCII: ~!@#$%^&*()[]{}\\", "plain ASCII: ~!@#$%^&*()[]{}\\"),
+        ("ACME_\u0422ST", "ACME_\\u0422ST"),
+        ("caf\u00e9", "caf\\u00e9"),
+        ("a\u202eb", "a\\u202eb"),
+        ("zero\u200bwidth", "zero\\u200bwidth"),
+        ("line\nbreak\ttab\x1b", "line\\u000abreak\\u0009tab\\u001b"),
+        ("no\u00a0break", "no\\u00a0break"),
+        ("emoji \U0001f600", "emoji \\U0001f600"),
+    ],
+    ids=["ascii", "ascii-punctuation", "cyrillic", "latin-accent", "bidi", "zero-width", "controls", "nbsp", "astral"],
+)
 def test_printable_escapes_everything_outside_printable_ascii(text, shown):
     assert printable(text) == shown
     assert printable(shown) == shown, "escaping twice must change nothing"
@@ -72,18 +77,23 @@ def test_a_tenant_mismatch_shows_the_look_alike_escaped():
 
 # --- look-alike hosts --------------------------------------------------------------------------
 
+
 def test_punycode_is_the_dns_form_of_each_label():
     assert punycode(LOOK_ALIKE) == "api.xn--dcbits-wqf.com" == LOOK_ALIKE.encode("idna").decode("ascii")
     assert punycode("api.docbits.com") == "api.docbits.com"
 
 
-@pytest.mark.parametrize("url, shown", [
-    ("https://%s" % LOOK_ALIKE, "'api.d\\u043ecbits.com' (punycode api.xn--dcbits-wqf.com)"),
-    ("https://%s:8443/prod-api" % LOOK_ALIKE, "'api.d\\u043ecbits.com' (punycode api.xn--dcbits-wqf.com)"),
-    ("https://API.D\u041eCBITS.COM", "'api.d\\u043ecbits.com' (punycode api.xn--dcbits-wqf.com)"),
-    # DNS reads U+3002 as a dot: this is a host under evil.example.
-    ("https://api.docbits.com\u3002evil.example", "'api.docbits.com\\u3002evil.example' (punycode api.docbits.com.evil.example)"),
-], ids=["cyrillic-o", "with-port-and-path", "upper-case", "ideographic-dot"])
+@pytest.mark.parametrize(
+    "url, shown",
+    [
+        ("https://%s" % LOOK_ALIKE, "'api.d\\u043ecbits.com' (punycode api.xn--dcbits-wqf.com)"),
+        ("https://%s:8443/prod-api" % LOOK_ALIKE, "'api.d\\u043ecbits.com' (punycode api.xn--dcbits-wqf.com)"),
+        ("https://API.D\u041eCBITS.COM", "'api.d\\u043ecbits.com' (punycode api.xn--dcbits-wqf.com)"),
+        # DNS reads U+3002 as a dot: this is a host under evil.example.
+        ("https://api.docbits.com\u3002evil.example", "'api.docbits.com\\u3002evil.example' (punycode api.docbits.com.evil.example)"),
+    ],
+    ids=["cyrillic-o", "with-port-and-path", "upper-case", "ideographic-dot"],
+)
 def test_docbits_url_with_a_non_ascii_host_is_refused_showing_its_punycode(url, shown):
     with pytest.raises(OptionError) as refused:
         check_url(url, "docbits_url")
@@ -117,14 +127,23 @@ def test_an_ionapi_url_with_a_non_ascii_host_is_refused(key):
 
 # --- bounds ------------------------------------------------------------------------------------
 
+
 def transport_params(**values):
     return dict(dict(timeout=30, retries=3, ca_path=None), **values)
 
 
-@pytest.mark.parametrize("option, value", [
-    ("timeout", TIMEOUT_BOUNDS[0] - 1), ("timeout", TIMEOUT_BOUNDS[1] + 1), ("timeout", 10000000000), ("timeout", -5),
-    ("retries", RETRIES_BOUNDS[0] - 1), ("retries", RETRIES_BOUNDS[1] + 1), ("retries", 10 ** 12),
-])
+@pytest.mark.parametrize(
+    "option, value",
+    [
+        ("timeout", TIMEOUT_BOUNDS[0] - 1),
+        ("timeout", TIMEOUT_BOUNDS[1] + 1),
+        ("timeout", 10000000000),
+        ("timeout", -5),
+        ("retries", RETRIES_BOUNDS[0] - 1),
+        ("retries", RETRIES_BOUNDS[1] + 1),
+        ("retries", 10**12),
+    ],
+)
 def test_transport_options_out_of_bounds_are_refused_naming_the_option_and_bounds(option, value):
     with pytest.raises(OptionError) as refused:
         check_transport(transport_params(**{option: value}))
@@ -132,8 +151,10 @@ def test_transport_options_out_of_bounds_are_refused_naming_the_option_and_bound
     assert str(refused.value).startswith("%s is %d: it must be from %d to %d" % (option, value, bounds[0], bounds[1])), str(refused.value)
 
 
-@pytest.mark.parametrize("values", [dict(timeout=TIMEOUT_BOUNDS[0]), dict(timeout=TIMEOUT_BOUNDS[1]), dict(retries=RETRIES_BOUNDS[0]),
-                                    dict(retries=RETRIES_BOUNDS[1]), dict(retries=None)])
+@pytest.mark.parametrize(
+    "values",
+    [dict(timeout=TIMEOUT_BOUNDS[0]), dict(timeout=TIMEOUT_BOUNDS[1]), dict(retries=RETRIES_BOUNDS[0]), dict(retries=RETRIES_BOUNDS[1]), dict(retries=None)],
+)
 def test_transport_options_on_their_bounds_pass(values):
     check_transport(transport_params(**values))
 
@@ -144,7 +165,7 @@ def test_the_largest_timeout_allowed_is_usable_by_the_deadline():
         http.request("GET", "http://127.0.0.1:%d/" % _closed_port())
 
 
-@pytest.mark.parametrize("limit", [CONCURRENCY_LIMIT_BOUNDS[0] - 1, CONCURRENCY_LIMIT_BOUNDS[1] + 1, 10 ** 9])
+@pytest.mark.parametrize("limit", [CONCURRENCY_LIMIT_BOUNDS[0] - 1, CONCURRENCY_LIMIT_BOUNDS[1] + 1, 10**9])
 def test_concurrency_limit_out_of_bounds_is_refused(limit):
     with pytest.raises(OptionError) as refused:
         check_concurrency_limit(limit)
@@ -165,6 +186,7 @@ def test_the_docs_state_the_bounds():
 
 
 # --- transport failures in plain words ---------------------------------------------------------
+
 
 def _closed_port():
     with socket.socket() as probe:
@@ -208,6 +230,7 @@ def test_url_shown_drops_user_info_only():
 
 
 # --- a proxy answering 407 ---------------------------------------------------------------------
+
 
 @pytest.fixture
 def proxy():

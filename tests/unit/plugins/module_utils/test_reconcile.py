@@ -50,10 +50,17 @@ OTHER_APP = parse_ionapi(dump(make_seeded_ionapi(seed="other-app")), source="oth
 
 def listed(config_id, doc_type="INVOICE", export_method="infor-idm-cloud", sub_org_id=None, is_active=True, title="DocBits_TST"):
     """An ExportConfig as the client builds it from a listed item."""
-    return ExportConfig.from_api({
-        "id": config_id, "title": title, "doc_type": doc_type, "export_method": export_method,
-        "sub_org_id": sub_org_id, "is_active": is_active, "infor_ion_api": True,
-    })
+    return ExportConfig.from_api(
+        {
+            "id": config_id,
+            "title": title,
+            "doc_type": doc_type,
+            "export_method": export_method,
+            "sub_org_id": sub_org_id,
+            "is_active": is_active,
+            "infor_ion_api": True,
+        }
+    )
 
 
 def desired(ionapi=TST, **kwargs):
@@ -69,8 +76,7 @@ def converge(reconciler, wanted, check_mode=False, verify_connection=False):
 
 def remove(reconciler, doc_type, sub_org_id=None, config_id=None, check_mode=False):
     """What the module does for state=absent: plan, then apply."""
-    return reconciler.apply(reconciler.plan_absent(Desired(None, doc_type, sub_org_id=sub_org_id, config_id=config_id)),
-                            check_mode=check_mode)
+    return reconciler.apply(reconciler.plan_absent(Desired(None, doc_type, sub_org_id=sub_org_id, config_id=config_id)), check_mode=check_mode)
 
 
 def stored_files_by_id(*ionapis):
@@ -78,6 +84,7 @@ def stored_files_by_id(*ionapis):
 
 
 # --- find_owned_config ---------------------------------------------------------------------------
+
 
 def test_find_by_doc_type():
     configs = [listed(1, doc_type="ORDER"), listed(2), listed(3, doc_type="CREDIT_NOTE")]
@@ -163,11 +170,20 @@ def test_config_id_of_a_non_infor_export_is_an_error():
 
 # --- Desired.title_for ------------------------------------------------------------------------------
 
+
 def test_a_new_configuration_gets_the_defaults_or_what_is_set():
     assert desired(export_method=None).new_configuration("ORDER") == {
-        "title": "DocBits_TST", "export_method": "infor-idm-cloud", "doc_type": "ORDER", "sub_org_id": None}
+        "title": "DocBits_TST",
+        "export_method": "infor-idm-cloud",
+        "doc_type": "ORDER",
+        "sub_org_id": None,
+    }
     assert desired(title="Mine", export_method="infor-ion-cloud", sub_org_id=7).new_configuration("INVOICE") == {
-        "title": "Mine", "export_method": "infor-ion-cloud", "doc_type": "INVOICE", "sub_org_id": "7"}
+        "title": "Mine",
+        "export_method": "infor-ion-cloud",
+        "doc_type": "INVOICE",
+        "sub_org_id": "7",
+    }
 
 
 def test_a_new_configuration_without_app_name_names_the_tenant():
@@ -178,8 +194,7 @@ def test_a_new_configuration_without_app_name_names_the_tenant():
 
 @pytest.mark.parametrize("title", ["Theirs", "", None])
 def test_an_existing_title_and_method_stay_unless_set(title):
-    [entry] = plan_for(desired(ROTATED, export_method=None), [listed(1, title=title, export_method="infor-ion-cloud")],
-                       stored_files_by_id(TST)).entries
+    [entry] = plan_for(desired(ROTATED, export_method=None), [listed(1, title=title, export_method="infor-ion-cloud")], stored_files_by_id(TST)).entries
     assert entry.target["title"] == title and entry.target["export_method"] == "infor-ion-cloud"
     assert entry.changes == ["ion_api"]
 
@@ -190,6 +205,7 @@ def test_a_title_and_method_set_restyle_the_one_configuration_owned():
 
 
 # --- fingerprints of stored bytes --------------------------------------------------------------------
+
 
 def test_stored_fingerprint_compares_parsed_json():
     reserialised = json.dumps(TST.credentials, indent=2).encode("utf-8")
@@ -215,11 +231,9 @@ def test_stored_file_is_not_validated():
     assert summary["parsed"] is True and summary["tenant"] == "ACME_PRD"
 
 
-@pytest.mark.parametrize("data", [b"{not json", TST.content[:50], b"\xff\xfe{\x00", b"", b"[" * 100000],
-                         ids=["syntax", "truncated", "utf16", "empty", "deep"])
+@pytest.mark.parametrize("data", [b"{not json", TST.content[:50], b"\xff\xfe{\x00", b"", b"[" * 100000], ids=["syntax", "truncated", "utf16", "empty", "deep"])
 def test_stored_file_unparseable(data):
-    assert StoredFile(data).summary() == {"tenant": None, "app_name": None, "fingerprint": "sha256:" + hashlib.sha256(data).hexdigest(),
-                                          "parsed": False}
+    assert StoredFile(data).summary() == {"tenant": None, "app_name": None, "fingerprint": "sha256:" + hashlib.sha256(data).hexdigest(), "parsed": False}
 
 
 @pytest.mark.parametrize("data", [b"[1, 2]", b'"ACME_TST"', b"null"], ids=["array", "string", "null"])
@@ -243,6 +257,7 @@ def test_stored_file_restorable_only_when_it_parses_as_ionapi():
 
 # --- scope and duplicates ----------------------------------------------------------------------------
 
+
 def test_doc_types_normalised():
     assert normalise_doc_types(None) is None
     assert normalise_doc_types(["all"]) == DOC_TYPES_ALL
@@ -251,8 +266,13 @@ def test_doc_types_normalised():
 
 
 def test_scope_all_is_every_type_with_an_infor_export_of_the_sub_org():
-    configs = [listed(1), listed(2, doc_type="CREDIT_NOTE"), listed(3, doc_type="ORDER", export_method="webhook"),
-               listed(4, doc_type="DELIVERY", sub_org_id="7"), listed(5, export_method="infor-ion-cloud")]
+    configs = [
+        listed(1),
+        listed(2, doc_type="CREDIT_NOTE"),
+        listed(3, doc_type="ORDER", export_method="webhook"),
+        listed(4, doc_type="DELIVERY", sub_org_id="7"),
+        listed(5, export_method="infor-ion-cloud"),
+    ]
     scope = select_scope(desired(doc_types=["all"]), configs)
     assert scope.doc_types == ["INVOICE", "CREDIT_NOTE"]
     assert [config.id for config in scope.by_type["INVOICE"]] == [1, 5]
@@ -278,14 +298,14 @@ def test_scope_config_id_is_that_configuration_or_an_error():
 
 def test_collapse_keeps_the_oldest_of_exact_duplicates_only():
     configs = [listed(3), listed(1), listed(2, title="Other"), listed(4), listed(5, export_method="infor-ion-cloud")]
-    files = {1: StoredFile(TST.content), 2: StoredFile(TST.content), 3: StoredFile(TST.content), 4: StoredFile(ROTATED.content),
-             5: StoredFile(TST.content)}
+    files = {1: StoredFile(TST.content), 2: StoredFile(TST.content), 3: StoredFile(TST.content), 4: StoredFile(ROTATED.content), 5: StoredFile(TST.content)}
     kept, duplicates = collapse(configs, files)
     assert [config.id for config in kept] == [1, 2, 4, 5]
     assert [(duplicate.id, original.id) for duplicate, original in duplicates] == [(3, 1)]
 
 
 # --- the plan (pure) --------------------------------------------------------------------------------
+
 
 def plan_for(wanted, configs, files):
     return make_plan(wanted, select_scope(wanted, configs), files)
@@ -330,12 +350,19 @@ def test_plan_config_id_of_another_doc_type_keeps_its_type():
 
 
 def test_plan_several_exports_of_a_type_all_get_the_file_and_none_is_restyled():
-    configs = [listed(1, title="IDM"), listed(2, export_method="infor-ion-cloud", title="ION"), listed(3, doc_type="CREDIT_NOTE", title="CN"),
-               listed(4, export_method="webhook")]
+    configs = [
+        listed(1, title="IDM"),
+        listed(2, export_method="infor-ion-cloud", title="ION"),
+        listed(3, doc_type="CREDIT_NOTE", title="CN"),
+        listed(4, export_method="webhook"),
+    ]
     files = {1: StoredFile(ROTATED.content), 2: StoredFile(ROTATED.content), 3: StoredFile(ROTATED.content)}
     plan = plan_for(desired(doc_types="all", title=None), configs, files)
     assert [(entry.id, entry.action, entry.changes) for entry in plan.entries] == [
-        (1, ACTION_UPDATE, ["ion_api"]), (2, ACTION_UPDATE, ["ion_api"]), (3, ACTION_UPDATE, ["ion_api"])]
+        (1, ACTION_UPDATE, ["ion_api"]),
+        (2, ACTION_UPDATE, ["ion_api"]),
+        (3, ACTION_UPDATE, ["ion_api"]),
+    ]
     assert [entry.target["title"] for entry in plan.entries] == ["IDM", "ION", "CN"]
     assert plan.entries[1].target["export_method"] == "infor-ion-cloud"
 
@@ -349,8 +376,7 @@ def test_plan_title_and_method_apply_only_where_the_task_owns_one_configuration(
     assert [(entry.id, entry.changes) for entry in plan.entries] == [(3, ["title"])]
     # Created ones get them.
     plan = plan_for(desired(doc_types=["INVOICE", "ORDER"], title="Mine"), configs, stored_files_by_id(TST, TST, TST))
-    assert [(entry.id, entry.changes, entry.target["title"]) for entry in plan.entries] == [
-        (1, [], "IDM"), (2, [], "ION"), (None, ["configuration"], "Mine")]
+    assert [(entry.id, entry.changes, entry.target["title"]) for entry in plan.entries] == [(1, [], "IDM"), (2, [], "ION"), (None, ["configuration"], "Mine")]
 
 
 def test_plan_listed_types_create_the_missing_ones():
@@ -391,8 +417,11 @@ def test_plan_warns_about_a_broken_stored_file_and_replaces_it():
 
 
 def test_plan_warns_when_an_ion_or_bod_export_gets_another_app():
-    configs = [listed(1, export_method="infor-ion-cloud", title="ION"), listed(2, title="IDM"),
-               listed(3, export_method="infor-bod-onpremise", doc_type="ORDER", title="BOD")]
+    configs = [
+        listed(1, export_method="infor-ion-cloud", title="ION"),
+        listed(2, title="IDM"),
+        listed(3, export_method="infor-bod-onpremise", doc_type="ORDER", title="BOD"),
+    ]
     plan = plan_for(desired(OTHER_APP, doc_types="all", title=None, export_method="infor-bod-onpremise"), configs, stored_files_by_id(TST, TST, TST))
     assert len(plan.warnings) == 2
     assert "configuration 1" in plan.warnings[0] and "client id" in plan.warnings[0]
@@ -404,6 +433,7 @@ def test_plan_warns_when_an_ion_or_bod_export_gets_another_app():
 
 
 # --- apply against the fake client -----------------------------------------------------------------------
+
 
 @pytest.fixture
 def fake():
@@ -484,6 +514,7 @@ def test_duplicate_removed_by_someone_else_meanwhile_is_fine(fake):
     def removed_meanwhile():
         del fake.configs[2]
         raise DocBitsError("Configuration not found")
+
     fake.fail("remove", removed_meanwhile)
     result = converge(Reconciler(fake.client), desired())
     assert sorted(fake.configs) == [1] and result["changed"]
@@ -495,6 +526,7 @@ def test_create_that_races_a_concurrent_create_collapses_in_the_same_run(fake):
     def concurrent_create_first():
         fake.seed(title="T", ionapi=TST.content)
         return "apply"
+
     fake.fail("configure", concurrent_create_first)
     result = converge(Reconciler(fake.client), desired(title="T"))
     # Both creates landed; the read-back list sees them and keeps the oldest.
@@ -544,6 +576,7 @@ def test_before_first_write_may_refuse_and_then_nothing_is_written(fake):
 
     def refuse():
         raise DocBitsInforError("the live contract lacks configure_infor_export")
+
     with pytest.raises(DocBitsInforError, match="lacks"):
         converge(Reconciler(fake.client, before_first_write=refuse), desired(ROTATED))
     assert not fake.writes
@@ -566,6 +599,7 @@ def test_created_inactive_configuration(fake):
 
 
 # --- verify and roll back ----------------------------------------------------------------------------
+
 
 def test_dead_file_rolls_back_every_configuration_written(fake):
     first = fake.seed(title="IDM", ionapi=TST.content)
@@ -623,8 +657,9 @@ def test_a_proxy_page_during_the_rollback_is_reported_not_restored(fake):
     assert fake.stored(1) == TST.credentials
 
 
-@pytest.mark.parametrize("error", [DocBitsTransientError("no answer", status=503), DocBitsError("HTTP 422", status=422),
-                                   DocBitsNotFound("HTTP 404", status=404)])
+@pytest.mark.parametrize(
+    "error", [DocBitsTransientError("no answer", status=503), DocBitsError("HTTP 422", status=422), DocBitsNotFound("HTTP 404", status=404)]
+)
 def test_connection_that_cannot_be_tested_keeps_the_new_file_and_says_so(fake, error):
     fake.seed(ionapi=TST.content)
     fake.fail("test_connection", error)
@@ -643,6 +678,7 @@ def test_unchanged_tenant_is_not_tested(fake):
 
 
 # --- absent and describe ---------------------------------------------------------------------------------
+
 
 def test_absent_removes_the_configuration_and_its_exact_duplicates(fake):
     fake.seed(ionapi=TST.content)
@@ -733,6 +769,7 @@ def test_a_configuration_created_and_stored_lower_cased_is_found_on_the_next_run
     def lower_cased(**kwargs):
         kwargs["doc_type"] = kwargs["doc_type"].lower()
         return original(**kwargs)
+
     fake.client.configure_infor_export.side_effect = lower_cased
     assert converge(Reconciler(fake.client), desired())["action"] == ACTION_CREATE
     for _run in range(2):

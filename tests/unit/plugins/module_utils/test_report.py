@@ -23,20 +23,22 @@ AFTER = "sha256:" + "b" * 64
 
 
 def result(**fields):
-    base = {"changed": False, "action": "none", "changes": [], "config_id": 7, "fingerprint": AFTER,
-            "previous_fingerprint": AFTER, "tenant": "ACME_TST"}
+    base = {"changed": False, "action": "none", "changes": [], "config_id": 7, "fingerprint": AFTER, "previous_fingerprint": AFTER, "tenant": "ACME_TST"}
     base.update(fields)
     return base
 
 
-@pytest.mark.parametrize("registered, expected", [
-    (result(), "unchanged"),
-    (result(changed=True, action="update", previous_fingerprint=BEFORE), "changed"),
-    (result(changed=True, action="create", previous_fingerprint=None, config_id=None), "changed"),
-    ({"failed": True, "msg": "boom"}, "failed"),
-    ({"skipped": True}, "not run"),
-    (None, "not run"),
-])
+@pytest.mark.parametrize(
+    "registered, expected",
+    [
+        (result(), "unchanged"),
+        (result(changed=True, action="update", previous_fingerprint=BEFORE), "changed"),
+        (result(changed=True, action="create", previous_fingerprint=None, config_id=None), "changed"),
+        ({"failed": True, "msg": "boom"}, "failed"),
+        ({"skipped": True}, "not run"),
+        (None, "not run"),
+    ],
+)
 def test_provision_status(registered, expected):
     assert report.status_of(report.KIND_PROVISION, registered) == expected
 
@@ -49,9 +51,20 @@ def test_audit_status_comes_from_the_planned_action(action, expected):
 def test_changed_row_carries_both_fingerprints():
     row = report.row(report.KIND_PROVISION, "tst", result(changed=True, action="update", previous_fingerprint=BEFORE, changes=["ion_api"]))
     assert row == {
-        "environment": "tst", "tenant": "ACME_TST", "config_id": 7, "fingerprint_before": BEFORE, "fingerprint_after": AFTER,
-        "desired_fingerprint": AFTER, "status": "changed", "action": "update", "changes": ["ion_api"], "token_check": "not run",
-        "connection_test": "not run", "error": None, "note": None, "configurations": [],
+        "environment": "tst",
+        "tenant": "ACME_TST",
+        "config_id": 7,
+        "fingerprint_before": BEFORE,
+        "fingerprint_after": AFTER,
+        "desired_fingerprint": AFTER,
+        "status": "changed",
+        "action": "update",
+        "changes": ["ion_api"],
+        "token_check": "not run",
+        "connection_test": "not run",
+        "error": None,
+        "note": None,
+        "configurations": [],
     }
 
 
@@ -161,10 +174,11 @@ def test_failed_environments_come_first_and_the_header_names_a_few_then_counts()
 
 
 def test_check_mode_is_marked_in_the_title_the_json_the_totals_and_the_words():
-    rows = [report.row(report.KIND_PROVISION, "dev", result(changed=True, action=ACTION_CREATE, previous_fingerprint=None, config_id=None),
-                       check_mode=True),
-            report.row(report.KIND_PROVISION, "prd", result(changed=True, action=ACTION_UPDATE, previous_fingerprint=BEFORE), check_mode=True),
-            report.row(report.KIND_PROVISION, "qa", result(), check_mode=True)]
+    rows = [
+        report.row(report.KIND_PROVISION, "dev", result(changed=True, action=ACTION_CREATE, previous_fingerprint=None, config_id=None), check_mode=True),
+        report.row(report.KIND_PROVISION, "prd", result(changed=True, action=ACTION_UPDATE, previous_fingerprint=BEFORE), check_mode=True),
+        report.row(report.KIND_PROVISION, "qa", result(), check_mode=True),
+    ]
     document = report.report(report.KIND_PROVISION, rows, check_mode=True)
 
     assert document["check_mode"] is True
@@ -198,11 +212,19 @@ UNTRUSTED = "\u0422\x1b]0;owned\x07\u200b"
 
 
 def test_docbits_values_are_escaped_in_the_table_markdown_and_json():
-    configuration = {"id": 1, "doc_type": "INV" + UNTRUSTED, "export_method": "infor-idm-cloud" + UNTRUSTED, "action": "update",
-                     "changes": ["ion_api"], "fingerprint_before": BEFORE, "fingerprint_after": AFTER}
-    rows = [report.row(report.KIND_PROVISION, "tst" + UNTRUSTED, result(tenant="T" + UNTRUSTED, configurations=[configuration],
-                                                                        changes=["title" + UNTRUSTED])),
-            report.row(report.KIND_PROVISION, "prd", {"failed": True, "msg": "DocBits answered " + UNTRUSTED})]
+    configuration = {
+        "id": 1,
+        "doc_type": "INV" + UNTRUSTED,
+        "export_method": "infor-idm-cloud" + UNTRUSTED,
+        "action": "update",
+        "changes": ["ion_api"],
+        "fingerprint_before": BEFORE,
+        "fingerprint_after": AFTER,
+    }
+    rows = [
+        report.row(report.KIND_PROVISION, "tst" + UNTRUSTED, result(tenant="T" + UNTRUSTED, configurations=[configuration], changes=["title" + UNTRUSTED])),
+        report.row(report.KIND_PROVISION, "prd", {"failed": True, "msg": "DocBits answered " + UNTRUSTED}),
+    ]
     document = report.report(report.KIND_PROVISION, rows)
     table, markdown, text = "\n".join(report.table(document)), report.to_markdown(document), report.to_json(document)
     for shown in (table, markdown, text):
@@ -247,15 +269,15 @@ def test_token_column_says_ok_or_not_run_and_a_failure_elsewhere_is_not_a_token_
 
 
 def ionapi():
-    return parse_ionapi(json.dumps(make_seeded_ionapi("ACME_TST", seed="report")).encode("utf-8"), source="files/acme-tst.ionapi",
-                        expected_tenant="ACME_TST")
+    return parse_ionapi(json.dumps(make_seeded_ionapi("ACME_TST", seed="report")).encode("utf-8"), source="files/acme-tst.ionapi", expected_tenant="ACME_TST")
 
 
 def test_audit_table_says_how_each_environment_stands_not_an_action():
-    rows = [report.row(report.KIND_AUDIT, "tst", result(changed=True, action=ACTION_UPDATE, previous_fingerprint=BEFORE, fingerprint=AFTER,
-                                                        changes=["ion_api"])),
-            report.row(report.KIND_AUDIT, "dev", result()),
-            report.row(report.KIND_AUDIT, "prd", result(changed=True, action=ACTION_CREATE, previous_fingerprint=None, config_id=None))]
+    rows = [
+        report.row(report.KIND_AUDIT, "tst", result(changed=True, action=ACTION_UPDATE, previous_fingerprint=BEFORE, fingerprint=AFTER, changes=["ion_api"])),
+        report.row(report.KIND_AUDIT, "dev", result()),
+        report.row(report.KIND_AUDIT, "prd", result(changed=True, action=ACTION_CREATE, previous_fingerprint=None, config_id=None)),
+    ]
     title, lines, heading = table_of(report.KIND_AUDIT, rows)
     assert title == ".ionapi drift report: 3 environment(s), 1 in sync, 1 differs, 1 no configuration"
     assert heading.split()[2] == "status"
@@ -268,11 +290,17 @@ def test_audit_table_says_how_each_environment_stands_not_an_action():
 def test_rotation_has_its_own_title_words_and_connection_test():
     verified = {"connected": True, "message": "Connection OK", "configurations": [{"id": 7, "connected": True, "message": "Connection OK"}]}
     unavailable = {"available": False, "connected": None, "message": "HTTP 503 from DocBits", "configurations": []}
-    rows = [report.row(report.KIND_ROTATION, "dev", result(changed=True, action=ACTION_UPDATE, previous_fingerprint=BEFORE,
-                                                           token_check=TOKEN_CHECK, verification=verified)),
-            report.row(report.KIND_ROTATION, "tst", result(changed=True, action=ACTION_UPDATE, previous_fingerprint=BEFORE,
-                                                           token_check=TOKEN_CHECK, verification=unavailable)),
-            report.row(report.KIND_ROTATION, "qa", result(token_check=TOKEN_CHECK))]
+    rows = [
+        report.row(
+            report.KIND_ROTATION, "dev", result(changed=True, action=ACTION_UPDATE, previous_fingerprint=BEFORE, token_check=TOKEN_CHECK, verification=verified)
+        ),
+        report.row(
+            report.KIND_ROTATION,
+            "tst",
+            result(changed=True, action=ACTION_UPDATE, previous_fingerprint=BEFORE, token_check=TOKEN_CHECK, verification=unavailable),
+        ),
+        report.row(report.KIND_ROTATION, "qa", result(token_check=TOKEN_CHECK)),
+    ]
     title, lines, heading = table_of(report.KIND_ROTATION, rows)
     assert title == ".ionapi rotation: 3 environment(s), 2 changed, 1 unchanged"
     assert "provisioning" not in title and "connection test" in heading
@@ -287,8 +315,10 @@ def test_rotation_has_its_own_title_words_and_connection_test():
 
 
 def test_check_table_shows_the_file_fingerprint_and_status():
-    rows = [report.row(report.KIND_CHECK, "tst", {"fingerprint": AFTER, "tenant": "ACME_TST", "token_check": dict(TOKEN_CHECK, revoked=False)}),
-            report.row(report.KIND_CHECK, "prd", {"failed": True, "msg": "bad"}, tenant="ACME_PRD")]
+    rows = [
+        report.row(report.KIND_CHECK, "tst", {"fingerprint": AFTER, "tenant": "ACME_TST", "token_check": dict(TOKEN_CHECK, revoked=False)}),
+        report.row(report.KIND_CHECK, "prd", {"failed": True, "msg": "bad"}, tenant="ACME_PRD"),
+    ]
     title, lines, _heading = table_of(report.KIND_CHECK, rows)
     assert title.endswith("1 ok, 1 failed (prd)")
     assert lines["tst"].split() == ["tst", "ACME_TST", "ok", "sha256:bbbbbbbbbbbb...", "ok", "(not", "revoked)"]

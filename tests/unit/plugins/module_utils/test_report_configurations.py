@@ -16,23 +16,42 @@ DEAD = {"alive": False, "reason": "invalid_grant", "fix": "re-enable the service
 
 
 def configuration(config_id, action, changes=(), liveness=None, doc_type="INVOICE"):
-    entry = {"id": config_id, "doc_type": doc_type, "export_method": "infor-idm-cloud", "fingerprint_before": OLD,
-             "fingerprint_after": NEW, "action": action, "changes": list(changes)}
+    entry = {
+        "id": config_id,
+        "doc_type": doc_type,
+        "export_method": "infor-idm-cloud",
+        "fingerprint_before": OLD,
+        "fingerprint_after": NEW,
+        "action": action,
+        "changes": list(changes),
+    }
     if liveness is not None:
         entry["liveness"] = liveness
     return entry
 
 
 def audit_result(*configurations, **extra):
-    result = {"changed": True, "action": ACTION_UPDATE, "tenant": "ACME_TST", "config_id": 1, "fingerprint": NEW,
-              "previous_fingerprint": OLD, "configurations": list(configurations)}
+    result = {
+        "changed": True,
+        "action": ACTION_UPDATE,
+        "tenant": "ACME_TST",
+        "config_id": 1,
+        "fingerprint": NEW,
+        "previous_fingerprint": OLD,
+        "configurations": list(configurations),
+    }
     result.update(extra)
     return result
 
 
 def test_audit_status_per_configuration():
-    result = audit_result(configuration(1, ACTION_NONE), configuration(2, ACTION_UPDATE, ["ion_api"]), configuration(3, ACTION_UPDATE, ["title"]),
-                          configuration(4, ACTION_REMOVE_DUPLICATE, ["duplicate"]), configuration(None, ACTION_CREATE, ["configuration"]))
+    result = audit_result(
+        configuration(1, ACTION_NONE),
+        configuration(2, ACTION_UPDATE, ["ion_api"]),
+        configuration(3, ACTION_UPDATE, ["title"]),
+        configuration(4, ACTION_REMOVE_DUPLICATE, ["duplicate"]),
+        configuration(None, ACTION_CREATE, ["configuration"]),
+    )
     rows = report.row(report.KIND_AUDIT, "tst", result)["configurations"]
     assert [line["status"] for line in rows] == ["in sync", "another file", "differs", "duplicate", "no configuration"]
 
@@ -45,9 +64,11 @@ def test_provision_status_per_configuration_is_the_action():
 def test_dead_stored_file_makes_a_dead_environment_listed_first_with_reason_and_fix():
     alive = {"alive": True, "reason": None, "fix": None, "message": "got a token"}
     dead = audit_result(configuration(1, ACTION_NONE, liveness=DEAD), failed=True, msg="DocBits stores an ION API file that gets no token")
-    rows = [report.row(report.KIND_AUDIT, "good", audit_result(configuration(1, ACTION_NONE, liveness=alive))),
-            report.row(report.KIND_AUDIT, "broken", {"failed": True, "msg": "refused key"}),
-            report.row(report.KIND_AUDIT, "disabled", dead)]
+    rows = [
+        report.row(report.KIND_AUDIT, "good", audit_result(configuration(1, ACTION_NONE, liveness=alive))),
+        report.row(report.KIND_AUDIT, "broken", {"failed": True, "msg": "refused key"}),
+        report.row(report.KIND_AUDIT, "disabled", dead),
+    ]
     document = report.report(report.KIND_AUDIT, rows)
     # What to act on first: dead, then failed; the rest in inventory order.
     assert [line["environment"] for line in document["rows"]] == ["disabled", "broken", "good"]
@@ -73,24 +94,36 @@ def test_markdown_has_a_table_per_configuration():
 def listed(config_id, fingerprint, doc_type="INVOICE"):
     """One entry of an ionapi_info result."""
     stored = {"fingerprint": fingerprint, "tenant": "ACME_TST", "app_name": "DocBits_TST", "parsed": True}
-    return {"id": config_id, "doc_type": doc_type, "export_method": "infor-idm-cloud", "title": "DocBits_TST", "sub_org_id": None,
-            "is_active": True, "ionapi": None if fingerprint is None else stored}
+    return {
+        "id": config_id,
+        "doc_type": doc_type,
+        "export_method": "infor-idm-cloud",
+        "title": "DocBits_TST",
+        "sub_org_id": None,
+        "is_active": True,
+        "ionapi": None if fingerprint is None else stored,
+    }
 
 
 def test_info_carries_every_stored_fingerprint_and_whether_it_is_the_local_file():
     local = {"changed": False, "fingerprint": NEW, "tenant": "ACME_TST"}
-    rows = [report.row(report.KIND_INFO, "tst", {"configurations": [listed(1, NEW), listed(2, OLD, "CREDIT_NOTE"), listed(3, None)]}, local=local),
-            report.row(report.KIND_INFO, "prd", {"configurations": [listed(4, OLD)]}, local=local),
-            report.row(report.KIND_INFO, "dev", {"configurations": []}, local=local),
-            report.row(report.KIND_INFO, "qa", {"configurations": [listed(5, OLD)]}, local={"skipped": True}),
-            report.row(report.KIND_INFO, "bad", None, tenant="ACME_BAD", local={"failed": True, "msg": "files/bad.ionapi: not JSON"})]
+    rows = [
+        report.row(report.KIND_INFO, "tst", {"configurations": [listed(1, NEW), listed(2, OLD, "CREDIT_NOTE"), listed(3, None)]}, local=local),
+        report.row(report.KIND_INFO, "prd", {"configurations": [listed(4, OLD)]}, local=local),
+        report.row(report.KIND_INFO, "dev", {"configurations": []}, local=local),
+        report.row(report.KIND_INFO, "qa", {"configurations": [listed(5, OLD)]}, local={"skipped": True}),
+        report.row(report.KIND_INFO, "bad", None, tenant="ACME_BAD", local={"failed": True, "msg": "files/bad.ionapi: not JSON"}),
+    ]
     document = report.report(report.KIND_INFO, rows)
 
     assert document["title"] == ".ionapi files stored in DocBits"
     assert document["totals"] == {"in sync": 1, "another file": 1, "no configuration": 1, "not compared": 1, "failed": 1, "not run": 0}
     by_name = dict((line["environment"], line) for line in document["rows"])
     assert [(entry["id"], entry["fingerprint"], entry["is_local_file"], entry["status"]) for entry in by_name["tst"]["configurations"]] == [
-        (1, NEW, True, "local file"), (2, OLD, False, "another file"), (3, None, False, "no file")]
+        (1, NEW, True, "local file"),
+        (2, OLD, False, "another file"),
+        (3, None, False, "no file"),
+    ]
     assert by_name["tst"]["desired_fingerprint"] == NEW and by_name["prd"]["status"] == "another file"
     assert by_name["qa"]["configurations"][0]["is_local_file"] is None and by_name["qa"]["configurations"][0]["fingerprint"] == OLD
     assert by_name["bad"]["error"] == "files/bad.ionapi: not JSON" and by_name["bad"]["tenant"] == "ACME_BAD"

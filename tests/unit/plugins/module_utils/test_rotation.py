@@ -29,15 +29,19 @@ def client_id_fingerprint(client_id):
     return "sha256:" + hashlib.sha256(client_id.encode("utf-8")).hexdigest()[:12]
 
 
-@pytest.mark.parametrize("new, expected", [
-    (dict(OLD), "none"),
-    (dict(OLD, cn="DocBits_Renamed", ev="U1", dt="13"), "none"),
-    (dict(OLD, cs=OTHER["cs"]), "new_secret"),
-    (dict(OLD, saak=OTHER["saak"], sask=OTHER["sask"]), "new_service_account"),
-    (dict(OLD, cs=OTHER["cs"], saak=OTHER["saak"], sask=OTHER["sask"]), "new_secret_and_service_account"),
-    (dict(OTHER), "new_app"),
-    (make_seeded_ionapi("ACME_PRD", seed="old"), "other_tenant"),
-], ids=["same", "attributes", "secret", "account", "both", "app", "tenant"])
+@pytest.mark.parametrize(
+    "new, expected",
+    [
+        (dict(OLD), "none"),
+        (dict(OLD, cn="DocBits_Renamed", ev="U1", dt="13"), "none"),
+        (dict(OLD, cs=OTHER["cs"]), "new_secret"),
+        (dict(OLD, saak=OTHER["saak"], sask=OTHER["sask"]), "new_service_account"),
+        (dict(OLD, cs=OTHER["cs"], saak=OTHER["saak"], sask=OTHER["sask"]), "new_secret_and_service_account"),
+        (dict(OTHER), "new_app"),
+        (make_seeded_ionapi("ACME_PRD", seed="old"), "other_tenant"),
+    ],
+    ids=["same", "attributes", "secret", "account", "both", "app", "tenant"],
+)
 def test_each_kind_of_change(new, expected):
     assert rotation.classify(OLD, new) == expected
 
@@ -54,16 +58,19 @@ def advice(new, stored=None, prove=None):
 def test_a_new_secret_says_revoke_old_secret_of_the_app():
     found = advice(dict(OLD, cs=OTHER["cs"]))
     assert found["change"] == "new_secret" and found["old_credentials_live"] is None
-    assert found["actions"] == ["Revoke Old Secret of DocBits_TST (client %s) in Infor ION API (Authorized Apps): after a Smooth Reset "
-                                "Secret the old secret works for up to 7 days" % client_id_fingerprint(OLD["ci"])]
+    assert found["actions"] == [
+        "Revoke Old Secret of DocBits_TST (client %s) in Infor ION API (Authorized Apps): after a Smooth Reset "
+        "Secret the old secret works for up to 7 days" % client_id_fingerprint(OLD["ci"])
+    ]
 
 
 def test_a_new_service_account_says_disable_the_old_one_named_by_the_old_file():
     old_fingerprint = StoredFile(dump(OLD)).fingerprint
     found = advice(dict(OLD, saak=OTHER["saak"], sask=OTHER["sask"]))
     assert found["change"] == "new_service_account"
-    assert found["actions"] == ["disable the service account of the old file %s in Infor (User Management, Service Accounts): "
-                                "it works until disabled" % old_fingerprint]
+    assert found["actions"] == [
+        "disable the service account of the old file %s in Infor (User Management, Service Accounts): " "it works until disabled" % old_fingerprint
+    ]
 
 
 def test_a_new_app_and_another_tenant_retire_the_account_and_the_app():
@@ -83,6 +90,7 @@ def test_live_old_credentials_keep_the_advice_and_dead_ones_need_nothing():
         def answer(stored):
             proved.append(stored.fingerprint)
             return {"live": state, "reason": None, "message": "said"}
+
         return answer
 
     live = advice(dict(OLD, cs=OTHER["cs"]), prove=prove(True))
@@ -118,20 +126,27 @@ def test_one_entry_per_distinct_old_file_and_the_most_telling_change_first():
 
 
 def test_no_secret_in_the_advice():
-    text = json.dumps([advice(new, prove=lambda _stored: {"live": True, "message": None}) for new in (
-        dict(OLD, cs=OTHER["cs"]), dict(OLD, saak=OTHER["saak"]), OTHER, make_seeded_ionapi("ACME_PRD"))])
+    text = json.dumps(
+        [
+            advice(new, prove=lambda _stored: {"live": True, "message": None})
+            for new in (dict(OLD, cs=OTHER["cs"]), dict(OLD, saak=OTHER["saak"]), OTHER, make_seeded_ionapi("ACME_PRD"))
+        ]
+    )
     assert OLD["ci"] not in text and OTHER["ci"] not in text
     for secret in secret_values(OLD) + secret_values(OTHER):
         assert secret not in text
 
 
 def test_the_run_table_and_the_markdown_say_what_to_retire_unless_nothing_changed():
-    rows = [report.row(report.KIND_PROVISION, name, {"changed": True, "action": "update", "tenant": "ACME_TST", "retire": advice(new)})
-            for name, new in (("dev", dict(OLD, cs=OTHER["cs"])), ("tst", OLD))]
+    rows = [
+        report.row(report.KIND_PROVISION, name, {"changed": True, "action": "update", "tenant": "ACME_TST", "retire": advice(new)})
+        for name, new in (("dev", dict(OLD, cs=OTHER["cs"])), ("tst", OLD))
+    ]
     document = report.report(report.KIND_PROVISION, rows)
     table = dict((line.split()[0], line) for line in report.table(document)[2:])
-    assert table["dev"].endswith("retire: new secret: Revoke Old Secret of DocBits_TST (client %s); old credentials not checked"
-                                 % client_id_fingerprint(OLD["ci"]))
+    assert table["dev"].endswith(
+        "retire: new secret: Revoke Old Secret of DocBits_TST (client %s); old credentials not checked" % client_id_fingerprint(OLD["ci"])
+    )
     assert "retire" not in table["tst"]
     markdown = report.to_markdown(document)
     assert "\n## Retire in Infor ION API\n\n- dev: new secret: Revoke Old Secret of DocBits_TST" in markdown and "- tst:" not in markdown

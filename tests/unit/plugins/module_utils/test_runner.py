@@ -45,6 +45,7 @@ def sim():
 
 # --- read_source ------------------------------------------------------------------------------
 
+
 def test_read_source_regular_0600_file(ionapi_file):
     data, warnings = read_source(ionapi_file)
     assert data == dump(BASE)
@@ -101,14 +102,14 @@ def test_read_source_dev_null_is_not_regular():
 def test_read_source_over_size(tmp_path):
     path = write(tmp_path / "big.ionapi", b" " * (MAX_BYTES + 1))
     with pytest.raises(IonApiError) as info:
-        read_source(path, label=u"big\u202e.ionapi")
+        read_source(path, label="big\u202e.ionapi")
     assert (info.value.rule, info.value.key) == ("too-large", None)
     assert str(info.value).startswith("big\\u202e.ionapi: the file has %d bytes" % (MAX_BYTES + 1)) and "limit" in str(info.value)
 
 
 def test_read_source_escapes_the_file_name_in_messages(tmp_path):
     with pytest.raises(OptionError) as info:
-        read_source(str(tmp_path / "missing.ionapi"), label=u"files/ACME_TST\u202e.ionapi")
+        read_source(str(tmp_path / "missing.ionapi"), label="files/ACME_TST\u202e.ionapi")
     assert str(info.value) == "src 'files/ACME_TST\\u202e.ionapi': no such file"
 
 
@@ -138,6 +139,7 @@ def test_read_source_permission_warning_can_be_off(tmp_path):
 
 
 # --- run_validate -------------------------------------------------------------------------------
+
 
 def validate_params(**kwargs):
     params = {"src": None, "content": None, "expected_tenant": None}
@@ -218,10 +220,17 @@ def test_run_validate_unreadable_src(tmp_path):
 
 # --- client_from_params -----------------------------------------------------------------------------
 
+
 def connection_params(**kwargs):
     params = {
-        "docbits_url": "https://api.docbits.com", "api_key": "k3y-value", "bearer_token": None, "org_id": None,
-        "timeout": 30, "retries": 3, "validate_certs": True, "ca_path": None,
+        "docbits_url": "https://api.docbits.com",
+        "api_key": "k3y-value",
+        "bearer_token": None,
+        "org_id": None,
+        "timeout": 30,
+        "retries": 3,
+        "validate_certs": True,
+        "ca_path": None,
     }
     params.update(kwargs)
     return params
@@ -262,25 +271,33 @@ def test_client_accepts_plain_http_for_a_local_simulator_only(sim):
     refuse_option("docbits_url", docbits_url="http://api.docbits.com")
 
 
-@pytest.mark.parametrize("url", [
-    "api.docbits.com",
-    "ftp://api.docbits.com",
-    "",
-    None,
-    "https://",
-    "https:///configurations",
-    "/api",
-], ids=["no-scheme", "ftp", "empty", "none", "no-host", "path-only", "relative"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "api.docbits.com",
+        "ftp://api.docbits.com",
+        "",
+        None,
+        "https://",
+        "https:///configurations",
+        "/api",
+    ],
+    ids=["no-scheme", "ftp", "empty", "none", "no-host", "path-only", "relative"],
+)
 def test_malformed_docbits_url(url):
     refuse_option("docbits_url", docbits_url=url)
 
 
-@pytest.mark.parametrize("url", [
-    "https://user:s3cr3tpw@api.docbits.com",
-    "https://s3cr3tpw@api.docbits.com",
-    "ftp://user:s3cr3tpw@api.docbits.com",
-    "user:s3cr3tpw@api.docbits.com",
-], ids=["https-user-password", "https-user", "ftp-user-password", "no-scheme-user-password"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://user:s3cr3tpw@api.docbits.com",
+        "https://s3cr3tpw@api.docbits.com",
+        "ftp://user:s3cr3tpw@api.docbits.com",
+        "user:s3cr3tpw@api.docbits.com",
+    ],
+    ids=["https-user-password", "https-user", "ftp-user-password", "no-scheme-user-password"],
+)
 def test_docbits_url_with_credentials_is_refused_without_echoing_them(url):
     refuse_option("docbits_url", secret="s3cr3tpw", docbits_url=url)
 
@@ -316,6 +333,7 @@ def test_retries_must_not_be_negative_and_zero_means_one_try(sim):
 
 
 # --- run_ionapi / run_info end to end (simulator) --------------------------------------------------
+
 
 def ionapi_params(simulator_url, **kwargs):
     params = dict((name, spec.get("default")) for name, spec in IONAPI_SPEC.items())

@@ -45,6 +45,7 @@ pytestmark = pytest.mark.usefixtures("controlled_environment")
 
 # --- the retry policy --------------------------------------------------------------------------------
 
+
 def test_backoff_doubles_up_to_its_cap_and_jitter_stays_in_bounds():
     assert [RETRY_POLICY.backoff(attempt) for attempt in range(6)] == [0.5, 1.0, 2.0, 4.0, 8.0, 8.0]
     for attempt in range(6):
@@ -81,25 +82,39 @@ def test_the_docs_describe_the_policy_as_it_is():
 
 # --- checks before any request ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("url", ["https://api.docbits.com", "https://sandbox.api.docbits.com/sandbox-api", "http://127.0.0.1:8080",
-                                 "http://127.3.2.1", "http://localhost:1234/base", "http://[::1]:8080"])
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://api.docbits.com",
+        "https://sandbox.api.docbits.com/sandbox-api",
+        "http://127.0.0.1:8080",
+        "http://127.3.2.1",
+        "http://localhost:1234/base",
+        "http://[::1]:8080",
+    ],
+)
 def test_good_urls(url):
     check_url(url, "docbits_url")
 
 
-@pytest.mark.parametrize("url, rule", [
-    ("https://api.docbits.com\r\nX-Injected: 1", "whitespace or control"),
-    ("https://api.docbits.com/\n", "whitespace or control"),
-    ("https://api.docbits .com", "whitespace or control"),
-    ("https://api.docbits.com/\u202e", "whitespace or control"),
-    ("https://user:s3cret-pass@api.docbits.com", "must not carry credentials"),
-    ("ftp://api.docbits.com", "absolute http(s) URL"),
-    ("api.docbits.com", "absolute http(s) URL"),
-    ("https://api.docbits.com:99999", "port"),
-    ("https://api.docbits.com/?key=s3cret-pass", "without query"),
-    ("http://api.docbits.example.com", "clear text"),
-    ("http://10.0.0.5:8080", "clear text"),
-], ids=["crlf", "newline", "space", "bidi", "userinfo", "ftp", "no-scheme", "port", "query", "http-remote", "http-private-ip"])
+@pytest.mark.parametrize(
+    "url, rule",
+    [
+        ("https://api.docbits.com\r\nX-Injected: 1", "whitespace or control"),
+        ("https://api.docbits.com/\n", "whitespace or control"),
+        ("https://api.docbits .com", "whitespace or control"),
+        ("https://api.docbits.com/\u202e", "whitespace or control"),
+        ("https://user:s3cret-pass@api.docbits.com", "must not carry credentials"),
+        ("ftp://api.docbits.com", "absolute http(s) URL"),
+        ("api.docbits.com", "absolute http(s) URL"),
+        ("https://api.docbits.com:99999", "port"),
+        ("https://api.docbits.com/?key=s3cret-pass", "without query"),
+        ("http://api.docbits.example.com", "clear text"),
+        ("http://10.0.0.5:8080", "clear text"),
+    ],
+    ids=["crlf", "newline", "space", "bidi", "userinfo", "ftp", "no-scheme", "port", "query", "http-remote", "http-private-ip"],
+)
 def test_bad_urls_are_refused_without_echoing_them(url, rule):
     with pytest.raises(OptionError) as refused:
         check_url(url, "docbits_url")
@@ -114,20 +129,23 @@ def test_http_refusal_says_why():
     assert "clear text" in str(refused.value) and "https://" in str(refused.value) and "example.com" not in str(refused.value)
 
 
-@pytest.mark.parametrize("value, hint", [
-    (KEY + "\n", "ends with a line break: a YAML block scalar '|' adds one (use '|-')"),
-    (KEY + "\r\n", "ends with a line break"),
-    (KEY[:20] + "\r\n" + KEY[20:], "whitespace, control"),
-    (KEY[:20] + "\n" + KEY[20:], "whitespace, control"),
-    (KEY[:20] + " " + KEY[20:], "whitespace, control"),
-    (KEY[:20] + "\t" + KEY[20:], "whitespace, control"),
-    (" " + KEY, "whitespace, control"),
-    (KEY[:20] + "\u00e9" + KEY[20:], "non-ASCII"),
-    ("Bearer " + KEY, "starts with 'Bearer ': paste the key alone"),
-    ("bearer\t" + KEY, "starts with 'Bearer '"),
-    (" \n", "is empty"),
-], ids=["trailing-lf", "trailing-crlf", "inner-crlf", "inner-lf", "inner-space", "tab", "leading-space", "non-ascii", "bearer",
-        "bearer-tab", "blank"])
+@pytest.mark.parametrize(
+    "value, hint",
+    [
+        (KEY + "\n", "ends with a line break: a YAML block scalar '|' adds one (use '|-')"),
+        (KEY + "\r\n", "ends with a line break"),
+        (KEY[:20] + "\r\n" + KEY[20:], "whitespace, control"),
+        (KEY[:20] + "\n" + KEY[20:], "whitespace, control"),
+        (KEY[:20] + " " + KEY[20:], "whitespace, control"),
+        (KEY[:20] + "\t" + KEY[20:], "whitespace, control"),
+        (" " + KEY, "whitespace, control"),
+        (KEY[:20] + "\u00e9" + KEY[20:], "non-ASCII"),
+        ("Bearer " + KEY, "starts with 'Bearer ': paste the key alone"),
+        ("bearer\t" + KEY, "starts with 'Bearer '"),
+        (" \n", "is empty"),
+    ],
+    ids=["trailing-lf", "trailing-crlf", "inner-crlf", "inner-lf", "inner-space", "tab", "leading-space", "non-ascii", "bearer", "bearer-tab", "blank"],
+)
 def test_bad_credentials_are_refused_with_a_hint_and_never_echoed(value, hint):
     with pytest.raises(OptionError) as refused:
         check_credential(value, "api_key", "DocBits API key")
@@ -147,10 +165,19 @@ def test_a_good_key_passes():
 SECRET = "s3cr#t/with+specials&" + seeded_token("redaction", 40)
 
 
-@pytest.mark.parametrize("form", [
-    SECRET, quote(SECRET, safe=""), quote_plus(SECRET), json.dumps(SECRET)[1:-1], repr(SECRET + "\n")[1:-1],
-    base64.b64encode(SECRET.encode()).decode(), base64.b64encode(SECRET.encode()).decode().rstrip("="),
-], ids=["raw", "url", "form", "json", "repr", "base64", "base64-unpadded"])
+@pytest.mark.parametrize(
+    "form",
+    [
+        SECRET,
+        quote(SECRET, safe=""),
+        quote_plus(SECRET),
+        json.dumps(SECRET)[1:-1],
+        repr(SECRET + "\n")[1:-1],
+        base64.b64encode(SECRET.encode()).decode(),
+        base64.b64encode(SECRET.encode()).decode().rstrip("="),
+    ],
+    ids=["raw", "url", "form", "json", "repr", "base64", "base64-unpadded"],
+)
 def test_every_form_of_a_secret_is_redacted(form):
     text = "echo: [%s] end" % form
     redacted = redact(text, [SECRET])
@@ -195,6 +222,7 @@ def test_deeply_nested_json_is_not_json():
 
 
 # --- over real HTTP on 127.0.0.1 ---------------------------------------------------------------
+
 
 @pytest.fixture
 def sim():
@@ -363,8 +391,7 @@ def test_a_header_with_a_line_break_is_refused_by_the_transport_too(sim, value):
 
 
 def test_basic_auth_is_built_and_its_base64_redacted(sim):
-    sim.add_fault(path=OPENAPI, status=500, body="echo Authorization: Basic %s" % base64.b64encode(b"client:" + KEY.encode()).decode(),
-                  times=None)
+    sim.add_fault(path=OPENAPI, status=500, body="echo Authorization: Basic %s" % base64.b64encode(b"client:" + KEY.encode()).decode(), times=None)
     with transport(retries=0, headers={}) as http:
         answer = http.request("GET", sim.base_url + OPENAPI, basic_auth=("client", KEY))
         assert answer.status == 500

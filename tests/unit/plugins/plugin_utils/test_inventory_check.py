@@ -43,16 +43,19 @@ def names(*hosts):
     return [(host, list(variables)) for host, variables in hosts]
 
 
-@pytest.mark.parametrize("typo, meant", [
-    ("docbits_urll", "docbits_url"),
-    ("docbits_api_kye", "docbits_api_key"),
-    ("docbit_api_key", "docbits_api_key"),
-    ("ionapi_fle", "ionapi_file"),
-    ("infor_tenat", "infor_tenant"),
-    ("docbits_org", "docbits_org_id"),
-    ("docbits_export_methods", "docbits_export_method"),
-    ("ionapifile", "ionapi_file"),
-])
+@pytest.mark.parametrize(
+    "typo, meant",
+    [
+        ("docbits_urll", "docbits_url"),
+        ("docbits_api_kye", "docbits_api_key"),
+        ("docbit_api_key", "docbits_api_key"),
+        ("ionapi_fle", "ionapi_file"),
+        ("infor_tenat", "infor_tenant"),
+        ("docbits_org", "docbits_org_id"),
+        ("docbits_export_methods", "docbits_export_method"),
+        ("ionapifile", "ionapi_file"),
+    ],
+)
 def test_a_misspelt_variable_is_named_with_the_one_meant(typo, meant):
     found = unknown_variables(names(("acme-tst", [typo, "infor_tenant"])), KNOWN)
     assert found == [dict(name=typo, meant=meant, hosts=["acme-tst"])]
@@ -69,8 +72,9 @@ def test_known_and_unrelated_names_pass():
 
 
 def test_the_warning_is_one_line_naming_every_name_the_one_meant_and_where():
-    found = unknown_variables(names(("a", ["docbits_urll"]), ("b", ["docbits_urll"]), ("c", ["docbits_urll", "docbits_foo"]),
-                                    ("d", ["docbits_urll"]), ("e", ["docbits_urll"])), KNOWN)
+    found = unknown_variables(
+        names(("a", ["docbits_urll"]), ("b", ["docbits_urll"]), ("c", ["docbits_urll", "docbits_foo"]), ("d", ["docbits_urll"]), ("e", ["docbits_urll"])), KNOWN
+    )
     warning = unknown_variables_warning(found)
     assert "\n" not in warning
     assert "docbits_foo (no variable of docbits.infor; set for c)" in warning
@@ -101,13 +105,16 @@ def test_the_same_url_written_differently_is_the_same_url():
     assert "pw" not in verdicts["prd"] and "user" not in verdicts["prd"]
 
 
-@pytest.mark.parametrize("other", [
-    dict(url="https://us.api.docbits.com"),
-    dict(org_id="acme-prd"),
-    dict(sub_org_id="42"),
-    dict(doc_types=("CREDIT_NOTE",)),
-    dict(config_id="118"),
-])
+@pytest.mark.parametrize(
+    "other",
+    [
+        dict(url="https://us.api.docbits.com"),
+        dict(org_id="acme-prd"),
+        dict(sub_org_id="42"),
+        dict(doc_types=("CREDIT_NOTE",)),
+        dict(config_id="118"),
+    ],
+)
 def test_environments_apart_in_any_coordinate_do_not_share(other):
     first = dict(org_id="acme-tst", config_id="117") if "config_id" in other else dict(org_id="acme-tst")
     second = dict(first, **other)
@@ -115,9 +122,13 @@ def test_environments_apart_in_any_coordinate_do_not_share(other):
 
 
 def test_one_organisation_id_shares_whatever_the_keys_and_all_overlaps_every_type():
-    verdicts, _sets = shared_targets([
-        target("tst", org_id="acme", key="k1"), target("prd", org_id="acme", key="k2", doc_types=("all",)),
-        target("dev", org_id="acme", key="k3", doc_types=("CREDIT_NOTE",))])
+    verdicts, _sets = shared_targets(
+        [
+            target("tst", org_id="acme", key="k1"),
+            target("prd", org_id="acme", key="k2", doc_types=("all",)),
+            target("dev", org_id="acme", key="k3", doc_types=("CREDIT_NOTE",)),
+        ]
+    )
     assert sorted(verdicts) == ["dev", "prd", "tst"]
     assert "as dev, tst" in verdicts["prd"]
     # tst and dev overlap only through prd's all: each is named with prd alone.
@@ -131,11 +142,12 @@ def test_base_url_drops_user_info_and_trailing_slash():
 def test_messages_name_the_variable_the_user_set():
     sources = {"api_key": "docbits_api_key", "export_method": "docbits_export_method", "timeout": "docbits_timeout"}
     assert in_user_words("no DocBits credential: set api_key (or the DOCBITS_API_KEY environment variable)", sources) == (
-        "no DocBits credential: set docbits_api_key (option api_key) (or the DOCBITS_API_KEY environment variable)")
+        "no DocBits credential: set docbits_api_key (option api_key) (or the DOCBITS_API_KEY environment variable)"
+    )
     assert in_user_words("value of export_method must be one of: a, b, got: c", sources).startswith(
-        "value of docbits_export_method (option export_method) must be one of")
-    assert in_user_words("argument 'timeout' is of type <class 'str'>", sources) == (
-        "argument docbits_timeout (option timeout) is of type <class 'str'>")
+        "value of docbits_export_method (option export_method) must be one of"
+    )
+    assert in_user_words("argument 'timeout' is of type <class 'str'>", sources) == ("argument docbits_timeout (option timeout) is of type <class 'str'>")
     # An option the task set itself is not renamed.
     assert in_user_words("value of state must be one of", sources) == "value of state must be one of"
 
@@ -157,7 +169,8 @@ def test_a_relative_file_not_found_says_where_docbits_files_dir_was_taken_from(t
 def test_values_in_a_message_keep_their_words():
     sources = {"src": "ionapi_file", "src_dir": "docbits_files_dir"}
     assert in_user_words("src '/home/me/src/project/acme.ionapi': no such file on the controller", sources) == (
-        "ionapi_file (option src) '/home/me/src/project/acme.ionapi': no such file on the controller")
+        "ionapi_file (option src) '/home/me/src/project/acme.ionapi': no such file on the controller"
+    )
     assert in_user_words("src_dir must be a directory", sources) == "docbits_files_dir (option src_dir) must be a directory"
 
 

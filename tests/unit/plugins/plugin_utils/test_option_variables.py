@@ -16,12 +16,18 @@ from ansible_collections.docbits.infor.plugins.plugin_utils.option_variables imp
 try:
     from ansible.template import trust_as_template
 except ImportError:  # ansible-core 2.18 templates every string
+
     def trust_as_template(value):
         return value
 
+
 OMIT = "__omit_place_holder__0123456789"
-MAPPING = {"api_key": "docbits_api_key", "docbits_url": "docbits_url", "org_id": "docbits_org_id",
-           "doc_types": ["docbits_doc_types", "docbits_default_doc_types"]}
+MAPPING = {
+    "api_key": "docbits_api_key",
+    "docbits_url": "docbits_url",
+    "org_id": "docbits_org_id",
+    "doc_types": ["docbits_doc_types", "docbits_default_doc_types"],
+}
 
 
 def resolve(host_vars, mapping=None, given=None, spec=None, **keywords):
@@ -100,9 +106,18 @@ def test_a_text_variable_becomes_its_option_and_the_variable_is_recorded():
     assert sources == {"content": "ionapi_content", "src": "ionapi_file"}
 
 
-@pytest.mark.parametrize("value, kind", [("", "nothing"), ("  \n", "nothing"), (None, "nothing"), ("{{ none }}", "nothing"),
-                                         ("{{ stored | from_json }}", "a dictionary, not to text"), ([TEXT], "a list, not to text"),
-                                         (3, "a number, not to text")])
+@pytest.mark.parametrize(
+    "value, kind",
+    [
+        ("", "nothing"),
+        ("  \n", "nothing"),
+        (None, "nothing"),
+        ("{{ none }}", "nothing"),
+        ("{{ stored | from_json }}", "a dictionary, not to text"),
+        ([TEXT], "a list, not to text"),
+        (3, "a number, not to text"),
+    ],
+)
 def test_a_text_variable_that_resolves_to_no_text_fails_naming_it(value, kind):
     with pytest.raises(OptionError) as raised:
         resolve({"ionapi_content": value, "stored": TEXT}, mapping=SOURCES)
@@ -117,23 +132,27 @@ def test_variables_of_mutually_exclusive_options_are_never_both_used():
 
     with pytest.raises(OptionError) as raised:
         resolve(host_vars, mapping=SOURCES, mutually_exclusive=[("src", "content")])
-    assert str(raised.value) == ("variables ionapi_file and ionapi_content are set together, but options src and content are mutually exclusive: "
-                                 "set only one of them for this host")
+    assert str(raised.value) == (
+        "variables ionapi_file and ionapi_content are set together, but options src and content are mutually exclusive: " "set only one of them for this host"
+    )
     # The task's own option wins over both, and the other variable of its group is not used either.
     assert resolve(host_vars, mapping=SOURCES, given={"content": TEXT}, mutually_exclusive=[("src", "content")]) == {}
     assert resolve({"ionapi_file": "acme.ionapi"}, mapping=SOURCES, mutually_exclusive=[("src", "content")]) == {"src": "acme.ionapi"}
 
 
-@pytest.mark.parametrize("mapping, rule", [
-    ({"api_keys": "docbits_api_key"}, "api_keys is no option of this module"),
-    ({"option_variables": "x"}, "option_variables is no option of this module"),
-    ({"title": 3}, "the variable of option title must be a name or a list of names"),
-    ({"title": []}, "the variable of option title must be a name or a list of names"),
-    ({"title": {"variable": "t", "required": "yes"}}, "the entry of option title takes variable, required and text (true or false)"),
-    ({"title": {"name": "t"}}, "the entry of option title takes variable, required and text (true or false)"),
-    ({"title": {"variable": "t", "text": 1}}, "the entry of option title takes variable, required and text (true or false)"),
-    (["docbits_api_key"], "must be a dictionary of option: variable name, not list"),
-])
+@pytest.mark.parametrize(
+    "mapping, rule",
+    [
+        ({"api_keys": "docbits_api_key"}, "api_keys is no option of this module"),
+        ({"option_variables": "x"}, "option_variables is no option of this module"),
+        ({"title": 3}, "the variable of option title must be a name or a list of names"),
+        ({"title": []}, "the variable of option title must be a name or a list of names"),
+        ({"title": {"variable": "t", "required": "yes"}}, "the entry of option title takes variable, required and text (true or false)"),
+        ({"title": {"name": "t"}}, "the entry of option title takes variable, required and text (true or false)"),
+        ({"title": {"variable": "t", "text": 1}}, "the entry of option title takes variable, required and text (true or false)"),
+        (["docbits_api_key"], "must be a dictionary of option: variable name, not list"),
+    ],
+)
 def test_a_wrong_mapping_is_refused_before_anything_is_read(mapping, rule):
     with pytest.raises(OptionError) as raised:
         resolve({"docbits_api_key": "{{ vault_missing }}"}, mapping=mapping)
@@ -142,8 +161,11 @@ def test_a_wrong_mapping_is_refused_before_anything_is_read(mapping, rule):
 
 
 def test_the_mapping_can_be_named_by_its_variable_and_is_templated_then():
-    host_vars = {"docbits_org_id": "org-1", "role_mapping": {"org_id": "docbits_org_id", "title": "docbits_export_title"},
-                 "subset": "{{ role_mapping | dict2items | selectattr('key', 'in', ['org_id']) | items2dict }}"}
+    host_vars = {
+        "docbits_org_id": "org-1",
+        "role_mapping": {"org_id": "docbits_org_id", "title": "docbits_export_title"},
+        "subset": "{{ role_mapping | dict2items | selectattr('key', 'in', ['org_id']) | items2dict }}",
+    }
 
     assert resolve(host_vars, mapping="role_mapping") == {"org_id": "org-1"}
     assert resolve(host_vars, mapping="subset") == {"org_id": "org-1"}
@@ -159,14 +181,23 @@ def test_an_option_of_another_module_is_refused():
     assert "api_key is no option of this module" in str(raised.value)
 
 
-ROLE_MAPPING = {"expected_tenant": {"variable": "infor_tenant", "required": True}, "src": "ionapi_file", "api_key": "docbits_api_key",
-                "org_id": "docbits_org_id"}
+ROLE_MAPPING = {
+    "expected_tenant": {"variable": "infor_tenant", "required": True},
+    "src": "ionapi_file",
+    "api_key": "docbits_api_key",
+    "org_id": "docbits_org_id",
+}
 
 
 def test_a_subset_takes_the_named_options_of_a_mapping_without_templating_it():
     subset = {"from": "role_mapping", "options": ["expected_tenant", "src"]}
-    host_vars = {"role_mapping": ROLE_MAPPING, "infor_tenant": "ACME_TST", "ionapi_file": "tst.ionapi", "docbits_api_key": "{{ vault_missing }}",
-                 "validate_subset": subset}
+    host_vars = {
+        "role_mapping": ROLE_MAPPING,
+        "infor_tenant": "ACME_TST",
+        "ionapi_file": "tst.ionapi",
+        "docbits_api_key": "{{ vault_missing }}",
+        "validate_subset": subset,
+    }
 
     # api_key is not taken: its variable, set but unresolvable, is not even looked at.
     assert resolve(host_vars, mapping=subset, spec=VALIDATE_SPEC) == {"expected_tenant": "ACME_TST", "src": "tst.ionapi"}
@@ -187,15 +218,18 @@ def test_a_subset_can_make_an_option_optional_and_add_options_of_the_module_alon
     assert ROLE_MAPPING["expected_tenant"]["required"] is True
 
 
-@pytest.mark.parametrize("subset, rule", [
-    ({"from": "role_mapping", "options": ["title"]}, "title not in the options taken of role_mapping"),
-    ({"from": "role_mapping", "options": ["src"], "optional": ["org_id"]}, "org_id not in the options taken of role_mapping"),
-    ({"from": "no_such_mapping", "options": ["src"]}, "no variable no_such_mapping holds the mapping"),
-    ({"from": "role_mapping", "options": "src"}, "'options' and 'optional' list option names"),
-    ({"from": "role_mapping", "options": ["src"], "more": ["strict"]}, "'more' maps options to variables"),
-    ({"from": "not_a_mapping", "options": ["src"]}, "variable not_a_mapping must hold a dictionary"),
-    ({"from": "role_mapping", "options": ["api_key"]}, "api_key is no option of this module"),
-])
+@pytest.mark.parametrize(
+    "subset, rule",
+    [
+        ({"from": "role_mapping", "options": ["title"]}, "title not in the options taken of role_mapping"),
+        ({"from": "role_mapping", "options": ["src"], "optional": ["org_id"]}, "org_id not in the options taken of role_mapping"),
+        ({"from": "no_such_mapping", "options": ["src"]}, "no variable no_such_mapping holds the mapping"),
+        ({"from": "role_mapping", "options": "src"}, "'options' and 'optional' list option names"),
+        ({"from": "role_mapping", "options": ["src"], "more": ["strict"]}, "'more' maps options to variables"),
+        ({"from": "not_a_mapping", "options": ["src"]}, "variable not_a_mapping must hold a dictionary"),
+        ({"from": "role_mapping", "options": ["api_key"]}, "api_key is no option of this module"),
+    ],
+)
 def test_a_wrong_subset_is_refused_naming_what_is_wrong(subset, rule):
     with pytest.raises(OptionError) as raised:
         resolve({"role_mapping": ROLE_MAPPING, "not_a_mapping": ["src"]}, mapping=subset, spec=VALIDATE_SPEC)

@@ -29,8 +29,10 @@ def test_forked_workers_compute_once_per_key(tmp_path):
     log_path = str(tmp_path / "computations.log")
     context = multiprocessing.get_context("fork")
     results = context.Queue()
-    workers = [context.Process(target=_worker, args=(str(tmp_path), key, log_path, results))
-               for key in ("https://a.example", "https://a.example", "https://b.example", "https://a.example")]
+    workers = [
+        context.Process(target=_worker, args=(str(tmp_path), key, log_path, results))
+        for key in ("https://a.example", "https://a.example", "https://b.example", "https://a.example")
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:
