@@ -16,7 +16,9 @@ from .paths import SIMULATOR
 
 # The tests' generator of real-shaped, deterministic, fake .ionapi contents (importable once paths ran).
 from ansible_collections.docbits.infor.tests.support import builders  # noqa: E402  pylint: disable=wrong-import-order
-from ansible_collections.docbits.infor.tests.support.builders import CA_BUNDLE_VARIABLES  # noqa: E402,F401  pylint: disable=wrong-import-order
+
+# The variables that point requests at a CA bundle: the runs unset them.
+CA_BUNDLE_VARIABLES = builders.CA_BUNDLE_VARIABLES
 
 
 class Infor:

@@ -88,6 +88,9 @@ class ActionModule(ActionBase):
         An environment whose report variable (this task's register) is set was reported by an earlier
         batch; one with a result, or still running, is in this one; any other waits for a later one."""
         register = self._task.register
+        if isinstance(register, dict):
+            # ansible-core 2.21 keeps a register as {variable: projection}: one variable here.
+            register = next(iter(register), None)
         if params["hosts"] is not None or not register:
             return None, []
         running = set(task_vars.get("ansible_play_batch", []))

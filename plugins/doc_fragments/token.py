@@ -16,6 +16,9 @@ options:
       - Prove that the file works before anything depends on it, as DocBits will use it, by getting a token from Infor
         with it (password grant to C(pu) + C(ot), the client authenticated in the form body, then once with HTTP Basic)
         and revoking it at C(pu) + C(or).
+      - When the file's C(sc) lists scopes (a list, or a space-separated string), the grant asks for them; an empty
+        C(sc) asks for none. An app that refuses them (C(invalid_scope)) fails the task naming the scopes and what to check
+        in ION API.
       - The answer must carry C(access_token), C(token_type) and C(expires_in), and a C(Tenant) claim in the token, when
         there is one, must equal the file's C(ti).
       - A refused secret (C(invalid_client)), a deleted or disabled service account (C(invalid_grant)), a server error, a

@@ -36,7 +36,7 @@ TOKEN_ANSWER_CAP = 64 * KIB
 CLIENT_AUTH_BODY = "body"
 CLIENT_AUTH_BASIC = "basic"
 
-REDOWNLOAD = "download the credentials again in Infor ION API (Authorized Apps, the DocBits app, Download Credentials) " "and check that the app is enabled"
+REDOWNLOAD = "download the credentials again in Infor ION API (Authorized Apps, the DocBits app, Download Credentials) and check that the app is enabled"
 SCOPES_ASKED = (
     "check in Infor ION API (Authorized Apps, the DocBits app, Scopes) that the app allows these scopes, "
     "then download the credentials again so that sc lists what the app enforces"
@@ -46,7 +46,7 @@ SCOPES_NONE = (
     "version 1.1 lists the app's scopes in sc) and check the app's scopes in Infor ION API (Authorized Apps)"
 )
 SERVICE_ACCOUNT = (
-    "the service account was deleted or disabled, or its keys regenerated: re-enable it, or create a " "service account and download the credentials again"
+    "the service account was deleted or disabled, or its keys regenerated: re-enable it, or create a service account and download the credentials again"
 )
 
 
@@ -145,7 +145,7 @@ class TokenCheck:
         except TLSFailure as exc:
             raise self._error(
                 "TLS failure (%s)" % exc.reason,
-                "set ca_path to the CA bundle that signs the server's certificate (a TLS-inspecting proxy has its own), " "and check the system clock",
+                "set ca_path to the CA bundle that signs the server's certificate (a TLS-inspecting proxy has its own), and check the system clock",
             )
         except NoAnswer as exc:
             if exc.timed_out:

@@ -288,7 +288,7 @@ def _check_depth(text, source):
                 raise IonApiError(
                     source,
                     "too-deep",
-                    "arrays or objects nest more than %d levels deep (a real .ionapi file nests 2): " "this is not an ION API credentials file" % MAX_DEPTH,
+                    "arrays or objects nest more than %d levels deep (a real .ionapi file nests 2): this is not an ION API credentials file" % MAX_DEPTH,
                 )
         elif token in "]}":
             depth -= 1
@@ -463,7 +463,7 @@ def _check_values(obj, source):
             raise IonApiError(
                 source,
                 "tenant-invalid" if key == "ti" else "control-character",
-                "contains control or invisible formatting characters (such as a bidi override); no download holds them: " "download the credentials again",
+                "contains control or invisible formatting characters (such as a bidi override); no download holds them: download the credentials again",
                 key=key,
             )
     if TENANT_FORBIDDEN.search(obj["ti"]):
@@ -480,7 +480,7 @@ def _check_secret(key, secret, source):
         raise IonApiError(
             source,
             "secret-whitespace",
-            "contains whitespace (a space or a line break: was it copied from a document, a PDF or an e-mail?); " "download the credentials again",
+            "contains whitespace (a space or a line break: was it copied from a document, a PDF or an e-mail?); download the credentials again",
             key=key,
         )
     if _has_invisible(secret):

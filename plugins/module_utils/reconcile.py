@@ -461,7 +461,7 @@ def make_absent_plan(desired, configs, stored):
 
 
 def all_inactive_warning(config_ids):
-    return "every Infor export configuration (ids %s) is inactive: DocBits exports nothing to Infor; set active: true " "to switch them on" % ", ".join(
+    return "every Infor export configuration (ids %s) is inactive: DocBits exports nothing to Infor; set active: true to switch them on" % ", ".join(
         str(config_id) for config_id in config_ids
     )
 

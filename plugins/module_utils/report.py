@@ -235,14 +235,18 @@ def connection_test_of(result):
 
 
 def _note(result):
-    """What a person must still do for an environment that did not fail: test a connection DocBits could not."""
+    """What a person must still know of an environment that did not fail: a connection DocBits could not
+    test, the default DocBits URL used for want of docbits_url."""
+    notes = []
     verification = result.get("verification")
     if isinstance(verification, dict) and verification.get("available") is False:
         said = verification.get("message")
-        return "DocBits could not test the connection%s: the new file stands; test it in DocBits (Test connection)" % (
-            " (%s)" % printable(said) if said else ""
+        notes.append(
+            "DocBits could not test the connection%s: the new file stands; test it in DocBits (Test connection)" % (" (%s)" % printable(said) if said else "")
         )
-    return None
+    if result.get("docbits_url_default"):
+        notes.append("no docbits_url: the default DocBits URL was used")
+    return "; ".join(notes) or None
 
 
 def row(kind, environment, result, tenant=None, check_mode=False, local=None):

@@ -72,11 +72,11 @@ def actions(change, old, fingerprint):
     app = _app(old)
     revoke_secret = (
         "Revoke Old Secret of %s" % app,
-        "Revoke Old Secret of %s in Infor ION API (Authorized Apps): after a Smooth Reset Secret the old secret works " "for up to 7 days" % app,
+        "Revoke Old Secret of %s in Infor ION API (Authorized Apps): after a Smooth Reset Secret the old secret works for up to 7 days" % app,
     )
     disable_account = (
         "disable the old service account (file %s...)" % fingerprint[:SHORT_FINGERPRINT],
-        "disable the service account of the old file %s in Infor (User Management, Service Accounts): it works " "until disabled" % fingerprint,
+        "disable the service account of the old file %s in Infor (User Management, Service Accounts): it works until disabled" % fingerprint,
     )
     delete_app = ("delete the old app %s" % app, "delete the old authorized app %s in Infor ION API (Authorized Apps) once nothing else uses it" % app)
     if change == CHANGE_OTHER_TENANT:

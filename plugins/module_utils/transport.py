@@ -151,7 +151,7 @@ class ProxyRefused(TransportError):
                 "proxy user and password in %s (http://user:password@host:port), or name the host in NO_PROXY" % (proxy, variable)
             )
         else:
-            reason = "the proxy %s refused the request (HTTP %d): check that it lets this controller reach the host, " "or name the host in NO_PROXY" % (
+            reason = "the proxy %s refused the request (HTTP %d): check that it lets this controller reach the host, or name the host in NO_PROXY" % (
                 proxy,
                 status,
             )

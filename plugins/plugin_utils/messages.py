@@ -43,7 +43,7 @@ def path_hint(url, sources):
     name = sources.get("docbits_url", "docbits_url")
     # Never the user info a URL may carry.
     bare = "%s://%s" % (parts.scheme, parts.hostname + (":%d" % parts.port if parts.port else ""))
-    return "; %s carries the path %s, and every request path is appended to it: unless your DocBits serves its API " "under %s, set %s to the bare %s" % (
+    return "; %s carries the path %s, and every request path is appended to it: unless your DocBits serves its API under %s, set %s to the bare %s" % (
         name,
         printable(path),
         printable(path),

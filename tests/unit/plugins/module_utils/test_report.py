@@ -323,3 +323,10 @@ def test_check_table_shows_the_file_fingerprint_and_status():
     assert title.endswith("1 ok, 1 failed (prd)")
     assert lines["tst"].split() == ["tst", "ACME_TST", "ok", "sha256:bbbbbbbbbbbb...", "ok", "(not", "revoked)"]
     assert lines["prd"].split() == ["prd", "ACME_PRD", "failed", "-", "not", "run", "bad"]
+
+
+def test_an_environment_on_the_default_url_says_so_in_its_row_and_the_table():
+    row = report.row(report.KIND_PROVISION, "tst", result(changed=True, action="update", previous_fingerprint=BEFORE, docbits_url_default=True))
+    assert row["note"] == "no docbits_url: the default DocBits URL was used"
+    table = report.table(report.report(report.KIND_PROVISION, [row]))
+    assert [line for line in table if line.startswith("tst ") and line.endswith("no docbits_url: the default DocBits URL was used")]

@@ -69,7 +69,7 @@ def test_a_new_service_account_says_disable_the_old_one_named_by_the_old_file():
     found = advice(dict(OLD, saak=OTHER["saak"], sask=OTHER["sask"]))
     assert found["change"] == "new_service_account"
     assert found["actions"] == [
-        "disable the service account of the old file %s in Infor (User Management, Service Accounts): " "it works until disabled" % old_fingerprint
+        "disable the service account of the old file %s in Infor (User Management, Service Accounts): it works until disabled" % old_fingerprint
     ]
 
 

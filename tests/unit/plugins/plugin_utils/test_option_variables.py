@@ -133,7 +133,7 @@ def test_variables_of_mutually_exclusive_options_are_never_both_used():
     with pytest.raises(OptionError) as raised:
         resolve(host_vars, mapping=SOURCES, mutually_exclusive=[("src", "content")])
     assert str(raised.value) == (
-        "variables ionapi_file and ionapi_content are set together, but options src and content are mutually exclusive: " "set only one of them for this host"
+        "variables ionapi_file and ionapi_content are set together, but options src and content are mutually exclusive: set only one of them for this host"
     )
     # The task's own option wins over both, and the other variable of its group is not used either.
     assert resolve(host_vars, mapping=SOURCES, given={"content": TEXT}, mutually_exclusive=[("src", "content")]) == {}
