@@ -18,7 +18,8 @@ options:
         dictionary of option name and variable name, or a list of variable names of which the first one set counts,
         or a dictionary with C(variable) (a name or a list) and C(required=true) for an option the task cannot do
         without (its variable not set fails the task), or C(text=true) for an option whose variable, when set, must
-        resolve to text (nothing, as from a lookup that found nothing, or a dictionary fails the task, naming it).
+        resolve to text (nothing, as from a lookup that found nothing, a list or a number fails the task, naming it;
+        a dictionary is taken as its JSON text).
       - Or the name of a variable holding that dictionary, as the role does with C(option_variables=ionapi_option_variables);
         the task then templates nothing per host, which in a bulk run costs less than templating the dictionary.
       - Or a subset of such a dictionary, named too, not templated (directly or as the name of a variable holding it,

@@ -656,12 +656,8 @@ class Reconciler:
 
     def _is_new_of(self, config, entry, known):
         """Whether a listed configuration is a new one of the entry's type and sub-organisation."""
-        return (
-            config.is_infor_export
-            and config.id not in known
-            and config.doc_type_key == doc_type_key(entry.target["doc_type"])
-            and config.sub_org_id == entry.target["sub_org_id"]
-        )
+        same_place = (config.doc_type_key, config.sub_org_id) == (doc_type_key(entry.target["doc_type"]), entry.target["sub_org_id"])
+        return config.is_infor_export and config.id not in known and same_place
 
     def _appeared(self, entry, known):
         """A configuration of the entry's type that was not there when the task planned, or None."""
@@ -746,14 +742,8 @@ class Reconciler:
         desired = plan.desired
         planned = set(item.id for item in plan.entries)
         for entry in written:
-            twins = [
-                config
-                for config in listed
-                if config.is_infor_export
-                and config.id != entry.id
-                and config.id not in planned
-                and all(_same_setting(name, getattr(config, name), entry.target[name]) for name in MANAGED_SETTINGS)
-            ]
+            twins = [config for config in listed if config.is_infor_export and config.id != entry.id and config.id not in planned]
+            twins = [config for config in twins if all(_same_setting(name, getattr(config, name), entry.target[name]) for name in MANAGED_SETTINGS)]
             for twin in sorted(twins, key=lambda item: item.id):
                 if twin.id < entry.id and not (adopt_older or entry.action == ACTION_CREATE):
                     continue

@@ -18,6 +18,7 @@ nothing or to anything but text. Two variables of mutually exclusive options are
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 
 from ansible.errors import AnsibleUndefinedVariable
@@ -30,8 +31,8 @@ OPTION = "option_variables"
 # the named options of a mapping (those in optional without their required flag), plus entries of the task's own.
 SUBSET_KEYS = ("from", "options")
 SUBSET_EXTRA_KEYS = ("optional", "more")
-# What a text variable resolved to instead, in the user's words (ansible-core 2.19 subclasses them: _AnsibleTaggedDict).
-_KINDS = (("dictionary", Mapping), ("list", (list, tuple)), ("boolean", bool), ("number", (int, float)))
+# What a text variable resolved to instead, in the user's words.
+_KINDS = (("list", (list, tuple)), ("boolean", bool), ("number", (int, float)))
 
 
 def variable_names(mapping, task_vars, templar):
@@ -79,7 +80,7 @@ def options_from_variables(mapping, argument_spec, given, task_vars, templar, mu
             sources[option] = name or names[0]
         value = _resolve(option, name, task_vars[name], templar) if name is not None else None
         if text and name is not None:
-            _require_text(option, name, None if omit is not None and value == omit else value)
+            value = _as_text(option, name, None if omit is not None and value == omit else value)
         if value is not None and not (omit is not None and value == omit):
             options[option] = value
         elif required:
@@ -110,11 +111,8 @@ def _named(mapping, task_vars, templar):
 def _subset(subset, task_vars, templar):
     """The entries of subset's options in the mapping it takes them from."""
     source, options, optional, more = subset["from"], subset["options"], subset.get("optional", []), subset.get("more", {})
-    if (
-        not isinstance(source, str)
-        or not all(isinstance(names, list) and all(isinstance(name, str) for name in names) for names in (options, optional))
-        or not isinstance(more, dict)
-    ):
+    lists_of_names = all(isinstance(names, list) and all(isinstance(name, str) for name in names) for names in (options, optional))
+    if not (isinstance(source, str) and lists_of_names and isinstance(more, dict)):
         raise OptionError("%s: 'from' names the variable of a mapping, 'options' and 'optional' list option names, 'more' maps options to variables" % OPTION)
     mapping = _named(source, task_vars, templar)
     if not isinstance(mapping, dict):
@@ -147,8 +145,12 @@ def _left_to_task(groups, chosen, given):
     return left
 
 
-def _require_text(option, name, value):
-    """A text variable that is set resolves to text: not nothing (a lookup that found nothing), not a structure."""
+def _as_text(option, name, value):
+    """The text of a text variable that is set: not nothing (a lookup that found nothing), nor a list or a
+    scalar. A dictionary is taken as the JSON object it is: ansible-core 2.18 turns JSON text into one
+    when it templates it, and a secret store may keep the file's keys as fields."""
+    if isinstance(value, Mapping):
+        return json.dumps(dict(value))
     if value is None or (isinstance(value, str) and not value.strip()):
         raise OptionError(
             "option %s: variable %s is set but resolves to nothing (a lookup that found nothing?); nothing else is used in its place"
@@ -157,6 +159,7 @@ def _require_text(option, name, value):
     if not isinstance(value, str):
         kind = next((word for word, types in _KINDS if isinstance(value, types)), "value of another kind")
         raise OptionError("option %s: variable %s resolves to a %s, not to text" % (printable(option), printable(name), kind))
+    return value
 
 
 def _entry(option, entry):

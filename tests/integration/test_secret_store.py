@@ -196,7 +196,7 @@ BAD_CONTENT = {
     # ansible-core 2.19 refuses to template a value to omit; 2.18 gives the omit placeholder.
     "omitted": ("{{ lookup('ansible.builtin.env', 'SECRET_STORE_UNSET') or omit }}", "resolve"),
     "none": ("{{ None }}", "resolves to nothing"),
-    "a structure": ("{{ lookup('ansible.builtin.file', '%(path)s') | from_json }}", "resolves to a dictionary, not to text"),
+    "a list": ("{{ [lookup('ansible.builtin.file', '%(path)s')] }}", "resolves to a list, not to text"),
     "another tenant's file": ("{{ lookup('ansible.builtin.file', '%(other)s') }}", "ionapi_content: key 'ti'"),
 }
 
