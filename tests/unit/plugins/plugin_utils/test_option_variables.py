@@ -110,8 +110,8 @@ def test_a_text_variable_becomes_its_option_and_the_variable_is_recorded():
 
 def test_a_text_variable_that_resolves_to_an_object_is_its_json_text():
     # ansible-core 2.18 makes JSON text an object when it templates it; a store may keep the keys as fields.
-    [content] = resolve({"ionapi_content": "{{ stored | from_json }}", "stored": TEXT}, mapping=SOURCES).values()
-    assert json.loads(content) == json.loads(TEXT)
+    options = resolve({"ionapi_content": "{{ stored | from_json }}", "stored": TEXT}, mapping=SOURCES)
+    assert list(options) == ["content"] and json.loads(options["content"]) == json.loads(TEXT)
 
 
 @pytest.mark.parametrize(
