@@ -120,8 +120,9 @@ options:
       - Every configuration the task wrote is tested, and on any failure every one of them is rolled back (all or nothing).
         A previous file that does not parse as an C(.ionapi) file is never put back; the task then fails saying which
         file the configuration carries.
-      - When DocBits cannot answer the test (after O(retries)), nothing is rolled back; the task fails saying which
-        file the configuration now carries.
+      - Only DocBits' answer that Infor refused the file is a "no". When the test cannot run (no answer after O(retries),
+        or an HTTP error of this endpoint, which the public API does not declare), nothing is rolled back and the upload
+        stands, RV(verification.available) is false, and a warning says to test the connection in DocBits.
       - Nothing is tested when nothing was uploaded (an unchanged tenant still costs two requests), nor in check mode.
       - Use it with O(check_token), which proves the file before the upload; this proves it as DocBits sees it.
     type: bool
@@ -331,7 +332,23 @@ verification:
   description: With O(verify_connection), what DocBits said when it tested the uploaded file, per configuration written.
   returned: when O(verify_connection=true) and the file was uploaded
   type: dict
-  sample: {"connected": true, "message": "Connection OK", "configurations": [{"id": 117, "connected": true, "message": "Connection OK"}]}
+  sample: {"available": true, "connected": true, "message": "Connection OK",
+           "configurations": [{"id": 117, "connected": true, "message": "Connection OK"}]}
+  contains:
+    available:
+      description: Whether the test could run; false when DocBits gave no answer or an HTTP error (the upload then stands).
+      type: bool
+      version_added: 1.2.0
+    connected:
+      description: Whether DocBits connected to Infor with the file; null when the test could not run.
+      type: bool
+    message:
+      description: What DocBits said, secret-free (why the test could not run, when it could not).
+      type: str
+    configurations:
+      description: The test of each configuration written (C(id), C(connected), C(message)).
+      type: list
+      elements: dict
 configurations:
   description:
     - Every Infor export configuration the task owns, with what was (in check mode, would be) done to it and why.
