@@ -23,7 +23,6 @@ ARGUMENT_SPEC = {
     "kind": {"type": "str", "default": report.KIND_PROVISION, "choices": list(report.KINDS)},
     "hosts": {"type": "list", "elements": "str"},
     "result_var": {"type": "str", "default": "docbits_ionapi_result"},
-    "local_result_var": {"type": "str"},
     "tenant_var": {"type": "str", "default": "infor_tenant"},
     "show_table": {"type": "bool", "default": True},
     "defer_write_errors": {"type": "bool", "default": False},
@@ -94,12 +93,11 @@ class ActionModule(ActionBase):
         if params["hosts"] is not None or not register:
             return None, []
         running = set(task_vars.get("ansible_play_batch", []))
-        results = [name for name in (params["result_var"], params["local_result_var"]) if name]
         batch, later = [], []
         for host in hosts:
             if register in variables[host]:
                 continue
-            (batch if host in running or any(name in variables[host] for name in results) else later).append(host)
+            (batch if host in running or params["result_var"] in variables[host] else later).append(host)
         return batch, later
 
     def _write(self, params, document):
@@ -121,13 +119,12 @@ class ActionModule(ActionBase):
     @staticmethod
     def _row(params, host, variables, check_mode):
         registered = variables.get(params["result_var"])
-        local = variables.get(params["local_result_var"]) if params["local_result_var"] else None
         try:
             tenant = variables.get(params["tenant_var"])
         except AnsibleError:
             # Its own task failed on this already; the row then says so.
             tenant = None
-        return report.row(params["kind"], host, registered, tenant=tenant if isinstance(tenant, str) else None, check_mode=check_mode, local=local)
+        return report.row(params["kind"], host, registered, tenant=tenant if isinstance(tenant, str) else None, check_mode=check_mode)
 
 
 def _differs(path, text):

@@ -575,14 +575,10 @@ class DocBitsClient:
     def list_infor_exports(self):
         return [config for config in self.list_configurations() if config.is_infor_export]
 
-    def download_ionapi(self, config_id):
-        """The stored ION API file's bytes, or None when DocBits has none."""
-        return self._download(config_id)
-
     def download_listed_file(self, config):
         """The stored file of a listed configuration; a download that contradicts the list (which says
         whether a file is stored) is no view to act on."""
-        data = self._download(config.id)
+        data = self.download_ionapi(config.id)
         listed = config.lists_a_file
         if listed is not None and listed != (data is not None):
             raise DocBitsAmbiguousView(
@@ -593,7 +589,8 @@ class DocBitsClient:
             )
         return data
 
-    def _download(self, config_id):
+    def download_ionapi(self, config_id):
+        """The stored ION API file's bytes, or None when DocBits has none."""
         path = OP_DOWNLOAD.path.format(config_id=int(config_id))
         endpoint = "%s %s" % (OP_DOWNLOAD.method, path)
         response = self._send(OP_DOWNLOAD.method, path, cap=DOWNLOAD_ANSWER_CAP, **self._encode(OP_DOWNLOAD, query={"type": FILE_TYPE_ION_API}))

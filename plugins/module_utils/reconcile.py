@@ -274,6 +274,12 @@ class ConfigPlan:
         return self.stored.fingerprint if self.stored is not None else None
 
     @property
+    def configures(self):
+        """Whether it is written through configure_infor_export: a file, or a managed setting, to write
+        (not only the active flag, which has its own operation, nor the tenant, which comes with the file)."""
+        return self.send_file or bool(set(self.changes) - set((CHANGE_ACTIVE, CHANGE_TENANT)))
+
+    @property
     def removes(self):
         return self.action in (ACTION_DELETE, ACTION_REMOVE_DUPLICATE)
 
@@ -613,7 +619,7 @@ class Reconciler:
         return self.client.configure_infor_export(config_id=config_id, ionapi_bytes=ionapi_bytes, settings=settings, **target)
 
     def _update(self, plan, entry):
-        if entry.send_file or set(entry.changes) - set((CHANGE_ACTIVE, CHANGE_TENANT)):
+        if entry.configures:
             self._configure(entry.target, entry.id, plan.desired.ionapi.content if entry.send_file else None, self._settings_sent_back(plan, entry.current))
         if entry.set_active is not None:
             self.client.set_active(entry.id, entry.set_active)
@@ -848,7 +854,7 @@ class Reconciler:
                     "the previous file %s is not an .ionapi file (%s), so it was not put back: configuration %s "
                     "carries %s" % (stored.fingerprint, unusable, config_id, plan.desired.fingerprint)
                 )
-        if entry.send_file or set(entry.changes) - set((CHANGE_ACTIVE, CHANGE_TENANT)):
+        if entry.configures:
             self._configure(
                 dict((name, getattr(previous, name)) for name in MANAGED_SETTINGS),
                 config_id,

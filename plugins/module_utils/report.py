@@ -98,10 +98,6 @@ def _text(value):
     return printable(" ".join(value.split())) if isinstance(value, str) else value
 
 
-def _failed(result):
-    return isinstance(result, dict) and bool(result.get("failed"))
-
-
 def status_of(kind, result, check_mode=False):
     if not isinstance(result, dict):
         return STATUS_NOT_RUN
@@ -249,15 +245,11 @@ def _note(result):
     return "; ".join(notes) or None
 
 
-def row(kind, environment, result, tenant=None, check_mode=False, local=None):
+def row(kind, environment, result, tenant=None, check_mode=False):
     """One environment's line: its registered result (None when the task never ran for it).
 
     info: `result` is the ionapi_info result, which carries the fingerprint of the environment's own
-    file, or `local` the ionapi_validate result of that file (a failure reading it is the environment's)."""
-    if kind == KIND_INFO and local is None:
-        local = result
-    if kind == KIND_INFO and _failed(local):
-        result = local
+    file when it has one (a failure reading it is the environment's)."""
     result = result if isinstance(result, dict) else {}
     status = status_of(kind, result or None, check_mode)
     failed = status == STATUS_FAILED
@@ -279,14 +271,9 @@ def row(kind, environment, result, tenant=None, check_mode=False, local=None):
         "configurations": [] if kind == KIND_INFO else configuration_rows(kind, result),
     }
     if kind == KIND_INFO and status not in (STATUS_FAILED, STATUS_NOT_RUN):
-        local_fingerprint = local.get("fingerprint") if isinstance(local, dict) and not local.get("skipped") else None
+        local_fingerprint = result.get("fingerprint")
         stored_files = stored_file_rows(result, local_fingerprint)
-        line.update(
-            desired_fingerprint=_text(local_fingerprint),
-            status=_info_status(stored_files, local_fingerprint),
-            tenant=_text((local or {}).get("tenant") or tenant),
-            configurations=stored_files,
-        )
+        line.update(status=_info_status(stored_files, local_fingerprint), configurations=stored_files)
     elif not failed and status != STATUS_NOT_RUN and kind not in (KIND_CHECK, KIND_INFO):
         # What DocBits carries after the task: the desired file, unless it was removed.
         line["fingerprint_after"] = (

@@ -49,7 +49,7 @@ options:
         C(check_stored_token)) come first. Per Infor export it says V(in sync), V(another file) (a stale
         copy), V(differs), V(duplicate), V(no configuration) or V(dead).
       - V(info) reports the M(docbits.infor.ionapi_info) result of each environment, per Infor export the stored
-        file's fingerprint and whether it is the environment's own file (O(local_result_var)); per environment
+        file's fingerprint and whether it is the environment's own file (which the result carries); per environment
         V(in sync), V(another file), V(no configuration), V(not compared) (no own file), V(failed) or V(not run).
       - V(check) reports a read-only check per environment, such as M(docbits.infor.ionapi_validate)
         (V(ok), V(failed), V(not run)).
@@ -68,12 +68,6 @@ options:
       - Name of the variable in which each environment registered its M(docbits.infor.ionapi) result.
     type: str
     default: docbits_ionapi_result
-  local_result_var:
-    description:
-      - With O(kind=info), name of the variable in which each environment registered the
-        M(docbits.infor.ionapi_validate) result of its own file, to say which stored file is that one.
-    type: str
-    version_added: 1.2.0
   tenant_var:
     description:
       - Name of the inventory variable holding each environment's Infor tenant, shown for an environment

@@ -106,13 +106,14 @@ def listed(config_id, fingerprint, doc_type="INVOICE"):
 
 
 def test_info_carries_every_stored_fingerprint_and_whether_it_is_the_local_file():
-    local = {"changed": False, "fingerprint": NEW, "tenant": "ACME_TST"}
+    # ionapi_info results: the environment's own file's fingerprint beside the listing, when it has one.
+    own = {"changed": False, "fingerprint": NEW}
     rows = [
-        report.row(report.KIND_INFO, "tst", {"configurations": [listed(1, NEW), listed(2, OLD, "CREDIT_NOTE"), listed(3, None)]}, local=local),
-        report.row(report.KIND_INFO, "prd", {"configurations": [listed(4, OLD)]}, local=local),
-        report.row(report.KIND_INFO, "dev", {"configurations": []}, local=local),
-        report.row(report.KIND_INFO, "qa", {"configurations": [listed(5, OLD)]}, local={"skipped": True}),
-        report.row(report.KIND_INFO, "bad", None, tenant="ACME_BAD", local={"failed": True, "msg": "files/bad.ionapi: not JSON"}),
+        report.row(report.KIND_INFO, "tst", dict(own, configurations=[listed(1, NEW), listed(2, OLD, "CREDIT_NOTE"), listed(3, None)]), tenant="ACME_TST"),
+        report.row(report.KIND_INFO, "prd", dict(own, configurations=[listed(4, OLD)])),
+        report.row(report.KIND_INFO, "dev", dict(own, configurations=[])),
+        report.row(report.KIND_INFO, "qa", {"changed": False, "configurations": [listed(5, OLD)]}),
+        report.row(report.KIND_INFO, "bad", {"failed": True, "msg": "files/bad.ionapi: not JSON"}, tenant="ACME_BAD"),
     ]
     document = report.report(report.KIND_INFO, rows)
 
