@@ -20,7 +20,7 @@ from ansible.module_utils.errors import UnsupportedError
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.docbits.infor.plugins.module_utils.arguments import ModuleArguments, check_concurrency_limit
-from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import DEFAULT_URL, DocBitsNotFound
+from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import DEFAULT_URL, DocBitsAuthError, DocBitsNotFound
 from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, OptionError, failure_details, printable
 from ansible_collections.docbits.infor.plugins.module_utils.runner import load_ionapi, read_source, source_path
 from ansible_collections.docbits.infor.plugins.module_utils.transport import HAS_REQUESTS
@@ -130,7 +130,8 @@ class DocBitsAction(ActionBase):
             return self.outcome(params, task_vars, sources)
         except DocBitsInforError as exc:
             message = str(exc)
-            if isinstance(exc, OptionError):
+            if isinstance(exc, (OptionError, DocBitsAuthError)):
+                # Both say which option to check: named as the inventory sets it.
                 message = in_user_words(message, sources)
             elif isinstance(exc, DocBitsNotFound):
                 message += path_hint(params.get("docbits_url"), sources)

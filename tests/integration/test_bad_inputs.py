@@ -394,7 +394,7 @@ def _unprocessable_on_configure(_lab, env):
     return sim
 
 
-@case("401-revoked-key", "server", "DocBits refused the API key", "HTTP 401", "check api_key", calls=[("POST", LIST, 401)])
+@case("401-revoked-key", "server", "DocBits refused the API key", "HTTP 401", "check docbits_api_key (option api_key)", calls=[("POST", LIST, 401)])
 def _revoked_key(_lab, env):
     return own_simulator(env, known=False)
 
@@ -424,7 +424,7 @@ def _persistent_500(_lab, env):
     return sim
 
 
-@case("403-wrong-org", "server", "no rights on this organisation", "HTTP 403", "check org_id", calls=[("POST", LIST, 403)])
+@case("403-wrong-org", "server", "no rights on this organisation", "HTTP 403", "check docbits_org_id (option org_id)", calls=[("POST", LIST, 403)])
 def _wrong_org(_lab, env):
     sim = own_simulator(env)
     env.vars["docbits_org_id"] = "org-of-another-customer"

@@ -71,7 +71,7 @@ def test_bad_api_key_and_malformed_url_fail_their_environment(lab_factory):
     run.assert_recap(dev={"failed": 0, "changed": 1}, tst={"failed": 1, "changed": 0}, prd={"failed": 1, "changed": 0})
     key_failure = run.result("ionapi", "tst")["result"]["msg"]
     assert "DocBits refused the API key for environment 'tst' (HTTP 401" in key_failure, key_failure
-    assert "check api_key" in key_failure
+    assert "check docbits_api_key (option api_key)" in key_failure
     url_failure = run.result("ionapi", "prd")["result"]["msg"]
     assert url_failure.startswith("docbits_url must be an absolute http(s) URL"), url_failure
     for message in (key_failure, url_failure):
