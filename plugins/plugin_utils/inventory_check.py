@@ -66,24 +66,25 @@ def edit_distance(first, second):
 
 def meant_variable(name, known):
     """(looks like the collection's, the known name meant or None) for a variable name that is not known."""
+    if not name.startswith(PREFIXES):
+        # Outside the prefixes only an obvious slip (one edit in a long name) is the collection's. Every
+        # magic and connection variable of every host comes here: only names of a near length are compared.
+        if len(name) < 8:
+            return False, None
+        near = [candidate for candidate in known if abs(len(candidate) - len(name)) <= 1 and edit_distance(name, candidate) <= 1]
+        return (True, min(near)) if near else (False, None)
     if not known:
-        return name.startswith(PREFIXES), None
+        return True, None
 
     def rank(candidate):
         # A known name with a part left out or added (docbits_org for docbits_org_id) first, then the nearest.
         partial = candidate.startswith(name) or name.startswith(candidate)
         return (not partial, edit_distance(name, candidate), candidate)
 
-    best = min(known, key=rank)
-    partial, distance = not rank(best)[0], rank(best)[1]
+    not_partial, distance, best = min(rank(candidate) for candidate in known)
     # About one slip per six characters: docbits_urll is docbits_url, docbits_foo is not docbits_info.
     close = distance <= max(1, len(name) // 6)
-    if name.startswith(PREFIXES):
-        return True, best if partial or close else None
-    # Outside the prefixes only an obvious slip (one edit in a long name) is the collection's.
-    if len(name) >= 8 and distance <= 1:
-        return True, best
-    return False, None
+    return True, best if not not_partial or close else None
 
 
 def unknown_variables(names_by_host, known):
