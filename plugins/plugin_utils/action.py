@@ -24,7 +24,7 @@ from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import D
 from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, OptionError, failure_details, printable
 from ansible_collections.docbits.infor.plugins.module_utils.runner import load_ionapi, read_source, source_path
 from ansible_collections.docbits.infor.plugins.module_utils.transport import HAS_REQUESTS
-from ansible_collections.docbits.infor.plugins.plugin_utils.option_variables import OPTION as OPTION_VARIABLES, options_from_variables
+from ansible_collections.docbits.infor.plugins.plugin_utils.option_variables import OPTION as OPTION_VARIABLES, options_from_variables, plain
 from ansible_collections.docbits.infor.plugins.plugin_utils.messages import files_dir_hint, in_user_words, path_hint
 from ansible_collections.docbits.infor.plugins.plugin_utils.run_cache import RunSlots, shared_target
 
@@ -172,7 +172,7 @@ class DocBitsAction(ActionBase):
 
     def _arguments(self, task_vars, sources=None):
         """The task's arguments, completed from the variables that option_variables names (recorded in sources)."""
-        arguments = dict(self._task.args)
+        arguments = plain(dict(self._task.args))
         mapping = arguments.pop(OPTION_VARIABLES, None)
         if mapping is not None:
             arguments.update(

@@ -177,9 +177,28 @@ def _entry(option, entry):
     return names, (required, text)
 
 
+def plain(value):
+    """`value` as plain Python data. ansible-core 2.19 tags every string, number and collection it reads
+    with where it came from, and the argument validator deep-copies the options: a tagged value costs
+    that copy about ten times a plain one, for every host."""
+    if isinstance(value, bool) or value is None:
+        return value
+    for kind in (str, int, float):
+        if isinstance(value, kind):
+            return kind(value)
+    if isinstance(value, Mapping):
+        return dict((plain(key), plain(item)) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    return value
+
+
 def _resolve(option, name, value, templar):
+    if isinstance(value, str) and "{" not in value:
+        # Nothing to template (the usual inventory value): the templar would return it as it is, at a cost.
+        return plain(value)
     try:
-        return templar.template(value)
+        return plain(templar.template(value))
     except AnsibleUndefinedVariable as exc:
         # Its message names the undefined variable only ("'vault_docbits_api_key' is undefined").
         reason = printable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
