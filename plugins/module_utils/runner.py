@@ -15,7 +15,7 @@ from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import O
 from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, OptionError, printable
 from ansible_collections.docbits.infor.plugins.module_utils.infor_token import check_token
 from ansible_collections.docbits.infor.plugins.module_utils.ionapi import MAX_BYTES, IonApiError, parse_ionapi
-from ansible_collections.docbits.infor.plugins.module_utils.liveness import add_verdicts, old_credentials_live, prove_stored
+from ansible_collections.docbits.infor.plugins.module_utils.stored_token import add_stored_token_verdicts, check_stored_tokens, old_credentials_live
 from ansible_collections.docbits.infor.plugins.module_utils.preflight import ContractPreflight, contract_report, operations_for
 from ansible_collections.docbits.infor.plugins.module_utils.reconcile import Desired, Reconciler, all_inactive_warning
 from ansible_collections.docbits.infor.plugins.module_utils.rotation import retire
@@ -126,7 +126,7 @@ def run_ionapi(params, check_mode=False, data=None, source=None, read_warnings=(
         plan = reconciler.plan(desired) if desired_file is not None else reconciler.plan_absent(desired)
         if params.get("check_stored_token"):
             # The files DocBits stores now, before anything replaces them.
-            verdicts = prove_stored(plan, params["validate_certs"], params.get("ca_path"), params["timeout"], run_cache)
+            verdicts = check_stored_tokens(plan, params["validate_certs"], params.get("ca_path"), params["timeout"], run_cache)
         result = reconciler.apply(plan, check_mode=check_mode, verify_connection=params["verify_connection"])
         warnings = warnings + plan.warnings
     except DocBitsNotFound:
@@ -139,7 +139,7 @@ def run_ionapi(params, check_mode=False, data=None, source=None, read_warnings=(
         result["token_check"] = token_check
         _add_retire(result, params, plan, desired_file, check_mode)
     if verdicts is not None:
-        add_verdicts(result, verdicts, check_mode)
+        add_stored_token_verdicts(result, verdicts, check_mode)
     result["warnings"] = warnings + preflight.warnings
     return result
 
