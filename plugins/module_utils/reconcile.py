@@ -515,16 +515,14 @@ def _diff(plan):
 class Reconciler:
     """Applies one environment's desired state through a client."""
 
-    def __init__(self, client, before_first_write=None):
+    def __init__(self, client, preflight=None):
         self.client = client
-        self._before_first_write = before_first_write
-        self._written_yet = False
+        # Asked before every write; it knows whether it checked already (preflight.ContractPreflight).
+        self.preflight = preflight
 
     def _about_to_write(self):
-        if not self._written_yet:
-            self._written_yet = True
-            if self._before_first_write is not None:
-                self._before_first_write()
+        if self.preflight is not None:
+            self.preflight.before_write()
 
     def _download(self, config_id):
         return self._stored(self.client.download_ionapi(config_id))

@@ -561,24 +561,36 @@ def test_write_not_applied_is_caught_by_the_read_back(fake):
         converge(Reconciler(fake.client), desired(ROTATED))
 
 
-def test_before_first_write_runs_once_and_only_when_writing(fake):
-    hooked = []
+class RecordingPreflight:
+    """What the reconciler uses of preflight.ContractPreflight: before_write(), here recording the writes done before it."""
+
+    def __init__(self, fake, refusal=None):
+        self.fake = fake
+        self.refusal = refusal
+        self.asked = []
+
+    def before_write(self):
+        self.asked.append(len(self.fake.writes))
+        if self.refusal is not None:
+            raise self.refusal
+
+
+def test_preflight_asked_before_the_first_write_and_only_when_writing(fake):
     fake.seed(ionapi=TST.content)
-    converge(Reconciler(fake.client, before_first_write=lambda: hooked.append(1)), desired())
-    converge(Reconciler(fake.client, before_first_write=lambda: hooked.append(2)), desired(ROTATED), check_mode=True)
-    assert hooked == []
-    converge(Reconciler(fake.client, before_first_write=lambda: hooked.append(3)), desired(ROTATED, doc_types=["INVOICE", "ORDER"]))
-    assert hooked == [3]
+    in_sync, check_mode = RecordingPreflight(fake), RecordingPreflight(fake)
+    converge(Reconciler(fake.client, preflight=in_sync), desired())
+    converge(Reconciler(fake.client, preflight=check_mode), desired(ROTATED), check_mode=True)
+    assert in_sync.asked == check_mode.asked == []
+    writing = RecordingPreflight(fake)
+    converge(Reconciler(fake.client, preflight=writing), desired(ROTATED, doc_types=["INVOICE", "ORDER"]))
+    assert writing.asked[0] == 0 and fake.writes
 
 
-def test_before_first_write_may_refuse_and_then_nothing_is_written(fake):
+def test_preflight_may_refuse_and_then_nothing_is_written(fake):
     fake.seed(ionapi=TST.content)
-
-    def refuse():
-        raise DocBitsInforError("the live contract lacks configure_infor_export")
-
+    refusing = RecordingPreflight(fake, DocBitsInforError("the live contract lacks configure_infor_export"))
     with pytest.raises(DocBitsInforError, match="lacks"):
-        converge(Reconciler(fake.client, before_first_write=refuse), desired(ROTATED))
+        converge(Reconciler(fake.client, preflight=refusing), desired(ROTATED))
     assert not fake.writes
 
 
