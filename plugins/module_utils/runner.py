@@ -138,7 +138,7 @@ def run_ionapi(params, check_mode=False, controller_file=None, run_cache=None):
             # The files DocBits stores now, before anything replaces them.
             verdicts = check_stored_tokens(plan, params["validate_certs"], params.get("ca_path"), params["timeout"], run_cache)
         result = reconciler.apply(plan, check_mode=check_mode, verify_connection=params["verify_connection"])
-        warnings = warnings + plan.warnings
+        warnings = warnings + result.pop("warnings")
     except DocBitsNotFound:
         # A path DocBits does not know: its live contract says which operation moved, in the table.
         preflight.diagnose()

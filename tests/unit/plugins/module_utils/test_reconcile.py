@@ -680,7 +680,7 @@ def test_connection_that_cannot_be_tested_keeps_the_new_file_and_says_so(fake, e
     result = reconciler.apply(plan, verify_connection=True)
     assert result["changed"] and result["verification"]["available"] is False and result["verification"]["connected"] is None
     assert fake.stored(1) == ROTATED.credentials
-    assert [warning for warning in plan.warnings if "connection test could not run" in warning and "the upload stands" in warning]
+    assert [warning for warning in result["warnings"] if "connection test could not run" in warning and "the upload stands" in warning]
 
 
 def test_unchanged_tenant_is_not_tested(fake):
@@ -749,8 +749,8 @@ def test_a_listed_setting_configure_does_not_declare_is_named():
     fake.seed(ionapi=TST.content, execution_order=2)
     reconciler = Reconciler(fake.client)
     plan = reconciler.plan(desired(ROTATED, export_method=None))
-    reconciler.apply(plan)
-    assert [warning for warning in plan.warnings if "setting(s) execution_order" in warning and "cannot be sent back" in warning]
+    result = reconciler.apply(plan)
+    assert [warning for warning in result["warnings"] if "setting(s) execution_order" in warning and "cannot be sent back" in warning]
 
 
 def test_a_setting_docbits_changes_during_the_update_is_said():
@@ -762,9 +762,9 @@ def test_a_setting_docbits_changes_during_the_update_is_said():
     fake.configs[1]["zugferd"] = True
     reconciler = Reconciler(fake.client)
     plan = reconciler.plan(desired(ROTATED, export_method=None))
-    reconciler.apply(plan)
+    result = reconciler.apply(plan)
     assert fake.configs[1]["execution_order"] == 2
-    assert [warning for warning in plan.warnings if "DocBits changed setting(s) zugferd of configuration 1" in warning]
+    assert [warning for warning in result["warnings"] if "DocBits changed setting(s) zugferd of configuration 1" in warning]
 
 
 @pytest.mark.parametrize("stored_type", ["invoice", " INVOICE ", "Invoice"])
