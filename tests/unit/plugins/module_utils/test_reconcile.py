@@ -9,6 +9,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import codecs
+import copy
+import dataclasses
 import hashlib
 import json
 
@@ -608,6 +610,88 @@ def test_activation_switches_and_reads_back(fake):
 def test_created_inactive_configuration(fake):
     converge(Reconciler(fake.client), desired(active=False))
     assert fake.configs[1]["is_active"] is False
+
+
+# --- the plan stays as planned ------------------------------------------------------------------------
+
+
+def as_planned(plan):
+    """Everything a plan says, as plain values: the listed configuration by its settings, the stored file by its fingerprint."""
+    entries = []
+    for entry in plan.entries:
+        view = dict(vars(entry), id=entry.id)
+        view.update(current=entry.current.as_dict() if entry.current is not None else None, stored=entry.fingerprint_before)
+        entries.append(copy.deepcopy(view))
+    return entries, list(plan.warnings), plan.changes, plan.action
+
+
+def created_without_id(fake):
+    fake.answers_with_id = False
+    return desired(doc_types=["INVOICE", "ORDER"], active=False), False
+
+
+def created_racing_a_concurrent_create(fake):
+    fake.answers_with_id = False
+    fake.fail("configure", lambda: fake.seed(title="T", ionapi=TST.content) and "apply")
+    return desired(title="T"), False
+
+
+def created_after_a_lost_answer(fake):
+    fake.fail("configure", lambda: "apply then lose")
+    return desired(), False
+
+
+def updated_with_settings_it_cannot_send_back(fake):
+    fake.form_replacing = True
+    fake.seed(ionapi=TST.content, execution_order=2)
+    return desired(ROTATED, export_method=None), False
+
+
+def rolled_back_after_a_dead_file(fake):
+    fake.seed(ionapi=TST.content)
+    fake.dead_files.add(ROTATED.credentials["cs"])
+    return desired(ROTATED, doc_types=["INVOICE", "ORDER"]), True
+
+
+def verified_where_the_test_cannot_run(fake):
+    fake.seed(ionapi=TST.content)
+    fake.fail("test_connection", DocBitsError("HTTP 422", status=422))
+    return desired(ROTATED), True
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        created_without_id,
+        created_racing_a_concurrent_create,
+        created_after_a_lost_answer,
+        updated_with_settings_it_cannot_send_back,
+        rolled_back_after_a_dead_file,
+        verified_where_the_test_cannot_run,
+    ],
+)
+def test_apply_leaves_the_plan_as_planned(fake, scenario):
+    wanted, verify_connection = scenario(fake)
+    reconciler = Reconciler(fake.client)
+    plan = reconciler.plan(wanted)
+    before = as_planned(plan)
+    try:
+        result = reconciler.apply(plan, verify_connection=verify_connection)
+    except ReconcileError:
+        result = None
+    assert fake.writes and as_planned(plan) == before
+    if result is not None:
+        # What apply learnt is in the result: the ids of the created configurations, duplicates removed meanwhile.
+        assert all(entry["id"] is not None for entry in result["configurations"])
+
+
+def test_a_plan_cannot_be_changed():
+    plan = plan_for(desired(), [listed(1)], stored_files_by_id(TST))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        plan.entries[0].action = ACTION_CREATE
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        plan.warnings = []
+    assert isinstance(plan.entries, tuple) and isinstance(plan.warnings, tuple)
 
 
 # --- verify and roll back ----------------------------------------------------------------------------
