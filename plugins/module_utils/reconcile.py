@@ -3,10 +3,11 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Desired state vs DocBits state: observe, plan, apply.
 
-observe: one list and one download per Infor export in scope. plan (pure): per configuration what
-is there, what will be done and why, as a Plan a test can read. apply: writes, read back, verify,
-roll back what the task wrote, collapse exact duplicates. Works with a DocBitsClient or anything
-with its methods.
+Observer: one list and one download per Infor export in scope. make_plan / make_absent_plan (pure):
+per configuration what is there, what will be done and why, as a frozen Plan a test can read.
+apply_plan: Writer (writes), ReadBack (read back, duplicate collapse), verify and Rollback, recording
+what happened in Applied (a ConfigOutcome per configuration), from which the task's result is built.
+Reconciler ties them together. Works with a DocBitsClient or anything with its methods.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -872,14 +873,14 @@ class Rollback:
         self.client = writer.client
         self.desired = writer.desired
 
-    def all(self, written):
+    def roll_back_all(self, written):
         """What was rolled back, or what could not be, in words for the task's error."""
         restored, failures = [], []
         for outcome in written:
             if outcome.id is None:
                 continue
             try:
-                restored.append(self.one(outcome))
+                restored.append(self.roll_back(outcome))
             except DocBitsInforError as exc:
                 failures.append("configuration %s: %s" % (outcome.id, exc))
         if failures:
@@ -890,7 +891,7 @@ class Rollback:
             )
         return "the tenant was rolled back to %s" % "; ".join(restored)
 
-    def one(self, outcome):
+    def roll_back(self, outcome):
         """Put back what was there before the write and read it back; say what."""
         planned, config_id = outcome.planned, outcome.id
         if planned.action == ACTION_CREATE:
@@ -955,7 +956,7 @@ def verify(writer, written):
         verification["configurations"].append({"id": outcome.id, "connected": connected, "message": message})
         if not connected:
             failure = "DocBits could not connect to Infor with the new file %s (configuration %s: %s)" % (desired.fingerprint, outcome.id, printable(message))
-            raise ReconcileError("%s; %s" % (failure, Rollback(writer).all(written)))
+            raise ReconcileError("%s; %s" % (failure, Rollback(writer).roll_back_all(written)))
         verification["message"] = message
     return verification
 
@@ -977,7 +978,7 @@ def apply_plan(writer, verify_connection):
             ReadBack(writer).check(written)
     except DocBitsInforError as exc:
         if verify_connection and written:
-            raise ReconcileError("%s; %s" % (exc, Rollback(writer).all(written)))
+            raise ReconcileError("%s; %s" % (exc, Rollback(writer).roll_back_all(written)))
         raise
     if verify_connection and written:
         applied.verification = verify(writer, written)

@@ -374,7 +374,7 @@ def test_run_ionapi_check_mode(sim):
     assert sim.configs("acme") == [] and sim.writes == 0
 
 
-def test_run_ionapi_passes_read_warnings_through(sim, tmp_path):
+def test_run_ionapi_passes_the_controller_files_warnings_through(sim, tmp_path):
     path = write(tmp_path / "open.ionapi", dump(BASE), 0o644)
     result = run_ionapi(ionapi_params(sim.base_url), controller_file=read_source(path))
     assert result["changed"] is True
