@@ -742,13 +742,14 @@ def is_new_of(config, outcome, known):
 # --- read back -------------------------------------------------------------------------------------
 class ReadBack:
     """A write counts once DocBits lists the settings and stores the file as written. Also finds the id of a
-    create answered without one, and collapses exact duplicates a concurrent run made meanwhile."""
+    create answered without one, and has exact duplicates a concurrent run made meanwhile collapsed."""
 
     def __init__(self, writer):
         self.writer = writer
         self.client = writer.client
         self.applied = writer.applied
         self.desired = writer.desired
+        self.duplicates = ConcurrentDuplicates(writer)
 
     def check(self, written):
         listed = None
@@ -756,13 +757,13 @@ class ReadBack:
         if any(outcome.id is None or outcome.current is not None for outcome in written):
             listed = self.client.list_configurations()
             self._find_created(written, listed)
-            self._collapse_new_duplicates(written, listed)
+            self.duplicates.collapse(written, listed)
         for outcome in written:
             stored = self.writer.observer.download(outcome.id)
             if stored is None and outcome.planned.action == ACTION_CREATE and listed is None:
                 # Gone at once: a concurrent run may have collapsed it onto an older identical one.
                 listed = self.client.list_configurations()
-                self._collapse_new_duplicates([outcome], listed, adopt_older=True)
+                self.duplicates.collapse([outcome], listed)
                 stored = self.writer.observer.download(outcome.id)
             fingerprint_now = stored.fingerprint if stored is not None else None
             if fingerprint_now != self.desired.fingerprint:
@@ -813,12 +814,22 @@ class ReadBack:
             known.add(outcome.id)
             self.writer.set_active_as_planned(outcome)
 
-    def _collapse_new_duplicates(self, written, listed, adopt_older=False):
-        """Exact duplicates of what this task wrote, made meanwhile by a concurrent run, go now: the oldest stays."""
+
+class ConcurrentDuplicates:
+    """Exact duplicates of what this task wrote, made meanwhile by a concurrent run, go at once: the oldest
+    stays. Each removal is recorded in `applied.duplicates`."""
+
+    def __init__(self, writer):
+        self.writer = writer
+        self.applied = writer.applied
+        self.desired = writer.desired
+
+    def collapse(self, written, listed):
+        """An older identical one is kept in place of a configuration this task created (never of one it updated)."""
         planned_ids = set(item.id for item in self.applied.outcomes)
         for outcome in written:
             for twin in self._twins(outcome, listed, planned_ids):
-                if twin.id < outcome.id and not (adopt_older or outcome.planned.action == ACTION_CREATE):
+                if twin.id < outcome.id and outcome.planned.action != ACTION_CREATE:
                     continue
                 stored = self.writer.observer.download(twin.id)
                 if stored is not None and stored.fingerprint == self.desired.fingerprint:
