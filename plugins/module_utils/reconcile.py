@@ -5,7 +5,7 @@
 
 Observer: one list and one download per Infor export in scope. make_plan / make_absent_plan (pure):
 per configuration what is there, what will be done and why, as a frozen Plan a test can read.
-apply_plan: Writer (writes), ReadBack (read back, duplicate collapse), verify and Rollback, recording
+apply_plan: Writer (writes), ReadBack (read back), ConcurrentDuplicates, verify and Rollback, recording
 what happened in Applied (a ConfigOutcome per configuration), from which the task's result is built.
 Reconciler ties them together. Works with a DocBitsClient or anything with its methods.
 """
@@ -293,6 +293,7 @@ def task_action(entries):
 
 
 def task_changes(entries):
+    """The names of the configurations' changes, each once, in order."""
     names = []
     for entry in entries:
         names.extend(name for name in entry.changes if name not in names)

@@ -23,8 +23,8 @@ from ansible_collections.docbits.infor.plugins.module_utils.option_checks import
 
 
 class ControllerFile:
-    """The task's .ionapi file as read before validation: its bytes (None: the task's content option, to be
-    named `source`), the name messages give it, and warnings about it (its mode)."""
+    """The task's .ionapi file before validation: its bytes (or the text of the content option), the name
+    messages give it, and warnings about it (its mode)."""
 
     def __init__(self, data, source, warnings=()):
         self.data = data
@@ -72,12 +72,11 @@ def source_path(params):
 
 
 def load_ionapi(params, controller_file=None):
-    """Validate the task's file: `controller_file` when the caller already read it, else src or content
-    (named as `controller_file` names it: ionapi_content, the inventory variable it came from)."""
-    if controller_file is None or controller_file.data is None:
+    """Validate the task's file: `controller_file` when the caller has it (the action plugin, which names
+    content as the inventory does: ionapi_content), else src or content."""
+    if controller_file is None:
         if params.get("content") is not None:
-            label = controller_file.source if controller_file is not None else None
-            controller_file = ControllerFile(params["content"], label or "content")
+            controller_file = ControllerFile(params["content"], "content")
         elif params.get("src"):
             controller_file = read_source(source_path(params))
         else:

@@ -145,7 +145,7 @@ class DocBitsAction(ActionBase):
         controller_file = self._read_controller_source(params, sources) if reads else None
         if params.get("content") is not None:
             # Named as the inventory names it (ionapi_content), never by its text.
-            controller_file = ControllerFile(None, sources.get("content", "content"))
+            controller_file = ControllerFile(params["content"], sources.get("content", "content"))
         with self._slot(params.get("concurrency_limit")):
             if self._connection.transport == "local":
                 return self.run_local(params, controller_file, task_vars)
@@ -217,7 +217,8 @@ class DocBitsAction(ActionBase):
         if controller_file is not None:
             # Validate here, so an invalid file never leaves the controller.
             load_ionapi(params, controller_file)
-        if controller_file is not None and controller_file.data is not None:
+        if controller_file is not None and params.get("content") is None:
+            # The file read on the controller goes as content.
             module_args.pop("src")
             module_args.pop("src_dir", None)
             module_args.pop("concurrency_limit", None)
