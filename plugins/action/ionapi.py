@@ -16,13 +16,11 @@ class ActionModule(DocBitsAction):
     ARGUMENTS = IONAPI_ARGUMENTS
     WRITES = True
 
-    def run_local(self, params, data, source, read_warnings, task_vars):
+    def run_local(self, params, controller_file, task_vars):
         return run_ionapi(
             params,
             check_mode=bool(self._task.check_mode),
-            data=data,
-            source=source,
-            read_warnings=read_warnings,
+            controller_file=controller_file,
             # The live contract is read once per DocBits URL per run, whichever host gets there first.
             run_cache=RunCache(),
         )

@@ -18,8 +18,8 @@ class ActionModule(DocBitsAction):
     ARGUMENTS = IONAPI_INFO_ARGUMENTS
     READS_SOURCE_WHEN_ABSENT = False
 
-    def run_local(self, params, data, source, read_warnings, task_vars):
-        return run_info(params, data, source, read_warnings)
+    def run_local(self, params, controller_file, task_vars):
+        return run_info(params, controller_file)
 
     def _arguments(self, task_vars, sources=None):
         if self._task.args.get("hosts") is not None:

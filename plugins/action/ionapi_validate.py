@@ -15,5 +15,5 @@ class ActionModule(DocBitsAction):
     ARGUMENTS = VALIDATE_ARGUMENTS
     READS_SOURCE_WHEN_ABSENT = False
 
-    def run_local(self, params, data, source, read_warnings, task_vars):
-        return run_validate(params, data, source, read_warnings)
+    def run_local(self, params, controller_file, task_vars):
+        return run_validate(params, controller_file)

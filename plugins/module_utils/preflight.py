@@ -83,7 +83,8 @@ def read_verdict(client):
 
 
 class ContractPreflight:
-    """The reconciler's `before_first_write` hook; the warnings for the task's result in `.warnings`."""
+    """Asked by the reconciler before each write (before_write): the first time, the live contract is checked.
+    The warnings for the task's result in `.warnings`."""
 
     def __init__(self, client, mode, operations, run_cache=None):
         self.client = client
@@ -91,9 +92,11 @@ class ContractPreflight:
         self.operations = operations
         self.run_cache = run_cache
         self.warnings = []
+        # The one "before the first write" state of a task: once checked (or off), writes go ahead unasked.
         self.checked = False
 
-    def __call__(self):
+    def before_write(self):
+        """Check the live contract unless this task did already: raises ContractError when it blocks the write."""
         if self.mode == "off" or self.checked:
             return
         self.checked = True
@@ -131,8 +134,7 @@ class ContractPreflight:
     def diagnose(self):
         """After DocBits answered 404 to an operation: fail with the live contract's table when it explains the 404
         (the operation moved or went); otherwise return and let the 404 speak."""
-        if self.mode != "off" and not self.checked:
-            self()
+        self.before_write()
 
     def _warn_once(self, text):
         """Once per URL and run: only the host whose worker records the warning first gives it."""

@@ -3,10 +3,11 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Desired state vs DocBits state: observe, plan, apply.
 
-observe: one list and one download per Infor export in scope. plan (pure): per configuration what
-is there, what will be done and why, as a Plan a test can read. apply: writes, read back, verify,
-roll back what the task wrote, collapse exact duplicates. Works with a DocBitsClient or anything
-with its methods.
+Observer: one list and one download per Infor export in scope. make_plan / make_absent_plan (pure):
+per configuration what is there, what will be done and why, as a frozen Plan a test can read.
+apply_plan: Writer (writes), ReadBack (read back), ConcurrentDuplicates, verify and Rollback, recording
+what happened in Applied (a ConfigOutcome per configuration), from which the task's result is built.
+Reconciler ties them together. Works with a DocBitsClient or anything with its methods.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -244,10 +245,11 @@ def collapse(configs, stored):
     return kept, duplicates
 
 
-@dataclass
+@dataclass(frozen=True)
 class ConfigPlan:
     """One configuration: what is there (current, stored), what will be done (action, changes, and
-    the managed settings it is written with: target) and why (reasons)."""
+    the managed settings it is written with: target) and why (reasons). Never changed once made:
+    what apply does is recorded in a ConfigOutcome."""
 
     doc_type: str
     current: Optional[ExportConfig] = None
@@ -259,11 +261,11 @@ class ConfigPlan:
     send_file: bool = False
     set_active: Optional[bool] = None
     duplicate_of: Optional[int] = None
-    # The configuration's id: a create learns it when written.
-    id: Optional[int] = field(default=None, init=False)
 
-    def __post_init__(self):
-        self.id = self.current.id if self.current is not None else None
+    @property
+    def id(self):
+        """The configuration's id; None for one to create (its outcome learns the id)."""
+        return self.current.id if self.current is not None else None
 
     @property
     def writes(self):
@@ -283,33 +285,28 @@ class ConfigPlan:
     def removes(self):
         return self.action in (ACTION_DELETE, ACTION_REMOVE_DUPLICATE)
 
-    def as_dict(self, desired_fingerprint):
-        # A configuration to remove has no target: it is described as it is.
-        attrs = self.target or (self.current.as_dict() if self.current is not None else {})
-        is_active = self.current.is_active if self.current is not None else True
-        return {
-            "id": self.id,
-            "doc_type": self.doc_type,
-            "export_method": attrs.get("export_method"),
-            "title": attrs.get("title"),
-            "sub_org_id": attrs.get("sub_org_id"),
-            "is_active": self.set_active if self.set_active is not None else is_active,
-            "fingerprint_before": self.fingerprint_before,
-            "fingerprint_after": desired_fingerprint if not self.removes else None,
-            "action": self.action,
-            "changes": list(self.changes),
-            "reasons": list(self.reasons),
-            "duplicate_of": self.duplicate_of,
-        }
+
+def task_action(entries):
+    """The task's action: the strongest of its configurations'."""
+    actions = set(_TASK_ACTION.get(entry.action, entry.action) for entry in entries)
+    return next(action for action in _PRECEDENCE if action in actions or action == ACTION_NONE)
 
 
+def task_changes(entries):
+    """The names of the configurations' changes, each once, in order."""
+    names = []
+    for entry in entries:
+        names.extend(name for name in entry.changes if name not in names)
+    return names
+
+
+@dataclass(frozen=True)
 class Plan:
-    """Everything a task will do, decided before any write."""
+    """Everything a task will do, decided before any write (entries and warnings are tuples)."""
 
-    def __init__(self, desired, entries, warnings):
-        self.desired = desired
-        self.entries = entries
-        self.warnings = warnings
+    desired: Desired
+    entries: tuple
+    warnings: tuple
 
     @property
     def changed(self):
@@ -317,15 +314,11 @@ class Plan:
 
     @property
     def action(self):
-        actions = set(_TASK_ACTION.get(entry.action, entry.action) for entry in self.entries)
-        return next(action for action in _PRECEDENCE if action in actions or action == ACTION_NONE)
+        return task_action(self.entries)
 
     @property
     def changes(self):
-        names = []
-        for entry in self.entries:
-            names.extend(name for name in entry.changes if name not in names)
-        return names
+        return task_changes(self.entries)
 
     @property
     def carriers(self):
@@ -448,7 +441,7 @@ def make_plan(desired, scope, stored):
     carriers = [entry for entry in entries if entry.current is not None and not entry.removes]
     if carriers and desired.active is None and not any(entry.current.is_active for entry in carriers):
         warnings.append(all_inactive_warning([entry.id for entry in carriers]))
-    return Plan(desired, entries, warnings)
+    return Plan(desired, tuple(entries), tuple(warnings))
 
 
 def make_absent_plan(desired, configs, stored):
@@ -463,7 +456,7 @@ def make_absent_plan(desired, configs, stored):
         )
         for config in removed
     ]
-    return Plan(desired, entries, [])
+    return Plan(desired, tuple(entries), ())
 
 
 def all_inactive_warning(config_ids):
@@ -488,48 +481,117 @@ def config_view(attrs, ionapi_view, file_fingerprint):
     return view
 
 
-def _diff(plan):
-    """Before and after of every configuration; one diff for one configuration, a list for several."""
-    desired = plan.desired
-    diffs = []
-    for entry in plan.entries:
-        current = entry.current
+# --- what apply did, and the result built from it ----------------------------------------------------
+class ConfigOutcome:
+    """What apply made of one planned configuration, which stays as planned: the id it has now (a create
+    learns it) and the listed configuration it is (one adopted after a lost answer, or an older identical
+    one kept instead of ours)."""
+
+    def __init__(self, planned, config_id=None):
+        self.planned = planned
+        self.id = planned.id if config_id is None else config_id
+        self.current = planned.current
+
+    def as_dict(self, desired_fingerprint):
+        planned = self.planned
+        # A configuration to remove has no target: it is described as it is.
+        attrs = planned.target or (self.current.as_dict() if self.current is not None else {})
+        is_active = self.current.is_active if self.current is not None else True
+        return {
+            "id": self.id,
+            "doc_type": planned.doc_type,
+            "export_method": attrs.get("export_method"),
+            "title": attrs.get("title"),
+            "sub_org_id": attrs.get("sub_org_id"),
+            "is_active": planned.set_active if planned.set_active is not None else is_active,
+            "fingerprint_before": planned.fingerprint_before,
+            "fingerprint_after": desired_fingerprint if not planned.removes else None,
+            "action": planned.action,
+            "changes": list(planned.changes),
+            "reasons": list(planned.reasons),
+            "duplicate_of": planned.duplicate_of,
+        }
+
+    def diff(self, desired):
+        """Before and after of this configuration, with its header."""
+        planned, current = self.planned, self.current
         before, after = {}, {}
         if current is not None:
             attrs = dict(((name, getattr(current, name)) for name in MANAGED_SETTINGS), id=current.id)
             if desired.active is not None:
                 attrs["is_active"] = current.is_active
-            before = config_view(attrs, entry.stored.view() if entry.stored is not None else None, entry.fingerprint_before)
-        if not entry.removes:
-            attrs = dict(entry.target, id=entry.id)
+            before = config_view(attrs, planned.stored.view() if planned.stored is not None else None, planned.fingerprint_before)
+        if not planned.removes:
+            attrs = dict(planned.target, id=self.id)
             if desired.active is not None:
-                attrs["is_active"] = entry.set_active if entry.set_active is not None else (current.is_active if current is not None else True)
+                attrs["is_active"] = planned.set_active if planned.set_active is not None else (current.is_active if current is not None else True)
             after = config_view(attrs, redacted(desired.ionapi.credentials), desired.ionapi.fingerprint)
-        header = "configuration %s (%s)" % (entry.id if entry.id is not None else "new", printable(entry.doc_type))
-        diffs.append({"before": before, "after": after, "before_header": header, "after_header": header})
-    if len(diffs) <= 1:
-        return {"before": diffs[0]["before"], "after": diffs[0]["after"]} if diffs else {"before": {}, "after": {}}
-    return diffs
+        header = "configuration %s (%s)" % (self.id if self.id is not None else "new", printable(planned.doc_type))
+        return {"before": before, "after": after, "before_header": header, "after_header": header}
 
 
-class Reconciler:
-    """Applies one environment's desired state through a client."""
+class Applied:
+    """What apply did with a plan: an outcome per planned configuration, then one per exact duplicate a
+    concurrent run made meanwhile (removed during the read back), the connection test's verification, and
+    the warnings learnt while writing. The task's result is built from it."""
 
-    def __init__(self, client, before_first_write=None):
+    def __init__(self, plan):
+        self.plan = plan
+        self.planned = [ConfigOutcome(entry) for entry in plan.entries]
+        self.duplicates = []
+        self.verification = None
+        self.warnings = []
+
+    @property
+    def outcomes(self):
+        return self.planned + self.duplicates
+
+    def of_action(self, action):
+        return [outcome for outcome in self.planned if outcome.planned.action == action]
+
+    def known_ids(self):
+        return set(outcome.id for outcome in self.outcomes if outcome.id is not None)
+
+    def result(self):
+        plan, desired = self.plan, self.plan.desired
+        entries = [outcome.planned for outcome in self.outcomes]
+        primary = next((outcome for outcome in self.planned if outcome.planned is plan.primary), None)
+        result = {
+            "changed": plan.changed,
+            "action": task_action(entries),
+            "changes": task_changes(entries),
+            "config_id": primary.id if primary is not None else None,
+            "fingerprint": desired.fingerprint,
+            "previous_fingerprint": primary.planned.fingerprint_before if primary is not None else None,
+            "configurations": [outcome.as_dict(desired.fingerprint) for outcome in self.outcomes],
+            "diff": self._diff(),
+            "warnings": list(plan.warnings) + self.warnings,
+        }
+        if desired.ionapi is not None:
+            result.update(tenant=desired.ionapi.tenant, app_name=desired.ionapi.app_name)
+        if self.verification is not None:
+            result["verification"] = self.verification
+        return result
+
+    def _diff(self):
+        """One diff for one configuration, a list for several."""
+        diffs = [outcome.diff(self.plan.desired) for outcome in self.outcomes]
+        if len(diffs) <= 1:
+            return {"before": diffs[0]["before"], "after": diffs[0]["after"]} if diffs else {"before": {}, "after": {}}
+        return diffs
+
+
+# --- observe ---------------------------------------------------------------------------------------
+class Observer:
+    """What DocBits holds: lists, and downloads parsed as StoredFile (their secrets handed to the client's redaction)."""
+
+    def __init__(self, client):
         self.client = client
-        self._before_first_write = before_first_write
-        self._written_yet = False
 
-    def _about_to_write(self):
-        if not self._written_yet:
-            self._written_yet = True
-            if self._before_first_write is not None:
-                self._before_first_write()
-
-    def _download(self, config_id):
+    def download(self, config_id):
         return self._stored(self.client.download_ionapi(config_id))
 
-    def _download_listed(self, config):
+    def download_listed(self, config):
         return self._stored(self.client.download_listed_file(config))
 
     def _stored(self, data):
@@ -540,12 +602,11 @@ class Reconciler:
         self.client.add_secrets(stored.secret_values())
         return stored
 
-    # --- observe and plan -----------------------------------------------------------------------
     def plan(self, desired):
         """One list and one download per Infor export in scope, then the pure plan."""
         self.client.add_secrets(desired.ionapi.secret_values())
         scope = select_scope(desired, self.client.list_configurations())
-        stored = dict((config.id, self._download_listed(config)) for config in scope.configs)
+        stored = dict((config.id, self.download_listed(config)) for config in scope.configs)
         return make_plan(desired, scope, stored)
 
     def plan_absent(self, desired):
@@ -559,321 +620,9 @@ class Reconciler:
                 for config in configs
                 if config.is_infor_export and config.doc_type_key == doc_type_key(desired.doc_type) and config.sub_org_id == desired.sub_org_id
             ]
-        stored = dict((config.id, self._download_listed(config)) for config in owned)
+        stored = dict((config.id, self.download_listed(config)) for config in owned)
         return make_absent_plan(desired, owned, stored)
 
-    # --- apply ------------------------------------------------------------------------------------
-    def apply(self, plan, check_mode=False, verify_connection=False):
-        result = self._result(plan)
-        if not plan.changed or check_mode:
-            return result
-        self._about_to_write()
-        written = self._write(plan, verify_connection)
-        if verify_connection and written:
-            result["verification"] = self._verify(plan, written)
-        for entry in plan.entries:
-            if entry.removes:
-                self._remove(entry)
-        return self._result(plan, result)
-
-    def _write(self, plan, verify_connection):
-        """Updates, then creates, then the read back; the entries written. With verify_connection a
-        failure puts back what was written before it (all or nothing)."""
-        written = []
-        try:
-            for entry in [entry for entry in plan.entries if entry.action == ACTION_UPDATE]:
-                self._update(plan, entry)
-                written.append(entry)
-            for entry in [entry for entry in plan.entries if entry.action == ACTION_CREATE]:
-                written.append(entry)
-                self._create(plan, entry)
-            if written:
-                self._read_back(plan, written)
-        except DocBitsInforError as exc:
-            if verify_connection and written:
-                raise ReconcileError("%s; %s" % (exc, self._roll_back_all(plan, written)))
-            raise
-        return written
-
-    def _result(self, plan, result=None):
-        desired = plan.desired
-        primary = plan.primary
-        result = result if result is not None else {}
-        result.update(
-            {
-                "changed": plan.changed,
-                "action": plan.action,
-                "changes": plan.changes,
-                "config_id": primary.id if primary is not None else None,
-                "fingerprint": desired.fingerprint,
-                "previous_fingerprint": primary.fingerprint_before if primary is not None else None,
-                "configurations": [entry.as_dict(desired.fingerprint) for entry in plan.entries],
-                "diff": _diff(plan),
-            }
-        )
-        if desired.ionapi is not None:
-            result.update(tenant=desired.ionapi.tenant, app_name=desired.ionapi.app_name)
-        return result
-
-    def _configure(self, target, config_id, ionapi_bytes, settings=None):
-        return self.client.configure_infor_export(config_id=config_id, ionapi_bytes=ionapi_bytes, settings=settings, **target)
-
-    def _update(self, plan, entry):
-        if entry.configures:
-            self._configure(entry.target, entry.id, plan.desired.ionapi.content if entry.send_file else None, self._settings_sent_back(plan, entry.current))
-        if entry.set_active is not None:
-            self.client.set_active(entry.id, entry.set_active)
-
-    def _settings_sent_back(self, plan, config):
-        """The listed settings an update sends back unchanged; those it cannot send are named in a warning."""
-        settings, unsendable = settings_to_send_back(config, self.client.configure_fields())
-        if unsendable:
-            plan.warnings.append(
-                "configuration %s has setting(s) %s that DocBits lists but configure_infor_export does not declare, so they "
-                "cannot be sent back: a DocBits that rebuilds a configuration from the form may reset them; check them in DocBits"
-                % (config.id, ", ".join(printable(name) for name in unsendable))
-            )
-        return settings
-
-    def _create(self, plan, entry):
-        """Create; after a lost answer or a refusal list again before creating again: no duplicate of our own."""
-        known = set(item.id for item in plan.entries if item.id is not None)
-        attempts = self.client.retries + 1
-        for attempt in range(attempts):
-            try:
-                answer = self._configure(entry.target, None, plan.desired.ionapi.content)
-            except DocBitsAuthError:
-                raise
-            except DocBitsError as exc:
-                appeared = self._appeared(entry, known)
-                if appeared is not None:
-                    # Another run (or our own lost create) made it meanwhile: make it ours.
-                    self._adopt(plan, entry, appeared)
-                    return
-                if not isinstance(exc, DocBitsTransientError) or attempt == attempts - 1:
-                    raise
-                self.client.wait_before_retry(attempt, exc)
-            else:
-                # An id in the answer spares a list: the read back downloads it directly.
-                entry.id = answer if isinstance(answer, int) and not isinstance(answer, bool) else None
-                if entry.id is not None and entry.set_active is not None:
-                    self.client.set_active(entry.id, entry.set_active)
-                return
-
-    def _is_new_of(self, config, entry, known):
-        """Whether a listed configuration is a new one of the entry's type and sub-organisation."""
-        same_place = (config.doc_type_key, config.sub_org_id) == (doc_type_key(entry.target["doc_type"]), entry.target["sub_org_id"])
-        return config.is_infor_export and config.id not in known and same_place
-
-    def _appeared(self, entry, known):
-        """A configuration of the entry's type that was not there when the task planned, or None."""
-        for config in sorted(self.client.list_configurations(), key=lambda item: item.id):
-            if self._is_new_of(config, entry, known):
-                return config
-        return None
-
-    def _adopt(self, plan, entry, config):
-        entry.id = config.id
-        entry.current = config
-        stored = self._download(config.id)
-        differs = [name for name in ("title", "export_method") if not _same_setting(name, getattr(config, name), entry.target[name])]
-        if differs or stored is None or stored.fingerprint != plan.desired.fingerprint:
-            self._configure(entry.target, config.id, plan.desired.ionapi.content, self._settings_sent_back(plan, config))
-        if entry.set_active is not None:
-            self.client.set_active(config.id, entry.set_active)
-
-    def _read_back(self, plan, written):
-        """A write counts once DocBits lists the settings and stores the file as desired."""
-        desired = plan.desired
-        listed = None
-        # Only creates answered with their id skip the list: a download reads them back.
-        if any(entry.id is None or entry.current is not None for entry in written):
-            listed = self.client.list_configurations()
-            self._find_created(plan, written, listed)
-            self._collapse_new_duplicates(plan, written, listed)
-        for entry in written:
-            stored = self._download(entry.id)
-            if stored is None and entry.action == ACTION_CREATE and listed is None:
-                # Gone at once: a concurrent run may have collapsed it onto an older identical one.
-                listed = self.client.list_configurations()
-                self._collapse_new_duplicates(plan, [entry], listed, adopt_older=True)
-                stored = self._download(entry.id)
-            fingerprint_now = stored.fingerprint if stored is not None else None
-            if fingerprint_now != desired.fingerprint:
-                raise ReconcileError(
-                    "DocBits accepted the upload, but configuration %s now stores %s instead of %s"
-                    % (entry.id, fingerprint_now or "no ION API file", desired.fingerprint)
-                )
-            if listed is not None:
-                self._check_listed(plan, entry, listed)
-
-    def _check_listed(self, plan, entry, listed):
-        config = next((item for item in listed if item.id == entry.id), None)
-        if config is None:
-            raise ReconcileError("DocBits accepted the upload, but configuration %s is not listed afterwards" % entry.id)
-        mismatched = [name for name in MANAGED_SETTINGS if not _same_setting(name, getattr(config, name), entry.target[name])]
-        if entry.set_active is not None and config.is_active != entry.set_active:
-            mismatched.append(CHANGE_ACTIVE)
-        if mismatched:
-            raise ReconcileError("DocBits accepted the upload, but configuration %s still differs in %s" % (entry.id, ", ".join(mismatched)))
-        if entry.action == ACTION_UPDATE:
-            before, after = entry.current.settings(), config.settings()
-            if entry.set_active is not None:
-                # The task switched it: not a setting DocBits changed.
-                before.pop(CHANGE_ACTIVE, None)
-                after.pop(CHANGE_ACTIVE, None)
-            lost = sorted(name for name in set(before) | set(after) if before.get(name) != after.get(name))
-            if lost:
-                plan.warnings.append(
-                    "DocBits changed setting(s) %s of configuration %s during the update, which sent them back as "
-                    "listed: check them in DocBits" % (", ".join(printable(name) for name in lost), entry.id)
-                )
-
-    def _find_created(self, plan, written, listed):
-        """The id of a create whose answer carried none: the new configuration of its type, oldest first."""
-        known = set(entry.id for entry in plan.entries if entry.id is not None)
-        for entry in written:
-            if entry.id is not None:
-                continue
-            new = [config for config in sorted(listed, key=lambda item: item.id) if self._is_new_of(config, entry, known)]
-            if not new:
-                raise ReconcileError("DocBits accepted the upload, but no matching configuration is listed afterwards")
-            entry.id = new[0].id
-            known.add(entry.id)
-            if entry.set_active is not None:
-                self.client.set_active(entry.id, entry.set_active)
-
-    def _collapse_new_duplicates(self, plan, written, listed, adopt_older=False):
-        """Exact duplicates of what this task wrote, made meanwhile by a concurrent run, go now: the oldest stays."""
-        desired = plan.desired
-        planned = set(item.id for item in plan.entries)
-        for entry in written:
-            twins = [config for config in listed if config.is_infor_export and config.id != entry.id and config.id not in planned]
-            twins = [config for config in twins if all(_same_setting(name, getattr(config, name), entry.target[name]) for name in MANAGED_SETTINGS)]
-            for twin in sorted(twins, key=lambda item: item.id):
-                if twin.id < entry.id and not (adopt_older or entry.action == ACTION_CREATE):
-                    continue
-                stored = self._download(twin.id)
-                if stored is None or stored.fingerprint != desired.fingerprint:
-                    continue
-                if twin.id < entry.id:
-                    # An older identical one exists: ours is the duplicate; theirs is kept and becomes ours.
-                    duplicate = ConfigPlan(
-                        entry.doc_type,
-                        current=entry.current,
-                        action=ACTION_REMOVE_DUPLICATE,
-                        changes=[CHANGE_DUPLICATE],
-                        reasons=["exact duplicate of configuration %s, made by a concurrent run" % twin.id],
-                        target=dict(entry.target),
-                        duplicate_of=twin.id,
-                    )
-                    duplicate.id = entry.id
-                    entry.id, entry.current = twin.id, twin
-                else:
-                    duplicate = ConfigPlan(
-                        entry.doc_type,
-                        current=twin,
-                        stored=stored,
-                        action=ACTION_REMOVE_DUPLICATE,
-                        changes=[CHANGE_DUPLICATE],
-                        reasons=["exact duplicate of configuration %s, made by a concurrent run" % entry.id],
-                        duplicate_of=entry.id,
-                    )
-                self._remove(duplicate)
-                plan.entries.append(duplicate)
-
-    def _remove(self, entry):
-        self._about_to_write()
-        try:
-            self.client.remove_configuration(entry.id)
-        except DocBitsAuthError:
-            raise
-        except DocBitsError:
-            # A concurrent run may have removed it first: gone is what we wanted.
-            if any(config.id == entry.id for config in self.client.list_configurations()):
-                raise
-
-    # --- verify and roll back ---------------------------------------------------------------------
-    def _verify(self, plan, written):
-        """DocBits tries every configuration written; on Infor's "no" for any, every one gets its previous state back.
-        A test that could not run (the endpoint missing, refusing the request, or failing) is no "no": the file stays."""
-        desired = plan.desired
-        verification = {"available": True, "connected": True, "message": None, "configurations": []}
-        for entry in written:
-            try:
-                connected, message = self.client.test_connection(entry.id)
-            except DocBitsAuthError:
-                raise
-            except DocBitsError as exc:
-                verification.update(available=False, connected=None, message=str(exc))
-                plan.warnings.append(
-                    "configuration %s now carries the new file %s (it had %s), but DocBits' connection test could not run (%s): "
-                    "the upload stands; test it in DocBits (Test connection)" % (entry.id, desired.fingerprint, entry.fingerprint_before or "none", exc)
-                )
-                return verification
-            verification["configurations"].append({"id": entry.id, "connected": connected, "message": message})
-            if not connected:
-                failure = "DocBits could not connect to Infor with the new file %s (configuration %s: %s)" % (desired.fingerprint, entry.id, printable(message))
-                raise ReconcileError("%s; %s" % (failure, self._roll_back_all(plan, written)))
-            verification["message"] = message
-        return verification
-
-    def _roll_back_all(self, plan, written):
-        restored, failures = [], []
-        for entry in written:
-            if entry.id is None:
-                continue
-            try:
-                restored.append(self._roll_back(plan, entry))
-            except DocBitsInforError as exc:
-                failures.append("configuration %s: %s" % (entry.id, exc))
-        if failures:
-            return "the rollback failed (%s): configuration(s) may now carry the unverified file %s; rolled back: %s" % (
-                "; ".join(failures),
-                plan.desired.fingerprint,
-                "; ".join(restored) or "none",
-            )
-        return "the tenant was rolled back to %s" % "; ".join(restored)
-
-    def _roll_back(self, plan, entry):
-        """Put back what was there before the write (downloaded before it) and read it back; say what."""
-        config_id = entry.id
-        previous = entry.current
-        if entry.action == ACTION_CREATE:
-            self.client.remove_configuration(config_id)
-            if any(config.id == config_id for config in self.client.list_configurations()):
-                raise ReconcileError("configuration %s is still listed after its removal" % config_id)
-            return "no configuration (the one created for it, %s, was removed)" % config_id
-        stored = entry.stored
-        if entry.send_file:
-            if stored is None:
-                raise ReconcileError("it had no ION API file before, and DocBits cannot store none: it carries %s" % plan.desired.fingerprint)
-            unusable = stored.restorable("the previous file of configuration %s" % config_id)
-            if unusable:
-                raise ReconcileError(
-                    "the previous file %s is not an .ionapi file (%s), so it was not put back: configuration %s "
-                    "carries %s" % (stored.fingerprint, unusable, config_id, plan.desired.fingerprint)
-                )
-        if entry.configures:
-            self._configure(
-                dict((name, getattr(previous, name)) for name in MANAGED_SETTINGS),
-                config_id,
-                stored.data if entry.send_file else None,
-                settings_to_send_back(previous, self.client.configure_fields())[0],
-            )
-        if entry.set_active is not None:
-            self.client.set_active(config_id, previous.is_active)
-        config = next((config for config in self.client.list_configurations() if config.id == config_id), None)
-        if config is None or config.as_dict() != previous.as_dict():
-            raise ReconcileError(
-                "configuration %s is %s after the rollback, not %s" % (config_id, config.as_dict() if config is not None else "gone", previous.as_dict())
-            )
-        now = self._download(config_id)
-        if (now.fingerprint if now is not None else None) != entry.fingerprint_before:
-            raise ReconcileError("configuration %s stores %s after the rollback" % (config_id, now.fingerprint if now else "no ION API file"))
-        return "%s (configuration %s carries its previous file, title and export method again)" % (entry.fingerprint_before, config_id)
-
-    # --- describe -------------------------------------------------------------------------------
     def describe(self, doc_type=None, sub_org_id=None):
         """Every Infor export of the organisation (optionally filtered), with its stored file summarised."""
         described = []
@@ -883,7 +632,394 @@ class Reconciler:
             if sub_org_id is not None and config.sub_org_id != normalise_id(sub_org_id):
                 continue
             entry = config.as_dict()
-            stored = self._download_listed(config)
+            stored = self.download_listed(config)
             entry["ionapi"] = stored.summary() if stored is not None else None
             described.append(entry)
         return described
+
+
+# --- write -----------------------------------------------------------------------------------------
+class Writer:
+    """The writes of one apply, recorded in `applied`: updates, creates (a lost answer never makes a
+    duplicate of our own) and removals; the preflight is asked before each."""
+
+    def __init__(self, client, observer, applied, preflight=None):
+        self.client = client
+        self.observer = observer
+        self.applied = applied
+        self.desired = applied.plan.desired
+        self.preflight = preflight
+
+    def before_write(self):
+        if self.preflight is not None:
+            self.preflight.before_write()
+
+    def configure(self, target, config_id, ionapi_bytes, settings=None):
+        return self.client.configure_infor_export(config_id=config_id, ionapi_bytes=ionapi_bytes, settings=settings, **target)
+
+    def update(self, outcome):
+        planned = outcome.planned
+        if planned.configures:
+            ionapi_bytes = self.desired.ionapi.content if planned.send_file else None
+            self.configure(planned.target, outcome.id, ionapi_bytes, self.settings_sent_back(planned.current))
+        if planned.set_active is not None:
+            self.client.set_active(outcome.id, planned.set_active)
+
+    def settings_sent_back(self, config):
+        """The listed settings an update sends back unchanged; those it cannot send are named in a warning."""
+        settings, unsendable = settings_to_send_back(config, self.client.configure_fields())
+        if unsendable:
+            self.applied.warnings.append(
+                "configuration %s has setting(s) %s that DocBits lists but configure_infor_export does not declare, so they "
+                "cannot be sent back: a DocBits that rebuilds a configuration from the form may reset them; check them in DocBits"
+                % (config.id, ", ".join(printable(name) for name in unsendable))
+            )
+        return settings
+
+    def create(self, outcome):
+        """Create; after a lost answer or a refusal list again before creating again: no duplicate of our own."""
+        known = self.applied.known_ids()
+        attempts = self.client.retries + 1
+        for attempt in range(attempts):
+            try:
+                answer = self.configure(outcome.planned.target, None, self.desired.ionapi.content)
+            except DocBitsAuthError:
+                raise
+            except DocBitsError as exc:
+                appeared = self._appeared(outcome, known)
+                if appeared is not None:
+                    # Another run (or our own lost create) made it meanwhile: make it ours.
+                    self._adopt(outcome, appeared)
+                    return
+                if not isinstance(exc, DocBitsTransientError) or attempt == attempts - 1:
+                    raise
+                self.client.wait_before_retry(attempt, exc)
+            else:
+                # An id in the answer spares a list: the read back downloads it directly.
+                outcome.id = answer if isinstance(answer, int) and not isinstance(answer, bool) else None
+                if outcome.id is not None:
+                    self.set_active_as_planned(outcome)
+                return
+
+    def set_active_as_planned(self, outcome):
+        if outcome.planned.set_active is not None:
+            self.client.set_active(outcome.id, outcome.planned.set_active)
+
+    def _appeared(self, outcome, known):
+        """A configuration of the outcome's type that was not there when the task planned, or None."""
+        for config in sorted(self.client.list_configurations(), key=lambda item: item.id):
+            if is_new_of(config, outcome, known):
+                return config
+        return None
+
+    def _adopt(self, outcome, config):
+        outcome.id, outcome.current = config.id, config
+        stored = self.observer.download(config.id)
+        target = outcome.planned.target
+        differs = [name for name in ("title", "export_method") if not _same_setting(name, getattr(config, name), target[name])]
+        if differs or stored is None or stored.fingerprint != self.desired.fingerprint:
+            self.configure(target, config.id, self.desired.ionapi.content, self.settings_sent_back(config))
+        self.set_active_as_planned(outcome)
+
+    def remove(self, config_id):
+        self.before_write()
+        try:
+            self.client.remove_configuration(config_id)
+        except DocBitsAuthError:
+            raise
+        except DocBitsError:
+            # A concurrent run may have removed it first: gone is what we wanted.
+            if any(config.id == config_id for config in self.client.list_configurations()):
+                raise
+
+
+def is_new_of(config, outcome, known):
+    """Whether a listed configuration is a new one of the outcome's type and sub-organisation."""
+    target = outcome.planned.target
+    same_place = (config.doc_type_key, config.sub_org_id) == (doc_type_key(target["doc_type"]), target["sub_org_id"])
+    return config.is_infor_export and config.id not in known and same_place
+
+
+# --- read back -------------------------------------------------------------------------------------
+class ReadBack:
+    """A write counts once DocBits lists the settings and stores the file as written. Also finds the id of a
+    create answered without one, and has exact duplicates a concurrent run made meanwhile collapsed."""
+
+    def __init__(self, writer):
+        self.writer = writer
+        self.client = writer.client
+        self.applied = writer.applied
+        self.desired = writer.desired
+        self.duplicates = ConcurrentDuplicates(writer)
+
+    def check(self, written):
+        listed = None
+        # Only creates answered with their id skip the list: a download reads them back.
+        if any(outcome.id is None or outcome.current is not None for outcome in written):
+            listed = self.client.list_configurations()
+            self._find_created(written, listed)
+            self.duplicates.collapse(written, listed)
+        for outcome in written:
+            stored = self.writer.observer.download(outcome.id)
+            if stored is None and outcome.planned.action == ACTION_CREATE and listed is None:
+                # Gone at once: a concurrent run may have collapsed it onto an older identical one.
+                listed = self.client.list_configurations()
+                self.duplicates.collapse([outcome], listed)
+                stored = self.writer.observer.download(outcome.id)
+            fingerprint_now = stored.fingerprint if stored is not None else None
+            if fingerprint_now != self.desired.fingerprint:
+                raise ReconcileError(
+                    "DocBits accepted the upload, but configuration %s now stores %s instead of %s"
+                    % (outcome.id, fingerprint_now or "no ION API file", self.desired.fingerprint)
+                )
+            if listed is not None:
+                self._check_listed(outcome, listed)
+
+    def _check_listed(self, outcome, listed):
+        planned = outcome.planned
+        config = next((item for item in listed if item.id == outcome.id), None)
+        if config is None:
+            raise ReconcileError("DocBits accepted the upload, but configuration %s is not listed afterwards" % outcome.id)
+        mismatched = [name for name in MANAGED_SETTINGS if not _same_setting(name, getattr(config, name), planned.target[name])]
+        if planned.set_active is not None and config.is_active != planned.set_active:
+            mismatched.append(CHANGE_ACTIVE)
+        if mismatched:
+            raise ReconcileError("DocBits accepted the upload, but configuration %s still differs in %s" % (outcome.id, ", ".join(mismatched)))
+        if planned.action == ACTION_UPDATE:
+            self._warn_changed_settings(planned, config)
+
+    def _warn_changed_settings(self, planned, config):
+        """Settings the update sent back as listed that DocBits lists otherwise now."""
+        before, after = planned.current.settings(), config.settings()
+        if planned.set_active is not None:
+            # The task switched it: not a setting DocBits changed.
+            before.pop(CHANGE_ACTIVE, None)
+            after.pop(CHANGE_ACTIVE, None)
+        lost = sorted(name for name in set(before) | set(after) if before.get(name) != after.get(name))
+        if lost:
+            self.applied.warnings.append(
+                "DocBits changed setting(s) %s of configuration %s during the update, which sent them back as "
+                "listed: check them in DocBits" % (", ".join(printable(name) for name in lost), config.id)
+            )
+
+    def _find_created(self, written, listed):
+        """The id of a create whose answer carried none: the new configuration of its type, oldest first."""
+        known = self.applied.known_ids()
+        for outcome in written:
+            if outcome.id is not None:
+                continue
+            new = [config for config in sorted(listed, key=lambda item: item.id) if is_new_of(config, outcome, known)]
+            if not new:
+                raise ReconcileError("DocBits accepted the upload, but no matching configuration is listed afterwards")
+            outcome.id = new[0].id
+            known.add(outcome.id)
+            self.writer.set_active_as_planned(outcome)
+
+
+class ConcurrentDuplicates:
+    """Exact duplicates of what this task wrote, made meanwhile by a concurrent run, go at once: the oldest
+    stays. Each removal is recorded in `applied.duplicates`."""
+
+    def __init__(self, writer):
+        self.writer = writer
+        self.applied = writer.applied
+        self.desired = writer.desired
+
+    def collapse(self, written, listed):
+        """An older identical one is kept in place of a configuration this task created (never of one it updated)."""
+        planned_ids = set(item.id for item in self.applied.outcomes)
+        for outcome in written:
+            for twin in self._twins(outcome, listed, planned_ids):
+                if twin.id < outcome.id and outcome.planned.action != ACTION_CREATE:
+                    continue
+                stored = self.writer.observer.download(twin.id)
+                if stored is not None and stored.fingerprint == self.desired.fingerprint:
+                    duplicate = self._older_kept(outcome, twin) if twin.id < outcome.id else self._duplicate_of_ours(outcome, twin, stored)
+                    self.writer.remove(duplicate.id)
+                    self.applied.duplicates.append(duplicate)
+
+    @staticmethod
+    def _twins(outcome, listed, planned_ids):
+        """Listed Infor exports, not planned, with the managed settings the outcome was written with; oldest first."""
+        target = outcome.planned.target
+        twins = [config for config in listed if config.is_infor_export and config.id != outcome.id and config.id not in planned_ids]
+        twins = [config for config in twins if all(_same_setting(name, getattr(config, name), target[name]) for name in MANAGED_SETTINGS)]
+        return sorted(twins, key=lambda item: item.id)
+
+    @staticmethod
+    def _older_kept(outcome, twin):
+        """An older identical one exists: ours is the duplicate; theirs is kept and becomes ours."""
+        ours = ConfigPlan(
+            outcome.planned.doc_type,
+            current=outcome.current,
+            action=ACTION_REMOVE_DUPLICATE,
+            changes=[CHANGE_DUPLICATE],
+            reasons=["exact duplicate of configuration %s, made by a concurrent run" % twin.id],
+            target=dict(outcome.planned.target),
+            duplicate_of=twin.id,
+        )
+        duplicate = ConfigOutcome(ours, config_id=outcome.id)
+        outcome.id, outcome.current = twin.id, twin
+        return duplicate
+
+    @staticmethod
+    def _duplicate_of_ours(outcome, twin, stored):
+        theirs = ConfigPlan(
+            outcome.planned.doc_type,
+            current=twin,
+            stored=stored,
+            action=ACTION_REMOVE_DUPLICATE,
+            changes=[CHANGE_DUPLICATE],
+            reasons=["exact duplicate of configuration %s, made by a concurrent run" % outcome.id],
+            duplicate_of=outcome.id,
+        )
+        return ConfigOutcome(theirs)
+
+
+# --- verify and roll back ----------------------------------------------------------------------------
+class Rollback:
+    """Every configuration written gets its previous state back (downloaded before the write), read back."""
+
+    def __init__(self, writer):
+        self.writer = writer
+        self.client = writer.client
+        self.desired = writer.desired
+
+    def roll_back_all(self, written):
+        """What was rolled back, or what could not be, in words for the task's error."""
+        restored, failures = [], []
+        for outcome in written:
+            if outcome.id is None:
+                continue
+            try:
+                restored.append(self.roll_back(outcome))
+            except DocBitsInforError as exc:
+                failures.append("configuration %s: %s" % (outcome.id, exc))
+        if failures:
+            return "the rollback failed (%s): configuration(s) may now carry the unverified file %s; rolled back: %s" % (
+                "; ".join(failures),
+                self.desired.fingerprint,
+                "; ".join(restored) or "none",
+            )
+        return "the tenant was rolled back to %s" % "; ".join(restored)
+
+    def roll_back(self, outcome):
+        """Put back what was there before the write and read it back; say what."""
+        planned, config_id = outcome.planned, outcome.id
+        if planned.action == ACTION_CREATE:
+            self.client.remove_configuration(config_id)
+            if any(config.id == config_id for config in self.client.list_configurations()):
+                raise ReconcileError("configuration %s is still listed after its removal" % config_id)
+            return "no configuration (the one created for it, %s, was removed)" % config_id
+        previous = planned.current
+        if planned.send_file:
+            self._check_restorable(planned.stored, config_id)
+        if planned.configures:
+            self.writer.configure(
+                dict((name, getattr(previous, name)) for name in MANAGED_SETTINGS),
+                config_id,
+                planned.stored.data if planned.send_file else None,
+                settings_to_send_back(previous, self.client.configure_fields())[0],
+            )
+        if planned.set_active is not None:
+            self.client.set_active(config_id, previous.is_active)
+        self._read_back(planned, config_id)
+        return "%s (configuration %s carries its previous file, title and export method again)" % (planned.fingerprint_before, config_id)
+
+    def _check_restorable(self, stored, config_id):
+        if stored is None:
+            raise ReconcileError("it had no ION API file before, and DocBits cannot store none: it carries %s" % self.desired.fingerprint)
+        unusable = stored.restorable("the previous file of configuration %s" % config_id)
+        if unusable:
+            raise ReconcileError(
+                "the previous file %s is not an .ionapi file (%s), so it was not put back: configuration %s "
+                "carries %s" % (stored.fingerprint, unusable, config_id, self.desired.fingerprint)
+            )
+
+    def _read_back(self, planned, config_id):
+        previous = planned.current
+        config = next((config for config in self.client.list_configurations() if config.id == config_id), None)
+        if config is None or config.as_dict() != previous.as_dict():
+            raise ReconcileError(
+                "configuration %s is %s after the rollback, not %s" % (config_id, config.as_dict() if config is not None else "gone", previous.as_dict())
+            )
+        now = self.writer.observer.download(config_id)
+        if (now.fingerprint if now is not None else None) != planned.fingerprint_before:
+            raise ReconcileError("configuration %s stores %s after the rollback" % (config_id, now.fingerprint if now else "no ION API file"))
+
+
+def verify(writer, written):
+    """DocBits tries every configuration written; on Infor's "no" for any, every one gets its previous state back.
+    A test that could not run (the endpoint missing, refusing the request, or failing) is no "no": the file stays."""
+    desired = writer.desired
+    verification = {"available": True, "connected": True, "message": None, "configurations": []}
+    for outcome in written:
+        try:
+            connected, message = writer.client.test_connection(outcome.id)
+        except DocBitsAuthError:
+            raise
+        except DocBitsError as exc:
+            verification.update(available=False, connected=None, message=str(exc))
+            writer.applied.warnings.append(
+                "configuration %s now carries the new file %s (it had %s), but DocBits' connection test could not run (%s): "
+                "the upload stands; test it in DocBits (Test connection)" % (outcome.id, desired.fingerprint, outcome.planned.fingerprint_before or "none", exc)
+            )
+            return verification
+        verification["configurations"].append({"id": outcome.id, "connected": connected, "message": message})
+        if not connected:
+            failure = "DocBits could not connect to Infor with the new file %s (configuration %s: %s)" % (desired.fingerprint, outcome.id, printable(message))
+            raise ReconcileError("%s; %s" % (failure, Rollback(writer).roll_back_all(written)))
+        verification["message"] = message
+    return verification
+
+
+def apply_plan(writer, verify_connection):
+    """Updates, then creates, then the read back; with verify_connection the connection test, and a failure
+    puts back what was written before it (all or nothing). Then the planned removals."""
+    applied = writer.applied
+    writer.before_write()
+    written = []
+    try:
+        for outcome in applied.of_action(ACTION_UPDATE):
+            writer.update(outcome)
+            written.append(outcome)
+        for outcome in applied.of_action(ACTION_CREATE):
+            written.append(outcome)
+            writer.create(outcome)
+        if written:
+            ReadBack(writer).check(written)
+    except DocBitsInforError as exc:
+        if verify_connection and written:
+            raise ReconcileError("%s; %s" % (exc, Rollback(writer).roll_back_all(written)))
+        raise
+    if verify_connection and written:
+        applied.verification = verify(writer, written)
+    for outcome in applied.planned:
+        if outcome.planned.removes:
+            writer.remove(outcome.id)
+
+
+class Reconciler:
+    """One environment's desired state through a client: observe and plan, then apply."""
+
+    def __init__(self, client, preflight=None):
+        self.client = client
+        self.observer = Observer(client)
+        # Asked before every write; it knows whether it checked already (preflight.ContractPreflight).
+        self.preflight = preflight
+
+    def plan(self, desired):
+        return self.observer.plan(desired)
+
+    def plan_absent(self, desired):
+        return self.observer.plan_absent(desired)
+
+    def describe(self, doc_type=None, sub_org_id=None):
+        return self.observer.describe(doc_type, sub_org_id)
+
+    def apply(self, plan, check_mode=False, verify_connection=False):
+        """The task's result (its `warnings`: the plan's, then those learnt while writing); the plan stays as it is."""
+        applied = Applied(plan)
+        if plan.changed and not check_mode:
+            apply_plan(Writer(self.client, self.observer, applied, self.preflight), verify_connection)
+        return applied.result()

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """What a rotation leaves to retire in Infor ION API, which no public API does (docs/ionapi-format.md,
 "Two ways Infor rotates"): the kind of change from the credentials DocBits stored to the new file, and
-the advice for a person. Pure but for the liveness check the caller hands in; names the app, the tenant
+the advice for a person. Pure but for the token check of the old file the caller hands in; names the app, the tenant
 and fingerprints at most, never a secret."""
 
 from __future__ import absolute_import, division, print_function
@@ -92,7 +92,7 @@ def actions(change, old, fingerprint):
 
 def old_file(stored, new, prove=None):
     """One stored file this task replaced: its change, what to retire (in full, and short) and whether it still
-    gets a token. `prove(stored)` gives {"live", "reason", "message"}; None (check mode) leaves the liveness unknown."""
+    gets a token. `prove(stored)` gives {"live", "reason", "message"}; None (check mode) leaves `live` unknown."""
     change = classify(stored.credentials, new)
     credentials = stored.credentials if change != CHANGE_UNKNOWN else {}
     described = {

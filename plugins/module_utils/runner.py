@@ -15,15 +15,25 @@ from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import O
 from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, OptionError, printable
 from ansible_collections.docbits.infor.plugins.module_utils.infor_token import check_token
 from ansible_collections.docbits.infor.plugins.module_utils.ionapi import MAX_BYTES, IonApiError, parse_ionapi
-from ansible_collections.docbits.infor.plugins.module_utils.liveness import add_verdicts, old_credentials_live, prove_stored
+from ansible_collections.docbits.infor.plugins.module_utils.stored_token import add_stored_token_verdicts, check_stored_tokens, old_credentials_live
 from ansible_collections.docbits.infor.plugins.module_utils.preflight import ContractPreflight, contract_report, operations_for
 from ansible_collections.docbits.infor.plugins.module_utils.reconcile import Desired, Reconciler, all_inactive_warning
 from ansible_collections.docbits.infor.plugins.module_utils.rotation import retire
 from ansible_collections.docbits.infor.plugins.module_utils.option_checks import check_transport
 
 
+class ControllerFile:
+    """The task's .ionapi file before validation: its bytes (or the text of the content option), the name
+    messages give it, and warnings about it (its mode)."""
+
+    def __init__(self, data, source, warnings=()):
+        self.data = data
+        self.source = source
+        self.warnings = list(warnings)
+
+
 def read_source(path, label=None, warn_permissions=True):
-    """Bytes of an .ionapi file and warnings about it; errors name the file and the rule."""
+    """The ControllerFile at `path` (named `label` when given); errors name the file and the rule."""
     shown = printable(label or path)
     try:
         info = os.stat(path)
@@ -50,7 +60,7 @@ def read_source(path, label=None, warn_permissions=True):
             "src '%s': is accessible by group or others (mode %04o); it holds credentials, chmod 600 it or keep it in Ansible Vault"
             % (shown, stat.S_IMODE(info.st_mode))
         )
-    return data, warnings
+    return ControllerFile(data, label or path, warnings)
 
 
 def source_path(params):
@@ -61,19 +71,18 @@ def source_path(params):
     return src
 
 
-def load_ionapi(params, data=None, source=None, read_warnings=()):
-    """Validate the task's file: `data` when the caller already read it, else src or content (named `source`
-    when given: ionapi_content, the inventory variable it came from)."""
-    if data is None:
+def load_ionapi(params, controller_file=None):
+    """Validate the task's file: `controller_file` when the caller has it (the action plugin, which names
+    content as the inventory does: ionapi_content), else src or content."""
+    if controller_file is None:
         if params.get("content") is not None:
-            data, source = params["content"], source or "content"
+            controller_file = ControllerFile(params["content"], "content")
         elif params.get("src"):
-            source = source_path(params)
-            data, read_warnings = read_source(source)
+            controller_file = read_source(source_path(params))
         else:
             raise OptionError("one of src or content is required")
-    ionapi = parse_ionapi(data, source=source, expected_tenant=params.get("expected_tenant"))
-    ionapi.warnings = list(read_warnings) + ionapi.warnings
+    ionapi = parse_ionapi(controller_file.data, source=controller_file.source, expected_tenant=params.get("expected_tenant"))
+    ionapi.warnings = controller_file.warnings + ionapi.warnings
     return ionapi
 
 
@@ -87,10 +96,10 @@ def prove_token(params, ionapi):
     return outcome
 
 
-def run_validate(params, data=None, source=None, read_warnings=()):
+def run_validate(params, controller_file=None):
     if params.get("state") == "absent":
         return {"changed": False, "skipped": True, "msg": "state=absent: the environment is to carry no .ionapi file, nothing to validate"}
-    ionapi = load_ionapi(params, data, source, read_warnings)
+    ionapi = load_ionapi(params, controller_file)
     token_check = prove_token(params, ionapi)
     if params.get("strict") and ionapi.warnings:
         raise DocBitsInforError("%s: strict: %s" % (printable(ionapi.source or "content"), "; ".join(ionapi.warnings)))
@@ -105,12 +114,12 @@ def run_validate(params, data=None, source=None, read_warnings=()):
 DESIRED_OPTIONS = ("doc_type", "export_method", "sub_org_id", "title", "config_id", "doc_types", "active")
 
 
-def run_ionapi(params, check_mode=False, data=None, source=None, read_warnings=(), run_cache=None):
+def run_ionapi(params, check_mode=False, controller_file=None, run_cache=None):
     warnings = []
     desired_file = None
     if params["state"] == "present":
         # Validation comes before any network call: a bad file never reaches DocBits.
-        desired_file = load_ionapi(params, data, source, read_warnings)
+        desired_file = load_ionapi(params, controller_file)
         warnings = desired_file.warnings
     elif params.get("doc_types"):
         raise OptionError("doc_types applies to state=present; to remove a configuration set doc_type or config_id")
@@ -122,13 +131,13 @@ def run_ionapi(params, check_mode=False, data=None, source=None, read_warnings=(
         token_check = prove_token(params, desired_file) if desired_file is not None else None
         # The live contract is checked right before the first write (never in check mode or without one).
         preflight = ContractPreflight(client, params["contract_check"], operations_for(params), run_cache)
-        reconciler = Reconciler(client, before_first_write=preflight)
+        reconciler = Reconciler(client, preflight=preflight)
         plan = reconciler.plan(desired) if desired_file is not None else reconciler.plan_absent(desired)
         if params.get("check_stored_token"):
             # The files DocBits stores now, before anything replaces them.
-            verdicts = prove_stored(plan, params["validate_certs"], params.get("ca_path"), params["timeout"], run_cache)
+            verdicts = check_stored_tokens(plan, params["validate_certs"], params.get("ca_path"), params["timeout"], run_cache)
         result = reconciler.apply(plan, check_mode=check_mode, verify_connection=params["verify_connection"])
-        warnings = warnings + plan.warnings
+        warnings = warnings + result.pop("warnings")
     except DocBitsNotFound:
         # A path DocBits does not know: its live contract says which operation moved, in the table.
         preflight.diagnose()
@@ -139,7 +148,7 @@ def run_ionapi(params, check_mode=False, data=None, source=None, read_warnings=(
         result["token_check"] = token_check
         _add_retire(result, params, plan, desired_file, check_mode)
     if verdicts is not None:
-        add_verdicts(result, verdicts, check_mode)
+        add_stored_token_verdicts(result, verdicts, check_mode)
     result["warnings"] = warnings + preflight.warnings
     return result
 
@@ -156,11 +165,11 @@ def _add_retire(result, params, plan, desired_file, check_mode):
         result["retire"] = retired
 
 
-def run_info(params, data=None, source=None, read_warnings=()):
+def run_info(params, controller_file=None):
     # The environment's own file first: a bad one fails before any request.
     own = None
-    if params.get("state") != "absent" and (data is not None or params.get("src") or params.get("content") is not None):
-        own = load_ionapi(params, data, source, read_warnings)
+    if params.get("state") != "absent" and (controller_file is not None or params.get("src") or params.get("content") is not None):
+        own = load_ionapi(params, controller_file)
     client = client_from_params(params)
     if params.get("contract"):
         # Read-only: the live /openapi.json against every operation the collection uses.

@@ -22,7 +22,7 @@ from ansible.plugins.action import ActionBase
 from ansible_collections.docbits.infor.plugins.module_utils.arguments import ModuleArguments, check_concurrency_limit
 from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import DEFAULT_URL, DocBitsAuthError, DocBitsNotFound
 from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, OptionError, failure_details, printable
-from ansible_collections.docbits.infor.plugins.module_utils.runner import load_ionapi, read_source, source_path
+from ansible_collections.docbits.infor.plugins.module_utils.runner import ControllerFile, load_ionapi, read_source, source_path
 from ansible_collections.docbits.infor.plugins.module_utils.transport import HAS_REQUESTS
 from ansible_collections.docbits.infor.plugins.plugin_utils.option_variables import OPTION as OPTION_VARIABLES, options_from_variables, plain
 from ansible_collections.docbits.infor.plugins.plugin_utils.messages import files_dir_hint, in_user_words, path_hint
@@ -81,7 +81,7 @@ class DocBitsAction(ActionBase):
     # Whether src is read with state=absent too (docbits.infor.ionapi does, as it always has, though it then uses no file).
     READS_SOURCE_WHEN_ABSENT = True
 
-    def run_local(self, params, data, source, read_warnings, task_vars):
+    def run_local(self, params, controller_file, task_vars):
         """The module's work, in-process on the controller: a result dict or DocBitsInforError."""
         raise NotImplementedError
 
@@ -142,14 +142,14 @@ class DocBitsAction(ActionBase):
         sources = sources if sources is not None else {}
         # An environment that is to carry no file (state=absent) has none to read.
         reads = params.get("state", "present") == "present" or self.READS_SOURCE_WHEN_ABSENT
-        data, source, read_warnings = self._read_controller_source(params, sources) if reads else (None, None, ())
+        controller_file = self._read_controller_source(params, sources) if reads else None
         if params.get("content") is not None:
             # Named as the inventory names it (ionapi_content), never by its text.
-            source = sources.get("content", "content")
+            controller_file = ControllerFile(params["content"], sources.get("content", "content"))
         with self._slot(params.get("concurrency_limit")):
             if self._connection.transport == "local":
-                return self.run_local(params, data, source, read_warnings, task_vars)
-            return self._run_on_target(params, data, source, read_warnings, task_vars)
+                return self.run_local(params, controller_file, task_vars)
+            return self._run_on_target(params, controller_file, task_vars)
 
     @staticmethod
     def _slot(limit):
@@ -189,10 +189,10 @@ class DocBitsAction(ActionBase):
         return arguments
 
     def _read_controller_source(self, params, sources):
-        """(bytes, label, warnings) of the controller file named by src, or Nones without src."""
+        """The ControllerFile named by src (its label: src), or None without src."""
         src = source_path(params)
         if not src:
-            return None, None, ()
+            return None
         try:
             path = self._find_needle("files", src)
         except AnsibleError:
@@ -208,21 +208,21 @@ class DocBitsAction(ActionBase):
             raise OptionError("src '%s': %s (%s)" % (printable(src), hint, type(exc).__name__))
         try:
             # A Vault-encrypted file is safe at any mode; only plaintext earns the warning.
-            data, warnings = read_source(real_path, label=src, warn_permissions=real_path == path)
+            return read_source(real_path, label=src, warn_permissions=real_path == path)
         finally:
             self._loader.cleanup_tmp_file(real_path)
-        return data, src, warnings
 
-    def _run_on_target(self, params, data, source, read_warnings, task_vars):
+    def _run_on_target(self, params, controller_file, task_vars):
         module_args = dict((name, value) for name, value in params.items() if value is not None)
-        if data is not None or params.get("content") is not None:
+        if controller_file is not None:
             # Validate here, so an invalid file never leaves the controller.
-            load_ionapi(params, data, source, read_warnings)
-        if data is not None:
+            load_ionapi(params, controller_file)
+        if controller_file is not None and params.get("content") is None:
+            # The file read on the controller goes as content.
             module_args.pop("src")
             module_args.pop("src_dir", None)
             module_args.pop("concurrency_limit", None)
-            module_args["content"] = data.decode("utf-8-sig")
+            module_args["content"] = controller_file.data.decode("utf-8-sig")
         outcome = self._execute_module(module_name=self.MODULE, module_args=module_args, task_vars=task_vars)
         if outcome.get("failed"):
             raise _ModuleFailure(outcome.get("msg", "the module failed on the target"), outcome.get("rule"), outcome.get("key"))

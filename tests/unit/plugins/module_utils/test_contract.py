@@ -234,13 +234,13 @@ def test_document_read_once_per_url_and_warnings_given_once(tmp_path, document):
     operations = operations_for(dict(PARAMS, org_id="7"))
     first, second = StandInClient(document), StandInClient(document)
     other_url = StandInClient(document, base_url="https://us.api.docbits.com")
-    hooks = [ContractPreflight(client, "auto", operations, cache) for client in (first, second, other_url)]
-    for hook in hooks:
-        hook()
-        hook()
+    preflights = [ContractPreflight(client, "auto", operations, cache) for client in (first, second, other_url)]
+    for preflight in preflights:
+        preflight.before_write()
+        preflight.before_write()
     assert (first.reads, second.reads, other_url.reads) == (1, 0, 1)
-    assert [len(hook.warnings) for hook in hooks] == [3, 0, 3]
-    assert sorted(hooks[0].warnings) == sorted(
+    assert [len(preflight.warnings) for preflight in preflights] == [3, 0, 3]
+    assert sorted(preflights[0].warnings) == sorted(
         [
             "the live https://eu.api.docbits.com/prod-api/openapi.json does not declare export_method (POST /configurations/configure_infor_export): "
             "DocBits will ignore it",
@@ -260,7 +260,7 @@ def test_blocking_findings_stop_every_environment_with_the_table(tmp_path, docum
     clients = [StandInClient(document), StandInClient(document)]
     for client in clients:
         with pytest.raises(ContractError) as failure:
-            ContractPreflight(client, "auto", operations_for(PARAMS), cache)()
+            ContractPreflight(client, "auto", operations_for(PARAMS), cache).before_write()
         message = str(failure.value)
         assert "the live https://eu.api.docbits.com/prod-api/openapi.json (DOC2 - API 2.2.10)" in message
         assert "nothing was written" in message and "environment 'acme-tst'" in message
@@ -273,23 +273,26 @@ def test_blocking_findings_stop_every_environment_with_the_table(tmp_path, docum
 )
 def test_unreadable_document_auto_warns_once_strict_fails(tmp_path, failure):
     cache = RunCache(str(tmp_path))
-    hooks = [ContractPreflight(StandInClient(failure=failure), "auto", operations_for(PARAMS), cache) for _index in range(2)]
-    for hook in hooks:
-        hook()
-    assert [len(hook.warnings) for hook in hooks] == [1, 0]
-    assert "cannot be read (%s)" % failure in hooks[0].warnings[0] and "contract_check=auto goes on" in hooks[0].warnings[0]
+    preflights = [ContractPreflight(StandInClient(failure=failure), "auto", operations_for(PARAMS), cache) for _index in range(2)]
+    for preflight in preflights:
+        preflight.before_write()
+    assert [len(preflight.warnings) for preflight in preflights] == [1, 0]
+    assert "cannot be read (%s)" % failure in preflights[0].warnings[0] and "contract_check=auto goes on" in preflights[0].warnings[0]
     with pytest.raises(ContractError, match="contract_check is strict and the live .*/openapi.json cannot be read, so nothing was written"):
-        ContractPreflight(StandInClient(failure=failure), "strict", operations_for(PARAMS), cache)()
+        ContractPreflight(StandInClient(failure=failure), "strict", operations_for(PARAMS), cache).before_write()
 
 
 def test_off_reads_nothing_and_without_a_run_cache_each_task_reads(document):
     client = StandInClient(failure=AssertionError("must not be read"))
-    hook = ContractPreflight(client, "off", operations_for(PARAMS))
-    hook()
-    assert client.reads == 0 and hook.warnings == []
+    preflight = ContractPreflight(client, "off", operations_for(PARAMS))
+    preflight.before_write()
+    assert client.reads == 0 and preflight.warnings == []
     on_target = [StandInClient(document) for _index in range(2)]
     for client in on_target:
-        ContractPreflight(client, "auto", operations_for(PARAMS))()
+        preflight = ContractPreflight(client, "auto", operations_for(PARAMS))
+        # Once per task: every write after the first goes ahead unasked.
+        preflight.before_write()
+        preflight.before_write()
     assert [client.reads for client in on_target] == [1, 1]
 
 

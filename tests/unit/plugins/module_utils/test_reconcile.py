@@ -9,6 +9,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import codecs
+import copy
+import dataclasses
 import hashlib
 import json
 
@@ -561,24 +563,36 @@ def test_write_not_applied_is_caught_by_the_read_back(fake):
         converge(Reconciler(fake.client), desired(ROTATED))
 
 
-def test_before_first_write_runs_once_and_only_when_writing(fake):
-    hooked = []
+class RecordingPreflight:
+    """What the reconciler uses of preflight.ContractPreflight: before_write(), here recording the writes done before it."""
+
+    def __init__(self, fake, refusal=None):
+        self.fake = fake
+        self.refusal = refusal
+        self.asked = []
+
+    def before_write(self):
+        self.asked.append(len(self.fake.writes))
+        if self.refusal is not None:
+            raise self.refusal
+
+
+def test_preflight_asked_before_the_first_write_and_only_when_writing(fake):
     fake.seed(ionapi=TST.content)
-    converge(Reconciler(fake.client, before_first_write=lambda: hooked.append(1)), desired())
-    converge(Reconciler(fake.client, before_first_write=lambda: hooked.append(2)), desired(ROTATED), check_mode=True)
-    assert hooked == []
-    converge(Reconciler(fake.client, before_first_write=lambda: hooked.append(3)), desired(ROTATED, doc_types=["INVOICE", "ORDER"]))
-    assert hooked == [3]
+    in_sync, check_mode = RecordingPreflight(fake), RecordingPreflight(fake)
+    converge(Reconciler(fake.client, preflight=in_sync), desired())
+    converge(Reconciler(fake.client, preflight=check_mode), desired(ROTATED), check_mode=True)
+    assert in_sync.asked == check_mode.asked == []
+    writing = RecordingPreflight(fake)
+    converge(Reconciler(fake.client, preflight=writing), desired(ROTATED, doc_types=["INVOICE", "ORDER"]))
+    assert writing.asked[0] == 0 and fake.writes
 
 
-def test_before_first_write_may_refuse_and_then_nothing_is_written(fake):
+def test_preflight_may_refuse_and_then_nothing_is_written(fake):
     fake.seed(ionapi=TST.content)
-
-    def refuse():
-        raise DocBitsInforError("the live contract lacks configure_infor_export")
-
+    refusing = RecordingPreflight(fake, DocBitsInforError("the live contract lacks configure_infor_export"))
     with pytest.raises(DocBitsInforError, match="lacks"):
-        converge(Reconciler(fake.client, before_first_write=refuse), desired(ROTATED))
+        converge(Reconciler(fake.client, preflight=refusing), desired(ROTATED))
     assert not fake.writes
 
 
@@ -596,6 +610,88 @@ def test_activation_switches_and_reads_back(fake):
 def test_created_inactive_configuration(fake):
     converge(Reconciler(fake.client), desired(active=False))
     assert fake.configs[1]["is_active"] is False
+
+
+# --- the plan stays as planned ------------------------------------------------------------------------
+
+
+def as_planned(plan):
+    """Everything a plan says, as plain values: the listed configuration by its settings, the stored file by its fingerprint."""
+    entries = []
+    for entry in plan.entries:
+        view = dict(vars(entry), id=entry.id)
+        view.update(current=entry.current.as_dict() if entry.current is not None else None, stored=entry.fingerprint_before)
+        entries.append(copy.deepcopy(view))
+    return entries, list(plan.warnings), plan.changes, plan.action
+
+
+def created_without_id(fake):
+    fake.answers_with_id = False
+    return desired(doc_types=["INVOICE", "ORDER"], active=False), False
+
+
+def created_racing_a_concurrent_create(fake):
+    fake.answers_with_id = False
+    fake.fail("configure", lambda: fake.seed(title="T", ionapi=TST.content) and "apply")
+    return desired(title="T"), False
+
+
+def created_after_a_lost_answer(fake):
+    fake.fail("configure", lambda: "apply then lose")
+    return desired(), False
+
+
+def updated_with_settings_it_cannot_send_back(fake):
+    fake.form_replacing = True
+    fake.seed(ionapi=TST.content, execution_order=2)
+    return desired(ROTATED, export_method=None), False
+
+
+def rolled_back_after_a_dead_file(fake):
+    fake.seed(ionapi=TST.content)
+    fake.dead_files.add(ROTATED.credentials["cs"])
+    return desired(ROTATED, doc_types=["INVOICE", "ORDER"]), True
+
+
+def verified_where_the_test_cannot_run(fake):
+    fake.seed(ionapi=TST.content)
+    fake.fail("test_connection", DocBitsError("HTTP 422", status=422))
+    return desired(ROTATED), True
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        created_without_id,
+        created_racing_a_concurrent_create,
+        created_after_a_lost_answer,
+        updated_with_settings_it_cannot_send_back,
+        rolled_back_after_a_dead_file,
+        verified_where_the_test_cannot_run,
+    ],
+)
+def test_apply_leaves_the_plan_as_planned(fake, scenario):
+    wanted, verify_connection = scenario(fake)
+    reconciler = Reconciler(fake.client)
+    plan = reconciler.plan(wanted)
+    before = as_planned(plan)
+    try:
+        result = reconciler.apply(plan, verify_connection=verify_connection)
+    except ReconcileError:
+        result = None
+    assert fake.writes and as_planned(plan) == before
+    if result is not None:
+        # What apply learnt is in the result: the ids of the created configurations, duplicates removed meanwhile.
+        assert all(entry["id"] is not None for entry in result["configurations"])
+
+
+def test_a_plan_cannot_be_changed():
+    plan = plan_for(desired(), [listed(1)], stored_files_by_id(TST))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        plan.entries[0].action = ACTION_CREATE
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        plan.warnings = []
+    assert isinstance(plan.entries, tuple) and isinstance(plan.warnings, tuple)
 
 
 # --- verify and roll back ----------------------------------------------------------------------------
@@ -668,7 +764,7 @@ def test_connection_that_cannot_be_tested_keeps_the_new_file_and_says_so(fake, e
     result = reconciler.apply(plan, verify_connection=True)
     assert result["changed"] and result["verification"]["available"] is False and result["verification"]["connected"] is None
     assert fake.stored(1) == ROTATED.credentials
-    assert [warning for warning in plan.warnings if "connection test could not run" in warning and "the upload stands" in warning]
+    assert [warning for warning in result["warnings"] if "connection test could not run" in warning and "the upload stands" in warning]
 
 
 def test_unchanged_tenant_is_not_tested(fake):
@@ -737,8 +833,8 @@ def test_a_listed_setting_configure_does_not_declare_is_named():
     fake.seed(ionapi=TST.content, execution_order=2)
     reconciler = Reconciler(fake.client)
     plan = reconciler.plan(desired(ROTATED, export_method=None))
-    reconciler.apply(plan)
-    assert [warning for warning in plan.warnings if "setting(s) execution_order" in warning and "cannot be sent back" in warning]
+    result = reconciler.apply(plan)
+    assert [warning for warning in result["warnings"] if "setting(s) execution_order" in warning and "cannot be sent back" in warning]
 
 
 def test_a_setting_docbits_changes_during_the_update_is_said():
@@ -750,9 +846,9 @@ def test_a_setting_docbits_changes_during_the_update_is_said():
     fake.configs[1]["zugferd"] = True
     reconciler = Reconciler(fake.client)
     plan = reconciler.plan(desired(ROTATED, export_method=None))
-    reconciler.apply(plan)
+    result = reconciler.apply(plan)
     assert fake.configs[1]["execution_order"] == 2
-    assert [warning for warning in plan.warnings if "DocBits changed setting(s) zugferd of configuration 1" in warning]
+    assert [warning for warning in result["warnings"] if "DocBits changed setting(s) zugferd of configuration 1" in warning]
 
 
 @pytest.mark.parametrize("stored_type", ["invoice", " INVOICE ", "Invoice"])

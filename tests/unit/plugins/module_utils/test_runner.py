@@ -47,9 +47,8 @@ def sim():
 
 
 def test_read_source_regular_0600_file(ionapi_file):
-    data, warnings = read_source(ionapi_file)
-    assert data == dump(BASE)
-    assert warnings == []
+    read = read_source(ionapi_file)
+    assert (read.data, read.warnings, read.source) == (dump(BASE), [], ionapi_file)
 
 
 def test_read_source_missing_path(tmp_path):
@@ -76,7 +75,7 @@ def test_read_source_dangling_symlink(tmp_path):
 def test_read_source_follows_a_symlink_to_a_file(tmp_path, ionapi_file):
     link = tmp_path / "link.ionapi"
     os.symlink(ionapi_file, str(link))
-    assert read_source(str(link))[0] == dump(BASE)
+    assert read_source(str(link)).data == dump(BASE)
 
 
 def test_read_source_directory(tmp_path):
@@ -115,14 +114,15 @@ def test_read_source_escapes_the_file_name_in_messages(tmp_path):
 
 def test_read_source_exactly_max_size(tmp_path):
     path = write(tmp_path / "big.ionapi", b" " * MAX_BYTES)
-    assert len(read_source(path)[0]) == MAX_BYTES
+    assert len(read_source(path).data) == MAX_BYTES
 
 
 @pytest.mark.parametrize("mode", [0o640, 0o604, 0o644, 0o660, 0o601, 0o610])
 def test_read_source_group_or_other_access_warns(tmp_path, mode):
     path = write(tmp_path / "open.ionapi", dump(BASE), mode)
-    data, warnings = read_source(path)
-    assert data == dump(BASE)
+    read = read_source(path)
+    warnings = read.warnings
+    assert read.data == dump(BASE)
     assert len(warnings) == 1
     assert "src '%s'" % path in warnings[0] and "%04o" % mode in warnings[0] and "chmod 600" in warnings[0]
 
@@ -130,12 +130,12 @@ def test_read_source_group_or_other_access_warns(tmp_path, mode):
 @pytest.mark.parametrize("mode", [0o600, 0o400, 0o700])
 def test_read_source_owner_only_does_not_warn(tmp_path, mode):
     path = write(tmp_path / "closed.ionapi", dump(BASE), mode)
-    assert read_source(path)[1] == []
+    assert read_source(path).warnings == []
 
 
 def test_read_source_permission_warning_can_be_off(tmp_path):
     path = write(tmp_path / "open.ionapi", dump(BASE), 0o644)
-    assert read_source(path, warn_permissions=False)[1] == []
+    assert read_source(path, warn_permissions=False).warnings == []
 
 
 # --- run_validate -------------------------------------------------------------------------------
@@ -374,10 +374,9 @@ def test_run_ionapi_check_mode(sim):
     assert sim.configs("acme") == [] and sim.writes == 0
 
 
-def test_run_ionapi_passes_read_warnings_through(sim, tmp_path):
+def test_run_ionapi_passes_the_controller_files_warnings_through(sim, tmp_path):
     path = write(tmp_path / "open.ionapi", dump(BASE), 0o644)
-    data, read_warnings = read_source(path)
-    result = run_ionapi(ionapi_params(sim.base_url), data=data, source=path, read_warnings=read_warnings)
+    result = run_ionapi(ionapi_params(sim.base_url), controller_file=read_source(path))
     assert result["changed"] is True
     assert len(result["warnings"]) == 1 and "chmod 600" in result["warnings"][0]
 

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, docbits.infor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Liveness of stored files against the Infor auth simulator over HTTPS (a CA made here)."""
+"""The stored token check of stored files against the Infor auth simulator over HTTPS (a CA made here)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -12,7 +12,7 @@ import json
 import pytest
 
 from ansible_collections.docbits.infor.plugins.module_utils.ionapi import SECRET_KEYS, parse_ionapi
-from ansible_collections.docbits.infor.plugins.module_utils.liveness import add_verdicts, old_credentials_live, prove_stored, verdict
+from ansible_collections.docbits.infor.plugins.module_utils.stored_token import add_stored_token_verdicts, check_stored_tokens, old_credentials_live, verdict
 from ansible_collections.docbits.infor.plugins.module_utils.reconcile import Desired, Reconciler, StoredFile
 from ansible_collections.docbits.infor.plugins.plugin_utils.run_cache import RunCache
 from ansible_collections.docbits.infor.tests.support.fake_docbits import FakeDocBits
@@ -72,7 +72,7 @@ def test_each_distinct_stored_file_is_tried_once_per_run(auth, pki, tmp_path):
     cache = RunCache(str(tmp_path))
     for _host in range(2):
         plan = Reconciler(fake.client).plan(desired)
-        verdicts = prove_stored(plan, ca_path=pki.ca, run_cache=cache)
+        verdicts = check_stored_tokens(plan, ca_path=pki.ca, run_cache=cache)
         assert sorted(verdicts) == [1, 2, 3] and all(found["alive"] for found in verdicts.values())
     token_requests = [entry for entry in auth.requests if entry["path"].endswith("/token.oauth2")]
     assert len(token_requests) == 1
@@ -84,9 +84,9 @@ def test_a_dead_file_fails_the_task_only_while_it_stays():
         {"id": 1, "doc_type": "INVOICE", "action": "update", "changes": ["ion_api"]},
         {"id": 2, "doc_type": "ORDER", "action": "none", "changes": []},
     ]
-    replaced = add_verdicts({"configurations": [dict(entry) for entry in configurations[:1]]}, {1: dead}, check_mode=False)
+    replaced = add_stored_token_verdicts({"configurations": [dict(entry) for entry in configurations[:1]]}, {1: dead}, check_mode=False)
     assert "failed" not in replaced and replaced["configurations"][0]["liveness"] == dead
-    audited = add_verdicts({"configurations": [dict(entry) for entry in configurations]}, {1: dead, 2: dead}, check_mode=True)
+    audited = add_stored_token_verdicts({"configurations": [dict(entry) for entry in configurations]}, {1: dead, 2: dead}, check_mode=True)
     assert audited["failed"] is True
     assert "configuration 1 (INVOICE)" in audited["msg"] and "configuration 2 (ORDER)" in audited["msg"] and "re-enable it" in audited["msg"]
 

@@ -1,9 +1,11 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, docbits.infor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Is the file DocBits stores still alive? A token request with the stored file (held in memory,
-revoked, never shown), once per distinct stored file per run when the caller has a run cache.
-After a rotation, the same question about the file it replaced: are the old credentials retired?"""
+"""The stored token check (option check_stored_token, inventory variable docbits_audit_liveness): does the
+file DocBits stores still get a token? A token request with the stored file (held in memory, revoked, never
+shown), once per distinct stored file per run when the caller has a run cache. After a rotation, the same
+question about the file it replaced: are the old credentials retired? Each verdict goes in the result as the
+configuration's `liveness`."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -66,7 +68,7 @@ def old_credentials_live(stored, validate_certs=True, ca_path=None, timeout=30):
     return {"live": True, "reason": None, "message": "the old credentials still get a token (revoked at once)"}
 
 
-def prove_stored(plan, validate_certs=True, ca_path=None, timeout=30, run_cache=None):
+def check_stored_tokens(plan, validate_certs=True, ca_path=None, timeout=30, run_cache=None):
     """Verdicts by configuration id for every stored file of the plan; each distinct file is tried once."""
     verdicts, by_fingerprint = {}, {}
     for entry in plan.entries:
@@ -84,7 +86,7 @@ def prove_stored(plan, validate_certs=True, ca_path=None, timeout=30, run_cache=
     return verdicts
 
 
-def add_verdicts(result, verdicts, check_mode):
+def add_stored_token_verdicts(result, verdicts, check_mode):
     """Each configuration of the result gets its `liveness`; a dead file DocBits keeps fails the task
     (failed and msg in the result, which keeps its configurations for the report)."""
     dead = []
