@@ -6,15 +6,14 @@ organisation and API key each, an inventory) and the DocBits simulator for them,
 
 import json
 import subprocess
-import sys
 import time
 import urllib.request
 
 import yaml
 
-from .paths import SIMULATOR
+from . import paths  # noqa: F401  pylint: disable=unused-import  (it sets the import path of builders)
 
-# The tests' generator of real-shaped, deterministic, fake .ionapi contents (importable once paths ran).
+# The tests' generator of real-shaped, deterministic, fake .ionapi contents, and the simulator's command line.
 from ansible_collections.docbits.infor.tests.support import builders  # noqa: E402  pylint: disable=wrong-import-order
 
 # The variables that point requests at a CA bundle: the runs unset them.
@@ -93,19 +92,7 @@ class Simulator:
         self.log = directory / "simulator.log"
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    str(SIMULATOR),
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    "0",
-                    "--port-file",
-                    str(port_file),
-                    "--api-key-file",
-                    str(keys_file),
-                    "--quiet",
-                ],
+                builders.simulator_command(port_file, "--api-key-file", str(keys_file), "--quiet"),
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,

@@ -10,7 +10,6 @@ HERE = Path(__file__).resolve().parent.parent
 REPO = HERE.parent
 PLAYBOOKS = REPO / "playbooks"
 ROLE = REPO / "roles" / "ionapi"
-SIMULATOR = REPO / "tests" / "simulator" / "docbits_simulator.py"
 RESULTS = HERE / "results"
 
 # As tests/conftest.py's: the staged collection (make stage) and the simulators, for the tests' support modules.

@@ -10,31 +10,24 @@ from __future__ import annotations
 import os
 
 from ansible.errors import AnsibleActionFail
-from ansible.plugins.action import ActionBase
 
 from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import DEFAULT_DOC_TYPE, DEFAULT_URL
 from ansible_collections.docbits.infor.plugins.plugin_utils import inventory_check
+from ansible_collections.docbits.infor.plugins.plugin_utils.controller_action import ControllerAction
 from ansible_collections.docbits.infor.plugins.plugin_utils.option_variables import OPTION as OPTION_VARIABLES, variable_names
 from ansible_collections.docbits.infor.plugins.plugin_utils.run_cache import record_shared_targets
-
-ARGUMENT_SPEC = {
-    "group": {"type": "str"},
-    OPTION_VARIABLES: {"type": "raw", "required": True},
-}
 
 # The options whose values say where an environment writes.
 TARGET_OPTIONS = ("docbits_url", "api_key", "org_id", "sub_org_id", "doc_type", "doc_types", "config_id")
 
 
-class ActionModule(ActionBase):
-    TRANSFERS_FILES = False
-    _requires_connection = False
+class ActionModule(ControllerAction):
+    ARGUMENT_SPEC = {
+        "group": {"type": "str"},
+        OPTION_VARIABLES: {"type": "raw", "required": True},
+    }
 
-    def run(self, tmp=None, task_vars=None):
-        result = super().run(tmp, task_vars)
-        del tmp
-        task_vars = task_vars or {}
-        params = self.validate_argument_spec(ARGUMENT_SPEC)[1]
+    def run_checked(self, params, task_vars, result):
         hosts = _hosts_of_the_run(params["group"], task_vars)
         mapping = variable_names(params[OPTION_VARIABLES], task_vars, self._templar)
         known = set(inventory_check.OTHER_KNOWN_VARIABLES)

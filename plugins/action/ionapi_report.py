@@ -11,35 +11,28 @@ import os
 import secrets
 
 from ansible.errors import AnsibleError
-from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
 from ansible_collections.docbits.infor.plugins.module_utils import report
 from ansible_collections.docbits.infor.plugins.module_utils.errors import printable
-
-ARGUMENT_SPEC = {
-    "json_path": {"type": "path"},
-    "markdown_path": {"type": "path"},
-    "kind": {"type": "str", "default": report.KIND_PROVISION, "choices": list(report.KINDS)},
-    "hosts": {"type": "list", "elements": "str"},
-    "result_var": {"type": "str", "default": "docbits_ionapi_result"},
-    "tenant_var": {"type": "str", "default": "infor_tenant"},
-    "show_table": {"type": "bool", "default": True},
-    "defer_write_errors": {"type": "bool", "default": False},
-}
+from ansible_collections.docbits.infor.plugins.plugin_utils.controller_action import ControllerAction
 
 display = Display()
 
 
-class ActionModule(ActionBase):
-    TRANSFERS_FILES = False
-    _requires_connection = False
+class ActionModule(ControllerAction):
+    ARGUMENT_SPEC = {
+        "json_path": {"type": "path"},
+        "markdown_path": {"type": "path"},
+        "kind": {"type": "str", "default": report.KIND_PROVISION, "choices": list(report.KINDS)},
+        "hosts": {"type": "list", "elements": "str"},
+        "result_var": {"type": "str", "default": "docbits_ionapi_result"},
+        "tenant_var": {"type": "str", "default": "infor_tenant"},
+        "show_table": {"type": "bool", "default": True},
+        "defer_write_errors": {"type": "bool", "default": False},
+    }
 
-    def run(self, tmp=None, task_vars=None):
-        result = super().run(tmp, task_vars)
-        del tmp
-        task_vars = task_vars or {}
-        params = self.validate_argument_spec(ARGUMENT_SPEC)[1]
+    def run_checked(self, params, task_vars, result):
         hostvars = task_vars.get("hostvars", {})
         # The run's --check (the report task itself runs with check_mode: false to be written).
         check_mode = bool(task_vars.get("ansible_check_mode"))

@@ -9,9 +9,9 @@ __metaclass__ = type
 
 class ModuleDocFragment:
     # Every module of the collection runs through an action plugin on the controller; each module
-    # still states its own check_mode and diff_mode support (and may override platform). With
+    # states its own check_mode and diff_mode support, or takes them from READ_ONLY or CONTROLLER. With
     # ansible.builtin.action_common_attributes, which describes check_mode, diff_mode and platform.
-    DOCUMENTATION = r"""
+    _RUN_BY_AN_ACTION_PLUGIN = r"""
 attributes:
   action:
     description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.
@@ -24,8 +24,25 @@ attributes:
       - Forces a 'global' task that does not execute per host, this bypasses per host templating and serial, throttle and
         other loop considerations.
     support: none
+"""
+
+    DOCUMENTATION = _RUN_BY_AN_ACTION_PLUGIN + r"""
   platform:
     platforms: all
+"""
+
+    # Instead of DOCUMENTATION: the modules that run once per run on the controller, over the
+    # environments of the run, and never contact DocBits (each adds its own check_mode details).
+    CONTROLLER = _RUN_BY_AN_ACTION_PLUGIN + r"""
+  check_mode:
+    support: full
+  diff_mode:
+    support: none
+  platform:
+    platforms: posix
+    details: Runs on the controller.
+seealso:
+  - module: docbits.infor.ionapi
 """
 
     # The modules that talk to DocBits share their connection options through module_defaults.
@@ -36,4 +53,13 @@ attributes:
     support: full
     membership:
       - docbits.infor.docbits
+"""
+
+    # The modules that only read: DocBits, a file or the inventory.
+    READ_ONLY = r"""
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: none
 """

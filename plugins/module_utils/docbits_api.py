@@ -77,20 +77,25 @@ INFOR_EXPORT_METHODS = (
 # write). Part(always=False): sent only when set; essential: the job cannot do without it.
 _ORG_FIELD = {"org_id": Part("string", always=False)}
 _AUTH_HEADERS = {HEADER_API_KEY: Part("string"), HEADER_ORG_ID: Part("string", always=False)}
-OP_LIST = Operation("get_configurations", "POST", PATH_LIST, MULTIPART, fields=_ORG_FIELD, headers=_AUTH_HEADERS, constant="OP_LIST", path_constant="PATH_LIST")
-OP_DOWNLOAD = Operation(
+
+
+def _operation(key, name, method, content_type=None, **parts):
+    """OP_<key>: the operation sent to PATH_<key> with the key headers; contract findings name those two constants."""
+    path_constant = "PATH_" + key
+    return Operation(name, method, globals()[path_constant], content_type, headers=_AUTH_HEADERS, constant="OP_" + key, path_constant=path_constant, **parts)
+
+
+OP_LIST = _operation("LIST", "get_configurations", "POST", MULTIPART, fields=_ORG_FIELD)
+OP_DOWNLOAD = _operation(
+    "DOWNLOAD",
     "download",
     "GET",
-    PATH_DOWNLOAD,
     query={"type": Part("string", values=(FILE_TYPE_ION_API,), essential=True), "org_id": Part("string", always=False)},
-    headers=_AUTH_HEADERS,
-    constant="OP_DOWNLOAD",
-    path_constant="PATH_DOWNLOAD",
 )
-OP_CONFIGURE = Operation(
+OP_CONFIGURE = _operation(
+    "CONFIGURE",
     "configure_infor_export",
     "POST",
-    PATH_CONFIGURE,
     MULTIPART,
     fields=dict(
         _ORG_FIELD,
@@ -109,39 +114,17 @@ OP_CONFIGURE = Operation(
             FIELD_ION_API_FILE: Part(FILE, essential=True, always=False),
         }
     ),
-    headers=_AUTH_HEADERS,
-    constant="OP_CONFIGURE",
-    path_constant="PATH_CONFIGURE",
 )
-OP_REMOVE = Operation(
-    "remove_configuration",
-    "POST",
-    PATH_REMOVE,
-    URLENCODED,
-    fields=dict(_ORG_FIELD, id=Part("integer", essential=True)),
-    headers=_AUTH_HEADERS,
-    constant="OP_REMOVE",
-    path_constant="PATH_REMOVE",
-)
-OP_SET_ACTIVE = Operation(
+OP_REMOVE = _operation("REMOVE", "remove_configuration", "POST", URLENCODED, fields=dict(_ORG_FIELD, id=Part("integer", essential=True)))
+OP_SET_ACTIVE = _operation(
+    "SET_ACTIVE",
     "update_configuration_visibility",
     "POST",
-    PATH_SET_ACTIVE,
     URLENCODED,
     fields=dict(_ORG_FIELD, id=Part("integer", essential=True), is_active=Part("boolean", essential=True)),
-    headers=_AUTH_HEADERS,
-    constant="OP_SET_ACTIVE",
-    path_constant="PATH_SET_ACTIVE",
 )
-OP_TEST_CONNECTION = Operation(
-    "test_infor_connection",
-    "POST",
-    PATH_TEST_CONNECTION,
-    MULTIPART,
-    fields=dict(_ORG_FIELD, config_id=Part("integer", essential=True)),
-    headers=_AUTH_HEADERS,
-    constant="OP_TEST_CONNECTION",
-    path_constant="PATH_TEST_CONNECTION",
+OP_TEST_CONNECTION = _operation(
+    "TEST_CONNECTION", "test_infor_connection", "POST", MULTIPART, fields=dict(_ORG_FIELD, config_id=Part("integer", essential=True))
 )
 OPERATIONS = (OP_LIST, OP_DOWNLOAD, OP_CONFIGURE, OP_REMOVE, OP_SET_ACTIVE, OP_TEST_CONNECTION)
 

@@ -149,7 +149,7 @@ class TokenCheck:
             )
         except NoAnswer as exc:
             if exc.timed_out:
-                raise self._error("no answer within %d s" % self.timeout, "check the network path and the proxy settings (HTTPS_PROXY, NO_PROXY)")
+                raise self._error("no answer within %g s" % self.timeout, "check the network path and the proxy settings (HTTPS_PROXY, NO_PROXY)")
             raise self._error("cannot connect (%s)" % exc.reason, "check pu in the file, the network path and the proxy settings (HTTPS_PROXY, NO_PROXY)")
         except RedirectRefused as exc:
             raise self._error(

@@ -215,26 +215,26 @@ EXAMPLES = r"""
     api_key: "{{ vault_docbits_api_key }}"
   delegate_to: localhost
 
-- name: Every Infor export of the organisation carries the file, all switched on
-  docbits.infor.ionapi:
-    src: credentials/mine/docbits-tst.ionapi
-    expected_tenant: ACME_TST
-    docbits_url: "{{ docbits_url }}"
-    api_key: "{{ vault_docbits_api_key }}"
-    doc_types: all
-    active: true
-  delegate_to: localhost
+# Tasks of the same file and organisation: the options they share given once, by module_defaults.
+- name: Every Infor export of the organisation
+  module_defaults:
+    docbits.infor.ionapi:
+      src: credentials/mine/docbits-tst.ionapi
+      expected_tenant: ACME_TST
+      docbits_url: "{{ docbits_url }}"
+      api_key: "{{ vault_docbits_api_key }}"
+      doc_types: all
+  block:
+    - name: Every Infor export of the organisation carries the file, all switched on
+      docbits.infor.ionapi:
+        active: true
+      delegate_to: localhost
 
-- name: Audit, writing nothing, whether the files DocBits stores still get a token
-  docbits.infor.ionapi:
-    src: credentials/mine/docbits-tst.ionapi
-    expected_tenant: ACME_TST
-    docbits_url: "{{ docbits_url }}"
-    api_key: "{{ vault_docbits_api_key }}"
-    doc_types: all
-    check_stored_token: true
-  check_mode: true
-  delegate_to: localhost
+    - name: Audit, writing nothing, whether the files DocBits stores still get a token
+      docbits.infor.ionapi:
+        check_stored_token: true
+      check_mode: true
+      delegate_to: localhost
 
 - name: Remove the Infor export configuration of a sub-organisation
   docbits.infor.ionapi:

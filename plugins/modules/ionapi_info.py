@@ -26,11 +26,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - docbits.infor.attributes
   - docbits.infor.attributes.action_group
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: none
+  - docbits.infor.attributes.read_only
 options:
   doc_type:
     description:

@@ -44,18 +44,10 @@ options:
     required: true
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
-  - docbits.infor.attributes
+  - docbits.infor.attributes.controller
 attributes:
   check_mode:
-    support: full
     details: Reads the inventory only; it behaves the same in check mode.
-  diff_mode:
-    support: none
-  platform:
-    platforms: posix
-    details: Runs on the controller.
-seealso:
-  - module: docbits.infor.ionapi
 notes:
   - Cost in a bulk run - one task on one host, reading each environment's variables once.
 """

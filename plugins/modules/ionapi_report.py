@@ -96,18 +96,10 @@ options:
     version_added: 1.2.0
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
-  - docbits.infor.attributes
+  - docbits.infor.attributes.controller
 attributes:
   check_mode:
-    support: full
     details: Says whether a file would change and writes nothing; set C(check_mode=false) on the task to write the report of a check-mode run.
-  diff_mode:
-    support: none
-  platform:
-    platforms: posix
-    details: Runs on the controller.
-seealso:
-  - module: docbits.infor.ionapi
 notes:
   - Put it in the C(always) section of the block that registers the results, with C(run_once), so that it
     runs once and also when environments failed (see playbooks/provision_ionapi.yml).
@@ -120,16 +112,10 @@ EXAMPLES = r"""
   tasks:
     - name: Provision and report
       block:
+        # The role registers each environment's result as docbits_ionapi_result, the report's default result_var.
         - name: Make DocBits carry the .ionapi file
-          docbits.infor.ionapi:
-            src: "{{ ionapi_file }}"
-            src_dir: "{{ docbits_files_dir }}"
-            expected_tenant: "{{ infor_tenant }}"
-            docbits_url: "{{ docbits_url }}"
-            api_key: "{{ docbits_api_key }}"
-            org_id: "{{ docbits_org_id | default(omit) }}"
-          delegate_to: localhost
-          register: docbits_ionapi_result
+          ansible.builtin.include_role:
+            name: docbits.infor.ionapi
       always:
         - name: Write the run summary
           docbits.infor.ionapi_report:

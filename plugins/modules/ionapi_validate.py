@@ -30,11 +30,7 @@ extends_documentation_fragment:
   - docbits.infor.variables
   - ansible.builtin.action_common_attributes
   - docbits.infor.attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: none
+  - docbits.infor.attributes.read_only
 options:
   state:
     description:

@@ -36,6 +36,7 @@ from ansible_collections.docbits.infor.tests.support.docbits_lab import (
     fingerprint,
     make_random_ionapi,
     random_token,
+    run_tool,
     tool,
 )
 from docbits_simulator import DocBitsSimulator
@@ -346,7 +347,7 @@ def run_user_playbook(awx, directory, *args):
         ANSIBLE_LOCAL_TEMP=str(directory / "tmp"),
         ANSIBLE_HOME=str(directory / "home"),
     )
-    completed = subprocess.run(
+    completed = run_tool(
         [
             tool("ansible-playbook"),
             "-i",
@@ -360,11 +361,6 @@ def run_user_playbook(awx, directory, *args):
         + list(args),
         cwd=str(directory),
         env=env,
-        capture_output=True,
-        text=True,
-        timeout=RUN_TIMEOUT,
-        check=False,
-        stdin=subprocess.DEVNULL,
     )
     output = completed.stdout + completed.stderr
     assert find_leaks(output, awx.secrets) == []

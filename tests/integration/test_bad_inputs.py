@@ -16,11 +16,13 @@ worker to need it runs it under a file lock and leaves a JSON summary for the ot
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import hashlib
 import json
 import os
 import time
+from typing import Callable
 
 import pytest
 from ansible.parsing.vault import VaultLib, VaultSecret
@@ -43,6 +45,7 @@ SERVER_RETRIES = 2
 SHARED_RESULT = "docbits-bad-inputs.json"
 
 
+@dataclasses.dataclass
 class Case:
     """One bad input: how to spoil a host, which task must fail, and what its message must say.
 
@@ -50,17 +53,13 @@ class Case:
     `names`) or "server" (it fails against the host's own simulator, naming the environment).
     `calls`: the exact (method, path, status) requests DocBits must see; None means no request at all."""
 
-    def __init__(self, name, kind, prepare, expect, names=None, calls=None):
-        self.name = name
-        self.kind = kind
-        self.prepare = prepare
-        self.expect = expect
-        self.names = names
-        self.calls = calls
-
-    @property
-    def task(self):
-        return "ionapi"
+    name: str
+    kind: str
+    prepare: Callable
+    expect: list
+    names: str | None = None
+    calls: list | None = None
+    task = "ionapi"
 
 
 CASES = []
@@ -296,44 +295,33 @@ def _url_with_credentials(lab, env):
     env.vars["docbits_url"] = lab.url.replace("://", "://admin:%s@" % password, 1)
 
 
-@case("api-key-empty", "option", "is empty", names="api_key")
-def _api_key_empty(_lab, env):
-    env.vars["docbits_api_key"] = ""
+def setting(variable, value):
+    """The preparation of a case that sets one inventory variable of its host, and nothing else."""
+
+    def prepare(_lab, env):
+        env.vars[variable] = value
+
+    return prepare
 
 
-@case("timeout-zero", "option", "is 0: it must be from 1 to 3600 seconds", names="timeout")
-def _timeout_zero(_lab, env):
-    env.vars["docbits_timeout"] = 0
-
-
-@case("timeout-too-large", "option", "is 10000000000: it must be from 1 to 3600 seconds", names="timeout")
-def _timeout_too_large(_lab, env):
-    env.vars["docbits_timeout"] = 10000000000
-
-
-@case("retries-negative", "option", "is -1: it must be from 0 to 10", names="retries")
-def _retries_negative(_lab, env):
-    env.vars["docbits_retries"] = -1
-
-
-@case("retries-too-many", "option", "is 11: it must be from 0 to 10", names="retries")
-def _retries_too_many(_lab, env):
-    env.vars["docbits_retries"] = 11
-
-
-@case("throttle-too-large", "option", "is 1000000000: it must be from 0 to 1000", names="concurrency_limit")
-def _throttle_too_large(_lab, env):
-    env.vars["docbits_throttle"] = 1000000000
-
-
-@case("url-look-alike-host", "option", "the host 'd\\u043ecbits.example' (punycode xn--dcbits-wqf.example) is not plain ASCII", names="docbits_url")
-def _url_look_alike_host(_lab, env):
-    env.vars["docbits_url"] = "https://d\u043ecbits.example"
-
-
-@case("validate-certs-not-bool", "option", "bool", names="validate_certs")
-def _validate_certs_not_bool(_lab, env):
-    env.vars["docbits_validate_certs"] = "perhaps"
+# Options refused for their value alone: (case, what the message says, option it names, variable, value).
+for _name, _expect, _names, _variable, _value in (
+    ("api-key-empty", "is empty", "api_key", "docbits_api_key", ""),
+    ("timeout-zero", "is 0: it must be from 1 to 3600 seconds", "timeout", "docbits_timeout", 0),
+    ("timeout-too-large", "is 10000000000: it must be from 1 to 3600 seconds", "timeout", "docbits_timeout", 10000000000),
+    ("retries-negative", "is -1: it must be from 0 to 10", "retries", "docbits_retries", -1),
+    ("retries-too-many", "is 11: it must be from 0 to 10", "retries", "docbits_retries", 11),
+    ("throttle-too-large", "is 1000000000: it must be from 0 to 1000", "concurrency_limit", "docbits_throttle", 1000000000),
+    (
+        "url-look-alike-host",
+        "the host 'd\\u043ecbits.example' (punycode xn--dcbits-wqf.example) is not plain ASCII",
+        "docbits_url",
+        "docbits_url",
+        "https://d\u043ecbits.example",
+    ),
+    ("validate-certs-not-bool", "bool", "validate_certs", "docbits_validate_certs", "perhaps"),
+):
+    case(_name, "option", _expect, names=_names)(setting(_variable, _value))
 
 
 @case("ca-path-missing", "option", "no-such-ca.pem", names="ca_path")

@@ -17,18 +17,23 @@ from ansible_collections.docbits.infor.tests.support.docbits_lab import REPO, RU
 QUICK_SIZE = 20
 
 
-def test_quick_benchmark_runs_every_scenario_and_counts_requests(tmp_path):
-    output = tmp_path / "bench.json"
-
-    completed = subprocess.run(
-        [sys.executable, str(REPO / "benchmarks" / "run.py"), "--quick", "--output", str(output)],
-        cwd=str(tmp_path),
+def run_bench(directory, *options):
+    """benchmarks/run.py with these options, started in directory."""
+    return subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "run.py")] + list(options),
+        cwd=str(directory),
         capture_output=True,
         text=True,
         timeout=4 * RUN_TIMEOUT,
         check=False,
         stdin=subprocess.DEVNULL,
     )
+
+
+def test_quick_benchmark_runs_every_scenario_and_counts_requests(tmp_path):
+    output = tmp_path / "bench.json"
+
+    completed = run_bench(tmp_path, "--quick", "--output", str(output))
 
     assert completed.returncode == 0, completed.stdout + completed.stderr
     size = json.loads(output.read_text(encoding="utf-8"))["sizes"][0]
@@ -47,26 +52,7 @@ def test_latency_reports_every_playbook_against_its_own_limit(tmp_path):
     output = tmp_path / "bench.json"
     latency_ms = 50
 
-    completed = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "benchmarks" / "run.py"),
-            "--latency-mode",
-            "--quick",
-            "--latency",
-            str(latency_ms),
-            "--forks",
-            "10",
-            "--output",
-            str(output),
-        ],
-        cwd=str(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=4 * RUN_TIMEOUT,
-        check=False,
-        stdin=subprocess.DEVNULL,
-    )
+    completed = run_bench(tmp_path, "--latency-mode", "--quick", "--latency", str(latency_ms), "--forks", "10", "--output", str(output))
 
     assert completed.returncode == 0, completed.stdout + completed.stderr
     size = json.loads(output.read_text(encoding="utf-8"))["sizes"][0]
@@ -132,14 +118,7 @@ def test_a_missed_target_makes_the_exit_code_say_so(tmp_path):
     }
     output.write_text(json.dumps(results), encoding="utf-8")
 
-    completed = subprocess.run(
-        [sys.executable, str(REPO / "benchmarks" / "run.py"), "--report", str(output)],
-        capture_output=True,
-        text=True,
-        timeout=RUN_TIMEOUT,
-        check=False,
-        stdin=subprocess.DEVNULL,
-    )
+    completed = run_bench(tmp_path, "--report", str(output))
 
     assert completed.returncode == 3, completed.stdout + completed.stderr
     assert "validate within 1.5x of its latency limit: 2.0x, MISSED" in completed.stdout

@@ -24,7 +24,7 @@ import threading
 import jinja2
 import yaml
 
-from ansible_collections.docbits.infor.tests.support.docbits_lab import REPO, RUN_TIMEOUT, tool
+from ansible_collections.docbits.infor.tests.support.docbits_lab import REPO, RUN_TIMEOUT, build_collection, run_tool, tool
 
 CREDENTIAL_TYPE = REPO / "awx" / "credential_type_docbits_api.yml"
 # Where the EE's Containerfile installs collections.
@@ -34,15 +34,7 @@ IMAGE_COLLECTIONS = '"/usr/share/ansible/collections"'
 def build_tarball(output):
     """The collection tarball, built from the repository as a release is."""
     output.mkdir(parents=True, exist_ok=True)
-    completed = subprocess.run(
-        [tool("ansible-galaxy"), "collection", "build", str(REPO), "--output-path", str(output)],
-        capture_output=True,
-        text=True,
-        timeout=RUN_TIMEOUT,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stdout + completed.stderr
-    return next(output.glob("docbits-infor-*.tar.gz"))
+    return build_collection(REPO, output)
 
 
 def create_context(ee_dir, definition, context):
@@ -233,15 +225,7 @@ def test_checkout_tools_find_the_collection_without_variables(tmp_path):
     options = documented_options("ionapi")
     assert "state" in options
 
-    doc = subprocess.run(
-        [tool("ansible-doc"), "docbits.infor.ionapi"],
-        cwd=str(REPO),
-        env=checkout_environment(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=RUN_TIMEOUT,
-        check=False,
-    )
+    doc = run_tool([tool("ansible-doc"), "docbits.infor.ionapi"], cwd=str(REPO), env=checkout_environment(tmp_path))
 
     # ansible-doc exits 0 on "not found" too: the docs themselves must be there.
     assert doc.returncode == 0, doc.stdout + doc.stderr
@@ -249,7 +233,7 @@ def test_checkout_tools_find_the_collection_without_variables(tmp_path):
     assert "MODULE docbits.infor.ionapi" in doc.stdout.replace("\x1b[1m", "").replace("\x1b[0m", "")
     assert [option for option in options if option not in doc.stdout] == []
 
-    validate = subprocess.run(
+    validate = run_tool(
         [
             tool("ansible-playbook"),
             "-i",
@@ -260,10 +244,6 @@ def test_checkout_tools_find_the_collection_without_variables(tmp_path):
         ],
         cwd=str(REPO),
         env=checkout_environment(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=RUN_TIMEOUT,
-        check=False,
     )
 
     assert validate.returncode == 0, validate.stdout + validate.stderr

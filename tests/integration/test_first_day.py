@@ -10,14 +10,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 from ansible.parsing.vault import VaultLib, VaultSecret
 
-from ansible_collections.docbits.infor.tests.support.docbits_lab import NO_PROXY_NO_BUNDLE as RUN_ENV, REPO, make_random_ionapi, tool
+from ansible_collections.docbits.infor.tests.support.docbits_lab import NO_PROXY_NO_BUNDLE as RUN_ENV, REPO, make_random_ionapi, run_tool, tool
 
 DEMO_VAULT_PASSWORD = REPO / "inventories" / "demo" / "vault-password.txt"
 
@@ -140,15 +139,8 @@ def project_with(inventory, tmp_path, misplaced=False):
     points (or, misplaced, inside the inventory directory); returns (project, the files' secrets)."""
     project = tmp_path / inventory
     shutil.copytree(INVENTORIES / inventory, project / "inventories" / inventory)
-    shipped = subprocess.run(
-        [tool("ansible-inventory"), "-i", "inventories/%s/hosts.yml" % inventory, "--list", "--vault-password-file", str(DEMO_VAULT_PASSWORD)],
-        cwd=str(REPO),
-        env=clean_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
+    shipped = inventory_list(REPO, "inventories/%s/hosts.yml" % inventory)
+    assert shipped.returncode == 0, shipped.stdout + shipped.stderr
     hostvars = json.loads(shipped.stdout)["_meta"]["hostvars"]
     secrets_written = {}
     for host, variables in hostvars.items():
@@ -179,16 +171,9 @@ def clean_env():
 
 
 def inventory_list(project, source, *args):
-    completed = subprocess.run(
-        [tool("ansible-inventory"), "-i", source, "--list", "--vault-password-file", str(DEMO_VAULT_PASSWORD)] + list(args),
-        cwd=str(project),
-        env=clean_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    return completed.returncode, completed.stdout + completed.stderr
+    """ansible-inventory --list of source, run in project with the demo's Vault password."""
+    command = [tool("ansible-inventory"), "-i", source, "--list", "--vault-password-file", str(DEMO_VAULT_PASSWORD)] + list(args)
+    return run_tool(command, cwd=str(project), env=clean_env(), timeout=120)
 
 
 @pytest.mark.parametrize("inventory", ["example", "demo"])
@@ -196,8 +181,9 @@ def inventory_list(project, source, *args):
 @pytest.mark.parametrize("source, args", [("inventories/{name}", ()), ("inventories/{name}/", ()), ("inventories/{name}", ("--export",))])
 def test_a_credentials_file_is_never_read_as_an_inventory_host(tmp_path, inventory, source, args):
     project, hosts, secrets_written = project_with(inventory, tmp_path)
-    rc, output = inventory_list(project, source.format(name=inventory), *args)
-    assert rc == 0, output
+    listed = inventory_list(project, source.format(name=inventory), *args)
+    output = listed.stdout + listed.stderr
+    assert listed.returncode == 0, output
     listing = json.loads(output[: output.rindex("}") + 1])
     assert sorted(set(host for name, group in listing.items() if name != "_meta" for host in group.get("hosts", ()))) == hosts
     assert [host for host, secret in secrets_written.items() if secret[:16] in output] == []
@@ -208,8 +194,8 @@ def test_the_inventory_test_sees_a_file_kept_inside_the_inventory(tmp_path, inve
     # The layout the README had: the same files inside the inventory directory are read as hosts, secrets and all,
     # the Vault-encrypted one (demo's acme-prd) too.
     project, _hosts, secrets_written = project_with(inventory, tmp_path, misplaced=True)
-    _rc, output = inventory_list(project, "inventories/%s" % inventory)
-    assert all(secret[:16] in output for secret in secrets_written.values())
+    listed = inventory_list(project, "inventories/%s" % inventory)
+    assert all(secret[:16] in listed.stdout + listed.stderr for secret in secrets_written.values())
 
 
 def test_errors_name_the_inventory_variable_the_user_set(lab_factory):

@@ -15,7 +15,7 @@ import tarfile
 
 import yaml
 
-from ansible_collections.docbits.infor.tests.support.docbits_lab import REPO, RUN_TIMEOUT, tool
+from ansible_collections.docbits.infor.tests.support.docbits_lab import REPO, RUN_TIMEOUT, build_collection, run_tool, tool
 
 # What antsibull-changelog reads: the version, the changelog and its fragments, the plugins' docs.
 RELEASE_INPUTS = ("galaxy.yml", "changelogs", "meta", "plugins")
@@ -111,16 +111,10 @@ def test_released_tarball_carries_changelog_and_license(tmp_path):
     version = str(yaml.safe_load((copy / "galaxy.yml").read_text(encoding="utf-8"))["version"])
     assert not list((copy / "changelogs" / "fragments").glob("*.yml")), "the release must consume every fragment"
 
-    built = subprocess.run(
-        [tool("ansible-galaxy"), "collection", "build", str(copy), "--output-path", str(tmp_path / "dist")],
-        capture_output=True,
-        text=True,
-        timeout=RUN_TIMEOUT,
-        check=False,
-    )
+    built = build_collection(copy, tmp_path / "dist")
 
-    assert built.returncode == 0, built.stdout + built.stderr
-    with tarfile.open(tmp_path / "dist" / ("docbits-infor-%s.tar.gz" % version)) as tarball:
+    assert built.name == "docbits-infor-%s.tar.gz" % version
+    with tarfile.open(built) as tarball:
         names = set(tarball.getnames())
         notes = tarball.extractfile("CHANGELOG.rst").read().decode("utf-8")
         license_text = tarball.extractfile("LICENSE").read().decode("utf-8")
@@ -137,26 +131,11 @@ def test_importer_settings_are_automation_hubs(tmp_path):
     galaxy = yaml.safe_load((copy / "galaxy.yml").read_text(encoding="utf-8"))
     galaxy["version"] = "0.9.0"
     (copy / "galaxy.yml").write_text(yaml.safe_dump(galaxy), encoding="utf-8")
-    built = subprocess.run(
-        [tool("ansible-galaxy"), "collection", "build", str(copy), "--output-path", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=RUN_TIMEOUT,
-        check=False,
-    )
-    assert built.returncode == 0, built.stdout + built.stderr
+    build_collection(copy, tmp_path)
     env = dict((name, value) for name, value in os.environ.items() if not name.startswith(("ANSIBLE_", "GALAXY_IMPORTER_")))
     env["GALAXY_IMPORTER_CONFIG"] = str(REPO / "hack" / "galaxy-importer.cfg")
 
-    imported = subprocess.run(
-        [sys.executable, "-m", "galaxy_importer.main", "docbits-infor-0.9.0.tar.gz"],
-        cwd=str(tmp_path),
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=RUN_TIMEOUT,
-        check=False,
-    )
+    imported = run_tool([sys.executable, "-m", "galaxy_importer.main", "docbits-infor-0.9.0.tar.gz"], cwd=str(tmp_path), env=env)
 
     assert imported.returncode != 0, imported.stdout + imported.stderr
     assert "requires version to be 1.0.0 or greater" in imported.stdout + imported.stderr

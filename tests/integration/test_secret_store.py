@@ -12,12 +12,10 @@ from __future__ import annotations
 import base64
 import json
 import shutil
-import subprocess
 
 import pytest
 
-from ansible_collections.docbits.infor.tests.support.builders import start_auth_simulator
-from ansible_collections.docbits.infor.tests.support.docbits_lab import NO_PROXY_NO_BUNDLE, REPO, RUN_TIMEOUT, find_leaks, fingerprint, make_random_ionapi, tool
+from ansible_collections.docbits.infor.tests.support.docbits_lab import NO_PROXY_NO_BUNDLE, REPO, find_leaks, fingerprint, make_random_ionapi, run_tool, tool
 from ansible_collections.docbits.infor.tests.support.leak_forms import with_encoded_forms
 
 PROVISION = "provision_ionapi.yml"
@@ -50,12 +48,7 @@ def store(lab_factory, pki):
     """file, env and unvault read their file through a lookup, plain through ionapi_file; Infor's token
     endpoint is the auth simulator, so rotate_ionapi.yml can prove each file."""
     lab = lab_factory({"file": "ACME_DEV", "env": "ACME_TST", "unvault": "ACME_PRD", "plain": "GLOBEX_PRD"})
-    auth = start_auth_simulator(pki)
-    lab.sim.infor_ca_path = pki.ca
-    for env in lab.envs.values():
-        env.write(make_random_ionapi(env.tenant, pu=auth.pu(env.tenant)))
-        auth.register(env.credentials)
-        env.vars.update(docbits_ca_path=pki.ca, docbits_timeout=10)
+    auth = lab.connect_to_infor(pki)
     lab.vault_encrypt(lab["unvault"])
     for kind in ("file", "env", "unvault"):
         from_lookup(lab[kind], kind)
@@ -262,17 +255,15 @@ def test_the_example_inventory_environments_from_a_store_work_uncommented(lab_fa
     inventory.write_text(text.replace("/srv/docbits-secrets/globex-tst.ionapi", str(lab["globex-tst"].ionapi_file)), encoding="utf-8")
     env = lab.environment()
 
-    listed = json.loads(
-        subprocess.run(
-            [tool("ansible-inventory"), "-i", str(inventory), "--list"], env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT, check=True
-        ).stdout
-    )
+    inventory_listed = run_tool([tool("ansible-inventory"), "-i", str(inventory), "--list"], env=env)
+    assert inventory_listed.returncode == 0, inventory_listed.stdout + inventory_listed.stderr
+    listed = json.loads(inventory_listed.stdout)
     for host in ("globex-prd", "globex-tst"):
         variables = listed["_meta"]["hostvars"][host]
         # Out of the groups whose group_vars set ionapi_file: uncommented, they do not fail as "both set".
         assert "ionapi_content" in variables and "ionapi_file" not in variables, variables
 
-    completed = subprocess.run(
+    completed = run_tool(
         [
             tool("ansible-playbook"),
             "-i",
@@ -286,11 +277,6 @@ def test_the_example_inventory_environments_from_a_store_work_uncommented(lab_fa
         ],
         env=env,
         cwd=str(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=RUN_TIMEOUT,
-        check=False,
-        stdin=subprocess.DEVNULL,
     )
 
     output = completed.stdout + completed.stderr

@@ -22,12 +22,7 @@ ROTATE = "rotate_ionapi.yml"
 def infor(lab_factory, pki):
     """dev, tst and prd, provisioned with files that work; DocBits tests connections against the auth simulator."""
     lab = lab_factory({"dev": "ACME_DEV", "tst": "ACME_TST", "prd": "ACME_PRD"})
-    auth = start_auth_simulator(pki)
-    lab.sim.infor_ca_path = pki.ca
-    for env in lab.envs.values():
-        env.write(make_random_ionapi(env.tenant, pu=auth.pu(env.tenant)))
-        auth.register(env.credentials)
-        env.vars.update(docbits_ca_path=pki.ca, docbits_timeout=10)
+    auth = lab.connect_to_infor(pki)
     first = lab.run(PROVISION, env=RUN_ENV)
     assert first.rc == 0, first
     yield lab, auth

@@ -62,7 +62,7 @@ import urllib.parse
 from fault_rules import fault_matches, normalise_fault  # pylint: disable=import-error
 from infor_relay import infor_token_refusal  # pylint: disable=import-error
 from sim_answers import ApiError, Response, app_failure, json_response, validation_error  # pylint: disable=import-error
-from sim_http import ADMIN_PREFIX, Handler, Server  # pylint: disable=import-error
+from sim_http import ADMIN_PREFIX, STOP_POLL_INTERVAL, Handler, Server  # pylint: disable=import-error
 
 __all__ = ["DocBitsSimulator", "INFOR_EXPORT_METHODS", "FILE_TYPES", "FILE_PARTS", "main"]
 
@@ -263,7 +263,7 @@ class DocBitsSimulator:
         self.port = server.server_address[1]
         shown = "[%s]" % host if ":" in host else host
         self.base_url = "%s://%s:%d" % ("https" if context else "http", shown, self.port)
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="docbits-simulator", daemon=True)
+        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": STOP_POLL_INTERVAL}, name="docbits-simulator", daemon=True)
         self._thread.start()
         return self.base_url
 

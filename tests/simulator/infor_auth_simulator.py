@@ -42,6 +42,8 @@ ON_PREMISES_TOKEN_PATH = "connect/token"
 ON_PREMISES_REVOKE_PATH = "connect/revocation"
 EXPIRES_IN = 7200
 CLIENT_AUTH_MODES = ("body", "basic", "both")
+# stop() waits up to one poll of the serving thread; tests start and stop hundreds of servers.
+STOP_POLL_INTERVAL = 0.01
 
 
 def _b64(data):
@@ -136,7 +138,7 @@ class InforAuthSimulator:
         server.simulator = self
         self._server = server
         self.port = server.server_address[1]
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True, name="infor-auth-simulator")
+        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": STOP_POLL_INTERVAL}, daemon=True, name="infor-auth-simulator")
         self._thread.start()
         return "https://%s:%d" % (host, self.port)
 

@@ -18,6 +18,8 @@ from sim_answers import json_response  # pylint: disable=import-error
 
 MAX_BODY = 10 * 1024 * 1024
 ADMIN_PREFIX = "/_sim/"
+# stop() waits up to one poll of the serving thread; tests start and stop hundreds of servers.
+STOP_POLL_INTERVAL = 0.01
 
 
 class Request:

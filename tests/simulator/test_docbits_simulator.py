@@ -27,7 +27,7 @@ from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import (
     PATH_SET_ACTIVE as P_VISIBILITY,
     PATH_TEST_CONNECTION as P_TEST,
 )
-from ansible_collections.docbits.infor.tests.support.builders import SIMULATOR_DIR, make_seeded_ionapi, start_auth_simulator
+from ansible_collections.docbits.infor.tests.support.builders import SIMULATOR_DIR, make_seeded_ionapi, simulator_command, start_auth_simulator
 
 SIMULATOR_SCRIPT = os.path.join(SIMULATOR_DIR, "docbits_simulator.py")
 
@@ -1014,20 +1014,7 @@ def _start_cli(tmp_path, *extra):
     port_file = tmp_path / "port"
     if port_file.exists():
         port_file.unlink()
-    command = [
-        sys.executable,
-        SIMULATOR_SCRIPT,
-        "--host",
-        "127.0.0.1",
-        "--port",
-        "0",
-        "--port-file",
-        str(port_file),
-        "--api-key",
-        KEY + "=acme",
-        "--api-key",
-        OTHER_KEY + "=other",
-    ] + list(extra)
+    command = simulator_command(port_file, "--api-key", KEY + "=acme", "--api-key", OTHER_KEY + "=other", *extra)
     # pylint: disable-next=consider-using-with
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 20

@@ -16,6 +16,7 @@ __metaclass__ = type
 import hashlib
 import json
 import os
+import sys
 
 import trustme
 from docbits_simulator import DocBitsSimulator  # pylint: disable=import-error
@@ -118,6 +119,12 @@ def start_auth_simulator(pki, *registered, **register_options):
         simulator.register(credentials, **register_options)
     simulator.start(host="127.0.0.1", port=0, tls=pki.server)
     return simulator
+
+
+def simulator_command(port_file, *options):
+    """The command line of tests/simulator/docbits_simulator.py serving on a free port of 127.0.0.1, which it writes to port_file."""
+    script = os.path.join(SIMULATOR_DIR, "docbits_simulator.py")
+    return [sys.executable, script, "--host", "127.0.0.1", "--port", "0", "--port-file", str(port_file)] + list(options)
 
 
 def start_simulator(**kwargs):

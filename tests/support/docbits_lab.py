@@ -26,7 +26,7 @@ import yaml
 from docbits_simulator import DocBitsSimulator  # pylint: disable=import-error
 
 from ansible_collections.docbits.infor.plugins.module_utils.ionapi import SECRET_KEYS
-from ansible_collections.docbits.infor.tests.support.builders import CA_BUNDLE_VARIABLES, PROXY_VARIABLES, make_seeded_ionapi
+from ansible_collections.docbits.infor.tests.support.builders import CA_BUNDLE_VARIABLES, PROXY_VARIABLES, make_seeded_ionapi, start_auth_simulator
 
 REPO = Path(__file__).resolve().parents[2]
 INTEGRATION_DIR = REPO / "tests" / "integration"
@@ -210,6 +210,17 @@ class Lab:
     def stop(self):
         self.sim.stop()
 
+    def connect_to_infor(self, pki):
+        """Every environment gets a new file that works: Infor's token endpoint is an auth simulator (HTTPS,
+        pki's CA), which DocBits also tests connections against. Returns it; the caller stops it."""
+        auth = start_auth_simulator(pki)
+        self.sim.infor_ca_path = pki.ca
+        for env in self.envs.values():
+            env.write(make_random_ionapi(env.tenant, pu=auth.pu(env.tenant)))
+            auth.register(env.credentials)
+            env.vars.update(docbits_ca_path=pki.ca, docbits_timeout=10)
+        return auth
+
     def remember_secret(self, label, value):
         """A value that must never appear in any output of any run of this lab."""
         self.secret_values[label] = value
@@ -323,3 +334,15 @@ def tool(name):
     if found is None:
         pytest.fail("%s is not on PATH" % name)
     return found
+
+
+def run_tool(command, cwd=None, env=None, timeout=RUN_TIMEOUT):
+    """A command run to its end without input, its output captured as text; the caller judges the exit code."""
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False, stdin=subprocess.DEVNULL)
+
+
+def build_collection(source, output):
+    """The tarball `ansible-galaxy collection build` makes of the collection at source, in output."""
+    built = run_tool([tool("ansible-galaxy"), "collection", "build", str(source), "--output-path", str(output)])
+    assert built.returncode == 0, built.stdout + built.stderr
+    return next(Path(output).glob("docbits-infor-*.tar.gz"))

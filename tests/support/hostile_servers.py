@@ -27,6 +27,8 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 MB = 1000 * 1000
+# stop() waits up to one poll of the serving thread; the unit tests start and stop hundreds of servers.
+STOP_POLL_INTERVAL = 0.01
 LOGIN_PAGE = (
     b"<!DOCTYPE html><html><head><title>Sign in - Corporate Web Gateway</title></head><body>"
     b'<h1>Corporate proxy: please sign in</h1><form method="post" action="/login">'
@@ -75,7 +77,7 @@ class _Served:
 
     def _serve(self, name):
         self.stopping = threading.Event()
-        self._thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.1}, name=name, daemon=True)
+        self._thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": STOP_POLL_INTERVAL}, name=name, daemon=True)
         self._thread.start()
 
     scheme = "http"

@@ -13,20 +13,9 @@ import json
 
 import pytest
 
-from ansible_collections.docbits.infor.plugins.module_utils import contract
+from ansible_collections.docbits.infor.plugins.module_utils import contract, docbits_api
 from ansible_collections.docbits.infor.plugins.module_utils.contract import BLOCKING, FILE, IGNORED, KNOWN_FROM_WEB_APP, Operation, Part
-from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import (
-    OP_CONFIGURE,
-    OP_DOWNLOAD,
-    OP_LIST,
-    OP_REMOVE,
-    OP_SET_ACTIVE,
-    OP_TEST_CONNECTION,
-    SENT_BACK_ONLY,
-    OPERATIONS,
-    WEB_APP_ONLY as KNOWN,
-    DocBitsError,
-)
+from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import WEB_APP_ONLY as KNOWN, DocBitsError
 from ansible_collections.docbits.infor.plugins.module_utils.preflight import ContractError, ContractPreflight, operations_for
 from ansible_collections.docbits.infor.plugins.plugin_utils.run_cache import RunCache
 from ansible_collections.docbits.infor.tests.support.paths import CONTRACT_DOCUMENT
@@ -51,11 +40,11 @@ def configure_schema(document):
 
 def test_the_public_document_and_the_client(document):
     """What the public document lacks of what the client sends: every bit of it, and nothing else."""
-    findings = contract.check(document, OPERATIONS, KNOWN)
+    findings = contract.check(document, docbits_api.OPERATIONS, KNOWN)
     org_findings = [
         (IGNORED, operation.name, item, operation.constant)
-        for operation in OPERATIONS
-        if operation is not OP_TEST_CONNECTION
+        for operation in docbits_api.OPERATIONS
+        if operation is not docbits_api.OP_TEST_CONNECTION
         for item in ("header X-ORG-ID", "org_id")
     ]
     assert finding_keys(findings) == sorted(
@@ -65,52 +54,53 @@ def test_the_public_document_and_the_client(document):
             (IGNORED, "configure_infor_export", "sub_org_id", "OP_CONFIGURE"),
             (KNOWN_FROM_WEB_APP, "test_infor_connection", "operation", "PATH_TEST_CONNECTION"),
         ]
-        + [(IGNORED, "configure_infor_export", name, "OP_CONFIGURE") for name in SENT_BACK_ONLY]
+        + [(IGNORED, "configure_infor_export", name, "OP_CONFIGURE") for name in docbits_api.SENT_BACK_ONLY]
     )
     assert all(finding.known for finding in findings)
 
 
 def test_without_org_and_sub_org_only_export_method_is_ignored(document):
     operations = [
-        operation.without({"org_id", "X-ORG-ID", "sub_org_id"} | set(SENT_BACK_ONLY)) for operation in (OP_LIST, OP_DOWNLOAD, OP_CONFIGURE, OP_REMOVE)
+        operation.without({"org_id", "X-ORG-ID", "sub_org_id"} | set(docbits_api.SENT_BACK_ONLY))
+        for operation in (docbits_api.OP_LIST, docbits_api.OP_DOWNLOAD, docbits_api.OP_CONFIGURE, docbits_api.OP_REMOVE)
     ]
     assert finding_keys(contract.check(document, operations, KNOWN)) == [(IGNORED, "configure_infor_export", "export_method", "OP_CONFIGURE")]
 
 
 def test_a_missing_file_part_blocks(document):
     del configure_schema(document)["properties"]["ion_api"]
-    [finding] = [finding for finding in contract.check(document, [OP_CONFIGURE], KNOWN) if finding.severity == BLOCKING]
+    [finding] = [finding for finding in contract.check(document, [docbits_api.OP_CONFIGURE], KNOWN) if finding.severity == BLOCKING]
     assert (finding.item, finding.sends, finding.declares, finding.constant) == ("ion_api", "file part ion_api", "no such field", "OP_CONFIGURE")
     assert finding.known is False
 
 
 def test_a_missing_config_id_blocks_even_though_it_is_optional(document):
     del configure_schema(document)["properties"]["config_id"]
-    blocking = [finding.item for finding in contract.check(document, [OP_CONFIGURE], KNOWN) if finding.severity == BLOCKING]
+    blocking = [finding.item for finding in contract.check(document, [docbits_api.OP_CONFIGURE], KNOWN) if finding.severity == BLOCKING]
     assert blocking == ["config_id"]
 
 
 def test_a_missing_operation_blocks_unless_known_from_the_web_app(document):
     del document["paths"]["/configurations/get_configurations"]
-    [finding] = contract.check(document, [OP_LIST], KNOWN)
+    [finding] = contract.check(document, [docbits_api.OP_LIST], KNOWN)
     assert (finding.severity, finding.item, finding.declares, finding.constant) == (BLOCKING, "operation", "no such path", "PATH_LIST")
-    [known] = contract.check(document, [OP_TEST_CONNECTION], KNOWN)
+    [known] = contract.check(document, [docbits_api.OP_TEST_CONNECTION], KNOWN)
     assert known.severity == KNOWN_FROM_WEB_APP and known.known
-    [unknown] = contract.check(document, [OP_TEST_CONNECTION], ())
+    [unknown] = contract.check(document, [docbits_api.OP_TEST_CONNECTION], ())
     assert unknown.severity == BLOCKING
 
 
 def test_another_method_blocks(document):
     paths = document["paths"]
     paths["/configurations/remove_configuration"] = {"delete": paths["/configurations/remove_configuration"]["post"]}
-    [finding] = contract.check(document, [OP_REMOVE], KNOWN)
+    [finding] = contract.check(document, [docbits_api.OP_REMOVE], KNOWN)
     assert (finding.severity, finding.declares) == (BLOCKING, "DELETE only")
 
 
 def test_another_content_type_blocks(document):
     body = document["paths"]["/configurations/configure_infor_export"]["post"]["requestBody"]
     body["content"] = {"application/json": body["content"]["multipart/form-data"]}
-    [finding] = contract.check(document, [OP_CONFIGURE.without({"export_method", "sub_org_id", "org_id", "X-ORG-ID"})], KNOWN)
+    [finding] = contract.check(document, [docbits_api.OP_CONFIGURE.without({"export_method", "sub_org_id", "org_id", "X-ORG-ID"})], KNOWN)
     assert (finding.severity, finding.item, finding.sends, finding.declares) == (BLOCKING, "content type", "multipart/form-data", "application/json")
 
 
@@ -118,20 +108,24 @@ def test_a_newly_required_field_blocks(document):
     schema = configure_schema(document)
     schema["properties"]["file_manager_id"] = {"type": "integer"}
     schema["required"].append("file_manager_id")
-    blocking = [(f.item, f.declares) for f in contract.check(document, [OP_CONFIGURE], KNOWN) if f.severity == BLOCKING]
+    blocking = [(f.item, f.declares) for f in contract.check(document, [docbits_api.OP_CONFIGURE], KNOWN) if f.severity == BLOCKING]
     assert blocking == [("file_manager_id", "file_manager_id required")]
 
 
 def test_a_required_field_sent_only_sometimes_blocks(document):
     configure_schema(document)["required"].append("config_id")
-    blocking = [(f.item, f.sends) for f in contract.check(document, [OP_CONFIGURE], KNOWN) if f.severity == BLOCKING]
+    blocking = [(f.item, f.sends) for f in contract.check(document, [docbits_api.OP_CONFIGURE], KNOWN) if f.severity == BLOCKING]
     assert blocking == [("config_id", "config_id only when set")]
 
 
 def test_types_and_enums(document):
     configure_schema(document)["properties"]["config_id"] = {"type": "boolean"}
     document["components"]["schemas"]["DOC_TYPE"]["enum"] = ["IDM_MAPPING"]
-    blocking = [(f.operation_name, f.item, f.declares) for f in contract.check(document, [OP_CONFIGURE, OP_DOWNLOAD], KNOWN) if f.severity == BLOCKING]
+    blocking = [
+        (f.operation_name, f.item, f.declares)
+        for f in contract.check(document, [docbits_api.OP_CONFIGURE, docbits_api.OP_DOWNLOAD], KNOWN)
+        if f.severity == BLOCKING
+    ]
     assert blocking == [("configure_infor_export", "config_id", "boolean config_id"), ("download", "type", "one of IDM_MAPPING type")]
 
 
@@ -142,7 +136,7 @@ def test_newer_fastapi_forms_are_understood(document):
     properties["ion_api"] = {"anyOf": [{"type": "string", "contentMediaType": "application/octet-stream"}, {"type": "null"}]}
     properties["export_method"] = {"anyOf": [{"type": "string"}, {"type": "null"}]}
     document["components"]["securitySchemes"]["OrgHeader"] = {"type": "apiKey", "in": "header", "name": "X-ORG-ID"}
-    assert finding_keys(contract.check(document, [OP_CONFIGURE.without({"org_id", "sub_org_id"} | set(SENT_BACK_ONLY))], KNOWN)) == []
+    assert finding_keys(contract.check(document, [docbits_api.OP_CONFIGURE.without({"org_id", "sub_org_id"} | set(docbits_api.SENT_BACK_ONLY))], KNOWN)) == []
 
 
 def test_values_really_sent_are_checked_against_the_declared_types(document):
@@ -168,7 +162,7 @@ def test_concrete_paths_match_templates(document):
 
 def test_excerpt_is_enough_for_the_check(document):
     full = copy.deepcopy(document)
-    kept = contract.excerpt(document, [operation.path for operation in OPERATIONS])
+    kept = contract.excerpt(document, [operation.path for operation in docbits_api.OPERATIONS])
     assert set(kept["paths"]) == {
         "/configurations/get_configurations",
         "/configurations/download/{id}",
@@ -177,14 +171,16 @@ def test_excerpt_is_enough_for_the_check(document):
         "/configurations/update_configuration_visibility",
     }
     assert CONFIGURE_BODY in kept["components"]["schemas"] and "DOC_TYPE" in kept["components"]["schemas"]
-    assert finding_keys(contract.check(kept, OPERATIONS, KNOWN)) == finding_keys(contract.check(full, OPERATIONS, KNOWN))
+    assert finding_keys(contract.check(kept, docbits_api.OPERATIONS, KNOWN)) == finding_keys(contract.check(full, docbits_api.OPERATIONS, KNOWN))
 
 
 def test_table_rows_and_untrusted_text(document):
     document["paths"]["/configurations/remove_configuration\u202e"] = document["paths"].pop("/configurations/remove_configuration")
     configure_schema(document)["properties"]["config_id"] = {"enum": ["a\u202eb"]}
-    findings = contract.check(document, [OP_LIST.without({"org_id", "X-ORG-ID"}), OP_REMOVE.without({"org_id", "X-ORG-ID"}), OP_CONFIGURE], KNOWN)
-    lines = contract.table(findings, [OP_LIST.without({"org_id", "X-ORG-ID"}), OP_REMOVE, OP_CONFIGURE])
+    findings = contract.check(
+        document, [docbits_api.OP_LIST.without({"org_id", "X-ORG-ID"}), docbits_api.OP_REMOVE.without({"org_id", "X-ORG-ID"}), docbits_api.OP_CONFIGURE], KNOWN
+    )
+    lines = contract.table(findings, [docbits_api.OP_LIST.without({"org_id", "X-ORG-ID"}), docbits_api.OP_REMOVE, docbits_api.OP_CONFIGURE])
     assert [cell.strip() for cell in lines[0].split(" | ")][1:] == ["operation", "the collection sends", "the live API declares", "constant in docbits_api.py"]
     assert any(line.startswith("ok ") and "get_configurations" in line for line in lines)
     assert any(line.startswith("BLOCKING") and "PATH_REMOVE" in line for line in lines)
@@ -297,7 +293,7 @@ def test_off_reads_nothing_and_without_a_run_cache_each_task_reads(document):
 
 
 def test_set_active_descriptor_matches_the_public_document(document):
-    assert contract.check(document, [OP_SET_ACTIVE.without({"org_id", "X-ORG-ID"})], KNOWN) == []
+    assert contract.check(document, [docbits_api.OP_SET_ACTIVE.without({"org_id", "X-ORG-ID"})], KNOWN) == []
 
 
 def test_an_enumerated_export_method_must_include_the_tasks_own(document):
@@ -307,5 +303,5 @@ def test_an_enumerated_export_method_must_include_the_tasks_own(document):
     [finding] = [f for f in contract.check(document, operations_for(dict(PARAMS, export_method="infor-m3-cloud")), KNOWN) if f.severity == BLOCKING]
     assert (finding.item, finding.sends) == ("export_method", "string export_method = infor-m3-cloud")
     # check_contract.yml checks every method the collection knows: the ones missing are named.
-    [every] = [f for f in contract.check(document, [OP_CONFIGURE], KNOWN) if f.severity == BLOCKING]
+    [every] = [f for f in contract.check(document, [docbits_api.OP_CONFIGURE], KNOWN) if f.severity == BLOCKING]
     assert every.item == "export_method" and "infor-bod-onpremise" in every.sends

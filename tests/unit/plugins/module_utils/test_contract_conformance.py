@@ -82,7 +82,7 @@ class RecordingHandler(BaseHTTPRequestHandler):
 @pytest.fixture(name="recorder")
 def recorder_fixture(controlled_environment):  # pylint: disable=unused-argument
     server = Recorder()
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
     thread.start()
     yield server
     server.shutdown()

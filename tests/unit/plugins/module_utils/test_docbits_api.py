@@ -156,15 +156,12 @@ def test_configure_update_with_file(sim, client):
 
 
 def test_org_id_is_sent_on_every_call_when_set(sim):
-    docbits = make_client(sim, org_id=ORG)
-    try:
+    with make_client(sim, org_id=ORG) as docbits:
         docbits.configure_infor_export("infor-idm-cloud", "T", "INVOICE", ionapi_bytes=ION_BYTES)
         [config] = docbits.list_configurations()
         assert docbits.download_ionapi(config.id) == ION_BYTES
         assert docbits.test_connection(config.id)[0] is True
         docbits.remove_configuration(config.id)
-    finally:
-        docbits.close()
     assert len(sim.requests) == 5
     for request in sim.requests:
         assert "org_id" in (request["query"] if request["method"] == "GET" else request["fields"]), request
@@ -198,11 +195,8 @@ def test_test_connection(sim, client):
 
 def test_bearer_token(sim):
     sim.add_bearer_token("bearer-t0ken", ORG)
-    docbits = make_client(sim, api_key=None, bearer_token="bearer-t0ken")
-    try:
+    with make_client(sim, api_key=None, bearer_token="bearer-t0ken") as docbits:
         assert docbits.list_configurations() == []
-    finally:
-        docbits.close()
     assert sim.requests[0]["auth"] == "bearer" and sim.requests[0]["org"] == ORG
 
 
@@ -210,12 +204,8 @@ def test_bearer_token(sim):
 
 
 def test_bad_key_is_an_auth_error_without_the_key(sim):
-    docbits = make_client(sim, api_key="wrong-key-5ecret-value")
-    try:
-        with pytest.raises(DocBitsAuthError) as info:
-            docbits.list_configurations()
-    finally:
-        docbits.close()
+    with make_client(sim, api_key="wrong-key-5ecret-value") as docbits, pytest.raises(DocBitsAuthError) as info:
+        docbits.list_configurations()
     message = str(info.value)
     assert info.value.status == 401
     assert "wrong-key-5ecret-value" not in message and "5ecret" not in message
@@ -224,12 +214,8 @@ def test_bad_key_is_an_auth_error_without_the_key(sim):
 
 
 def test_key_of_another_organisation_is_forbidden(sim):
-    docbits = make_client(sim, org_id=ORG, api_key=OTHER_KEY)
-    try:
-        with pytest.raises(DocBitsAuthError) as info:
-            docbits.list_configurations()
-    finally:
-        docbits.close()
+    with make_client(sim, org_id=ORG, api_key=OTHER_KEY) as docbits, pytest.raises(DocBitsAuthError) as info:
+        docbits.list_configurations()
     assert info.value.status == 403
     assert "org_id" in str(info.value) and OTHER_KEY not in str(info.value)
     assert len(sim.requests) == 1
@@ -298,14 +284,11 @@ def test_list_answer_without_a_data_list_is_refused(sim, client, body):
 
 
 def test_error_excerpts_are_short_and_redacted(sim):
-    docbits = make_client(sim, retries=0)
-    docbits.add_secrets(secret_values(ION))
     sim.add_fault(path=PATH_LIST, status=500, times=None, body="proxy echo: X-API-KEY=%s cs=%s %s" % (KEY, ION["cs"], "x" * 500))
-    try:
+    with make_client(sim, retries=0) as docbits:
+        docbits.add_secrets(secret_values(ION))
         with pytest.raises(DocBitsTransientError) as info:
             docbits.list_configurations()
-    finally:
-        docbits.close()
     message = str(info.value)
     assert KEY not in message and ION["cs"] not in message
     assert "<redacted>" in message
@@ -328,13 +311,9 @@ def test_429_with_retry_after_is_retried(sim, client):
 
 
 def test_persistent_500_is_a_transient_error(sim):
-    docbits = make_client(sim, retries=2)
     sim.add_fault(path=PATH_LIST, status=500, times=None)
-    try:
-        with pytest.raises(DocBitsTransientError) as info:
-            docbits.list_configurations()
-    finally:
-        docbits.close()
+    with make_client(sim, retries=2) as docbits, pytest.raises(DocBitsTransientError) as info:
+        docbits.list_configurations()
     assert info.value.status == 500 and "HTTP 500" in str(info.value)
     assert len(calls(sim, PATH_LIST)) == 3
 
@@ -379,35 +358,23 @@ def test_dropped_connection_is_retried(sim, client):
 
 
 def test_dropped_connection_without_retries_is_transient(sim):
-    docbits = make_client(sim, retries=0)
     sim.add_fault(path=PATH_LIST, drop=True, times=None)
-    try:
-        with pytest.raises(DocBitsTransientError) as info:
-            docbits.list_configurations()
-    finally:
-        docbits.close()
+    with make_client(sim, retries=0) as docbits, pytest.raises(DocBitsTransientError) as info:
+        docbits.list_configurations()
     assert "did not answer" in str(info.value) and "acme_tst" in str(info.value)
 
 
 def test_timeout_is_transient(sim):
-    docbits = make_client(sim, retries=0, timeout=0.3)
     sim.add_fault(path=PATH_LIST, delay=5, times=1)
-    try:
-        with pytest.raises(DocBitsTransientError):
-            docbits.list_configurations()
-    finally:
-        docbits.close()
+    with make_client(sim, retries=0, timeout=0.3) as docbits, pytest.raises(DocBitsTransientError):
+        docbits.list_configurations()
 
 
 def test_nothing_listening_is_transient(sim):
     base_url = sim.base_url
     sim.stop()
-    docbits = DocBitsClient(base_url, api_key=KEY, retries=0, timeout=2)
-    try:
-        with pytest.raises(DocBitsTransientError) as info:
-            docbits.list_configurations()
-    finally:
-        docbits.close()
+    with DocBitsClient(base_url, api_key=KEY, retries=0, timeout=2) as docbits, pytest.raises(DocBitsTransientError) as info:
+        docbits.list_configurations()
     assert KEY not in str(info.value)
 
 

@@ -278,20 +278,20 @@ def test_a_trickled_answer_ends_at_the_deadline_of_each_try(front, monkeypatch, 
     monkeypatch.setattr(Transport, "wait", lambda self, attempt, retry_after=None: waits.append(attempt))
     front.add_rule("trickle", OPENAPI, phase=phase, interval=0.2)
     started = time.monotonic()
-    with transport(timeout=1, retries=1) as http, pytest.raises(NoAnswer) as failed:
+    with transport(timeout=0.5, retries=1) as http, pytest.raises(NoAnswer) as failed:
         http.request("GET", front.url + OPENAPI)
     elapsed = time.monotonic() - started
-    assert failed.value.timed_out and failed.value.tries == 2 and "within 1 s" in str(failed.value)
+    assert failed.value.timed_out and failed.value.tries == 2 and "within 0.5 s" in str(failed.value)
     assert waits == [0]
-    # 2 tries of 1 s; the trickle alone would take 2 x 1200 x 0.2 s.
-    assert 1.9 <= elapsed < 6, elapsed
+    # 2 tries of 0.5 s; the trickle alone would take 2 x 1200 x 0.2 s.
+    assert 0.95 <= elapsed < 6, elapsed
     assert [entry[2] for entry in front.seen] == ["trickle", "trickle"]
 
 
 def test_a_kept_alive_connection_is_watched_too(front, sim):
     """The second request reuses the first one's socket: its deadline must still apply."""
     front.add_rule("trickle", OPENAPI, phase="body", interval=0.2, times=None)
-    with transport(timeout=1, retries=0) as http:
+    with transport(timeout=0.5, retries=0) as http:
         assert http.request("GET", front.url + "/_sim/stats").status == 200
         started = time.monotonic()
         with pytest.raises(NoAnswer):
