@@ -38,10 +38,11 @@ options:
     description:
       - The mapping of module options to inventory variables (as in M(docbits.infor.ionapi)), or the name of a variable
         holding it; the role passes C(ionapi_option_variables).
+      - Unset, the collection's own mapping, the one the role's tasks use (C(ionapi_option_variables) of the role's
+        C(vars/main.yml)), so a play needs neither the role nor a copy of the mapping for this check.
       - Its variables are the names the collection reads; those of C(docbits_url), C(api_key), C(org_id), C(sub_org_id),
         C(doc_type), C(doc_types) and C(config_id) say where each environment writes.
     type: raw
-    required: true
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - docbits.infor.attributes.controller

@@ -19,7 +19,11 @@ nothing or to anything but text. Two variables of mutually exclusive options are
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
+from functools import lru_cache
+
+import yaml
 
 from ansible.errors import AnsibleUndefinedVariable
 from ansible.parsing.vault import AnsibleVaultError
@@ -33,6 +37,18 @@ SUBSET_KEYS = ("from", "options")
 SUBSET_EXTRA_KEYS = ("optional", "more")
 # What a text variable resolved to instead, in the user's words.
 _KINDS = (("list", (list, tuple)), ("boolean", bool), ("number", (int, float)))
+
+
+# The collection's own mapping: the role's, beside the plugins in every copy of the collection.
+COLLECTION_MAPPING_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "roles", "ionapi", "vars", "main.yml")
+COLLECTION_MAPPING_VARIABLE = "ionapi_option_variables"
+
+
+@lru_cache(maxsize=None)
+def collection_mapping():
+    """The mapping the role gives its tasks (roles/ionapi/vars/main.yml), for a task that names none."""
+    with open(COLLECTION_MAPPING_FILE, encoding="utf-8") as variables:
+        return yaml.safe_load(variables)[COLLECTION_MAPPING_VARIABLE]
 
 
 def variable_names(mapping, task_vars, templar):

@@ -6,14 +6,17 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
+import yaml
 from ansible.parsing.dataloader import DataLoader
 from ansible.template import Templar
 
 from ansible_collections.docbits.infor.plugins.module_utils.arguments import IONAPI_SPEC, VALIDATE_SPEC
 from ansible_collections.docbits.infor.plugins.module_utils.errors import OptionError
-from ansible_collections.docbits.infor.plugins.plugin_utils.option_variables import options_from_variables
+from ansible_collections.docbits.infor.tests.support.paths import REPO
+from ansible_collections.docbits.infor.plugins.plugin_utils.option_variables import collection_mapping, options_from_variables, variable_names
 
 try:
     from ansible.template import trust_as_template
@@ -255,3 +258,12 @@ def test_a_wrong_subset_is_refused_naming_what_is_wrong(subset, rule):
         resolve({"role_mapping": ROLE_MAPPING, "not_a_mapping": ["src"]}, mapping=subset, spec=VALIDATE_SPEC)
 
     assert rule in str(raised.value)
+
+
+def test_the_collection_mapping_is_the_role_one_so_a_task_naming_none_reads_the_same_variables():
+    with open(os.path.join(REPO, "roles", "ionapi", "vars", "main.yml"), encoding="utf-8") as role_variables:
+        role_mapping = yaml.safe_load(role_variables)["ionapi_option_variables"]
+
+    assert collection_mapping() == role_mapping
+    names = variable_names(collection_mapping(), {}, None)
+    assert names["api_key"] == ["docbits_api_key"] and names["doc_types"] == ["docbits_doc_types", "docbits_default_doc_types"]
