@@ -1,6 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, docbits.infor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# For use inside the docbits.infor collection only: these interfaces may change in any release, even a
+# bugfix one (CONTRIBUTING.md, "Python interfaces").
 """The deadline of one try: a watchdog thread shuts every socket the try uses when it passes, and
 requests' adapter that gives it those sockets (urllib3 never retries nor redirects: the transport does)."""
 

@@ -1,6 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, docbits.infor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# For use inside the docbits.infor collection only: these interfaces may change in any release, even a
+# bugfix one (CONTRIBUTING.md, "Python interfaces").
 """The DocBits HTTP client: the ONE place that knows paths, field names and response rules.
 
 Everything here follows docs/docbits-api.md. When the live /openapi.json of a DocBits
@@ -439,11 +441,11 @@ class DocBitsClient:
     def _excerpt(self, text):
         return self._transport.excerpt(text)
 
-    def _fail_on_status(self, response, endpoint):
-        status = response.status
+    def _fail_on_status(self, answer, endpoint):
+        status = answer.status
         if status < 400:
             return
-        body = response.text
+        body = answer.text
         if status == 401 or "invalid key" in body.lower():
             raise DocBitsAuthError(
                 "DocBits refused the API key%s (HTTP %d at %s): the key is wrong, expired or revoked; check api_key" % (self._where(), status, endpoint),
@@ -458,43 +460,43 @@ class DocBitsClient:
             raise DocBitsNotFound("not found%s (HTTP 404 at %s)" % (self._where(), endpoint), endpoint=endpoint, status=status)
         if status == 422:
             raise DocBitsError(
-                "DocBits refused field(s) %s%s (HTTP 422 at %s)" % (self._field_errors(response), self._where(), endpoint), endpoint=endpoint, status=status
+                "DocBits refused field(s) %s%s (HTTP 422 at %s)" % (self._field_errors(answer), self._where(), endpoint), endpoint=endpoint, status=status
             )
         message = "DocBits answered HTTP %d%s at %s: %s" % (status, self._where(), endpoint, self._excerpt(body))
         if RETRY_POLICY.is_transient(status):
-            raise DocBitsTransientError(message, endpoint=endpoint, status=status, retry_after=RETRY_POLICY.retry_after(response.headers))
+            raise DocBitsTransientError(message, endpoint=endpoint, status=status, retry_after=RETRY_POLICY.retry_after(answer.headers))
         raise DocBitsError(message, endpoint=endpoint, status=status)
 
-    def _field_errors(self, response):
+    def _field_errors(self, answer):
         # FastAPI may echo the refused input back; only field names and messages are kept.
         try:
-            details = response.json()["detail"]
+            details = answer.json()["detail"]
             return "; ".join(
                 "%s: %s" % (".".join(str(part) for part in item.get("loc", []) if part != "body"), self._excerpt(str(item.get("msg", "")))) for item in details
             )
         except (ValueError, KeyError, TypeError, AttributeError):
-            return "(unreadable answer: %s)" % self._excerpt(response.text)
+            return "(unreadable answer: %s)" % self._excerpt(answer.text)
 
     def _json_call(self, method, path, retry=True, cap=JSON_ANSWER_CAP, **kwargs):
         endpoint = "%s %s" % (method, path)
-        response = self._send(method, path, retry=retry, cap=cap, **kwargs)
-        self._fail_on_status(response, endpoint)
+        answer = self._send(method, path, retry=retry, cap=cap, **kwargs)
+        self._fail_on_status(answer, endpoint)
         try:
-            body = response.json()
+            body = answer.json()
         except ValueError:
             body = None
         if not isinstance(body, dict):
             raise DocBitsUnexpectedAnswer(
                 "DocBits answered%s at %s with HTTP %d but not the JSON expected (wrong URL or a proxy?): %s"
-                % (self._where(), endpoint, response.status, self._excerpt(response.text)),
+                % (self._where(), endpoint, answer.status, self._excerpt(answer.text)),
                 endpoint=endpoint,
-                status=response.status,
+                status=answer.status,
             )
         if body.get("success") is False:
             detail = (body.get("exception") or {}).get("detail") if isinstance(body.get("exception"), dict) else None
             message = detail or body.get("message") or body.get("detail") or "no reason given"
             raise DocBitsError(
-                "DocBits refused the request%s at %s: %s" % (self._where(), endpoint, self._excerpt(str(message))), endpoint=endpoint, status=response.status
+                "DocBits refused the request%s at %s: %s" % (self._where(), endpoint, self._excerpt(str(message))), endpoint=endpoint, status=answer.status
             )
         return body
 
@@ -576,35 +578,35 @@ class DocBitsClient:
         """The stored ION API file's bytes, or None when DocBits has none."""
         path = OP_DOWNLOAD.path.format(config_id=int(config_id))
         endpoint = "%s %s" % (OP_DOWNLOAD.method, path)
-        response = self._send(OP_DOWNLOAD.method, path, cap=DOWNLOAD_ANSWER_CAP, **self._encode(OP_DOWNLOAD, query={"type": FILE_TYPE_ION_API}))
+        answer = self._send(OP_DOWNLOAD.method, path, cap=DOWNLOAD_ANSWER_CAP, **self._encode(OP_DOWNLOAD, query={"type": FILE_TYPE_ION_API}))
         try:
-            self._fail_on_status(response, endpoint)
+            self._fail_on_status(answer, endpoint)
         except DocBitsNotFound:
             return None
-        self._judge_stored_file(response, endpoint)
-        if _is_api_envelope(response.content):
+        self._judge_stored_file(answer, endpoint)
+        if _is_api_envelope(answer.content):
             raise DocBitsAmbiguousView(
-                "DocBits answered%s at %s with one of its own JSON answers, not a stored file: %s" % (self._where(), endpoint, self._excerpt(response.text)),
+                "DocBits answered%s at %s with one of its own JSON answers, not a stored file: %s" % (self._where(), endpoint, self._excerpt(answer.text)),
                 endpoint=endpoint,
-                status=response.status,
+                status=answer.status,
             )
-        return response.content or None
+        return answer.content or None
 
-    def _judge_stored_file(self, response, endpoint):
+    def _judge_stored_file(self, answer, endpoint):
         """A download that is a page, not a file (a proxy's login page with HTTP 200), is an error,
         never bytes to compare. Bytes served as a file are returned even when they are no JSON."""
-        looks_like_markup = response.content.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
-        if response.media_type in ("text/html", "application/xhtml+xml") or (looks_like_markup and not response.is_attachment):
+        looks_like_markup = answer.content.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+        if answer.media_type in ("text/html", "application/xhtml+xml") or (looks_like_markup and not answer.is_attachment):
             what = "an HTML page"
-        elif response.media_type not in STORED_FILE_TYPES:
-            what = "an answer of type %s" % printable(response.media_type)
+        elif answer.media_type not in STORED_FILE_TYPES:
+            what = "an answer of type %s" % printable(answer.media_type)
         else:
             return
         raise DocBitsUnexpectedAnswer(
             "DocBits answered%s at %s with HTTP %d and %s, not a stored file (a proxy in between? or the wrong docbits_url): %s"
-            % (self._where(), endpoint, response.status, what, self._excerpt(response.text)),
+            % (self._where(), endpoint, answer.status, what, self._excerpt(answer.text)),
             endpoint=endpoint,
-            status=response.status,
+            status=answer.status,
         )
 
     def configure_infor_export(

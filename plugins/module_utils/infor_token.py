@@ -1,6 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, docbits.infor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# For use inside the docbits.infor collection only: these interfaces may change in any release, even a
+# bugfix one (CONTRIBUTING.md, "Python interfaces").
 """Prove an .ionapi file works: get a token with it from Infor, as DocBits will, then revoke it.
 
 Password grant to pu + ot (docs/ionapi-format.md, "Token flow"), asking for the scopes the file's
@@ -118,19 +120,19 @@ class TokenCheck:
 
     def run(self):
         with self.transport:
-            response, client_auth = self._request_token()
-            answer = self._token_answer(response)
-            self.transport.add_secrets((answer["access_token"], answer.get("refresh_token")))
+            answer, client_auth = self._request_token()
+            token = self._token_answer(answer)
+            self.transport.add_secrets((token["access_token"], token.get("refresh_token")))
             # Revoked first: a token of the wrong tenant is still a live token.
-            revoked = self._revoke(answer, client_auth)
-            tenant_claim = self._check_tenant(answer["access_token"])
+            revoked = self._revoke(token, client_auth)
+            tenant_claim = self._check_tenant(token["access_token"])
         return {
             "token_endpoint": self.token_url,
             "client_auth": client_auth,
             "scopes": list(self.scopes),
-            "token_type": answer["token_type"],
-            "expires_in": answer["expires_in"],
-            "refresh_token_issued": bool(answer.get("refresh_token")),
+            "token_type": token["token_type"],
+            "expires_in": token["expires_in"],
+            "refresh_token_issued": bool(token.get("refresh_token")),
             "tenant_claim": tenant_claim,
             "revoked": revoked,
             "warnings": self.warnings,
@@ -172,30 +174,30 @@ class TokenCheck:
     def _request_token(self):
         """Client credentials in the body first; an unknown server may accept only HTTP Basic, so one retry with it."""
         body = dict(self.grant, client_id=self.client[0], client_secret=self.client[1])
-        response = self._post(self.token_url, body, basic=False)
-        if self._oauth_error(response) == "invalid_client" or response.status == 401:
-            response = self._post(self.token_url, self.grant, basic=True)
-            return response, CLIENT_AUTH_BASIC
-        return response, CLIENT_AUTH_BODY
+        answer = self._post(self.token_url, body, basic=False)
+        if self._oauth_error(answer) == "invalid_client" or answer.status == 401:
+            answer = self._post(self.token_url, self.grant, basic=True)
+            return answer, CLIENT_AUTH_BASIC
+        return answer, CLIENT_AUTH_BODY
 
     @staticmethod
-    def _json(response):
+    def _json(answer):
         try:
-            body = response.json()
+            body = answer.json()
         except ValueError:
             return None
         return body if isinstance(body, dict) else None
 
-    def _oauth_error(self, response):
-        body = self._json(response)
+    def _oauth_error(self, answer):
+        body = self._json(answer)
         return str(body.get("error")) if body and body.get("error") else None
 
-    def _token_answer(self, response):
-        self._refusal(response)
-        body = self._json(response)
+    def _token_answer(self, answer):
+        self._refusal(answer)
+        body = self._json(answer)
         if body is None:
             raise self._error(
-                "the answer is not a token but %s: %s" % (printable(response.media_type or "untyped"), self._excerpt(response.text)),
+                "the answer is not a token but %s: %s" % (printable(answer.media_type or "untyped"), self._excerpt(answer.text)),
                 "a proxy or a login page answered: check pu in the file and the proxy settings",
             )
         missing = [key for key in ("access_token", "token_type", "expires_in") if not body.get(key)]
@@ -209,9 +211,9 @@ class TokenCheck:
             raise self._error("the token's expires_in is not a positive number of seconds", "check the system clock, pu and ot")
         return dict(body, expires_in=expires_in)
 
-    def _refusal(self, response):
+    def _refusal(self, answer):
         """Raises what a refused grant means, judged by its status and OAuth error code (never the description)."""
-        status, error = response.status, self._oauth_error(response)
+        status, error = answer.status, self._oauth_error(answer)
         if error == "invalid_client":
             raise self._error(
                 "the client id and secret were refused (invalid_client, HTTP %d)" % status,
@@ -235,7 +237,7 @@ class TokenCheck:
             raise self._error("refused (HTTP %d%s)" % (status, ", %s" % error if error else ""), REDOWNLOAD)
         if status >= 300 or error:
             raise self._error(
-                "HTTP %d%s: %s" % (status, " (%s)" % error if error else "", self._excerpt(response.text)), "check pu and ot in the file; " + REDOWNLOAD
+                "HTTP %d%s: %s" % (status, " (%s)" % error if error else "", self._excerpt(answer.text)), "check pu and ot in the file; " + REDOWNLOAD
             )
 
     def _check_tenant(self, access_token):
@@ -251,12 +253,12 @@ class TokenCheck:
             )
         return "matched"
 
-    def _revoke(self, answer, client_auth):
+    def _revoke(self, granted, client_auth):
         if not self.revoke_url:
-            self.warnings.append("%s: no revoke path (or) in the file: the test token expires by itself in %d s" % (self.source, answer["expires_in"]))
+            self.warnings.append("%s: no revoke path (or) in the file: the test token expires by itself in %d s" % (self.source, granted["expires_in"]))
             return False
         revoked = True
-        for token, hint in ((answer.get("refresh_token"), "refresh_token"), (answer["access_token"], "access_token")):
+        for token, hint in ((granted.get("refresh_token"), "refresh_token"), (granted["access_token"], "access_token")):
             if not token:
                 continue
             form = {"token": token, "token_type_hint": hint}

@@ -1,6 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, docbits.infor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# For use inside the docbits.infor collection only: these interfaces may change in any release, even a
+# bugfix one (CONTRIBUTING.md, "Python interfaces").
 """The live contract check: before the first write to a DocBits base URL in a run, read its
 /openapi.json and check the operations the task will use (contract.py), so that a DocBits that
 moved ends in one diagnosis before anything is written, never in a half-written tenant.

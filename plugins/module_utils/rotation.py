@@ -1,6 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, docbits.infor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# For use inside the docbits.infor collection only: these interfaces may change in any release, even a
+# bugfix one (CONTRIBUTING.md, "Python interfaces").
 """What a rotation leaves to retire in Infor ION API, which no public API does (docs/ionapi-format.md,
 "Two ways Infor rotates"): the kind of change from the credentials DocBits stored to the new file, and
 the advice for a person. Pure but for the token check of the old file the caller hands in; names the app, the tenant

@@ -1,6 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, docbits.infor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# For use inside the docbits.infor collection only: these interfaces may change in any release, even a
+# bugfix one (CONTRIBUTING.md, "Python interfaces").
 """The stored token check (option check_stored_token, inventory variable docbits_audit_liveness): does the
 file DocBits stores still get a token? A token request with the stored file (held in memory, revoked, never
 shown), once per distinct stored file per run when the caller has a run cache. After a rotation, the same

@@ -1,6 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, docbits.infor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# For use inside the docbits.infor collection only: these interfaces may change in any release, even a
+# bugfix one (CONTRIBUTING.md, "Python interfaces").
 """The one HTTP transport of both clients (DocBits, and Infor's token endpoint).
 
 It owns what no caller may get wrong on its own: TLS settings given per request, no redirect

@@ -1,6 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, docbits.infor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# For use inside the docbits.infor collection only: these interfaces may change in any release, even a
+# bugfix one (CONTRIBUTING.md, "Python interfaces").
 """Errors in the user's words: a user sets inventory variables (docbits_api_key), the modules speak
 of their options (api_key). When an option's value came from a variable, its messages name both."""
 

@@ -1,6 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, docbits.infor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# For use inside the docbits.infor collection only: these interfaces may change in any release, even a
+# bugfix one (CONTRIBUTING.md, "Python interfaces").
 """Module options taken from the host's variables (the option_variables option), on the controller.
 
 What connection plugins do with the ``vars:`` of their options, for the collection's modules: the
