@@ -339,8 +339,141 @@ def is_onpremise(export_method):
     return export_method.endswith("-onpremise")
 
 
+class AnswerJudge:
+    """The rules that judge DocBits' answers (transport.Answer and the JSON read from them): which is an
+    error of the contract, which a trusted list, which a stored file. `where` is the environment part of
+    every message (DocBitsClient._where); `excerpt` shortens and redacts what an answer says."""
+
+    def __init__(self, where, excerpt):
+        self.where = where
+        self.excerpt = excerpt
+
+    def fail_on_status(self, answer, endpoint):
+        status = answer.status
+        if status < 400:
+            return
+        body = answer.text
+        if status == 401 or "invalid key" in body.lower():
+            raise DocBitsAuthError(
+                "DocBits refused the API key%s (HTTP %d at %s): the key is wrong, expired or revoked; check api_key" % (self.where, status, endpoint),
+                endpoint=endpoint,
+                status=status,
+            )
+        if status == 403:
+            raise DocBitsAuthError(
+                "the API key has no rights on this organisation%s (HTTP 403 at %s); check org_id" % (self.where, endpoint), endpoint=endpoint, status=status
+            )
+        if status == 404:
+            raise DocBitsNotFound("not found%s (HTTP 404 at %s)" % (self.where, endpoint), endpoint=endpoint, status=status)
+        if status == 422:
+            raise DocBitsError(
+                "DocBits refused field(s) %s%s (HTTP 422 at %s)" % (self.field_errors(answer), self.where, endpoint), endpoint=endpoint, status=status
+            )
+        message = "DocBits answered HTTP %d%s at %s: %s" % (status, self.where, endpoint, self.excerpt(body))
+        if RETRY_POLICY.is_transient(status):
+            raise DocBitsTransientError(message, endpoint=endpoint, status=status, retry_after=RETRY_POLICY.retry_after(answer.headers))
+        raise DocBitsError(message, endpoint=endpoint, status=status)
+
+    def field_errors(self, answer):
+        # FastAPI may echo the refused input back; only field names and messages are kept.
+        try:
+            details = answer.json()["detail"]
+            return "; ".join(
+                "%s: %s" % (".".join(str(part) for part in item.get("loc", []) if part != "body"), self.excerpt(str(item.get("msg", "")))) for item in details
+            )
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return "(unreadable answer: %s)" % self.excerpt(answer.text)
+
+    def json_body(self, answer, endpoint):
+        """The JSON object of an answer that says the request was done; anything else raises."""
+        self.fail_on_status(answer, endpoint)
+        try:
+            body = answer.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            raise DocBitsUnexpectedAnswer(
+                "DocBits answered%s at %s with HTTP %d but not the JSON expected (wrong URL or a proxy?): %s"
+                % (self.where, endpoint, answer.status, self.excerpt(answer.text)),
+                endpoint=endpoint,
+                status=answer.status,
+            )
+        if body.get("success") is False:
+            detail = (body.get("exception") or {}).get("detail") if isinstance(body.get("exception"), dict) else None
+            message = detail or body.get("message") or body.get("detail") or "no reason given"
+            raise DocBitsError(
+                "DocBits refused the request%s at %s: %s" % (self.where, endpoint, self.excerpt(str(message))), endpoint=endpoint, status=answer.status
+            )
+        return body
+
+    def listed_items(self, body):
+        """The items of a list answer; a list is trusted only when it is one whole list of items with distinct ids."""
+        endpoint = "POST " + PATH_LIST
+        items = body.get("data")
+        if not isinstance(items, list):
+            raise DocBitsError("DocBits answered%s at POST %s without a 'data' list" % (self.where, PATH_LIST), endpoint=endpoint)
+        problem = _incomplete_list(body, len(items)) or _id_problem(items)
+        if problem:
+            raise DocBitsAmbiguousView(
+                "DocBits' list of configurations%s cannot be trusted: %s; nothing was written or removed on this view "
+                "(look at the organisation's exports in DocBits)" % (self.where, problem),
+                endpoint=endpoint,
+            )
+        return items
+
+    def stored_file(self, answer, endpoint):
+        """The bytes of a download, or None when DocBits has no file. Bytes served as a file are
+        returned even when they are no JSON; a page or one of DocBits' own answers is an error."""
+        try:
+            self.fail_on_status(answer, endpoint)
+        except DocBitsNotFound:
+            return None
+        self._fail_unless_served_as_file(answer, endpoint)
+        if _is_api_envelope(answer.content):
+            raise DocBitsAmbiguousView(
+                "DocBits answered%s at %s with one of its own JSON answers, not a stored file: %s" % (self.where, endpoint, self.excerpt(answer.text)),
+                endpoint=endpoint,
+                status=answer.status,
+            )
+        return answer.content or None
+
+    def _fail_unless_served_as_file(self, answer, endpoint):
+        """A download that is a page, not a file (a proxy's login page with HTTP 200), is an error, never bytes to compare."""
+        looks_like_markup = answer.content.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+        if answer.media_type in ("text/html", "application/xhtml+xml") or (looks_like_markup and not answer.is_attachment):
+            what = "an HTML page"
+        elif answer.media_type not in STORED_FILE_TYPES:
+            what = "an answer of type %s" % printable(answer.media_type)
+        else:
+            return
+        raise DocBitsUnexpectedAnswer(
+            "DocBits answered%s at %s with HTTP %d and %s, not a stored file (a proxy in between? or the wrong docbits_url): %s"
+            % (self.where, endpoint, answer.status, what, self.excerpt(answer.text)),
+            endpoint=endpoint,
+            status=answer.status,
+        )
+
+    def check_listed_file(self, config, data):
+        """A download (`data`, None for no file) that contradicts the list, which says whether a file is stored, is no view to act on."""
+        listed = config.lists_a_file
+        if listed is not None and listed != (data is not None):
+            raise DocBitsAmbiguousView(
+                "DocBits%s lists configuration %d %s an ION API file, but its download %s: the download is not the file of that "
+                "configuration, so nothing was written"
+                % (self.where, config.id, "with" if listed else "without", "has none" if data is None else "returns one"),
+                endpoint="%s %s" % (OP_DOWNLOAD.method, OP_DOWNLOAD.path.format(config_id=config.id)),
+            )
+
+    def openapi_document(self, body):
+        if not is_readable(body):
+            raise DocBitsError(
+                "DocBits answered%s at GET %s with JSON that is not an OpenAPI document" % (self.where, PATH_OPENAPI), endpoint="GET " + PATH_OPENAPI
+            )
+        return body
+
+
 class DocBitsClient:
-    """One HTTP session per run; every call maps answers to the errors of the contract."""
+    """One HTTP session per run: sends the contract's operations and has their answers judged (AnswerJudge)."""
 
     # {field: kind} of configure_infor_export in the live document once the contract check read it.
     declared_configure_fields = None
@@ -361,23 +494,16 @@ class DocBitsClient:
         self.base_url = base_url.rstrip("/")
         self.org_id = normalise_id(org_id)
         self.environment = environment
-        headers = {"Accept": "application/json"}
-        if api_key:
-            headers[HEADER_API_KEY] = api_key
-        if self.org_id:
-            # Today's API reads the organisation from this header; org_id also goes in the form or query.
-            headers[HEADER_ORG_ID] = self.org_id
-        if bearer_token:
-            headers["Authorization"] = "Bearer " + bearer_token
         self._transport = Transport(
             timeout=timeout,
             retries=retries,
             validate_certs=validate_certs,
             ca_path=ca_path,
-            headers=headers,
+            headers=_request_headers(api_key, bearer_token, self.org_id),
             secrets=(api_key, bearer_token),
             policy=retry_policy,
         )
+        self._judge = AnswerJudge(self._where(), self._transport.excerpt)
 
     @property
     def retries(self):
@@ -438,67 +564,9 @@ class DocBitsClient:
         except TransportError as exc:
             raise DocBitsError("request failed%s at %s: %s (%s)" % (self._where(), endpoint, exc.reason, url), endpoint=endpoint)
 
-    def _excerpt(self, text):
-        return self._transport.excerpt(text)
-
-    def _fail_on_status(self, answer, endpoint):
-        status = answer.status
-        if status < 400:
-            return
-        body = answer.text
-        if status == 401 or "invalid key" in body.lower():
-            raise DocBitsAuthError(
-                "DocBits refused the API key%s (HTTP %d at %s): the key is wrong, expired or revoked; check api_key" % (self._where(), status, endpoint),
-                endpoint=endpoint,
-                status=status,
-            )
-        if status == 403:
-            raise DocBitsAuthError(
-                "the API key has no rights on this organisation%s (HTTP 403 at %s); check org_id" % (self._where(), endpoint), endpoint=endpoint, status=status
-            )
-        if status == 404:
-            raise DocBitsNotFound("not found%s (HTTP 404 at %s)" % (self._where(), endpoint), endpoint=endpoint, status=status)
-        if status == 422:
-            raise DocBitsError(
-                "DocBits refused field(s) %s%s (HTTP 422 at %s)" % (self._field_errors(answer), self._where(), endpoint), endpoint=endpoint, status=status
-            )
-        message = "DocBits answered HTTP %d%s at %s: %s" % (status, self._where(), endpoint, self._excerpt(body))
-        if RETRY_POLICY.is_transient(status):
-            raise DocBitsTransientError(message, endpoint=endpoint, status=status, retry_after=RETRY_POLICY.retry_after(answer.headers))
-        raise DocBitsError(message, endpoint=endpoint, status=status)
-
-    def _field_errors(self, answer):
-        # FastAPI may echo the refused input back; only field names and messages are kept.
-        try:
-            details = answer.json()["detail"]
-            return "; ".join(
-                "%s: %s" % (".".join(str(part) for part in item.get("loc", []) if part != "body"), self._excerpt(str(item.get("msg", "")))) for item in details
-            )
-        except (ValueError, KeyError, TypeError, AttributeError):
-            return "(unreadable answer: %s)" % self._excerpt(answer.text)
-
     def _json_call(self, method, path, retry=True, cap=JSON_ANSWER_CAP, **kwargs):
-        endpoint = "%s %s" % (method, path)
         answer = self._send(method, path, retry=retry, cap=cap, **kwargs)
-        self._fail_on_status(answer, endpoint)
-        try:
-            body = answer.json()
-        except ValueError:
-            body = None
-        if not isinstance(body, dict):
-            raise DocBitsUnexpectedAnswer(
-                "DocBits answered%s at %s with HTTP %d but not the JSON expected (wrong URL or a proxy?): %s"
-                % (self._where(), endpoint, answer.status, self._excerpt(answer.text)),
-                endpoint=endpoint,
-                status=answer.status,
-            )
-        if body.get("success") is False:
-            detail = (body.get("exception") or {}).get("detail") if isinstance(body.get("exception"), dict) else None
-            message = detail or body.get("message") or body.get("detail") or "no reason given"
-            raise DocBitsError(
-                "DocBits refused the request%s at %s: %s" % (self._where(), endpoint, self._excerpt(str(message))), endpoint=endpoint, status=answer.status
-            )
-        return body
+        return self._judge.json_body(answer, "%s %s" % (method, path))
 
     def _encode(self, operation, fields=None, query=None):
         """requests' arguments for one call, encoded as its descriptor says (content type, fields,
@@ -527,35 +595,7 @@ class DocBitsClient:
 
     # --- operations -------------------------------------------------------------------
     def list_configurations(self):
-        body = self._call(OP_LIST, cap=LIST_ANSWER_CAP)
-        items = body.get("data")
-        if not isinstance(items, list):
-            raise DocBitsError("DocBits answered%s at POST %s without a 'data' list" % (self._where(), PATH_LIST), endpoint="POST " + PATH_LIST)
-        self._check_whole_list(body, items)
-        configs = [ExportConfig.from_api(item) for item in items]
-        return configs
-
-    def _check_whole_list(self, body, items):
-        """A list is trusted only when it is one whole list of items with distinct ids."""
-        endpoint = "POST " + PATH_LIST
-        problem = _incomplete_list(body, len(items))
-        seen = {}
-        for position, item in enumerate(items):
-            if problem:
-                break
-            config_id = listed_id(item.get("id")) if isinstance(item, dict) else None
-            if config_id is None:
-                problem = "item %d has no id (%s)" % (position + 1, printable(repr(item.get("id")) if isinstance(item, dict) else type(item).__name__))
-            elif config_id in seen:
-                problem = "configuration %d is listed twice (as %s and %s)" % (config_id, printable(repr(seen[config_id])), printable(repr(item.get("id"))))
-            else:
-                seen[config_id] = item.get("id")
-        if problem:
-            raise DocBitsAmbiguousView(
-                "DocBits' list of configurations%s cannot be trusted: %s; nothing was written or removed on this view "
-                "(look at the organisation's exports in DocBits)" % (self._where(), problem),
-                endpoint=endpoint,
-            )
+        return [ExportConfig.from_api(item) for item in self._judge.listed_items(self._call(OP_LIST, cap=LIST_ANSWER_CAP))]
 
     def list_infor_exports(self):
         return [config for config in self.list_configurations() if config.is_infor_export]
@@ -564,50 +604,14 @@ class DocBitsClient:
         """The stored file of a listed configuration; a download that contradicts the list (which says
         whether a file is stored) is no view to act on."""
         data = self.download_ionapi(config.id)
-        listed = config.lists_a_file
-        if listed is not None and listed != (data is not None):
-            raise DocBitsAmbiguousView(
-                "DocBits%s lists configuration %d %s an ION API file, but its download %s: the download is not the file of that "
-                "configuration, so nothing was written"
-                % (self._where(), config.id, "with" if listed else "without", "has none" if data is None else "returns one"),
-                endpoint="%s %s" % (OP_DOWNLOAD.method, OP_DOWNLOAD.path.format(config_id=config.id)),
-            )
+        self._judge.check_listed_file(config, data)
         return data
 
     def download_ionapi(self, config_id):
         """The stored ION API file's bytes, or None when DocBits has none."""
         path = OP_DOWNLOAD.path.format(config_id=int(config_id))
-        endpoint = "%s %s" % (OP_DOWNLOAD.method, path)
         answer = self._send(OP_DOWNLOAD.method, path, cap=DOWNLOAD_ANSWER_CAP, **self._encode(OP_DOWNLOAD, query={"type": FILE_TYPE_ION_API}))
-        try:
-            self._fail_on_status(answer, endpoint)
-        except DocBitsNotFound:
-            return None
-        self._judge_stored_file(answer, endpoint)
-        if _is_api_envelope(answer.content):
-            raise DocBitsAmbiguousView(
-                "DocBits answered%s at %s with one of its own JSON answers, not a stored file: %s" % (self._where(), endpoint, self._excerpt(answer.text)),
-                endpoint=endpoint,
-                status=answer.status,
-            )
-        return answer.content or None
-
-    def _judge_stored_file(self, answer, endpoint):
-        """A download that is a page, not a file (a proxy's login page with HTTP 200), is an error,
-        never bytes to compare. Bytes served as a file are returned even when they are no JSON."""
-        looks_like_markup = answer.content.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
-        if answer.media_type in ("text/html", "application/xhtml+xml") or (looks_like_markup and not answer.is_attachment):
-            what = "an HTML page"
-        elif answer.media_type not in STORED_FILE_TYPES:
-            what = "an answer of type %s" % printable(answer.media_type)
-        else:
-            return
-        raise DocBitsUnexpectedAnswer(
-            "DocBits answered%s at %s with HTTP %d and %s, not a stored file (a proxy in between? or the wrong docbits_url): %s"
-            % (self._where(), endpoint, answer.status, what, self._excerpt(answer.text)),
-            endpoint=endpoint,
-            status=answer.status,
-        )
+        return self._judge.stored_file(answer, "%s %s" % (OP_DOWNLOAD.method, path))
 
     def configure_infor_export(
         self, export_method, title, doc_type, sub_org_id=None, config_id=None, ionapi_bytes=None, settings=None, filename="credentials.ionapi"
@@ -650,12 +654,7 @@ class DocBitsClient:
 
     def read_openapi(self):
         """The live OpenAPI document (a dict), read with the key; DocBitsError when there is none to read."""
-        body = self._json_call("GET", PATH_OPENAPI, cap=OPENAPI_ANSWER_CAP)
-        if not is_readable(body):
-            raise DocBitsError(
-                "DocBits answered%s at GET %s with JSON that is not an OpenAPI document" % (self._where(), PATH_OPENAPI), endpoint="GET " + PATH_OPENAPI
-            )
-        return body
+        return self._judge.openapi_document(self._json_call("GET", PATH_OPENAPI, cap=OPENAPI_ANSWER_CAP))
 
     def test_connection(self, config_id):
         """Ask DocBits to try the stored credentials: (ok, message)."""
@@ -668,7 +667,7 @@ class DocBitsClient:
             if exc.status is None or exc.status >= 400 or isinstance(exc, DocBitsUnexpectedAnswer):
                 raise
             return False, str(exc)
-        return True, self._excerpt(str(body.get("message", "")))
+        return True, self._judge.excerpt(str(body.get("message", "")))
 
 
 def client_from_params(params):
@@ -696,6 +695,19 @@ def client_from_params(params):
     )
 
 
+def _request_headers(api_key, bearer_token, org_id):
+    """The headers of every request: the credential and, when set, the organisation."""
+    headers = {"Accept": "application/json"}
+    if api_key:
+        headers[HEADER_API_KEY] = api_key
+    if org_id:
+        # Today's API reads the organisation from this header; org_id also goes in the form or query.
+        headers[HEADER_ORG_ID] = org_id
+    if bearer_token:
+        headers["Authorization"] = "Bearer " + bearer_token
+    return headers
+
+
 def _form_text(value):
     """A form or query value as text; booleans as the 2022 API's examples write them."""
     if isinstance(value, bool):
@@ -717,6 +729,19 @@ def _incomplete_list(body, count):
         page, pages = holder.get("page"), holder.get("pages", holder.get("total_pages"))
         if isinstance(page, int) and isinstance(pages, int) and not isinstance(page, bool) and page < pages:
             return "it is page %d of %d" % (page, pages)
+    return None
+
+
+def _id_problem(items):
+    """Why listed items cannot be told apart (an item without id, an id twice), or None."""
+    seen = {}
+    for position, item in enumerate(items):
+        config_id = listed_id(item.get("id")) if isinstance(item, dict) else None
+        if config_id is None:
+            return "item %d has no id (%s)" % (position + 1, printable(repr(item.get("id")) if isinstance(item, dict) else type(item).__name__))
+        if config_id in seen:
+            return "configuration %d is listed twice (as %s and %s)" % (config_id, printable(repr(seen[config_id])), printable(repr(item.get("id"))))
+        seen[config_id] = item.get("id")
     return None
 
 
