@@ -18,16 +18,20 @@ from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import (
     PATH_REMOVE,
     PATH_TEST_CONNECTION,
     DOWNLOAD_ANSWER_CAP,
+    AnswerJudge,
+    DocBitsAmbiguousView,
     DocBitsAuthError,
     DocBitsClient,
     DocBitsError,
+    DocBitsNotFound,
     DocBitsTransientError,
     DocBitsUnexpectedAnswer,
+    ExportConfig,
     client_from_params,
 )
 from ansible_collections.docbits.infor.plugins.module_utils.arguments import CONNECTION_SPEC
 from ansible_collections.docbits.infor.plugins.module_utils.errors import OptionError
-from ansible_collections.docbits.infor.plugins.module_utils.transport import RETRY_POLICY, RetryPolicy
+from ansible_collections.docbits.infor.plugins.module_utils.transport import RETRY_POLICY, Answer, RetryPolicy, Transport
 from ansible_collections.docbits.infor.tests.support.builders import dump, make_seeded_ionapi, secret_values, start_simulator
 
 KEY = "sim-key-0123456789abcdef"
@@ -470,6 +474,138 @@ def test_wait_before_retry_follows_the_policy(sim, monkeypatch):
 def test_the_client_is_a_context_manager(sim):
     with make_client(sim) as docbits:
         assert docbits.list_configurations() == []
+
+
+# --- the answer rules, on answers built here (no HTTP) -----------------------------------------------
+
+WHERE = " for environment 'acme_tst'"
+ANSWER_SECRET = "answer-secret-0123456789"
+ENDPOINT = "GET /configurations/download/7"
+
+
+@pytest.fixture
+def judge():
+    """The judge as the client builds it: its `where` text and the transport's excerpt."""
+    transport = Transport(secrets=(ANSWER_SECRET,))
+    yield AnswerJudge(WHERE, transport.excerpt)
+    transport.close()
+
+
+def answer(status=200, body=b"", content_type="application/json", **headers):
+    content = json.dumps(body).encode() if isinstance(body, (dict, list)) else body if isinstance(body, bytes) else body.encode()
+    return Answer(status, dict(headers, **{"Content-Type": content_type}), content)
+
+
+@pytest.mark.parametrize(
+    "status, body, headers, error, words",
+    [
+        (400, {"detail": "Invalid key"}, {}, DocBitsAuthError, "DocBits refused the API key for environment 'acme_tst' (HTTP 400 at %s)" % ENDPOINT),
+        (403, "", {}, DocBitsAuthError, "no rights on this organisation for environment 'acme_tst' (HTTP 403 at %s); check org_id" % ENDPOINT),
+        (404, "", {}, DocBitsNotFound, "not found for environment 'acme_tst' (HTTP 404 at %s)" % ENDPOINT),
+        (422, {"detail": [{"loc": ["body", "title"], "msg": "field required"}]}, {}, DocBitsError, "refused field(s) title: field required for"),
+        (422, "<html>gateway</html>", {}, DocBitsError, "refused field(s) (unreadable answer: gateway) for"),
+        (429, "slow down", {"Retry-After": "7"}, DocBitsTransientError, "DocBits answered HTTP 429 for environment 'acme_tst' at %s: slow down" % ENDPOINT),
+        (400, "bad request", {}, DocBitsError, "DocBits answered HTTP 400 for environment 'acme_tst' at %s: bad request" % ENDPOINT),
+    ],
+    ids=["invalid-key-text", "403", "404", "422-fields", "422-unreadable", "429-transient", "400-final"],
+)
+def test_each_refusing_status_is_its_error_naming_environment_and_endpoint(judge, status, body, headers, error, words):
+    with pytest.raises(error) as info:
+        judge.fail_on_status(answer(status, body, **headers), ENDPOINT)
+    assert type(info.value) is error and words in str(info.value), str(info.value)
+    assert (info.value.endpoint, info.value.status) == (ENDPOINT, status)
+    assert getattr(info.value, "retry_after", None) == (7 if status == 429 else None)
+
+
+def test_an_answer_below_400_is_no_refusal(judge):
+    assert judge.fail_on_status(answer(302, "Invalid key"), ENDPOINT) is None
+
+
+@pytest.mark.parametrize(
+    "body, error, words",
+    [
+        ([{"id": 1}], DocBitsUnexpectedAnswer, "with HTTP 200 but not the JSON expected (wrong URL or a proxy?)"),
+        (
+            {"success": False, "exception": {"detail": "first"}, "message": "second"},
+            DocBitsError,
+            "DocBits refused the request%s at %s: first" % (WHERE, ENDPOINT),
+        ),
+        ({"success": False, "exception": "text", "detail": "third"}, DocBitsError, "refused the request%s at %s: third" % (WHERE, ENDPOINT)),
+        ({"success": False}, DocBitsError, ": no reason given"),
+    ],
+    ids=["not-an-object", "exception-detail-first", "detail-last", "no-reason"],
+)
+def test_a_json_answer_is_an_object_that_does_not_say_it_failed(judge, body, error, words):
+    with pytest.raises(error) as info:
+        judge.json_body(answer(200, body), ENDPOINT)
+    assert words in str(info.value), str(info.value)
+    assert judge.json_body(answer(200, {"success": True, "data": []}), ENDPOINT) == {"success": True, "data": []}
+
+
+@pytest.mark.parametrize(
+    "served, expected",
+    [
+        (answer(404, {"detail": "Not Found"}), None),
+        (answer(200, b"", "application/octet-stream"), None),
+        (answer(200, b"<xml>stored as a file</xml>", "application/octet-stream", **{"Content-Disposition": "attachment"}), b"<xml>stored as a file</xml>"),
+        (answer(200, {"detail": "x", "ti": "ACME_TST"}), b'{"detail": "x", "ti": "ACME_TST"}'),
+    ],
+    ids=["404-no-file", "empty-no-file", "markup-as-attachment", "detail-among-other-fields"],
+)
+def test_a_download_is_the_stored_bytes_or_none(judge, served, expected):
+    assert judge.stored_file(served, ENDPOINT) == expected
+
+
+@pytest.mark.parametrize(
+    "served, error, words",
+    [
+        (
+            answer(200, b"\xef\xbb\xbf\n<html>login</html>", "application/octet-stream"),
+            DocBitsUnexpectedAnswer,
+            "with HTTP 200 and an HTML page, not a stored file",
+        ),
+        (answer(200, {"detail": "Not Found"}), DocBitsAmbiguousView, "with one of its own JSON answers, not a stored file"),
+        (answer(200, {"success": True, "key": ANSWER_SECRET}), DocBitsAmbiguousView, "with one of its own JSON answers, not a stored file"),
+    ],
+    ids=["bom-markup-not-attached", "detail-envelope", "success-envelope"],
+)
+def test_a_download_that_is_no_stored_file_is_refused_without_secrets(judge, served, error, words):
+    with pytest.raises(error) as info:
+        judge.stored_file(served, ENDPOINT)
+    assert type(info.value) is error and ("DocBits answered%s at %s " % (WHERE, ENDPOINT) + words) in str(info.value), str(info.value)
+    assert ANSWER_SECRET not in str(info.value)
+
+
+@pytest.mark.parametrize("flag, data", [(None, b"{}"), (None, None), (True, b"{}"), (False, None)])
+def test_a_download_that_agrees_with_the_list_or_a_list_that_does_not_say_is_accepted(judge, flag, data):
+    judge.check_listed_file(ExportConfig.from_api({"id": 7, "infor_ion_api": flag}), data)
+
+
+def test_a_download_that_contradicts_the_list_names_both(judge):
+    with pytest.raises(DocBitsAmbiguousView) as info:
+        judge.check_listed_file(ExportConfig.from_api({"id": 7, "infor_ion_api": "true"}), None)
+    assert str(info.value) == (
+        "DocBits for environment 'acme_tst' lists configuration 7 with an ION API file, but its download has none: "
+        "the download is not the file of that configuration, so nothing was written"
+    )
+    assert info.value.endpoint == ENDPOINT
+
+
+def test_the_list_rules_read_the_data_list_whole(judge):
+    items = [{"id": 1}, {"id": "2"}]
+    assert judge.listed_items({"data": items, "total": 2, "next": None}) is items
+    with pytest.raises(DocBitsError, match="answered for environment 'acme_tst' at POST %s without a 'data' list" % PATH_LIST):
+        judge.listed_items({"data": {"id": 1}})
+    # One problem is named: a page of more before an id listed twice.
+    with pytest.raises(DocBitsAmbiguousView, match=r"list of configurations for environment 'acme_tst' cannot be trusted: it says there is more \(has_more\);"):
+        judge.listed_items({"data": items + [{"id": 1}], "total": 3, "paging": {"has_more": True}})
+    with pytest.raises(DocBitsAmbiguousView, match=r"cannot be trusted: configuration 1 is listed twice \(as 1 and 1\);"):
+        judge.listed_items({"data": items + [{"id": 1}], "total": 3})
+
+
+def test_an_openapi_answer_must_be_a_readable_document(judge):
+    with pytest.raises(DocBitsError, match="at GET /openapi.json with JSON that is not an OpenAPI document"):
+        judge.openapi_document({"success": True})
 
 
 # --- options checked before any request --------------------------------------------------------------
