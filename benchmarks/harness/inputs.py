@@ -11,7 +11,8 @@ import urllib.request
 
 import yaml
 
-from . import paths  # noqa: F401  pylint: disable=unused-import  (it sets the import path of builders)
+# Imported for what it does: it sets the import path of builders.
+from . import paths  # noqa: F401  pylint: disable=unused-import
 
 # The tests' generator of real-shaped, deterministic, fake .ionapi contents, and the simulator's command line.
 from ansible_collections.docbits.infor.tests.support import builders  # noqa: E402  pylint: disable=wrong-import-order

@@ -11,7 +11,7 @@ class ModuleDocFragment:
     # Every module of the collection runs through an action plugin on the controller; each module
     # states its own check_mode and diff_mode support, or takes them from READ_ONLY or CONTROLLER. With
     # ansible.builtin.action_common_attributes, which describes check_mode, diff_mode and platform.
-    _RUN_BY_AN_ACTION_PLUGIN = r"""
+    DOCUMENTATION = r"""
 attributes:
   action:
     description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.
@@ -24,16 +24,15 @@ attributes:
       - Forces a 'global' task that does not execute per host, this bypasses per host templating and serial, throttle and
         other loop considerations.
     support: none
-"""
-
-    DOCUMENTATION = _RUN_BY_AN_ACTION_PLUGIN + r"""
   platform:
     platforms: all
 """
 
-    # Instead of DOCUMENTATION: the modules that run once per run on the controller, over the
-    # environments of the run, and never contact DocBits (each adds its own check_mode details).
-    CONTROLLER = _RUN_BY_AN_ACTION_PLUGIN + r"""
+    # The modules that run once per run on the controller, over the environments of the run, and never
+    # contact DocBits (each adds its own check_mode details). Listed before docbits.infor.attributes:
+    # of two fragments giving the same attribute, the one listed first is kept.
+    CONTROLLER = r"""
+attributes:
   check_mode:
     support: full
   diff_mode:

@@ -46,6 +46,7 @@ options:
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - docbits.infor.attributes.controller
+  - docbits.infor.attributes
 attributes:
   check_mode:
     details: Reads the inventory only; it behaves the same in check mode.

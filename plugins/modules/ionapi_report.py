@@ -97,6 +97,7 @@ options:
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - docbits.infor.attributes.controller
+  - docbits.infor.attributes
 attributes:
   check_mode:
     details: Says whether a file would change and writes nothing; set C(check_mode=false) on the task to write the report of a check-mode run.

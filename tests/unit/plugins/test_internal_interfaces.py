@@ -27,6 +27,6 @@ def test_there_are_internal_files_to_check():
 @pytest.mark.parametrize("relative_path", INTERNAL_FILES)
 def test_every_internal_file_says_so_in_its_header(relative_path):
     with open(os.path.join(REPO, relative_path), encoding="utf-8") as source:
-        header = [next(source) for _ in range(5)]
+        header = source.read().splitlines()[:5]
 
     assert any(line.startswith(MARKER) for line in header), relative_path

@@ -512,7 +512,7 @@ def answer(status=200, body=b"", content_type="application/json", **headers):
 def test_each_refusing_status_is_its_error_naming_environment_and_endpoint(judge, status, body, headers, error, words):
     with pytest.raises(error) as info:
         judge.fail_on_status(answer(status, body, **headers), ENDPOINT)
-    assert type(info.value) is error and words in str(info.value), str(info.value)
+    assert info.type is error and words in str(info.value), str(info.value)
     assert (info.value.endpoint, info.value.status) == (ENDPOINT, status)
     assert getattr(info.value, "retry_after", None) == (7 if status == 429 else None)
 
@@ -572,7 +572,7 @@ def test_a_download_is_the_stored_bytes_or_none(judge, served, expected):
 def test_a_download_that_is_no_stored_file_is_refused_without_secrets(judge, served, error, words):
     with pytest.raises(error) as info:
         judge.stored_file(served, ENDPOINT)
-    assert type(info.value) is error and ("DocBits answered%s at %s " % (WHERE, ENDPOINT) + words) in str(info.value), str(info.value)
+    assert info.type is error and ("DocBits answered%s at %s " % (WHERE, ENDPOINT) + words) in str(info.value), str(info.value)
     assert ANSWER_SECRET not in str(info.value)
 
 

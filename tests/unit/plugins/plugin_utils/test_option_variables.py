@@ -35,8 +35,15 @@ MAPPING = {
 }
 
 
+class TaggedStr(str):
+    """Stands for ansible-core's tagged strings (2.19 tags every value it reads with its origin)."""
+
+
 def resolve(host_vars, mapping=None, given=None, spec=None, **keywords):
-    task_vars = dict(omit=OMIT, **dict((name, trust_as_template(value) if type(value) is str else value) for name, value in host_vars.items()))
+    task_vars = dict(
+        omit=OMIT,
+        **dict((name, trust_as_template(value) if isinstance(value, str) and not isinstance(value, TaggedStr) else value) for name, value in host_vars.items()),
+    )
     templar = Templar(loader=DataLoader(), variables=task_vars)
     return options_from_variables(MAPPING if mapping is None else mapping, spec or IONAPI_SPEC, given or {}, task_vars, templar, **keywords)
 
@@ -45,10 +52,6 @@ def test_a_set_variable_becomes_its_option_templated():
     options = resolve({"docbits_api_key": "{{ vault_key }}", "vault_key": "k" * 40, "docbits_url": "https://api.docbits.com"})
 
     assert options == {"api_key": "k" * 40, "docbits_url": "https://api.docbits.com"}
-
-
-class TaggedStr(str):
-    """Stands for ansible-core's tagged strings (2.19 tags every value it reads with its origin)."""
 
 
 def test_values_arrive_as_plain_data_whether_templated_or_not():
