@@ -342,7 +342,7 @@ def is_onpremise(export_method):
 class AnswerJudge:
     """The rules that judge DocBits' answers (transport.Answer and the JSON read from them): which is an
     error of the contract, which a trusted list, which a stored file. `where` is the environment part of
-    every message (DocBitsClient._where); `excerpt` shortens and redacts what an answer says."""
+    every message; `excerpt` shortens and redacts what an answer says."""
 
     def __init__(self, where, excerpt):
         self.where = where
@@ -503,7 +503,9 @@ class DocBitsClient:
             secrets=(api_key, bearer_token),
             policy=retry_policy,
         )
-        self._judge = AnswerJudge(self._where(), self._transport.excerpt)
+        # The environment part of every message, the client's own and the judge's.
+        where = " for environment '%s'" % printable(environment) if environment else ""
+        self._judge = AnswerJudge(where, self._transport.excerpt)
 
     @property
     def retries(self):
@@ -527,9 +529,6 @@ class DocBitsClient:
     def close(self):
         self._transport.close()
 
-    def _where(self):
-        return " for environment '%s'" % printable(self.environment) if self.environment else ""
-
     def _send(self, method, path, retry=True, cap=JSON_ANSWER_CAP, **kwargs):
         endpoint = "%s %s" % (method, path)
         # Transport failures name the base URL: with several environments, which one failed is half the answer.
@@ -538,31 +537,33 @@ class DocBitsClient:
             return self._transport.request(method, self.base_url + path, retry=retry, cap=cap, **kwargs)
         except TLSFailure as exc:
             raise DocBitsError(
-                "TLS failure%s at %s: %s (%s; set ca_path to the CA bundle, or fix the URL)" % (self._where(), endpoint, exc.reason, url), endpoint=endpoint
+                "TLS failure%s at %s: %s (%s; set ca_path to the CA bundle, or fix the URL)" % (self._judge.where, endpoint, exc.reason, url), endpoint=endpoint
             )
         except NoAnswer as exc:
             raise DocBitsTransientError(
-                "DocBits did not answer%s at %s after %d retries: %s (%s)" % (self._where(), endpoint, exc.tries - 1, exc.reason, url), endpoint=endpoint
+                "DocBits did not answer%s at %s after %d retries: %s (%s)" % (self._judge.where, endpoint, exc.tries - 1, exc.reason, url), endpoint=endpoint
             )
         except ProxyRefused as exc:
             # The proxy's refusal, not DocBits': DocBits never saw the request.
-            raise DocBitsError("no request reached DocBits%s at %s (%s): %s" % (self._where(), endpoint, url, exc.reason), endpoint=endpoint, status=exc.status)
+            raise DocBitsError(
+                "no request reached DocBits%s at %s (%s): %s" % (self._judge.where, endpoint, url, exc.reason), endpoint=endpoint, status=exc.status
+            )
         except RedirectRefused as exc:
             raise DocBitsUnexpectedAnswer(
                 "DocBits answered%s at %s with a redirect (HTTP %d) to %s; redirects are never followed, so no key or file "
                 "reaches another address: set docbits_url to the final address"
-                % (self._where(), endpoint, exc.status, exc.location_origin or "an address it does not give"),
+                % (self._judge.where, endpoint, exc.status, exc.location_origin or "an address it does not give"),
                 endpoint=endpoint,
                 status=exc.status,
             )
         except AnswerTooLarge as exc:
             raise DocBitsUnexpectedAnswer(
                 "DocBits answered%s at %s with more than %s, more than any answer of this kind, and it was not read further "
-                "(a proxy in between? or the wrong docbits_url)" % (self._where(), endpoint, size_text(exc.cap)),
+                "(a proxy in between? or the wrong docbits_url)" % (self._judge.where, endpoint, size_text(exc.cap)),
                 endpoint=endpoint,
             )
         except TransportError as exc:
-            raise DocBitsError("request failed%s at %s: %s (%s)" % (self._where(), endpoint, exc.reason, url), endpoint=endpoint)
+            raise DocBitsError("request failed%s at %s: %s (%s)" % (self._judge.where, endpoint, exc.reason, url), endpoint=endpoint)
 
     def _json_call(self, method, path, retry=True, cap=JSON_ANSWER_CAP, **kwargs):
         answer = self._send(method, path, retry=retry, cap=cap, **kwargs)
