@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from functools import lru_cache
 
 import yaml
 
@@ -41,16 +40,23 @@ SUBSET_EXTRA_KEYS = ("optional", "more")
 _KINDS = (("list", (list, tuple)), ("boolean", bool), ("number", (int, float)))
 
 
-# The collection's own mapping: the role's, beside the plugins in every copy of the collection.
+# The collection's own mappings: the role's, beside the plugins in every copy of the collection.
 COLLECTION_MAPPING_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "roles", "ionapi", "vars", "main.yml")
 COLLECTION_MAPPING_VARIABLE = "ionapi_option_variables"
 
 
-@lru_cache(maxsize=None)
+def _collection_mappings():
+    with open(COLLECTION_MAPPING_FILE, encoding="utf-8") as variables:
+        return dict((name, value) for name, value in yaml.safe_load(variables).items() if name.endswith("_option_variables"))
+
+
+# Read when the plugins load in ansible-playbook's main process, so the workers it forks inherit them.
+COLLECTION_MAPPINGS = _collection_mappings()
+
+
 def collection_mapping():
     """The mapping the role gives its tasks (roles/ionapi/vars/main.yml), for a task that names none."""
-    with open(COLLECTION_MAPPING_FILE, encoding="utf-8") as variables:
-        return yaml.safe_load(variables)[COLLECTION_MAPPING_VARIABLE]
+    return COLLECTION_MAPPINGS[COLLECTION_MAPPING_VARIABLE]
 
 
 def variable_names(mapping, task_vars, templar):
@@ -119,6 +125,10 @@ def _named(mapping, task_vars, templar):
     if not isinstance(mapping, str):
         return mapping
     if mapping not in task_vars:
+        # The collection's playbooks name its mappings without importing the role that sets them: an
+        # imported role costs the controller one more task for every host (docs/performance.md).
+        if mapping in COLLECTION_MAPPINGS:
+            return COLLECTION_MAPPINGS[mapping]
         raise OptionError("%s: no variable %s holds the mapping" % (OPTION, printable(mapping)))
     value = task_vars[mapping]
     # Written as data, a mapping holds names, not templates: templating it would cost every host about as

@@ -270,3 +270,30 @@ def test_the_collection_mapping_is_the_role_one_so_a_task_naming_none_reads_the_
     assert collection_mapping() == role_mapping
     names = variable_names(collection_mapping(), {}, None)
     assert names["api_key"] == ["docbits_api_key"] and names["doc_types"] == ["docbits_doc_types", "docbits_default_doc_types"]
+
+
+@pytest.mark.parametrize(
+    "name, spec, option, variable",
+    [
+        ("ionapi_option_variables", IONAPI_SPEC, "api_key", "docbits_api_key"),
+        ("ionapi_validate_option_variables", VALIDATE_SPEC, "strict", "docbits_ionapi_strict"),
+    ],
+)
+def test_a_mapping_of_the_collection_is_known_by_its_name_without_the_role(name, spec, option, variable):
+    # The collection's playbooks name it without importing the role that sets it.
+    options = resolve({variable: True if option == "strict" else "k" * 40, "infor_tenant": "ACME_TST"}, mapping=name, spec=spec)
+
+    assert options[option] == (True if option == "strict" else "k" * 40)
+
+
+def test_a_mapping_set_for_the_host_wins_over_the_collection_one_of_that_name():
+    options = resolve({"ionapi_option_variables": {"org_id": "my_org"}, "my_org": "org-1", "docbits_api_key": "k" * 40}, mapping="ionapi_option_variables")
+
+    assert options == {"org_id": "org-1"}
+
+
+def test_any_other_unset_mapping_name_is_still_refused():
+    with pytest.raises(OptionError) as raised:
+        resolve({}, mapping="my_option_variables")
+
+    assert "no variable my_option_variables holds the mapping" in str(raised.value)
