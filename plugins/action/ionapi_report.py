@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import os
 import secrets
+from collections.abc import Mapping
 
 from ansible.errors import AnsibleError
 from ansible.utils.display import Display
@@ -37,9 +38,10 @@ class ActionModule(ControllerAction):
         # The run's --check (the report task itself runs with check_mode: false to be written).
         check_mode = bool(task_vars.get("ansible_check_mode"))
         hosts = params["hosts"] if params["hosts"] is not None else list(task_vars.get("ansible_play_hosts_all", []))
-        # Each host's variables are made once (they are the costly part of a report over many hosts).
-        variables = dict((host, hostvars.get(host) or {}) for host in hosts)
-        rows = dict((host, self._row(params, host, variables[host], check_mode)) for host in hosts)
+        # Each host's variables are made once and left untemplated: they are the costly part of a report over
+        # many hosts, and templating them all (every registered result) cost about as much again.
+        variables = dict((host, _untemplated(hostvars, host)) for host in hosts)
+        rows = dict((host, self._row(params, host, variables[host], check_mode, hostvars)) for host in hosts)
         document = report.report(params["kind"], list(rows.values()), check_mode)
         batch, later = self._batch(params, hosts, variables, task_vars)
         if batch is None or not later and len(batch) == len(hosts):
@@ -110,14 +112,24 @@ class ActionModule(ControllerAction):
         return changed, errors
 
     @staticmethod
-    def _row(params, host, variables, check_mode):
+    def _row(params, host, variables, check_mode, hostvars):
         registered = variables.get(params["result_var"])
-        try:
-            tenant = variables.get(params["tenant_var"])
-        except AnsibleError:
-            # Its own task failed on this already; the row then says so.
-            tenant = None
+        tenant = variables.get(params["tenant_var"])
+        if isinstance(tenant, str) and "{" in tenant:
+            # Written as a template: the host's templated view resolves it.
+            try:
+                tenant = (hostvars.get(host) or {}).get(params["tenant_var"])
+            except AnsibleError:
+                # Its own task failed on this already; the row then says so.
+                tenant = None
         return report.row(params["kind"], host, registered, tenant=tenant if isinstance(tenant, str) else None, check_mode=check_mode)
+
+
+def _untemplated(hostvars, host):
+    """The variables of `host` as they are set (a registered result is data, never a template), or {}."""
+    raw_get = getattr(hostvars, "raw_get", None)
+    variables = raw_get(host) if raw_get is not None else hostvars.get(host)
+    return variables if isinstance(variables, Mapping) else {}
 
 
 def _differs(path, text):

@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, docbits.infor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""How ionapi_report writes its files: whole or not at all, with the umask, never through a link."""
+"""How ionapi_report reads the hosts' results, and writes its files: whole or not at all, with the umask,
+never through a link."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -12,7 +13,7 @@ import stat
 
 import pytest
 
-from ansible_collections.docbits.infor.plugins.action.ionapi_report import _differs, _write_atomically
+from ansible_collections.docbits.infor.plugins.action.ionapi_report import ActionModule, _differs, _untemplated, _write_atomically
 
 
 @pytest.fixture
@@ -54,3 +55,33 @@ def test_an_unchanged_report_is_not_rewritten(tmp_path):
     assert _differs(str(path), "{}\n")
     _write_atomically(str(path), "{}\n")
     assert not _differs(str(path), "{}\n") and _differs(str(path), "[]\n")
+
+
+class HostVarsStandIn:
+    """Ansible's hostvars: raw_get() the variables as set, get() them templated (here: counted)."""
+
+    def __init__(self, raw, templated):
+        self.raw, self.templated, self.templated_reads = raw, templated, []
+
+    def raw_get(self, host):
+        return self.raw.get(host, "undefined marker")
+
+    def get(self, host):
+        self.templated_reads.append(host)
+        return self.templated.get(host)
+
+
+PARAMS = {"kind": "provision", "result_var": "docbits_ionapi_result", "tenant_var": "infor_tenant"}
+RESULT = {"changed": False, "action": "none", "config_id": "cfg-1", "fingerprint": "f" * 16}
+
+
+def test_rows_read_each_host_untemplated_and_template_only_a_tenant_written_as_a_template():
+    hostvars = HostVarsStandIn(
+        raw={"plain": {"infor_tenant": "ACME_TST", "docbits_ionapi_result": RESULT}, "templated": {"infor_tenant": "{{ tenant_of_env }}"}},
+        templated={"templated": {"infor_tenant": "ACME_PRD"}},
+    )
+
+    rows = [ActionModule._row(PARAMS, host, _untemplated(hostvars, host), False, hostvars) for host in ("plain", "templated", "unknown")]
+
+    assert [(row["tenant"], row["config_id"]) for row in rows] == [("ACME_TST", "cfg-1"), ("ACME_PRD", None), (None, None)]
+    assert hostvars.templated_reads == ["templated"]
