@@ -19,8 +19,6 @@ from .paths import PLAYBOOKS, ROLE
 from .runner import progress, summarise
 from .scenarios import PLAIN_PLAYBOOK, PROVISION as COLLECTION_PLAYBOOK
 
-COLLECTION_TASKS = ROLE / "tasks" / "ionapi.yml"
-ROLE_IMPORT = re.compile(r"(?m)^(\s+)ansible\.builtin\.import_role:\n\s+name: docbits\.infor\.ionapi\n\s+tasks_from: ionapi\n")
 
 # A do-nothing action plugin: what Ansible costs for a task when the module's own work is free.
 NOOP_ACTION_PLUGIN = """
@@ -38,12 +36,15 @@ class ActionModule(ActionBase):
 """
 
 NOOP_ACTION = "bench_noop_action"
-# The ionapi task's options from the inventory variables (the role's mapping, resolved by the action plugin).
-OPTION_VARIABLES = re.compile(r"(?m)^(    # .*\n)?    option_variables: .*\n")
+# The provisioning task of the playbook: its module, its options from the inventory variables (the role's
+# mapping, resolved by the action plugin) and its delegation, each line with its indentation.
+MODULE_LINE = re.compile(r"(?m)^(\s+)docbits\.infor\.ionapi:\n")
+OPTION_VARIABLES = re.compile(r"(?m)^(\s+)option_variables: ionapi_option_variables\n")
+DELEGATION = re.compile(r"(?m)^(\s+)delegate_to: localhost\n")
 # Before 1.1.0 the task named the tenant itself, a template of its own.
-EXPECTED_TENANT = '    expected_tenant: "{{ infor_tenant }}"\n'
+EXPECTED_TENANT = '%sexpected_tenant: "{{ infor_tenant }}"\n'
 # 1.0.0's mapping, for the templated_dict variant: one dict templated per host, through module_defaults.
-TEMPLATED_DICT = '  module_defaults:\n    docbits.infor.ionapi: "{{ ionapi_options }}"\n'
+TEMPLATED_DICT = '%smodule_defaults:\n%s  docbits.infor.ionapi: "{{ ionapi_options }}"\n'
 TEMPLATED_DICT_VARS = """
 ionapi_options: >-
   {{ dict(bench_option_variables.keys() | zip(query('ansible.builtin.vars', *bench_option_variables.values(), default=omit)))
@@ -56,9 +57,8 @@ ionapi_options: >-
 def templated_dict_vars():
     """1.0.0's role variables: its option -> variable mapping (no src_dir, one variable per option) and the dict."""
     mapping = yaml.safe_load((ROLE / "vars" / "main.yml").read_text(encoding="utf-8"))["ionapi_option_variables"]
-    one_each = dict(
-        (option, names if isinstance(names, str) else names[0]) for option, names in mapping.items() if option not in ("src_dir", "expected_tenant")
-    )
+    names = dict((option, entry["variable"] if isinstance(entry, dict) else entry) for option, entry in mapping.items())
+    one_each = dict((option, name if isinstance(name, str) else name[0]) for option, name in names.items() if option not in ("src_dir", "expected_tenant"))
     return yaml.safe_dump({"bench_option_variables": one_each}, sort_keys=False) + TEMPLATED_DICT_VARS
 
 
@@ -82,7 +82,7 @@ def lookups_per_option():
     mapping = yaml.safe_load((ROLE / "vars" / "main.yml").read_text(encoding="utf-8"))["ionapi_option_variables"]
     # The options that name one variable; 0.x had neither src_dir nor a playbook default of doc_types.
     lines = [
-        "    %s: \"{{ lookup('ansible.builtin.vars', '%s', default=omit) }}\"\n" % item
+        "%%s%s: \"{{ lookup('ansible.builtin.vars', '%s', default=omit) }}\"\n" % item
         for item in mapping.items()
         if isinstance(item[1], str) and item[0] != "src_dir"
     ]
@@ -90,40 +90,35 @@ def lookups_per_option():
 
 
 def profile_playbook(directory, change):
-    """A copy of the collection's playbook, its ionapi task changed for one --profile variant (None: the original)."""
+    """A copy of the collection's playbooks, the provisioning task changed for one --profile variant (None: the original)."""
     if change is None:
         return COLLECTION_PLAYBOOK
     if change == "plain":
         return PLAIN_PLAYBOOK
-    text = COLLECTION_TASKS.read_text(encoding="utf-8")
+    text = COLLECTION_PLAYBOOK.read_text(encoding="utf-8")
     if change == "no_delegate":
-        changed, count = re.subn(r"(?m)^\s+delegate_to: localhost\n", "", text)
+        changed, count = DELEGATION.subn("", text, count=1)
     elif change == "lookup_per_option":
-        changed, count = OPTION_VARIABLES.subn(EXPECTED_TENANT + lookups_per_option(), text)
+        changed, count = OPTION_VARIABLES.subn(lambda line: (EXPECTED_TENANT + lookups_per_option()).replace("%s", line.group(1)), text)
     elif change == "templated_dict":
-        changed, count = OPTION_VARIABLES.subn(EXPECTED_TENANT, text)
-        changed = changed.replace("  delegate_to: localhost\n", TEMPLATED_DICT + "  delegate_to: localhost\n")
+        changed, count = OPTION_VARIABLES.subn(lambda line: EXPECTED_TENANT % line.group(1), text)
+        changed = DELEGATION.sub(lambda line: TEMPLATED_DICT % (line.group(1), line.group(1)) + line.group(0), changed, count=1)
     else:
-        changed, count = re.subn(r"(?m)^(\s+)docbits\.infor\.ionapi:$", r"\1%s:" % NOOP_ACTION, text)
-    playbook, imports = ROLE_IMPORT.subn(r"\1ansible.builtin.import_tasks: tasks/%s\n" % COLLECTION_TASKS.name, COLLECTION_PLAYBOOK.read_text(encoding="utf-8"))
-    if not count or not imports:
+        changed, count = MODULE_LINE.subn(r"\1%s:\n" % NOOP_ACTION, text)
+    if not count:
         # The playbook changed shape: a variant identical to the original would measure nothing.
-        raise SystemExit("--profile: variant %s does not apply to %s any more; update benchmarks/harness/profile.py" % (change, COLLECTION_TASKS))
+        raise SystemExit("--profile: variant %s does not apply to %s any more; update benchmarks/harness/profile.py" % (change, COLLECTION_PLAYBOOK))
     variant = directory / "variants" / change
-    # ansible-playbook loads action plugins from the directory next to the playbook.
-    (variant / "action_plugins").mkdir(parents=True, exist_ok=True)
+    # The playbooks it imports beside it; ansible-playbook loads action plugins from the directory next to the playbook.
+    shutil.copytree(PLAYBOOKS, variant, dirs_exist_ok=True)
+    (variant / "action_plugins").mkdir(exist_ok=True)
     (variant / "action_plugins" / ("%s.py" % NOOP_ACTION)).write_text(NOOP_ACTION_PLUGIN, encoding="utf-8")
-    (variant / "tasks").mkdir(exist_ok=True)
-    (variant / "tasks" / COLLECTION_TASKS.name).write_text(changed, encoding="utf-8")
-    shutil.copyfile(PLAYBOOKS / "tasks" / "report.yml", variant / "tasks" / "report.yml")
-    # The role's variables, which import_role would have brought, for the task imported on its own.
-    vars_files = [ROLE / "vars" / "main.yml"]
     if change == "templated_dict":
-        vars_files.append(variant / "templated_dict_vars.yml")
-        vars_files[-1].write_text(templated_dict_vars(), encoding="utf-8")
-    playbook = playbook.replace("  gather_facts: false\n", "  gather_facts: false\n  vars_files:\n%s" % "".join("    - %s\n" % path for path in vars_files), 1)
+        variables = variant / "templated_dict_vars.yml"
+        variables.write_text(templated_dict_vars(), encoding="utf-8")
+        changed = changed.replace("  gather_facts: false\n", "  gather_facts: false\n  vars_files:\n    - %s\n" % variables, 1)
     path = variant / COLLECTION_PLAYBOOK.name
-    path.write_text(playbook, encoding="utf-8")
+    path.write_text(changed, encoding="utf-8")
     return path
 
 
