@@ -19,7 +19,6 @@ from .paths import PLAYBOOKS, ROLE
 from .runner import progress, summarise
 from .scenarios import PLAIN_PLAYBOOK, PROVISION as COLLECTION_PLAYBOOK
 
-
 # A do-nothing action plugin: what Ansible costs for a task when the module's own work is free.
 NOOP_ACTION_PLUGIN = """
 from ansible.plugins.action import ActionBase
