@@ -60,10 +60,8 @@ def _warm_up_http_stack():
         files={"file": ("warm-up.ionapi", b"{}", "application/octet-stream"), "field": (None, "1")},
     ).prepare()
     raw = HTTPResponse(body=io.BytesIO(b"{}"), headers={"Content-Type": "application/json", "Content-Length": "2"}, status=200, preload_content=False)
-    with requests.Session() as session:
-        session.merge_environment_settings(prepared.url, {}, True, True, None)
-        answer = HTTPAdapter().build_response(prepared, raw)
-        b"".join(answer.iter_content(1024))
+    answer = HTTPAdapter().build_response(prepared, raw)
+    b"".join(answer.iter_content(1024))
 
 
 _warm_up_http_stack()
