@@ -14,7 +14,7 @@ from ansible.errors import AnsibleActionFail
 from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import DEFAULT_DOC_TYPE, DEFAULT_URL
 from ansible_collections.docbits.infor.plugins.plugin_utils import inventory_check
 from ansible_collections.docbits.infor.plugins.plugin_utils.controller_action import ControllerAction
-from ansible_collections.docbits.infor.plugins.plugin_utils.option_variables import OPTION as OPTION_VARIABLES, collection_mapping, variable_names
+from ansible_collections.docbits.infor.plugins.plugin_utils.option_variables import COLLECTION_MAPPING_VARIABLE, OPTION as OPTION_VARIABLES, variable_names
 from ansible_collections.docbits.infor.plugins.plugin_utils.run_cache import record_shared_targets
 
 # The options whose values say where an environment writes.
@@ -24,13 +24,12 @@ TARGET_OPTIONS = ("docbits_url", "api_key", "org_id", "sub_org_id", "doc_type", 
 class ActionModule(ControllerAction):
     ARGUMENT_SPEC = {
         "group": {"type": "str"},
-        OPTION_VARIABLES: {"type": "raw"},
+        OPTION_VARIABLES: {"type": "raw", "default": COLLECTION_MAPPING_VARIABLE},
     }
 
     def run_checked(self, params, task_vars, result):
         hosts = _hosts_of_the_run(params["group"], task_vars)
-        given = params[OPTION_VARIABLES]
-        mapping = variable_names(collection_mapping() if given is None else given, task_vars, self._templar)
+        mapping = variable_names(params[OPTION_VARIABLES], task_vars, self._templar)
         known = set(inventory_check.OTHER_KNOWN_VARIABLES)
         for names in mapping.values():
             known.update(names)

@@ -38,8 +38,9 @@ options:
     description:
       - The mapping of module options to inventory variables (as in M(docbits.infor.ionapi)), or the name of a variable
         holding it; the role passes C(ionapi_option_variables).
-      - Unset, the collection's own mapping, the one the role's tasks use (C(ionapi_option_variables) of the role's
-        C(vars/main.yml)), so a play needs neither the role nor a copy of the mapping for this check.
+      - Unset, C(ionapi_option_variables), which the collection's plugins know without the role (the mapping of the
+        role's C(vars/main.yml), unless the host sets a variable of that name, as for the other modules), so a play
+        needs neither the role nor a copy of the mapping for this check.
       - Its variables are the names the collection reads; those of C(docbits_url), C(api_key), C(org_id), C(sub_org_id),
         C(doc_type), C(doc_types) and C(config_id) say where each environment writes.
     type: raw

@@ -42,6 +42,7 @@ _KINDS = (("list", (list, tuple)), ("boolean", bool), ("number", (int, float)))
 
 # The collection's own mappings: the role's, beside the plugins in every copy of the collection.
 COLLECTION_MAPPING_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "roles", "ionapi", "vars", "main.yml")
+# The whole mapping, what a task that names none reads (ionapi_inventory_check).
 COLLECTION_MAPPING_VARIABLE = "ionapi_option_variables"
 
 
@@ -52,11 +53,6 @@ def _collection_mappings():
 
 # Read when the plugins load in ansible-playbook's main process, so the workers it forks inherit them.
 COLLECTION_MAPPINGS = _collection_mappings()
-
-
-def collection_mapping():
-    """The mapping the role gives its tasks (roles/ionapi/vars/main.yml), for a task that names none."""
-    return COLLECTION_MAPPINGS[COLLECTION_MAPPING_VARIABLE]
 
 
 def variable_names(mapping, task_vars, templar):

@@ -16,7 +16,12 @@ from ansible.template import Templar
 from ansible_collections.docbits.infor.plugins.module_utils.arguments import IONAPI_SPEC, VALIDATE_SPEC
 from ansible_collections.docbits.infor.plugins.module_utils.errors import OptionError
 from ansible_collections.docbits.infor.tests.support.paths import REPO
-from ansible_collections.docbits.infor.plugins.plugin_utils.option_variables import collection_mapping, options_from_variables, variable_names
+from ansible_collections.docbits.infor.plugins.plugin_utils.option_variables import (
+    COLLECTION_MAPPING_VARIABLE,
+    mapping_of,
+    options_from_variables,
+    variable_names,
+)
 
 try:
     from ansible.template import trust_as_template
@@ -267,8 +272,8 @@ def test_the_collection_mapping_is_the_role_one_so_a_task_naming_none_reads_the_
     with open(os.path.join(REPO, "roles", "ionapi", "vars", "main.yml"), encoding="utf-8") as role_variables:
         role_mapping = yaml.safe_load(role_variables)["ionapi_option_variables"]
 
-    assert collection_mapping() == role_mapping
-    names = variable_names(collection_mapping(), {}, None)
+    assert mapping_of(COLLECTION_MAPPING_VARIABLE, {}, None) == role_mapping
+    names = variable_names(COLLECTION_MAPPING_VARIABLE, {}, None)
     assert names["api_key"] == ["docbits_api_key"] and names["doc_types"] == ["docbits_doc_types", "docbits_default_doc_types"]
 
 
