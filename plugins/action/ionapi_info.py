@@ -7,7 +7,6 @@ from __future__ import annotations
 from ansible_collections.docbits.infor.plugins.module_utils.arguments import IONAPI_INFO_ARGUMENTS
 from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, OptionError, printable
 from ansible_collections.docbits.infor.plugins.module_utils.preflight import openapi_url
-from ansible_collections.docbits.infor.plugins.module_utils.runner import run_info
 from ansible_collections.docbits.infor.plugins.plugin_utils.action import DocBitsAction
 from ansible_collections.docbits.infor.plugins.plugin_utils.option_variables import OPTION as OPTION_VARIABLES, mapping_of, options_from_variables
 
@@ -17,9 +16,6 @@ class ActionModule(DocBitsAction):
     MODULE = "docbits.infor.ionapi_info"
     ARGUMENTS = IONAPI_INFO_ARGUMENTS
     READS_SOURCE_WHEN_ABSENT = False
-
-    def run_local(self, params, controller_file, task_vars):
-        return run_info(params, controller_file)
 
     def _arguments(self, task_vars, sources=None):
         if self._task.args.get("hosts") is not None:

@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 from ansible_collections.docbits.infor.plugins.module_utils.arguments import VALIDATE_ARGUMENTS
-from ansible_collections.docbits.infor.plugins.module_utils.runner import run_validate
 from ansible_collections.docbits.infor.plugins.plugin_utils.action import DocBitsAction
 
 
@@ -14,6 +13,3 @@ class ActionModule(DocBitsAction):
     MODULE = "docbits.infor.ionapi_validate"
     ARGUMENTS = VALIDATE_ARGUMENTS
     READS_SOURCE_WHEN_ABSENT = False
-
-    def run_local(self, params, controller_file, task_vars):
-        return run_validate(params, controller_file)

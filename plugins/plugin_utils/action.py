@@ -7,68 +7,38 @@
 
 The .ionapi file is read on the controller (Vault-decrypted through the loader, as
 ansible.builtin.copy does) and validated there, so neither a bad file nor any file at all
-has to reach a managed host. With a local connection the module's logic then runs
-in-process; otherwise the module is shipped with the file's content.
+has to reach a managed host. With a local connection the module's logic then runs on the
+controller, in the run's shared runner (shared_runner.py); otherwise the module is shipped with
+the file's content.
 """
 
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 
+from ansible import constants as C
 from ansible.errors import AnsibleActionFail, AnsibleError
 from ansible.module_utils.errors import UnsupportedError
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.docbits.infor.plugins.module_utils.arguments import ModuleArguments, check_concurrency_limit
-from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import DEFAULT_URL, DocBitsAuthError, DocBitsNotFound
+from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import DEFAULT_URL
 from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, OptionError, failure_details, printable
 from ansible_collections.docbits.infor.plugins.module_utils.runner import ControllerFile, load_ionapi, read_source, source_path
-from ansible_collections.docbits.infor.plugins.module_utils.transport import HAS_REQUESTS
 from ansible_collections.docbits.infor.plugins.plugin_utils.option_variables import OPTION as OPTION_VARIABLES, options_from_variables, plain
 from ansible_collections.docbits.infor.plugins.plugin_utils.messages import files_dir_hint, in_user_words, path_hint
 from ansible_collections.docbits.infor.plugins.plugin_utils.run_cache import RunSlots, shared_target
+from ansible_collections.docbits.infor.plugins.plugin_utils.shared_runner import Job, failure_kind, run_job
 
 DEFAULT_URL_WARNING = (
     "docbits_url is not set (nor DOCBITS_URL), so this environment uses the default DocBits URL %s (production, "
     "Europe); set docbits_url to say which DocBits it is" % DEFAULT_URL
 )
 
-if HAS_REQUESTS:
-    import requests
-    from requests.adapters import HTTPAdapter
-    from urllib3.response import HTTPResponse
-
-
-def _warm_up_http_stack():
-    """Run one request/answer cycle through requests, without a network, in this process.
-
-    The strategy imports the action plugins in ansible-playbook's main process, then forks a
-    worker for every host's task. Python fills its isinstance caches of abstract base classes
-    (Mapping, ...) lazily, and in a process with Ansible's many classes the first checks are
-    slow: filled once here, every worker inherits them instead of refilling them (~10 ms of CPU
-    per host in a bulk run, see docs/performance.md).
-    """
-    if not HAS_REQUESTS:
-        return
-    prepared = requests.Request(
-        "POST",
-        "https://127.0.0.1/warm-up",
-        params={"type": "warm-up"},
-        headers={"Accept": "application/json"},
-        files={"file": ("warm-up.ionapi", b"{}", "application/octet-stream"), "field": (None, "1")},
-    ).prepare()
-    raw = HTTPResponse(body=io.BytesIO(b"{}"), headers={"Content-Type": "application/json", "Content-Length": "2"}, status=200, preload_content=False)
-    answer = HTTPAdapter().build_response(prepared, raw)
-    b"".join(answer.iter_content(1024))
-
-
-_warm_up_http_stack()
-
 
 class DocBitsAction(ActionBase):
-    """Subclasses set the module name and its ModuleArguments, and implement run_local()."""
+    """Subclasses set the module name (an entry of shared_runner.ENTRY_POINTS) and its ModuleArguments."""
 
     TRANSFERS_FILES = False
     _requires_connection = False
@@ -80,10 +50,6 @@ class DocBitsAction(ActionBase):
     WRITES = False
     # Whether src is read with state=absent too (docbits.infor.ionapi does, as it always has, though it then uses no file).
     READS_SOURCE_WHEN_ABSENT = True
-
-    def run_local(self, params, controller_file, task_vars):
-        """The module's work, in-process on the controller: a result dict or DocBitsInforError."""
-        raise NotImplementedError
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
@@ -130,10 +96,11 @@ class DocBitsAction(ActionBase):
             return self.outcome(params, task_vars, sources)
         except DocBitsInforError as exc:
             message = str(exc)
-            if isinstance(exc, (OptionError, DocBitsAuthError)):
-                # Both say which option to check: named as the inventory sets it.
+            kind = failure_kind(exc)
+            if kind == "option":
+                # It says which option to check: named as the inventory sets it.
                 message = in_user_words(message, sources)
-            elif isinstance(exc, DocBitsNotFound):
+            elif kind == "not-found":
                 message += path_hint(params.get("docbits_url"), sources)
             raise _TaskFailure(message, **failure_details(exc)) from None
 
@@ -148,7 +115,8 @@ class DocBitsAction(ActionBase):
             controller_file = ControllerFile(params["content"], sources.get("content", "content"))
         with self._slot(params.get("concurrency_limit")):
             if self._connection.transport == "local":
-                return self.run_local(params, controller_file, task_vars)
+                # On the controller: in the run's shared runner where it can serve (plugin_utils/shared_runner.py).
+                return run_job(Job(self.MODULE, params, controller_file, bool(self._task.check_mode), C.DEFAULT_LOCAL_TMP))
             return self._run_on_target(params, controller_file, task_vars)
 
     @staticmethod

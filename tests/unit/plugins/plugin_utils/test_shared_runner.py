@@ -1,0 +1,252 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, docbits.infor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The shared runner: jobs and answers survive the socket whole, failures keep what the action plugin
+words by, and forked workers (as the strategy forks them) share one runner that ends with its run."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import socket
+import threading
+import time
+
+import pytest
+
+from ansible_collections.docbits.infor.plugins.module_utils.arguments import IONAPI_INFO_ARGUMENTS
+from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import DocBitsAuthError, DocBitsNotFound
+from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, OptionError
+from ansible_collections.docbits.infor.plugins.module_utils.ionapi import IonApiError
+from ansible_collections.docbits.infor.plugins.module_utils.runner import ControllerFile
+from ansible_collections.docbits.infor.plugins.plugin_utils import shared_runner
+from ansible_collections.docbits.infor.plugins.plugin_utils.shared_runner import (
+    SOCKET_NAME,
+    SWITCH,
+    Job,
+    RunnerClient,
+    SharedFailure,
+    answer_of,
+    failure_kind,
+    result_of,
+    run_job,
+)
+from ansible_collections.docbits.infor.tests.support.builders import dump, make_seeded_ionapi, secret_values
+
+VALIDATE = "docbits.infor.ionapi_validate"
+IONAPI = make_seeded_ionapi(tenant="ACME_TST")
+
+
+def validate_job(run_dir, data=None, **params):
+    controller_file = ControllerFile(dump(IONAPI) if data is None else data, "files/ACME_TST.ionapi", ["mode 0644"])
+    return Job(VALIDATE, params, controller_file, False, str(run_dir))
+
+
+@pytest.fixture
+def run_dir(tmp_path):
+    directory = tmp_path / "run"
+    directory.mkdir(mode=0o700)
+    yield directory
+    # Removing the run's socket is how a run's end looks to its runner: it exits.
+    socket_path = directory / SOCKET_NAME
+    if socket_path.exists():
+        socket_path.unlink()
+    wait_until(lambda: not runner_pids(socket_path))
+
+
+def runner_pids(socket_path):
+    """The pids of the processes serving `socket_path` (their command line names it)."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open("/proc/%s/cmdline" % entry, "rb") as handle:
+                    arguments = handle.read().split(b"\0")
+            except OSError:
+                continue
+            if os.fsencode(str(socket_path)) in arguments:
+                pids.append(int(entry))
+    return pids
+
+
+def wait_until(condition, seconds=10):
+    ends = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < ends, "still not so after %s s" % seconds
+        time.sleep(0.05)
+
+
+# --- the messages ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("data", [dump(IONAPI), dump(IONAPI).decode("utf-8"), b"\xef\xbb\xbf" + dump(IONAPI)])
+def test_a_job_crosses_the_socket_whole(tmp_path, data):
+    job = Job.from_message(validate_job(tmp_path, data, strict=True).to_message())
+
+    assert (job.module, job.params, job.check_mode, job.run_dir) == (VALIDATE, {"strict": True}, False, str(tmp_path))
+    assert (job.controller_file.data, job.controller_file.source, job.controller_file.warnings) == (data, "files/ACME_TST.ionapi", ["mode 0644"])
+
+
+def test_a_job_without_a_file_stays_without_one(tmp_path):
+    job = Job("docbits.infor.ionapi", {"state": "absent"}, None, True, str(tmp_path))
+
+    assert Job.from_message(job.to_message()).controller_file is None
+
+
+@pytest.mark.parametrize(
+    "exc, kind",
+    [
+        (OptionError("timeout: must be positive"), "option"),
+        (DocBitsAuthError("DocBits refused the API key: check docbits_api_key"), "option"),
+        (DocBitsNotFound("DocBits answered 404 for /api/x"), "not-found"),
+        (IonApiError("files/ACME_TST.ionapi", "missing-key", "is missing", key="ti"), None),
+    ],
+)
+def test_a_failure_comes_back_with_its_message_rule_and_kind(tmp_path, monkeypatch, exc, kind):
+    def fail(job):
+        raise exc
+
+    monkeypatch.setitem(shared_runner.ENTRY_POINTS, VALIDATE, fail)
+    with pytest.raises(SharedFailure) as raised:
+        result_of(answer_of(validate_job(tmp_path)))
+
+    assert str(raised.value) == str(exc)
+    assert failure_kind(raised.value) == failure_kind(exc) == kind
+    assert (raised.value.rule, raised.value.key) == (getattr(exc, "rule", None), getattr(exc, "key", None))
+
+
+def test_a_defect_comes_back_by_its_type_only(tmp_path, monkeypatch):
+    secret = secret_values(IONAPI)[0]
+
+    def crash(job):
+        raise KeyError(secret)
+
+    monkeypatch.setitem(shared_runner.ENTRY_POINTS, VALIDATE, crash)
+    with pytest.raises(DocBitsInforError) as raised:
+        result_of(answer_of(validate_job(tmp_path)))
+
+    assert "unexpected KeyError in the shared runner" in str(raised.value) and SWITCH in str(raised.value)
+    assert secret not in str(raised.value)
+
+
+# --- the processes --------------------------------------------------------------------------------
+
+
+def _validate_in_worker(run_dir, results):
+    results.put(run_job(validate_job(run_dir)))
+
+
+def _fake_run(run_dir, results, hosts):
+    """ansible-playbook's part: fork one worker per host, as the strategy does, and wait for them."""
+    context = multiprocessing.get_context("fork")
+    workers = [context.Process(target=_validate_in_worker, args=(run_dir, results)) for _host in range(hosts)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+
+
+def test_workers_of_one_run_share_one_runner_that_ends_with_the_run(run_dir):
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    run = context.Process(target=_fake_run, args=(str(run_dir), results, 6))
+    run.start()
+    outcomes = [results.get(timeout=60) for _host in range(6)]
+    socket_path = run_dir / SOCKET_NAME
+    serving = runner_pids(socket_path)
+
+    assert [outcome["tenant"] for outcome in outcomes] == ["ACME_TST"] * 6
+    assert len(serving) == 1
+    run.join(30)
+    # The run's main process is gone: its runner follows, and takes its socket with it.
+    wait_until(lambda: not runner_pids(socket_path))
+    assert not socket_path.exists()
+
+
+def test_a_killed_runner_is_replaced_by_the_next_job(run_dir):
+    socket_path = run_dir / SOCKET_NAME
+    assert run_job(validate_job(run_dir))["tenant"] == "ACME_TST"
+    (first,) = runner_pids(socket_path)
+    os.kill(first, signal.SIGKILL)
+    # Started by this process (the job ran here): reaped here, once wholly gone.
+    os.waitpid(first, 0)
+
+    # Its socket is left behind, refusing connections.
+    assert socket_path.exists()
+    assert run_job(validate_job(run_dir))["tenant"] == "ACME_TST"
+    (second,) = runner_pids(socket_path)
+    assert second != first
+
+
+def test_failures_come_back_through_the_runner(run_dir):
+    with pytest.raises(SharedFailure) as raised:
+        run_job(validate_job(run_dir, data=b"{}"))
+
+    assert "files/ACME_TST.ionapi" in str(raised.value) and raised.value.rule
+    assert len(runner_pids(run_dir / SOCKET_NAME)) == 1
+
+
+def test_a_directory_others_may_enter_gets_no_runner(run_dir):
+    os.chmod(str(run_dir), 0o755)
+
+    assert not RunnerClient(str(run_dir)).usable()
+    assert run_job(validate_job(run_dir))["tenant"] == "ACME_TST"
+    assert not (run_dir / SOCKET_NAME).exists()
+
+
+def test_a_socket_path_too_long_gets_no_runner(tmp_path):
+    deep = tmp_path / ("d" * 120)
+    deep.mkdir(mode=0o700)
+
+    assert not RunnerClient(str(deep)).usable()
+    assert run_job(validate_job(deep))["tenant"] == "ACME_TST"
+
+
+def test_the_switch_keeps_every_job_in_its_worker(run_dir, monkeypatch):
+    monkeypatch.setenv(SWITCH, "0")
+
+    assert run_job(validate_job(run_dir))["tenant"] == "ACME_TST"
+    assert not (run_dir / SOCKET_NAME).exists()
+
+
+def test_a_runner_whose_socket_another_took_exits(run_dir):
+    socket_path = run_dir / SOCKET_NAME
+    run_job(validate_job(run_dir))
+    (first,) = runner_pids(socket_path)
+
+    # As a worker that found no runner answering would: it starts one, which takes the path.
+    assert RunnerClient(str(run_dir))._spawn()
+    wait_until(lambda: first not in runner_pids(socket_path))
+    assert len(runner_pids(socket_path)) == 1
+    assert run_job(validate_job(run_dir))["tenant"] == "ACME_TST"
+
+
+def test_a_runner_that_dies_with_a_job_fails_that_job_in_plain_words(run_dir):
+    socket_path = run_dir / SOCKET_NAME
+    run_job(validate_job(run_dir))
+    (runner,) = runner_pids(socket_path)
+    silent = socket.create_server(("127.0.0.1", 0))
+    outcome = IONAPI_INFO_ARGUMENTS.validator.validate(
+        {"docbits_url": "http://127.0.0.1:%d" % silent.getsockname()[1], "api_key": "k" * 24, "org_id": "org-1", "state": "absent"}
+    )
+    assert not outcome.errors.errors
+    params = outcome.validated_parameters
+
+    def kill_once_the_job_waits_for_docbits():
+        connection, _address = silent.accept()
+        os.kill(runner, signal.SIGKILL)
+        connection.close()
+
+    killer = threading.Thread(target=kill_once_the_job_waits_for_docbits)
+    killer.start()
+    with pytest.raises(DocBitsInforError) as raised:
+        run_job(Job("docbits.infor.ionapi_info", params, None, False, str(run_dir)))
+    killer.join(10)
+    silent.close()
+
+    assert not killer.is_alive()
+    os.waitpid(runner, 0)
+
+    assert "shared runner process ended before it answered" in str(raised.value)
+    assert "run again to converge" in str(raised.value)
