@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 
+from ansible import constants as C
 from ansible.errors import AnsibleActionFail
 
 from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import DEFAULT_DOC_TYPE, DEFAULT_URL
@@ -36,7 +37,7 @@ class ActionModule(ControllerAction):
         names_by_host, targets, default_url_hosts = self._read_hosts(hosts, mapping, task_vars)
         unknown = inventory_check.unknown_variables(names_by_host, known)
         shared, shared_sets = inventory_check.shared_targets(targets)
-        record_shared_targets(shared)
+        record_shared_targets(shared, C.DEFAULT_LOCAL_TMP)
         warnings = []
         if unknown:
             warnings.append(inventory_check.unknown_variables_warning(unknown))

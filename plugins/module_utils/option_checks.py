@@ -24,7 +24,8 @@ RETRIES_BOUNDS = (0, 10)
 
 
 def has_whitespace_or_control(text):
-    return any(char.isspace() or not char.isprintable() for char in text)
+    # Every whitespace character but the space is unprintable (Python's isprintable): two C-speed passes.
+    return " " in text or not text.isprintable()
 
 
 def check_url(url, option):

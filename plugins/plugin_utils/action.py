@@ -70,7 +70,7 @@ class DocBitsAction(ActionBase):
     def _params(self, task_vars, result):
         """(validated options, the variable behind each option); a refusal raises _TaskFailure in the user's words."""
         if self.WRITES:
-            refusal = shared_target(task_vars.get("inventory_hostname"))
+            refusal = shared_target(task_vars.get("inventory_hostname"), C.DEFAULT_LOCAL_TMP)
             if refusal:
                 raise _TaskFailure(refusal, rule="shared-configuration")
         sources = {}
@@ -125,7 +125,7 @@ class DocBitsAction(ActionBase):
         check_concurrency_limit(limit or 0)
         if not limit:
             return contextlib.nullcontext()
-        return RunSlots(limit).held()
+        return RunSlots(limit, C.DEFAULT_LOCAL_TMP).held()
 
     def _validated_params(self, arguments):
         """`arguments` checked against the module's spec, as validate_argument_spec() checks the task's,

@@ -8,8 +8,10 @@ that bound how many hosts talk to DocBits at once (RunSlots).
 
 The strategy forks a worker for each host's task, so nothing in memory is shared between hosts.
 Ansible's per-run local temp directory is: the main process creates it before forking and
-removes it when it exits. A lock file per key lets the first worker compute a verdict while the
-others wait for it, then read it; a lock file per slot lets a worker hold that slot.
+removes it when it exits; callers pass it (C.DEFAULT_LOCAL_TMP), so that the shared runner,
+which never loads Ansible's configuration, uses the same one. A lock file per key lets the first
+worker (or runner thread) compute a verdict while the others wait for it, then read it; a lock
+file per slot lets a worker hold that slot.
 """
 
 from __future__ import annotations
@@ -20,15 +22,13 @@ import hashlib
 import json
 import os
 
-from ansible import constants as C
-
 
 class RunCache:
     """`once(namespace, key, compute)`: compute() runs once per run and key; its value must be
     JSON-serialisable and secret-free (it is written to disk). Keys are stored hashed."""
 
-    def __init__(self, directory=None):
-        self.directory = directory or C.DEFAULT_LOCAL_TMP
+    def __init__(self, directory):
+        self.directory = directory
 
     def _path(self, namespace, key):
         digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:40]
@@ -57,9 +57,9 @@ class RunSlots:
     taken waits, without polling, for one of them (chosen by its pid, so waiting workers spread
     over the slots). The kernel releases a slot whose worker dies."""
 
-    def __init__(self, size, directory=None):
+    def __init__(self, size, directory):
         self.size = size
-        self.directory = directory or C.DEFAULT_LOCAL_TMP
+        self.directory = directory
 
     @contextlib.contextmanager
     def held(self):
@@ -92,20 +92,20 @@ class RunSlots:
 SHARED_TARGETS = "docbits-infor-shared-targets.json"
 
 
-def record_shared_targets(verdicts, directory=None):
+def record_shared_targets(verdicts, directory):
     """Leave {host: message} of the environments that share a DocBits configuration for this run's
     ionapi tasks (plugins/action/ionapi_inventory_check.py decides; host names and messages only)."""
-    path = os.path.join(directory or C.DEFAULT_LOCAL_TMP, SHARED_TARGETS)
+    path = os.path.join(directory, SHARED_TARGETS)
     partial = path + ".partial"
     with open(partial, "w", encoding="utf-8") as handle:
         json.dump(verdicts, handle)
     os.replace(partial, path)
 
 
-def shared_target(host, directory=None):
+def shared_target(host, directory):
     """The message refusing `host` when this run's inventory check found it shares a configuration, else None."""
     try:
-        with open(os.path.join(directory or C.DEFAULT_LOCAL_TMP, SHARED_TARGETS), encoding="utf-8") as handle:
+        with open(os.path.join(directory, SHARED_TARGETS), encoding="utf-8") as handle:
             return json.load(handle).get(host)
     except FileNotFoundError:
         return None

@@ -62,12 +62,6 @@ def test_keys_are_stored_hashed(tmp_path):
     assert names.count("docbits-infor-preflight-") == 2  # the verdict and its lock
 
 
-def test_defaults_to_the_runs_local_temp_directory():
-    from ansible import constants as C
-
-    assert RunCache().directory == C.DEFAULT_LOCAL_TMP
-
-
 def _holder(directory, size, log_path, hold_s):
     with RunSlots(size, directory).held():
         with open(log_path, "a", encoding="utf-8") as log:
