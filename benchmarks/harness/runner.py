@@ -3,6 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Timed, checked ansible-playbook runs: a broken run is never reported as a time."""
 
+import ctypes
 import os
 import re
 import resource
@@ -24,6 +25,52 @@ SCRUBBED_PREFIXES = ("ANSIBLE_", "DOCBITS_", "PYTHONPATH")
 RECAP_LINE = re.compile(r"^(?P<host>\S+)\s+:\s+ok=\d+\s+changed=(?P<changed>\d+)\s+unreachable=(?P<unreachable>\d+)\s+failed=(?P<failed>\d+)", re.MULTILINE)
 
 
+# prctl(2): this process becomes the parent of its descendants' orphans.
+PR_SET_CHILD_SUBREAPER = 36
+# How long what a run leaves running (the collection's shared runner) may take to end after it.
+LEFTOVER_SECONDS = 30
+
+
+def adopt_orphans():
+    """On Linux, make what a run leaves running (the shared runner outlives the worker that started it) this
+    process's child: reaped here, its CPU time counts in the run's (RUSAGE_CHILDREN) and its memory is seen."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+def children():
+    """The pids of this process's children (zombies included)."""
+    mine = os.getpid()
+    found = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open("/proc/%s/stat" % entry, encoding="ascii", errors="replace") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == mine:
+                found.add(int(entry))
+    return found
+
+
+def reap_leftovers(before):
+    """Wait for the children a run left (those not in `before`); the largest peak RSS among them, in KiB."""
+    peak = 0
+    ends = time.monotonic() + LEFTOVER_SECONDS
+    while True:
+        leftovers = children() - before
+        if not leftovers:
+            return peak
+        for pid in leftovers:
+            waited, _status, usage = os.wait4(pid, os.WNOHANG)
+            if waited:
+                peak = max(peak, usage.ru_maxrss)
+        if time.monotonic() > ends:
+            raise SystemExit("processes %s still run %d s after the run ended" % (sorted(leftovers), LEFTOVER_SECONDS))
+        time.sleep(0.02)
+
+
 def progress(text):
     sys.stderr.write("[bench %s] %s\n" % (time.strftime("%H:%M:%S"), text))
     sys.stderr.flush()
@@ -39,6 +86,7 @@ class Bench:
         self.latency_s = latency_s
         self.ansible_playbook = ansible_playbook
         self.runs = 0
+        adopt_orphans()
         # What the simulator holds: None (nothing known) or the state a scenario left (scenarios.STATE_*).
         self.state = None
         self.infor = Infor(directory, latency_s)
@@ -113,6 +161,7 @@ class Bench:
         # Recorded with each run: wall times mean little when others load the machine.
         load = os.getloadavg()[0]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        children_before = children()
         start = time.perf_counter()
         env = dict(self.env, **(extra_env or {}))
         with open(log_path, "wb") as log, subprocess.Popen(
@@ -122,6 +171,7 @@ class Bench:
             _pid, status, usage = os.wait4(process.pid, 0)
             process.returncode = os.waitstatus_to_exitcode(status)
         wall = time.perf_counter() - start
+        leftover_rss = reap_leftovers(children_before)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         stats = self.sim.admin("GET", "stats")
         output = log_path.read_text(encoding="utf-8", errors="replace")
@@ -147,8 +197,8 @@ class Bench:
         return {
             "wall_s": round(wall, 3),
             "cpu_s": round((after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime), 3),
-            # ru_maxrss is in KiB on Linux: the largest single process (ansible-playbook or one of its forks).
-            "peak_rss_mib": round(usage.ru_maxrss / 1024.0, 1),
+            # ru_maxrss is in KiB on Linux: the largest single process (ansible-playbook, one of its forks, the shared runner).
+            "peak_rss_mib": round(max(usage.ru_maxrss, leftover_rss) / 1024.0, 1),
             "requests": len(stats["requests"]),
             "requests_capped": len(stats["requests"]) >= SIM_MAX_RECORDED,
             "max_requests_per_tenant": max(per_org.values()) if per_org else 0,

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # For use inside the docbits.infor collection only: these interfaces may change in any release, even a
 # bugfix one (CONTRIBUTING.md, "Python interfaces").
-"""One warm process per ansible-playbook run that does every host's DocBits and Infor work.
+"""One warm process per ansible-playbook run that does every host's DocBits and Infor requests.
 
 The strategy forks a fresh worker for each host's task. A fresh fork pays for every page of
 Python it touches first (copy-on-write of reference counts): validating a file, planning and
@@ -12,12 +12,14 @@ before (docs/performance.md). So the worker only gathers the task's options and 
 file through Ansible's loader (Vault); the module's logic runs in this run's shared runner,
 one thread per job, and the worker waits for its result.
 
-The runner is started by the first worker that needs it, listens on a socket in the run's
-private temp directory (Ansible's per-run local temp, mode 0700, removed when the run ends)
-and exits as soon as the run's main process is gone, after finishing the jobs it holds. It
-ignores Ctrl-C as a job in progress finishes rather than leaving a tenant half changed.
-Anywhere it cannot run (no such directory, a path too long for a socket, a failed start, or
-DOCBITS_INFOR_SHARED_RUNNER=0), each worker does its job in its own process, as before.
+The runner is started by the first worker that finds none; no worker waits for it: until it
+listens, each does its own job. It listens on a socket in a private directory of its own (a
+short path under the system's temp directory: Ansible's per-run one is often too deep for a
+socket) and exits as soon as the run's main process or the run's directory is gone, after
+finishing the jobs it holds. It ignores Ctrl-C, as a job in progress had better finish than
+leave a tenant half changed. Where it cannot run (a directory others may enter, a path too long
+for a socket, three failed starts, or DOCBITS_INFOR_SHARED_RUNNER=0), each worker does its job
+in its own process, as before.
 """
 
 from __future__ import annotations
@@ -25,15 +27,16 @@ from __future__ import annotations
 import base64
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
-import selectors
 import signal
 import socket
 import stat
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -43,11 +46,13 @@ from ansible_collections.docbits.infor.plugins.module_utils.runner import Contro
 from ansible_collections.docbits.infor.plugins.plugin_utils.run_cache import RunCache
 
 SWITCH = "DOCBITS_INFOR_SHARED_RUNNER"
-SOCKET_NAME = "docbits-infor.sock"
+SOCKET_NAME = "runner.sock"
 LOCK_NAME = "docbits-infor-runner.lock"
-# AF_UNIX paths hold at most 104 bytes on macOS, 108 on Linux, the terminating NUL included.
+# AF_UNIX paths hold at most 104 bytes on macOS, 108 on Linux, the terminating NUL included: Ansible's
+# run directory is often deeper than that allows, so the socket is in a short directory of its own.
 SOCKET_PATH_MAX = 103
-START_SECONDS = 30
+# Runners a run may start (one, and again after one died): past that, its workers do their own jobs.
+MAX_STARTS = 3
 # How often the runner looks whether the run is still there.
 WATCH_SECONDS = 0.2
 # A runner with no job for this long exits; the next job starts another.
@@ -71,6 +76,12 @@ class Job:
         self.controller_file = controller_file
         self.check_mode = check_mode
         self.run_dir = run_dir
+
+    @property
+    def offline(self):
+        """Validation without a token check: no request to wait for, so a runner saves it less than it costs
+        (its start, a socket round trip: 3.21 s against 3.03 s for 200 environments, docs/performance.md)."""
+        return self.module == "docbits.infor.ionapi_validate" and not self.params.get("check_token")
 
     def run(self):
         """The module's result dict, or DocBitsInforError; in this process."""
@@ -177,7 +188,7 @@ def _receive_exactly(sock, size):
 
 def run_job(job):
     """`job`'s result, from the run's shared runner where it can serve, else from this process."""
-    if os.environ.get(SWITCH, "1").strip().lower() in ("0", "false", "no", "off"):
+    if job.offline or os.environ.get(SWITCH, "1").strip().lower() in ("0", "false", "no", "off"):
         return job.run()
     runner = RunnerClient(job.run_dir)
     if not runner.usable():
@@ -185,25 +196,40 @@ def run_job(job):
     return runner.run(job)
 
 
+def socket_directory(run_dir):
+    """The directory of the socket of `run_dir`'s runner: short, this user's, one per run directory."""
+    digest = hashlib.sha256(os.fsencode(run_dir)).hexdigest()[:16]
+    return os.path.join(tempfile.gettempdir(), "docbits-infor-%d-%s" % (os.getuid(), digest))
+
+
+def is_private(path):
+    """A directory (not a link to one) of this user that no one else may enter."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & (stat.S_IRWXG | stat.S_IRWXO)
+
+
 class RunnerClient:
     """A worker's way to the shared runner of its run directory, starting it when none listens."""
 
     def __init__(self, run_dir):
         self.run_dir = run_dir
-        self.socket_path = os.path.join(run_dir, SOCKET_NAME)
+        self.socket_path = os.path.join(socket_directory(run_dir), SOCKET_NAME)
 
     def usable(self):
-        """Only in a directory of this user that no one else may enter, and at a path a socket can have."""
-        try:
-            info = os.stat(self.run_dir)
-        except OSError:
-            return False
-        private = stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & (stat.S_IRWXG | stat.S_IRWXO)
+        """Only where no one else may enter (the run's directory, the socket's if it exists: a runner
+        found there gets every job's credentials), and at a path a socket can have."""
+        socket_dir = os.path.dirname(self.socket_path)
+        private = is_private(self.run_dir) and (is_private(socket_dir) or not os.path.lexists(socket_dir))
         return private and len(os.fsencode(self.socket_path)) <= SOCKET_PATH_MAX
 
     def run(self, job):
-        sock = self._connect() or self._start()
+        sock = self._connect()
         if sock is None:
+            # No worker waits for a runner to start: until it listens, each does its own job.
+            self._start()
             return job.run()
         with contextlib.closing(sock):
             try:
@@ -229,46 +255,47 @@ class RunnerClient:
         return sock
 
     def _start(self):
-        """A connection to a runner started now (or by the worker that held the lock first), or None
-        when none could start: then the work is done in this process."""
-        with open(os.path.join(self.run_dir, LOCK_NAME), "a", encoding="utf-8") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            sock = self._connect()
-            if sock is not None:
-                return sock
-            if self._spawn():
-                return self._connect()
-        return None
+        """Start a runner, unless one is starting (its lock is held) or this run started enough of them."""
+        with open(os.path.join(self.run_dir, LOCK_NAME), "a+", encoding="utf-8") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return
+            lock.seek(0)
+            starts = lock.read().count("\n")
+            probe = self._connect()
+            if probe is not None:
+                probe.close()
+            elif starts < MAX_STARTS:
+                lock.write("%d\n" % os.getpid())
+                lock.flush()
+                self._spawn(lock.fileno())
 
-    def _spawn(self):
+    def _spawn(self, lock_fd):
+        """The runner inherits the held lock and lets it go once it listens (or dies)."""
         # The collections root above ansible_collections/docbits/infor/plugins/plugin_utils/.
         root = os.path.dirname(os.path.abspath(__file__))
         for _level in range(5):
             root = os.path.dirname(root)
         environment = dict(os.environ, PYTHONPATH=os.pathsep.join([root] + [entry for entry in sys.path if entry]))
-        command = [sys.executable, "-m", __name__, self.socket_path, str(os.getppid())]
-        try:
-            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=environment, close_fds=True)
-        except OSError:
-            return False
-        with selectors.DefaultSelector() as selector:
-            selector.register(process.stdout, selectors.EVENT_READ)
-            ready = bool(selector.select(START_SECONDS)) and process.stdout.readline() == b"ready\n"
-        process.stdout.close()
-        if not ready:
-            process.kill()
-        return ready
+        command = [sys.executable, "-m", __name__, self.run_dir, str(os.getppid()), str(lock_fd)]
+        with contextlib.suppress(OSError):
+            subprocess.Popen(  # pylint: disable=consider-using-with
+                command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment, pass_fds=(lock_fd,)
+            )
 
 
 # --- the runner's side ---------------------------------------------------------------------------
 
 
 class Runner:
-    """Serves jobs on `socket_path` while the process `run_pid` (ansible-playbook) lives."""
+    """Serves the jobs of `run_dir` while the process `run_pid` (ansible-playbook) and its directory live."""
 
-    def __init__(self, socket_path, run_pid):
-        self.socket_path = socket_path
+    def __init__(self, run_dir, run_pid, start_lock_fd):
+        self.run_dir = run_dir
+        self.socket_path = os.path.join(socket_directory(run_dir), SOCKET_NAME)
         self.run_pid = run_pid
+        self.start_lock_fd = start_lock_fd
         self.last_job = time.monotonic()
         self._listener = None
         self._inode = None
@@ -277,8 +304,8 @@ class Runner:
         # Ctrl-C reaches the whole process group: a job in progress finishes all the same.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         self._listener = self._listen()
-        sys.stdout.write("ready\n")
-        sys.stdout.flush()
+        # Listening: the next runner may start once this one is gone.
+        os.close(self.start_lock_fd)
         while self._wanted():
             try:
                 connection, _address = self._listener.accept()
@@ -288,6 +315,8 @@ class Runner:
         # New jobs now find no socket and start another runner; those already queued are served.
         if self._listening_at_path():
             os.unlink(self.socket_path)
+            with contextlib.suppress(OSError):
+                os.rmdir(os.path.dirname(self.socket_path))
         self._listener.setblocking(False)
         while True:
             try:
@@ -298,6 +327,11 @@ class Runner:
         self._listener.close()
 
     def _listen(self):
+        socket_dir = os.path.dirname(self.socket_path)
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(socket_dir, 0o700)
+        if not is_private(socket_dir):
+            raise SystemExit("%s is not a private directory of this user" % socket_dir)
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         # Bound under a name of its own, then renamed: a worker never connects to a socket not yet listening.
         partial = "%s.%d" % (self.socket_path, os.getpid())
@@ -315,8 +349,8 @@ class Runner:
             return False
 
     def _wanted(self):
-        if not self._listening_at_path():
-            # The run removed its temp directory (it has ended), or another runner took the path.
+        if not self._listening_at_path() or not os.path.isdir(self.run_dir):
+            # Another runner took the path, or the run removed its temp directory (it has ended).
             return False
         try:
             os.kill(self.run_pid, 0)
@@ -345,8 +379,8 @@ class Runner:
 
 
 def main(argv):
-    socket_path, run_pid = argv
-    Runner(socket_path, int(run_pid)).serve()
+    run_dir, run_pid, start_lock_fd = argv
+    Runner(run_dir, int(run_pid), int(start_lock_fd)).serve()
 
 
 if __name__ == "__main__":

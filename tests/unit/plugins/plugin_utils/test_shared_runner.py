@@ -6,23 +6,27 @@ words by, and forked workers (as the strategy forks them) share one runner that 
 
 from __future__ import annotations
 
+import fcntl
 import multiprocessing
 import os
+import pathlib
+import shutil
 import signal
 import socket
+import tempfile
 import threading
 import time
 
 import pytest
 
-from ansible_collections.docbits.infor.plugins.module_utils.arguments import IONAPI_INFO_ARGUMENTS
+from ansible_collections.docbits.infor.plugins.module_utils.arguments import IONAPI_INFO_ARGUMENTS, IONAPI_SPEC
 from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import DocBitsAuthError, DocBitsNotFound
 from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, OptionError
 from ansible_collections.docbits.infor.plugins.module_utils.ionapi import IonApiError
 from ansible_collections.docbits.infor.plugins.module_utils.runner import ControllerFile
 from ansible_collections.docbits.infor.plugins.plugin_utils import shared_runner
 from ansible_collections.docbits.infor.plugins.plugin_utils.shared_runner import (
-    SOCKET_NAME,
+    LOCK_NAME,
     SWITCH,
     Job,
     RunnerClient,
@@ -31,10 +35,12 @@ from ansible_collections.docbits.infor.plugins.plugin_utils.shared_runner import
     failure_kind,
     result_of,
     run_job,
+    socket_directory,
 )
-from ansible_collections.docbits.infor.tests.support.builders import dump, make_seeded_ionapi, secret_values
+from ansible_collections.docbits.infor.tests.support.builders import dump, make_seeded_ionapi, secret_values, start_simulator
 
 VALIDATE = "docbits.infor.ionapi_validate"
+SIM_KEY = "sim-key-0123456789abcdef"
 IONAPI = make_seeded_ionapi(tenant="ACME_TST")
 
 
@@ -48,15 +54,18 @@ def run_dir(tmp_path):
     directory = tmp_path / "run"
     directory.mkdir(mode=0o700)
     yield directory
-    # Removing the run's socket is how a run's end looks to its runner: it exits.
-    socket_path = directory / SOCKET_NAME
-    if socket_path.exists():
-        socket_path.unlink()
-    wait_until(lambda: not runner_pids(socket_path))
+    # The run's directory removed is how a run's end looks to its runner: it exits, and takes its socket along.
+    shutil.rmtree(str(directory))
+    wait_until(lambda: not runner_pids(directory))
+    assert not os.path.lexists(socket_directory(str(directory)))
 
 
-def runner_pids(socket_path):
-    """The pids of the processes serving `socket_path` (their command line names it)."""
+def socket_of(run_dir):
+    return pathlib.Path(RunnerClient(str(run_dir)).socket_path)
+
+
+def runner_pids(run_dir):
+    """The pids of the runners of `run_dir` (their command line names it)."""
     pids = []
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -65,9 +74,18 @@ def runner_pids(socket_path):
                     arguments = handle.read().split(b"\0")
             except OSError:
                 continue
-            if os.fsencode(str(socket_path)) in arguments:
+            if os.fsencode(str(run_dir)) in arguments:
                 pids.append(int(entry))
     return pids
+
+
+def listening(run_dir):
+    """Whether a runner accepts jobs on the socket of `run_dir`."""
+    probe = RunnerClient(str(run_dir))._connect()
+    if probe is None:
+        return False
+    probe.close()
+    return True
 
 
 def wait_until(condition, seconds=10):
@@ -133,99 +151,169 @@ def test_a_defect_comes_back_by_its_type_only(tmp_path, monkeypatch):
 # --- the processes --------------------------------------------------------------------------------
 
 
-def _validate_in_worker(run_dir, results):
-    results.put(run_job(validate_job(run_dir)))
+@pytest.fixture(scope="module")
+def docbits():
+    """The base URL of a DocBits simulator on 127.0.0.1 that knows SIM_KEY."""
+    simulator = start_simulator(api_keys={SIM_KEY: "acme"})
+    yield simulator.base_url
+    simulator.stop()
 
 
-def _fake_run(run_dir, results, hosts):
+def provision_job(run_dir, docbits, data=None):
+    """docbits.infor.ionapi for the environment ACME_TST: it lists, then creates or finds its configuration in sync."""
+    params = dict((name, spec.get("default")) for name, spec in IONAPI_SPEC.items())
+    params.update(docbits_url=docbits, api_key=SIM_KEY, timeout=5, retries=1, environment_name="acme_tst")
+    controller_file = ControllerFile(dump(IONAPI) if data is None else data, "files/ACME_TST.ionapi")
+    return Job("docbits.infor.ionapi", params, controller_file, False, str(run_dir))
+
+
+def test_offline_validation_stays_in_the_worker(run_dir):
+    assert validate_job(run_dir).offline
+    assert run_job(validate_job(run_dir))["tenant"] == "ACME_TST"
+    time.sleep(0.5)
+
+    assert not runner_pids(run_dir)
+
+
+def _provision_in_worker(run_dir, docbits, results):
+    results.put(run_job(provision_job(run_dir, docbits)))
+
+
+def _fake_run(run_dir, docbits, results, hosts):
     """ansible-playbook's part: fork one worker per host, as the strategy does, and wait for them."""
     context = multiprocessing.get_context("fork")
-    workers = [context.Process(target=_validate_in_worker, args=(run_dir, results)) for _host in range(hosts)]
+    workers = [context.Process(target=_provision_in_worker, args=(run_dir, docbits, results)) for _host in range(hosts)]
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join(60)
 
 
-def test_workers_of_one_run_share_one_runner_that_ends_with_the_run(run_dir):
+def test_workers_of_one_run_share_one_runner_that_ends_with_the_run(run_dir, docbits):
     context = multiprocessing.get_context("fork")
     results = context.Queue()
-    run = context.Process(target=_fake_run, args=(str(run_dir), results, 6))
+    run = context.Process(target=_fake_run, args=(str(run_dir), docbits, results, 6))
     run.start()
     outcomes = [results.get(timeout=60) for _host in range(6)]
-    socket_path = run_dir / SOCKET_NAME
-    serving = runner_pids(socket_path)
+    socket_path = socket_of(run_dir)
+    serving = runner_pids(run_dir)
 
     assert [outcome["tenant"] for outcome in outcomes] == ["ACME_TST"] * 6
     assert len(serving) == 1
     run.join(30)
     # The run's main process is gone: its runner follows, and takes its socket with it.
-    wait_until(lambda: not runner_pids(socket_path))
-    assert not socket_path.exists()
+    wait_until(lambda: not runner_pids(run_dir))
+    assert not socket_path.parent.exists()
 
 
-def test_a_killed_runner_is_replaced_by_the_next_job(run_dir):
-    socket_path = run_dir / SOCKET_NAME
-    assert run_job(validate_job(run_dir))["tenant"] == "ACME_TST"
-    (first,) = runner_pids(socket_path)
+def test_a_killed_runner_is_replaced_by_the_next_job(run_dir, docbits):
+    socket_path = socket_of(run_dir)
+    assert run_job(provision_job(run_dir, docbits))["tenant"] == "ACME_TST"
+    wait_until(lambda: listening(run_dir))
+    (first,) = runner_pids(run_dir)
     os.kill(first, signal.SIGKILL)
     # Started by this process (the job ran here): reaped here, once wholly gone.
     os.waitpid(first, 0)
 
-    # Its socket is left behind, refusing connections.
+    # Its socket is left behind, refusing connections: the job is done here, and another runner starts.
     assert socket_path.exists()
-    assert run_job(validate_job(run_dir))["tenant"] == "ACME_TST"
-    (second,) = runner_pids(socket_path)
+    assert run_job(provision_job(run_dir, docbits))["tenant"] == "ACME_TST"
+    wait_until(lambda: listening(run_dir))
+    (second,) = runner_pids(run_dir)
     assert second != first
 
 
-def test_failures_come_back_through_the_runner(run_dir):
+def test_failures_come_back_through_the_runner(run_dir, docbits):
+    run_job(provision_job(run_dir, docbits))
+    wait_until(lambda: listening(run_dir))
     with pytest.raises(SharedFailure) as raised:
-        run_job(validate_job(run_dir, data=b"{}"))
+        run_job(provision_job(run_dir, docbits, data=b"{}"))
 
     assert "files/ACME_TST.ionapi" in str(raised.value) and raised.value.rule
-    assert len(runner_pids(run_dir / SOCKET_NAME)) == 1
+    assert len(runner_pids(run_dir)) == 1
 
 
-def test_a_directory_others_may_enter_gets_no_runner(run_dir):
+def test_no_second_runner_starts_while_one_is_starting(run_dir, docbits):
+    with open(str(run_dir / LOCK_NAME), "a", encoding="utf-8") as lock:
+        # As a runner holds it until it listens.
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        assert run_job(provision_job(run_dir, docbits))["tenant"] == "ACME_TST"
+        time.sleep(0.5)
+
+        assert not runner_pids(run_dir)
+
+
+def test_a_run_starts_a_bounded_number_of_runners(run_dir, docbits):
+    (run_dir / LOCK_NAME).write_text("101\n102\n103\n")
+
+    assert run_job(provision_job(run_dir, docbits))["tenant"] == "ACME_TST"
+    time.sleep(0.5)
+    assert not runner_pids(run_dir)
+
+
+def test_a_directory_others_may_enter_gets_no_runner(run_dir, docbits):
     os.chmod(str(run_dir), 0o755)
 
     assert not RunnerClient(str(run_dir)).usable()
-    assert run_job(validate_job(run_dir))["tenant"] == "ACME_TST"
-    assert not (run_dir / SOCKET_NAME).exists()
+    assert run_job(provision_job(run_dir, docbits))["tenant"] == "ACME_TST"
+    assert not socket_of(run_dir).exists()
 
 
-def test_a_socket_path_too_long_gets_no_runner(tmp_path):
+def test_a_socket_path_too_long_gets_no_runner(run_dir, docbits, tmp_path, monkeypatch):
     deep = tmp_path / ("d" * 120)
     deep.mkdir(mode=0o700)
+    monkeypatch.setattr(tempfile, "tempdir", str(deep))
 
-    assert not RunnerClient(str(deep)).usable()
-    assert run_job(validate_job(deep))["tenant"] == "ACME_TST"
+    assert not RunnerClient(str(run_dir)).usable()
+    assert run_job(provision_job(run_dir, docbits))["tenant"] == "ACME_TST"
+    time.sleep(0.5)
+    assert not runner_pids(run_dir)
 
 
-def test_the_switch_keeps_every_job_in_its_worker(run_dir, monkeypatch):
+@pytest.mark.parametrize("make", ["open to others", "a link"])
+def test_a_socket_directory_others_could_take_gets_no_runner(run_dir, docbits, tmp_path, make):
+    socket_dir = socket_directory(str(run_dir))
+    if make == "open to others":
+        os.mkdir(socket_dir, 0o700)
+        os.chmod(socket_dir, 0o755)
+    else:
+        os.symlink(str(tmp_path), socket_dir)
+    try:
+        assert not RunnerClient(str(run_dir)).usable()
+        assert run_job(provision_job(run_dir, docbits))["tenant"] == "ACME_TST"
+        time.sleep(0.5)
+        assert not runner_pids(run_dir)
+    finally:
+        (os.unlink if make == "a link" else os.rmdir)(socket_dir)
+
+
+def test_the_switch_keeps_every_job_in_its_worker(run_dir, monkeypatch, docbits):
     monkeypatch.setenv(SWITCH, "0")
 
-    assert run_job(validate_job(run_dir))["tenant"] == "ACME_TST"
-    assert not (run_dir / SOCKET_NAME).exists()
+    assert run_job(provision_job(run_dir, docbits))["tenant"] == "ACME_TST"
+    assert not socket_of(run_dir).exists()
 
 
-def test_a_runner_whose_socket_another_took_exits(run_dir):
-    socket_path = run_dir / SOCKET_NAME
-    run_job(validate_job(run_dir))
-    (first,) = runner_pids(socket_path)
+def test_a_runner_whose_socket_another_took_exits(run_dir, tmp_path, docbits):
+    socket_path = socket_of(run_dir)
+    run_job(provision_job(run_dir, docbits))
+    wait_until(lambda: listening(run_dir))
+    (first,) = runner_pids(run_dir)
 
     # As a worker that found no runner answering would: it starts one, which takes the path.
-    assert RunnerClient(str(run_dir))._spawn()
-    wait_until(lambda: first not in runner_pids(socket_path))
-    assert len(runner_pids(socket_path)) == 1
-    assert run_job(validate_job(run_dir))["tenant"] == "ACME_TST"
+    with open(str(tmp_path / "start.lock"), "a", encoding="utf-8") as lock:
+        RunnerClient(str(run_dir))._spawn(lock.fileno())
+    wait_until(lambda: first not in runner_pids(run_dir))
+    assert len(runner_pids(run_dir)) == 1
+    wait_until(lambda: listening(run_dir))
+    assert run_job(provision_job(run_dir, docbits))["tenant"] == "ACME_TST"
 
 
-def test_a_runner_that_dies_with_a_job_fails_that_job_in_plain_words(run_dir):
-    socket_path = run_dir / SOCKET_NAME
-    run_job(validate_job(run_dir))
-    (runner,) = runner_pids(socket_path)
+def test_a_runner_that_dies_with_a_job_fails_that_job_in_plain_words(run_dir, docbits):
+    socket_path = socket_of(run_dir)
+    run_job(provision_job(run_dir, docbits))
+    wait_until(lambda: listening(run_dir))
+    (runner,) = runner_pids(run_dir)
     silent = socket.create_server(("127.0.0.1", 0))
     outcome = IONAPI_INFO_ARGUMENTS.validator.validate(
         {"docbits_url": "http://127.0.0.1:%d" % silent.getsockname()[1], "api_key": "k" * 24, "org_id": "org-1", "state": "absent"}
@@ -247,6 +335,8 @@ def test_a_runner_that_dies_with_a_job_fails_that_job_in_plain_words(run_dir):
 
     assert not killer.is_alive()
     os.waitpid(runner, 0)
+    # What a killed runner leaves behind.
+    shutil.rmtree(str(socket_path.parent))
 
     assert "shared runner process ended before it answered" in str(raised.value)
     assert "run again to converge" in str(raised.value)
