@@ -68,7 +68,7 @@ def test_a_run_shares_one_runner_which_leaves_with_it(lab_factory):
 
     run.assert_recap(**dict((name, {"changed": 1, "failed": 0}) for name in SIX))
     assert len(watch.seen) == 1, watch.seen
-    (run_dir,) = watch.seen.values()
+    run_dir = next(iter(watch.seen.values()))
     # ansible-playbook has exited: its runner follows within moments, and takes its socket along.
     wait_until(lambda: not watch.scan())
     assert not os.path.lexists(socket_directory(run_dir))
