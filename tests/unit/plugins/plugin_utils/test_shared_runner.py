@@ -13,6 +13,7 @@ import pathlib
 import shutil
 import signal
 import socket
+import subprocess
 import tempfile
 import threading
 import time
@@ -37,7 +38,7 @@ from ansible_collections.docbits.infor.plugins.plugin_utils.shared_runner import
     run_job,
     socket_directory,
 )
-from ansible_collections.docbits.infor.tests.support.builders import dump, make_seeded_ionapi, secret_values, start_simulator
+from ansible_collections.docbits.infor.tests.support.builders import dump, make_seeded_ionapi, secret_values, simulator_command
 
 VALIDATE = "docbits.infor.ionapi_validate"
 SIM_KEY = "sim-key-0123456789abcdef"
@@ -152,11 +153,15 @@ def test_a_defect_comes_back_by_its_type_only(tmp_path, monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def docbits():
-    """The base URL of a DocBits simulator on 127.0.0.1 that knows SIM_KEY."""
-    simulator = start_simulator(api_keys={SIM_KEY: "acme"})
-    yield simulator.base_url
-    simulator.stop()
+def docbits(tmp_path_factory):
+    """The base URL of a DocBits simulator on 127.0.0.1 that knows SIM_KEY: in a process of its own, as
+    these tests fork, and a process with threads (a server's) must not fork."""
+    port_file = tmp_path_factory.mktemp("docbits") / "port"
+    command = simulator_command(port_file, "--api-key", SIM_KEY + "=acme", "--quiet")
+    with subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as simulator:
+        wait_until(lambda: port_file.exists() and port_file.read_text(encoding="utf-8").strip(), seconds=20)
+        yield "http://127.0.0.1:%s" % port_file.read_text(encoding="utf-8").strip()
+        simulator.terminate()
 
 
 def provision_job(run_dir, docbits, data=None):
