@@ -11,6 +11,7 @@ import threading
 import time
 
 from ansible_collections.docbits.infor.plugins.plugin_utils.shared_runner import SWITCH, socket_directory
+from ansible_collections.docbits.infor.tests.support.docbits_lab import PLAYBOOKS, random_token
 
 PROVISION = "provision_ionapi.yml"
 SIX = dict(("env%d" % index, "ACME%d_TST" % index) for index in range(6))
@@ -86,3 +87,39 @@ def test_a_run_without_the_runner_converges_alike(lab_factory):
     # What one path wrote, the other reads as in sync.
     again.assert_recap(**dict((name, {"changed": 0, "failed": 0}) for name in SIX))
     assert all(len(env.stored_configs()) == 1 for env in lab.envs.values())
+
+
+# The provisioning, then one environment again with a key DocBits refuses: by then the runner listens.
+AGAIN_WITH_A_REFUSED_KEY = """
+- ansible.builtin.import_playbook: %s
+- name: Provision env0 again with another key
+  hosts: env0
+  gather_facts: false
+  vars:
+    docbits_api_key: "{{ refused_api_key }}"
+  tasks:
+    - name: Make DocBits carry the .ionapi file with the refused key
+      docbits.infor.ionapi:
+        option_variables: ionapi_option_variables
+      delegate_to: localhost
+"""
+
+
+def test_a_failure_in_the_runner_reads_as_in_the_worker(lab_factory):
+    lab = lab_factory(SIX)
+    wrong_key = "dbk_" + random_token(40)
+    lab.remember_secret("env0 refused api key", wrong_key)
+    lab["env0"].vars["refused_api_key"] = wrong_key
+    playbook = lab.directory / "again.yml"
+    playbook.write_text(AGAIN_WITH_A_REFUSED_KEY % (PLAYBOOKS / PROVISION), encoding="utf-8")
+    with RunnerWatch(lab) as watch:
+        run = lab.run(playbook)
+
+    assert run.rc == 2, run
+    assert len(watch.seen) == 1, watch.seen
+    first, again = run.results("ionapi", "env0")
+    assert first["result"]["changed"] and not first["result"].get("failed")
+    message = again["result"]["msg"]
+    # Named as the inventory names it: the action plugin's words, whichever process did the job.
+    assert "DocBits refused the API key for environment 'env0' (HTTP 401" in message, message
+    assert "check docbits_api_key (option api_key)" in message, message
