@@ -16,6 +16,18 @@ class DocBitsInforError(Exception):
     """A failure whose message is meant for the user and holds no secret."""
 
 
+class RelayedFailure(DocBitsInforError):
+    """A failure another process reported (the module on a target, the shared runner), as it reported it:
+    its message (already secret-free), its rule and key, and `kind`, how the action plugin words it
+    (plugin_utils/shared_runner.failure_kind; None: as it is)."""
+
+    def __init__(self, message, kind=None, rule=None, key=None):
+        super().__init__(message)
+        self.kind = kind
+        self.rule = rule
+        self.key = key
+
+
 def failure_details(exc):
     """The stable rule id (and key) a refusal carries, for the failed result: a pipeline can act on them."""
     return dict((name, getattr(exc, name)) for name in ("rule", "key") if getattr(exc, name, None))

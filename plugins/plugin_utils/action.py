@@ -24,7 +24,7 @@ from ansible.plugins.action import ActionBase
 
 from ansible_collections.docbits.infor.plugins.module_utils.arguments import ModuleArguments, check_concurrency_limit
 from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import DEFAULT_URL
-from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, OptionError, failure_details, printable
+from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, OptionError, RelayedFailure, failure_details, printable
 from ansible_collections.docbits.infor.plugins.module_utils.runner import ControllerFile, load_ionapi, read_source, source_path
 from ansible_collections.docbits.infor.plugins.plugin_utils.option_variables import OPTION as OPTION_VARIABLES, options_from_variables, plain
 from ansible_collections.docbits.infor.plugins.plugin_utils.messages import files_dir_hint, in_user_words, path_hint
@@ -193,7 +193,7 @@ class DocBitsAction(ActionBase):
             module_args["content"] = controller_file.data.decode("utf-8-sig")
         outcome = self._execute_module(module_name=self.MODULE, module_args=module_args, task_vars=task_vars)
         if outcome.get("failed"):
-            raise _ModuleFailure(outcome.get("msg", "the module failed on the target"), outcome.get("rule"), outcome.get("key"))
+            raise RelayedFailure(outcome.get("msg", "the module failed on the target"), rule=outcome.get("rule"), key=outcome.get("key"))
         outcome.pop("invocation", None)
         return outcome
 
@@ -205,12 +205,3 @@ class _TaskFailure(Exception):
         super().__init__(message)
         self.message = message
         self.details = details
-
-
-class _ModuleFailure(DocBitsInforError):
-    """The shipped module failed; its message is already secret-free."""
-
-    def __init__(self, message, rule=None, key=None):
-        super().__init__(message)
-        self.rule = rule
-        self.key = key

@@ -41,7 +41,7 @@ import threading
 import time
 
 from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import DocBitsAuthError, DocBitsNotFound
-from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, OptionError, failure_details
+from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, OptionError, RelayedFailure, failure_details
 from ansible_collections.docbits.infor.plugins.module_utils.runner import ControllerFile, run_info, run_ionapi, run_validate
 from ansible_collections.docbits.infor.plugins.plugin_utils.run_cache import RunCache
 
@@ -106,21 +106,10 @@ class Job:
         return cls(message["module"], message["params"], controller_file, message["check_mode"], message["run_dir"])
 
 
-class SharedFailure(DocBitsInforError):
-    """A DocBitsInforError raised in the shared runner, as the worker gets it back: its message, its
-    rule and key, and `kind`, what the action plugin words differently (failure_kind)."""
-
-    def __init__(self, message, kind=None, rule=None, key=None):
-        super().__init__(message)
-        self.kind = kind
-        self.rule = rule
-        self.key = key
-
-
 def failure_kind(exc):
     """ "option" for a failure that names an option (put in the inventory's words), "not-found" for a
     path DocBits does not know, else None."""
-    if isinstance(exc, SharedFailure):
+    if isinstance(exc, RelayedFailure):
         return exc.kind
     if isinstance(exc, (OptionError, DocBitsAuthError)):
         return "option"
@@ -151,7 +140,7 @@ def defect_answer(exc):
 def result_of(answer):
     if "failure" in answer:
         failure = answer["failure"]
-        raise SharedFailure(failure["message"], failure.get("kind"), failure.get("rule"), failure.get("key"))
+        raise RelayedFailure(failure["message"], failure.get("kind"), failure.get("rule"), failure.get("key"))
     return answer["result"]
 
 

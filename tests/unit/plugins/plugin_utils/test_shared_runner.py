@@ -22,7 +22,7 @@ import pytest
 
 from ansible_collections.docbits.infor.plugins.module_utils.arguments import IONAPI_INFO_ARGUMENTS, IONAPI_SPEC
 from ansible_collections.docbits.infor.plugins.module_utils.docbits_api import DocBitsAuthError, DocBitsNotFound
-from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, OptionError
+from ansible_collections.docbits.infor.plugins.module_utils.errors import DocBitsInforError, OptionError, RelayedFailure
 from ansible_collections.docbits.infor.plugins.module_utils.ionapi import IonApiError
 from ansible_collections.docbits.infor.plugins.module_utils.runner import ControllerFile
 from ansible_collections.docbits.infor.plugins.plugin_utils import shared_runner
@@ -31,7 +31,6 @@ from ansible_collections.docbits.infor.plugins.plugin_utils.shared_runner import
     SWITCH,
     Job,
     RunnerClient,
-    SharedFailure,
     answer_of,
     failure_kind,
     result_of,
@@ -127,7 +126,7 @@ def test_a_failure_comes_back_with_its_message_rule_and_kind(tmp_path, monkeypat
         raise exc
 
     monkeypatch.setitem(shared_runner.ENTRY_POINTS, VALIDATE, fail)
-    with pytest.raises(SharedFailure) as raised:
+    with pytest.raises(RelayedFailure) as raised:
         result_of(answer_of(validate_job(tmp_path)))
 
     assert str(raised.value) == str(exc)
@@ -231,7 +230,7 @@ def test_a_killed_runner_is_replaced_by_the_next_job(run_dir, docbits):
 def test_failures_come_back_through_the_runner(run_dir, docbits):
     run_job(provision_job(run_dir, docbits))
     wait_until(lambda: listening(run_dir))
-    with pytest.raises(SharedFailure) as raised:
+    with pytest.raises(RelayedFailure) as raised:
         run_job(provision_job(run_dir, docbits, data=b"{}"))
 
     assert "files/ACME_TST.ionapi" in str(raised.value) and raised.value.rule
