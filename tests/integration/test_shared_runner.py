@@ -12,6 +12,7 @@ import time
 
 from ansible_collections.docbits.infor.plugins.plugin_utils.shared_runner import SWITCH, socket_directory
 from ansible_collections.docbits.infor.tests.support.docbits_lab import PLAYBOOKS, random_token
+from ansible_collections.docbits.infor.tests.support.runners import shared_runners, wait_until
 
 PROVISION = "provision_ionapi.yml"
 SIX = dict(("env%d" % index, "ACME%d_TST" % index) for index in range(6))
@@ -21,25 +22,14 @@ class RunnerWatch:
     """The shared runners of a lab's runs seen while they go on: {pid: run directory}."""
 
     def __init__(self, lab):
-        # A runner's command line names its run directory, under the lab's ANSIBLE_LOCAL_TEMP.
-        self.local_temp = os.fsencode(str(lab.directory / "ansible-local"))
+        # The lab's ANSIBLE_LOCAL_TEMP, where its runs have their directories.
+        self.local_temp = lab.directory / "ansible-local"
         self.seen = {}
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._watch)
 
     def scan(self):
-        found = {}
-        for entry in os.listdir("/proc"):
-            try:
-                with open("/proc/%s/cmdline" % entry, "rb") as handle:
-                    arguments = handle.read().split(b"\0")
-            except (OSError, ValueError):
-                continue
-            if any(argument.endswith(b"shared_runner") for argument in arguments):
-                for argument in arguments:
-                    if argument.startswith(self.local_temp):
-                        found[int(entry)] = os.fsdecode(argument)
-        return found
+        return shared_runners(self.local_temp)
 
     def _watch(self):
         while not self._done.is_set():
@@ -53,13 +43,6 @@ class RunnerWatch:
     def __exit__(self, *exc_info):
         self._done.set()
         self._thread.join()
-
-
-def wait_until(condition, seconds=10):
-    ends = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < ends, "still not so after %s s" % seconds
-        time.sleep(0.05)
 
 
 def test_a_run_shares_one_runner_which_leaves_with_it(lab_factory):

@@ -7,13 +7,14 @@ words by, and forked workers (as the strategy forks them) share one runner that 
 from __future__ import annotations
 
 import fcntl
-import multiprocessing
+import json
 import os
 import pathlib
 import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -38,6 +39,7 @@ from ansible_collections.docbits.infor.plugins.plugin_utils.shared_runner import
     socket_directory,
 )
 from ansible_collections.docbits.infor.tests.support.builders import dump, make_seeded_ionapi, secret_values, simulator_command
+from ansible_collections.docbits.infor.tests.support.runners import shared_runners, wait_until
 
 VALIDATE = "docbits.infor.ionapi_validate"
 SIM_KEY = "sim-key-0123456789abcdef"
@@ -65,18 +67,7 @@ def socket_of(run_dir):
 
 
 def runner_pids(run_dir):
-    """The pids of the runners of `run_dir` (their command line names it)."""
-    pids = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open("/proc/%s/cmdline" % entry, "rb") as handle:
-                    arguments = handle.read().split(b"\0")
-            except OSError:
-                continue
-            if os.fsencode(str(run_dir)) in arguments:
-                pids.append(int(entry))
-    return pids
+    return list(shared_runners(run_dir))
 
 
 def listening(run_dir):
@@ -86,13 +77,6 @@ def listening(run_dir):
         return False
     probe.close()
     return True
-
-
-def wait_until(condition, seconds=10):
-    ends = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < ends, "still not so after %s s" % seconds
-        time.sleep(0.05)
 
 
 # --- the messages ---------------------------------------------------------------------------------
@@ -179,32 +163,44 @@ def test_offline_validation_stays_in_the_worker(run_dir):
     assert not runner_pids(run_dir)
 
 
-def _provision_in_worker(run_dir, docbits, results):
-    results.put(run_job(provision_job(run_dir, docbits)))
+# ansible-playbook's part, in a fresh interpreter as the strategy's process is: it forks one worker per
+# host, which hands over the job (read from stdin); it prints the results, then lives until stdin closes.
+# (A fork of this pytest process could inherit a lock some other test's thread holds, and hang.)
+FAKE_RUN = """
+import json, multiprocessing, sys
+from ansible_collections.docbits.infor.plugins.plugin_utils.shared_runner import Job, run_job
 
+def work(message, results):
+    results.put(run_job(Job.from_message(message)))
 
-def _fake_run(run_dir, docbits, results, hosts):
-    """ansible-playbook's part: fork one worker per host, as the strategy does, and wait for them."""
+if __name__ == "__main__":
+    message = json.loads(sys.stdin.readline())
     context = multiprocessing.get_context("fork")
-    workers = [context.Process(target=_provision_in_worker, args=(run_dir, docbits, results)) for _host in range(hosts)]
+    results = context.Queue()
+    workers = [context.Process(target=work, args=(message, results)) for _host in range(int(sys.argv[1]))]
     for worker in workers:
         worker.start()
+    print(json.dumps([results.get(timeout=60) for _worker in workers]), flush=True)
     for worker in workers:
         worker.join(60)
+    sys.stdin.read()
+"""
 
 
 def test_workers_of_one_run_share_one_runner_that_ends_with_the_run(run_dir, docbits):
-    context = multiprocessing.get_context("fork")
-    results = context.Queue()
-    run = context.Process(target=_fake_run, args=(str(run_dir), docbits, results, 6))
-    run.start()
-    outcomes = [results.get(timeout=60) for _host in range(6)]
-    socket_path = socket_of(run_dir)
-    serving = runner_pids(run_dir)
+    environment = dict(os.environ, PYTHONPATH=os.pathsep.join(entry for entry in sys.path if entry))
+    with subprocess.Popen([sys.executable, "-c", FAKE_RUN, "6"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=environment, text=True) as run:
+        run.stdin.write(json.dumps(provision_job(run_dir, docbits).to_message()) + "\n")
+        run.stdin.flush()
+        outcomes = json.loads(run.stdout.readline())
+        socket_path = socket_of(run_dir)
+        serving = runner_pids(run_dir)
+        # The run ends.
+        run.stdin.close()
+        run.wait(30)
 
     assert [outcome["tenant"] for outcome in outcomes] == ["ACME_TST"] * 6
     assert len(serving) == 1
-    run.join(30)
     # The run's main process is gone: its runner follows, and takes its socket with it.
     wait_until(lambda: not runner_pids(run_dir))
     assert not socket_path.parent.exists()
